@@ -1,0 +1,218 @@
+"""The `nightly` flow: input folder -> validated, published DuckDB file for analysts.
+
+    ingest -> clean -> dedup -> extract -> stories -> models -> validate -> publish
+
+Files are processed in batches (`Settings.batch_files`) so memory stays flat as input grows; only
+files whose content is new are read. Every row a run writes carries its run_id: a failed
+validation or an exception rolls the run back, and the published file is left untouched.
+
+Run it with `parallax run --input DIR --db PATH` or `python -m flows.nightly`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+
+from parallax import db, runs
+from parallax.lock import WriterLock
+from parallax.nlp import load_model, model_identity
+from parallax.settings import Settings, get_settings
+from parallax.stage import chunked
+from tasks._common import RunContext
+from tasks.clean import clean_task
+from tasks.dedup import dedup_task, stories_task
+from tasks.extract import extract_task
+from tasks.ingest import ingest_task, scan_task, select_new_files_task
+from tasks.publish import build_models_task, publish_task, validate_task
+
+_MODELS: dict[tuple[str, str], Any] = {}
+_PROGRESS: list[Callable[[str, int, int], None]] = []
+
+
+@contextmanager
+def progress_callback(callback: Callable[[str, int, int], None]) -> Iterator[None]:
+    """Install `callback(step, done, total)`, called after each batch while the block runs.
+
+    Kept out of the flow's parameters, which Prefect records as JSON.
+    """
+    _PROGRESS.insert(0, callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.remove(callback)
+
+
+class ValidationFailedError(RuntimeError):
+    """An expectation suite failed: the run is rolled back and nothing is published."""
+
+
+def _nlp(settings: Settings) -> Any:
+    key = (settings.spacy_model, settings.spacy_fallback_model)
+    if key not in _MODELS:
+        _MODELS[key] = load_model(settings)
+    return _MODELS[key]
+
+
+def _settings(input_dir: str | None, db_path: str | None, work_db_path: str | None) -> Settings:
+    base = get_settings()
+    updates: dict[str, Any] = {}
+    if input_dir is not None:
+        updates["input_dir"] = Path(input_dir).expanduser().absolute()
+    if db_path is not None:
+        updates["db_path"] = Path(db_path).expanduser().absolute()
+    if work_db_path is not None:
+        updates["work_db_path"] = Path(work_db_path).expanduser().absolute()
+    return base.model_copy(update=updates)
+
+
+@contextmanager
+def _timed(summary: runs.RunSummary, step: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.step_seconds[step] = round(summary.step_seconds.get(step, 0.0) + time.perf_counter() - t0, 3)
+
+
+def _run_name() -> str:
+    from prefect.runtime import flow_run
+
+    params = flow_run.parameters or {}
+    return f"nightly-{params.get('run_date') or dt.date.today().isoformat()}"
+
+
+@flow(name="nightly", flow_run_name=_run_name, log_prints=False)
+def nightly(
+    input_dir: str | None = None,
+    db_path: str | None = None,
+    run_date: str | None = None,
+    work_db_path: str | None = None,
+) -> dict[str, object]:
+    """Run the pipeline once over `input_dir` and publish `db_path`; returns the run summary.
+
+    `run_date` (YYYY-MM-DD) is the logical date recorded for backfills. Progress is reported to
+    the callback installed with `progress_callback` (the CLI draws a progress bar with it).
+    """
+    logger = get_run_logger()
+    settings = _settings(input_dir, db_path, work_db_path)
+    day = dt.date.fromisoformat(run_date) if run_date else dt.datetime.now(dt.UTC).date()
+    summary = runs.RunSummary(run_id=runs.new_run_id(), run_date=day)
+    work_db, published = settings.work_db, settings.db
+
+    with WriterLock(work_db.with_name(work_db.name + ".lock"), settings.lock_wait_seconds, summary.run_id):
+        con = db.connect(work_db)
+        ctx = RunContext(con=con, run_id=summary.run_id, settings=settings)
+        try:
+            with _timed(summary, "setup"):
+                db.apply_sql(con, settings.sql)
+                summary.recovered_runs = runs.recover_unfinished_runs(con)
+                runs.start_run(con, summary, str(settings.input))
+            if summary.recovered_runs:
+                logger.warning("rolled back unfinished runs: %s", ", ".join(summary.recovered_runs))
+            _process(ctx, summary, _PROGRESS[0] if _PROGRESS else None)
+            with _timed(summary, "models"):
+                build_models_task(ctx)
+            with _timed(summary, "validate"):
+                outcome = validate_task(ctx)
+            summary.validation_success = outcome.success
+            if not outcome.success:
+                raise ValidationFailedError(f"validation failed: {outcome.describe_failures()}")
+            summary.status = runs.STATUS_SUCCESS
+            runs.finish_run(con, summary)
+            con.execute("checkpoint")
+        except BaseException as exc:
+            summary.status = runs.STATUS_FAILED
+            summary.error = f"{type(exc).__name__}: {exc}"[:2000]
+            db.rollback_run(con, summary.run_id)
+            runs.finish_run(con, summary)
+            con.execute("checkpoint")
+            con.close()
+            logger.error("run %s failed and was rolled back: %s", summary.run_id, summary.error)
+            raise
+        con.close()
+        with _timed(summary, "publish"):
+            publish_task(work_db, published)
+        summary.published = str(published)
+        logger.info("run %s published %s", summary.run_id, published)
+    return summary.as_dict()
+
+
+def _process(
+    ctx: RunContext, summary: runs.RunSummary, progress: Callable[[str, int, int], None] | None
+) -> None:
+    """Ingest, clean, dedup and extract new files batch by batch, then assign stories."""
+    settings = ctx.settings
+    with _timed(summary, "scan"):
+        scan = scan_task(ctx, settings.input)
+        new_files = select_new_files_task(ctx, scan.files)
+    summary.files_seen = scan.files.num_rows + scan.rejected.num_rows
+    summary.files_new = new_files.num_rows + scan.rejected.num_rows
+    if scan.rejected.num_rows:
+        db.insert_arrow(ctx.con, "audit.rejected_files", scan.rejected)
+    new_docs: list[str] = []
+    total = new_files.num_rows
+    done = 0
+    for offsets in chunked(range(total), settings.batch_files):
+        batch = new_files.slice(offsets[0], len(offsets))
+        with _timed(summary, "ingest"):
+            ingested = ingest_task(ctx, settings.input, batch)
+        with _timed(summary, "clean"):
+            cleaned = clean_task(ctx, ingested.doc_ids)
+        with _timed(summary, "dedup"):
+            canonical = dedup_task(ctx, cleaned.doc_ids)
+        if canonical.doc_ids:
+            if ctx.nlp is None:
+                with _timed(summary, "load_model"):
+                    ctx.nlp = _nlp(settings)
+                    summary.model, summary.model_version = model_identity(ctx.nlp)
+            with _timed(summary, "extract"):
+                extracted = extract_task(ctx, canonical.doc_ids)
+            summary.mentions_new += extracted.counts.get("mentions", 0)
+            summary.facts_new += extracted.counts.get("facts", 0)
+            summary.attributions_new += extracted.counts.get("attributions", 0)
+        summary.documents_new += len(cleaned.doc_ids)
+        summary.duplicates_new += len(cleaned.doc_ids) - len(canonical.doc_ids)
+        new_docs.extend(cleaned.doc_ids)
+        done += len(offsets)
+        if progress:
+            progress("documents", done, total)
+    if new_docs:
+        with _timed(summary, "stories"):
+            summary.stories_touched = stories_task(ctx, new_docs).counts.get("stories", 0)
+    summary.files_rejected = _count(
+        ctx, "select count(distinct path) from audit.rejected_files where run_id = ?", summary.run_id
+    )
+    if summary.model is None:
+        summary.model, summary.model_version = _last_model(ctx)
+
+
+def _count(ctx: RunContext, query: str, *params: object) -> int:
+    row = ctx.con.execute(query, list(params)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _last_model(ctx: RunContext) -> tuple[str | None, str | None]:
+    """A run that extracted nothing records the model of the documents already extracted."""
+    row = ctx.con.execute(
+        "select model, model_version from audit.runs where model is not null order by started_at desc limit 1"
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    from parallax.cli import app
+
+    if len(sys.argv) > 1:
+        app()
+    else:
+        print(json.dumps(nightly(), indent=2, default=str))

@@ -1,0 +1,141 @@
+"""DuckDB access: one way to connect, to apply `sql/`, to write Arrow batches and to undo a run.
+
+Every SQL object lives in its own file `sql/<schema>/<object>.sql`. Statements in those files
+are idempotent (`create ... if not exists`, `create or replace view`), so applying the whole
+folder on every run is safe. Values are always bound as parameters, never formatted in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+# Files written by DuckDB 2.0 cannot be opened by 1.x tools unless the storage stays at 1.5.
+STORAGE_VERSION = "v1.5.0"
+SCHEMAS = ("audit", "raw", "staging", "intermediate", "marts")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a database file with the project's storage version (readable by DuckDB 1.5 tools)."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    config = {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
+    return duckdb.connect(str(path), read_only=read_only, config=config)
+
+
+def _ident(name: str) -> str:
+    if not _IDENT.match(name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return name
+
+
+def sql_files(sql_dir: Path) -> list[Path]:
+    """All SQL object files, schema by schema in dependency order, then by name."""
+    files: list[Path] = []
+    for schema in SCHEMAS:
+        files.extend(sorted((sql_dir / schema).glob("*.sql")))
+    return files
+
+
+def apply_sql(con: duckdb.DuckDBPyConnection, sql_dir: Path, schemas: Iterable[str] = SCHEMAS) -> int:
+    """Create schemas and apply every object file; objects that depend on later ones are retried.
+
+    Returns the number of files applied.
+    """
+    wanted = set(schemas)
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    pending = [f for f in sql_files(sql_dir) if f.parent.name in wanted]
+    applied = 0
+    while pending:
+        failed: list[tuple[Path, Exception]] = []
+        for file in pending:
+            try:
+                con.execute(file.read_text(encoding="utf-8"))
+                applied += 1
+            except duckdb.CatalogException as exc:  # depends on an object not created yet
+                failed.append((file, exc))
+        if len(failed) == len(pending):
+            names = ", ".join(f"{f.parent.name}/{f.name}: {e}" for f, e in failed)
+            raise RuntimeError(f"SQL objects could not be created: {names}")
+        pending = [f for f, _ in failed]
+    return applied
+
+
+def run_sql_file(
+    con: duckdb.DuckDBPyConnection, sql_dir: Path, name: str, params: Sequence[object] | dict | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Execute `sql/<name>.sql` (e.g. `name="audit/queries/x"`) with bound parameters."""
+    return con.execute((sql_dir / f"{name}.sql").read_text(encoding="utf-8"), params or [])
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    schema, _, name = _ident(table).rpartition(".")
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema or "main", name],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:
+    """Append an Arrow table to `table`, matching columns by name (missing ones become NULL)."""
+    if data.num_rows == 0:
+        return 0
+    cols = [c for c in table_columns(con, table) if c in data.column_names]
+    view = "_parallax_insert_src"
+    con.register(view, data)
+    try:
+        col_list = ", ".join(cols)
+        con.execute(f"insert into {_ident(table)} ({col_list}) select {col_list} from {view}")
+    finally:
+        con.unregister(view)
+    return data.num_rows
+
+
+def upsert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, key: Sequence[str]) -> int:
+    """Delete rows of `table` whose key appears in `data`, then insert `data` (idempotent load)."""
+    if data.num_rows == 0:
+        return 0
+    view = "_parallax_upsert_keys"
+    keys = data.select(list(key))
+    con.register(view, keys)
+    try:
+        cond = " and ".join(f"t.{_ident(k)} is not distinct from k.{_ident(k)}" for k in key)
+        con.execute(f"delete from {_ident(table)} t where exists (select 1 from {view} k where {cond})")
+    finally:
+        con.unregister(view)
+    return insert_arrow(con, table, data)
+
+
+def fetch_arrow(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] | None = None) -> pa.Table:
+    """Run a query with bound parameters and return an Arrow table."""
+    return con.sql(query, params=list(params) if params else None).to_arrow_table()
+
+
+def run_stamped_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every base table that has a `run_id` column (what a run wrote, and so can undo)."""
+    rows = con.execute(
+        "select c.table_schema || '.' || c.table_name from information_schema.columns c "
+        "join information_schema.tables t using (table_schema, table_name) "
+        "where c.column_name = 'run_id' and t.table_type = 'BASE TABLE' "
+        "and c.table_schema in ('raw', 'staging', 'intermediate', 'marts', 'audit') "
+        "and c.table_name not in ('runs', 'validation_results', 'run_steps') order by 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def rollback_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """Delete every row stamped with `run_id` (compensating transaction for a failed run)."""
+    removed: dict[str, int] = {}
+    for table in run_stamped_tables(con):
+        n = con.execute(f"delete from {_ident(table)} where run_id = ?", [run_id]).fetchone()
+        removed[table] = int(n[0]) if n else 0
+    return removed

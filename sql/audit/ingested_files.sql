@@ -1,0 +1,20 @@
+-- audit.ingested_files: one row per distinct input file content seen at a path.
+-- grain: (path, sha256); key: (path, sha256)
+create table if not exists audit.ingested_files (
+    path varchar not null,
+    sha256 varchar not null,
+    size_bytes bigint,
+    status varchar not null,
+    documents integer,
+    run_id varchar not null,
+    ingested_at timestamptz not null,
+    primary key (path, sha256)
+);
+comment on table audit.ingested_files is 'Every input file version the pipeline has read, whether it became documents or was rejected; a file whose (path, sha256) is here is skipped on later runs.';
+comment on column audit.ingested_files.path is 'Input file path relative to the input folder.';
+comment on column audit.ingested_files.sha256 is 'SHA-256 of the file bytes.';
+comment on column audit.ingested_files.size_bytes is 'File size in bytes.';
+comment on column audit.ingested_files.status is 'loaded (became documents) or rejected.';
+comment on column audit.ingested_files.documents is 'Number of documents the file produced.';
+comment on column audit.ingested_files.run_id is 'Run that read the file.';
+comment on column audit.ingested_files.ingested_at is 'When the file was read.';

@@ -1,0 +1,32 @@
+-- intermediate.int_attributions: one row per actor-predicate-topic triple or quote in a canonical document.
+-- grain: attribution; key: (doc_id, attribution_index)
+create table if not exists intermediate.int_attributions (
+    doc_id varchar not null,
+    attribution_index integer not null,
+    kind varchar not null,
+    actor_entity_id varchar,
+    actor_text varchar not null,
+    predicate varchar not null,
+    topic varchar,
+    topic_text varchar,
+    quote varchar,
+    sentence_index integer not null,
+    start_char integer not null,
+    end_char integer not null,
+    run_id varchar not null,
+    primary key (doc_id, attribution_index)
+);
+comment on table intermediate.int_attributions is 'Who is said to have done or said what: actions, reporting verbs and quotes from the dependency parse.';
+comment on column intermediate.int_attributions.doc_id is 'Document id.';
+comment on column intermediate.int_attributions.attribution_index is 'Zero-based position in the document.';
+comment on column intermediate.int_attributions.kind is 'action, statement (reporting verb) or quote.';
+comment on column intermediate.int_attributions.actor_entity_id is 'Canonical entity of the actor, when resolved.';
+comment on column intermediate.int_attributions.actor_text is 'Actor as written.';
+comment on column intermediate.int_attributions.predicate is 'Lemmatized predicate (raise, focus on, say).';
+comment on column intermediate.int_attributions.topic is 'Normalized topic (kashmir issue), comparable across documents.';
+comment on column intermediate.int_attributions.topic_text is 'Topic as written.';
+comment on column intermediate.int_attributions.quote is 'Quoted or reported content, for quotes and statements.';
+comment on column intermediate.int_attributions.sentence_index is 'Sentence containing the attribution.';
+comment on column intermediate.int_attributions.start_char is 'Start offset of the clause in stg_documents.body.';
+comment on column intermediate.int_attributions.end_char is 'End offset (exclusive) of the clause.';
+comment on column intermediate.int_attributions.run_id is 'Run that extracted it.';

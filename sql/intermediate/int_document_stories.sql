@@ -1,0 +1,15 @@
+-- intermediate.int_document_stories: one row per document version with its story.
+-- grain: document version; key: doc_id
+create table if not exists intermediate.int_document_stories (
+    doc_id varchar primary key,
+    story_id varchar not null,
+    similarity double,
+    method varchar not null,
+    run_id varchar not null
+);
+comment on table intermediate.int_document_stories is 'Story membership: articles about one event from any number of sources share a story_id, stable across runs.';
+comment on column intermediate.int_document_stories.doc_id is 'Document id.';
+comment on column intermediate.int_document_stories.story_id is 'Story id.';
+comment on column intermediate.int_document_stories.similarity is 'Similarity to the story when the document joined it (null for the founding document).';
+comment on column intermediate.int_document_stories.method is 'How it was assigned: new_story, similarity, or duplicate (inherits its canonical document''s story).';
+comment on column intermediate.int_document_stories.run_id is 'Run that assigned it.';

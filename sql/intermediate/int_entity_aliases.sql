@@ -1,0 +1,16 @@
+-- intermediate.int_entity_aliases: one row per surface form mapped to a canonical entity.
+-- grain: alias x entity; key: (alias, entity_id)
+create table if not exists intermediate.int_entity_aliases (
+    alias varchar not null,
+    entity_id varchar not null,
+    method varchar not null,
+    confidence double not null,
+    run_id varchar not null,
+    primary key (alias, entity_id)
+);
+comment on table intermediate.int_entity_aliases is 'Every surface form seen for an entity, with how it was resolved.';
+comment on column intermediate.int_entity_aliases.alias is 'Surface form as written (e.g. Raisi''s, President Raisi).';
+comment on column intermediate.int_entity_aliases.entity_id is 'Canonical entity.';
+comment on column intermediate.int_entity_aliases.method is 'exact, normalized, partial_name (surname of a full name), override (seeds/entity_aliases.csv).';
+comment on column intermediate.int_entity_aliases.confidence is 'Confidence of the mapping, 0-1.';
+comment on column intermediate.int_entity_aliases.run_id is 'Run that first recorded it.';

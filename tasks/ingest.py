@@ -1,0 +1,41 @@
+"""Prefect task shells for ingest: scan the input folder, read new files into raw.documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from parallax import db, ingest
+from parallax.stage import StageResult
+from tasks._common import RunContext
+
+
+@task(name="scan-inputs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def scan_task(ctx: RunContext, input_dir: Path) -> ingest.ScanResult:
+    """List input files with size and SHA-256 (retried: file-system I/O only)."""
+    return ingest.scan_inputs(input_dir, ctx.settings)
+
+
+@task(name="select-new-files", cache_policy=NO_CACHE)
+def select_new_files_task(ctx: RunContext, files: pa.Table) -> pa.Table:
+    """Keep files whose (path, sha256) was never ingested: a nightly run only reads what is new."""
+    if files.num_rows == 0:
+        return files
+    ctx.con.register("_scanned", files)
+    try:
+        return db.fetch_arrow(
+            ctx.con,
+            "select s.* from _scanned s anti join audit.ingested_files i "
+            "on s.path = i.path and s.sha256 = i.sha256 order by s.path",
+        )
+    finally:
+        ctx.con.unregister("_scanned")
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def ingest_task(ctx: RunContext, input_dir: Path, files: pa.Table) -> StageResult:
+    """Read a batch of files into raw.documents; rejects go to audit.rejected_files."""
+    return ingest.ingest_files(ctx.con, ctx.run_id, input_dir, files, ctx.settings)

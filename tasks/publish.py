@@ -1,0 +1,29 @@
+"""Prefect task shells for building the SQL models, validating, and publishing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from parallax import db, publish, validate
+from tasks._common import RunContext
+
+
+@task(name="build-models", cache_policy=NO_CACHE)
+def build_models_task(ctx: RunContext) -> int:
+    """(Re)create the marts views from sql/marts/*.sql; returns the number of objects applied."""
+    return db.apply_sql(ctx.con, ctx.settings.sql, ["marts"])
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(ctx: RunContext) -> validate.ValidationOutcome:
+    """Run every expectation suite over what this run added; results go to audit.validation_results."""
+    return validate.validate_run(ctx.con, ctx.run_id, ctx.settings)
+
+
+@task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def publish_task(work_db: Path, published: Path) -> Path:
+    """Atomically replace the analysts' file with a copy of the checkpointed working DB."""
+    return publish.publish(work_db, published)
