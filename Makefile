@@ -13,7 +13,7 @@ export GX_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run test test-fast lint bench clean browser
 
 $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -27,7 +27,14 @@ install: $(STAMP)
 run: install  ## nightly flow over the sample articles into data/parallax.duckdb
 	$(BIN)/parallax run --input $(INPUT) --db $(DB)
 
-test: install  ## full test suite (unit + integration with the real model)
+# The report test renders HTML in headless Chromium (Debian's chromium package). Installed when
+# missing and apt is usable (root, as on CI); otherwise that one test says why it cannot run.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
+	  echo "note: chromium not installed; the report rendering test will fail" >&2
+
+test: install browser  ## full test suite (unit + integration with the real model)
 	$(BIN)/pytest -q
 
 test-fast: install

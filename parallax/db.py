@@ -85,13 +85,26 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def register(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> None:
+    """Register an Arrow table as a view name. DuckDB 2.0 refuses while a previous `execute()`
+    result is unfinished (e.g. after `fetchone()`), so that result is completed first."""
+    con.complete()
+    con.register(name, data)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] | None = None) -> object:
+    """First column of the first row (None when no row); the result is fully consumed."""
+    rows = con.execute(query, list(params) if params else []).fetchall()
+    return rows[0][0] if rows else None
+
+
 def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:
     """Append an Arrow table to `table`, matching columns by name (missing ones become NULL)."""
     if data.num_rows == 0:
         return 0
     cols = [c for c in table_columns(con, table) if c in data.column_names]
     view = "_parallax_insert_src"
-    con.register(view, data)
+    register(con, view, data)
     try:
         col_list = ", ".join(cols)
         con.execute(f"insert into {_ident(table)} ({col_list}) select {col_list} from {view}")
@@ -106,7 +119,7 @@ def upsert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, key
         return 0
     view = "_parallax_upsert_keys"
     keys = data.select(list(key))
-    con.register(view, keys)
+    register(con, view, keys)
     try:
         cond = " and ".join(f"t.{_ident(k)} is not distinct from k.{_ident(k)}" for k in key)
         con.execute(f"delete from {_ident(table)} t where exists (select 1 from {view} k where {cond})")

@@ -66,7 +66,7 @@ def start_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, input_dir: st
 
 def finish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
     steps = pa.array([summary.step_seconds], type=pa.map_(pa.string(), pa.float64()))
-    con.register("_run_steps", pa.table({"s": steps}))
+    db.register(con, "_run_steps", pa.table({"s": steps}))
     try:
         con.execute(
             """

@@ -24,7 +24,7 @@ def select_new_files_task(ctx: RunContext, files: pa.Table) -> pa.Table:
     """Keep files whose (path, sha256) was never ingested: a nightly run only reads what is new."""
     if files.num_rows == 0:
         return files
-    ctx.con.register("_scanned", files)
+    db.register(ctx.con, "_scanned", files)
     try:
         return db.fetch_arrow(
             ctx.con,

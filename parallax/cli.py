@@ -1,0 +1,162 @@
+"""`parallax` command line. User mistakes end with one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="parallax",
+    help="Compare how news outlets cover the same story: run the pipeline, query the published file.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+# No network here: Prefect and GX must not phone home; Prefect's temporary server is slow to start.
+_QUIET_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one error line and return the Exit to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def default_db() -> Path:
+    from parallax.settings import get_settings
+
+    return get_settings().db
+
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="Published DuckDB file.", show_default=False)]
+
+
+@app.command()
+def run(
+    input: Annotated[Path | None, typer.Option("--input", "-i", help="Folder of raw articles.")] = None,
+    db: DbOption = None,
+    run_date: Annotated[str | None, typer.Option("--run-date", help="Logical date YYYY-MM-DD.")] = None,
+    runner: Annotated[str | None, typer.Option("--runner", help="local or dask.")] = None,
+    dask_address: Annotated[str | None, typer.Option("--dask-address", help="tcp://host:port")] = None,
+    wait: Annotated[float | None, typer.Option("--wait", help="Seconds to wait for a running writer.")] = None,
+) -> None:
+    """Run the nightly flow once: ingest, clean, dedup, extract, validate, publish."""
+    for key, value in _QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    from parallax.settings import get_settings
+
+    settings = get_settings()
+    input_dir = (input or settings.input).expanduser()
+    if not input_dir.is_dir():
+        raise fail(f"input folder not found: {input_dir}")
+    if run_date:
+        try:
+            dt.date.fromisoformat(run_date)
+        except ValueError:
+            raise fail(f"--run-date must be YYYY-MM-DD, got {run_date!r}") from None
+    overrides: dict[str, Any] = {}
+    if runner:
+        if runner not in ("local", "dask"):
+            raise fail(f"--runner must be local or dask, got {runner!r}")
+        overrides["PARALLAX_RUNNER"] = runner
+    if dask_address:
+        overrides["PARALLAX_DASK_ADDRESS"] = dask_address
+    if wait is not None:
+        overrides["PARALLAX_LOCK_WAIT_SECONDS"] = str(wait)
+    if overrides:
+        os.environ.update(overrides)
+        get_settings.cache_clear()
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.nightly import ValidationFailedError, nightly, progress_callback
+    from parallax.lock import WriterBusyError
+
+    db_path = (db or get_settings().db).expanduser()
+    console.print(f"parallax: {input_dir} -> {db_path}", highlight=False)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as bar:
+        task_id = bar.add_task("documents", total=None)
+
+        def on_progress(step: str, done: int, total: int) -> None:
+            bar.update(task_id, description=step, completed=done, total=total)
+
+        try:
+            with progress_callback(on_progress):
+                summary = nightly(
+                    input_dir=str(input_dir.absolute()), db_path=str(db_path.absolute()), run_date=run_date
+                )
+        except WriterBusyError as exc:
+            raise fail(str(exc), code=75) from None
+        except ValidationFailedError as exc:
+            raise fail(f"{exc}; the published file was left unchanged", code=2) from None
+    _print_summary(summary)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    table = Table(title=f"run {summary['run_id']} ({summary['status']})", show_header=False)
+    rows = [
+        ("files seen", summary["files_seen"]),
+        ("files new", summary["files_new"]),
+        ("files rejected", summary["files_rejected"]),
+        ("documents new", summary["documents_new"]),
+        ("duplicates new", summary["duplicates_new"]),
+        ("mentions new", summary["mentions_new"]),
+        ("facts new", summary["facts_new"]),
+        ("attributions new", summary["attributions_new"]),
+        ("stories touched", summary["stories_touched"]),
+        ("validation", "passed" if summary["validation_success"] else "failed"),
+        ("model", f"{summary['model']} {summary['model_version']}"),
+        ("published", summary["published"]),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    steps = summary.get("step_seconds") or {}
+    table.add_row("step seconds", ", ".join(f"{k} {v:.2f}" for k, v in steps.items()))
+    Console().print(table)
+
+
+@app.command()
+def serve(
+    input: Annotated[Path | None, typer.Option("--input", "-i", help="Folder of raw articles.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the `nightly` deployment on its cron schedule (PARALLAX_SCHEDULE_CRON, _TIMEZONE)."""
+    for key, value in _QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    from parallax import schedule
+    from parallax.settings import get_settings
+
+    settings = get_settings()
+    input_dir = (input or settings.input).expanduser().absolute()
+    if not input_dir.is_dir():
+        raise fail(f"input folder not found: {input_dir}")
+    schedule.serve(settings, input_dir, (db or settings.db).expanduser().absolute())
+
+
+def _register_analyst_commands() -> None:
+    """Analyst commands (query, stories, report, validate) live in parallax.analyst."""
+    from parallax import analyst
+
+    analyst.register(app)
+
+
+_register_analyst_commands()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,122 @@
+"""Unit tests for the DuckDB helpers: applying sql/, idempotent upserts, run rollback, publishing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from parallax import db, publish, runs
+from parallax.settings import Settings
+
+
+def test_apply_sql_is_idempotent_and_documents_everything(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    n = db.apply_sql(con, settings.sql)
+    assert n == len(db.sql_files(settings.sql))
+    missing = con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "where schema_name in ('raw','staging','intermediate','marts','audit') and comment is null"
+    ).fetchall()
+    assert missing == []
+
+
+def test_every_sql_file_has_a_grain_and_key_header(settings: Settings) -> None:
+    for f in db.sql_files(settings.sql):
+        head = f.read_text(encoding="utf-8").splitlines()[:3]
+        text = " ".join(head).lower()
+        assert head[0].startswith("--") and "grain" in text and "key" in text, f
+
+
+def test_apply_sql_retries_objects_that_depend_on_later_files(tmp_path: Path) -> None:
+    (tmp_path / "marts").mkdir()
+    (tmp_path / "marts" / "a_view.sql").write_text("create or replace view marts.a_view as select * from marts.b_view")
+    (tmp_path / "marts" / "b_view.sql").write_text("create or replace view marts.b_view as select 1 as x")
+    c = duckdb.connect()
+    assert db.apply_sql(c, tmp_path) == 2
+    assert c.execute("select x from marts.a_view").fetchall() == [(1,)]
+
+
+def test_apply_sql_reports_broken_objects(tmp_path: Path) -> None:
+    (tmp_path / "marts").mkdir()
+    (tmp_path / "marts" / "bad.sql").write_text("create or replace view marts.bad as select * from nowhere")
+    with pytest.raises(RuntimeError, match="bad.sql"):
+        db.apply_sql(duckdb.connect(), tmp_path)
+
+
+def test_upsert_replaces_rows_by_key(con: duckdb.DuckDBPyConnection) -> None:
+    rows = pa.table(
+        {"doc_id": ["a", "b"], "paragraph_index": [0, 0], "start_char": [0, 0], "end_char": [5, 7],
+         "is_heading": [False, True], "run_id": ["r1", "r1"]}
+    )
+    db.upsert_arrow(con, "staging.stg_paragraphs", rows, ["doc_id", "paragraph_index"])
+    db.upsert_arrow(con, "staging.stg_paragraphs", rows, ["doc_id", "paragraph_index"])
+    assert con.execute("select count(*) from staging.stg_paragraphs").fetchone() == (2,)
+    changed = rows.set_column(3, "end_char", pa.array([9, 7]))
+    db.upsert_arrow(con, "staging.stg_paragraphs", changed.slice(0, 1), ["doc_id", "paragraph_index"])
+    assert con.execute("select end_char from staging.stg_paragraphs order by doc_id").fetchall() == [(9,), (7,)]
+
+
+def test_rollback_removes_only_the_runs_rows(con: duckdb.DuckDBPyConnection) -> None:
+    for run_id in ("r1", "r2"):
+        con.execute(
+            "insert into audit.rejected_files values (?, 'x', null, 'empty', 'empty file', ?, now())",
+            [f"{run_id}.txt", run_id],
+        )
+    removed = db.rollback_run(con, "r2")
+    assert removed["audit.rejected_files"] == 1
+    assert con.execute("select path from audit.rejected_files").fetchall() == [("r1.txt",)]
+
+
+def test_unfinished_runs_are_marked_crashed_and_rolled_back(con: duckdb.DuckDBPyConnection) -> None:
+    summary = runs.RunSummary(run_id=runs.new_run_id(), run_date=runs.now().date())
+    runs.start_run(con, summary, "in")
+    con.execute(
+        "insert into audit.rejected_files values ('a.txt', 'x', null, 'empty', 'empty file', ?, now())",
+        [summary.run_id],
+    )
+    assert runs.recover_unfinished_runs(con) == [summary.run_id]
+    assert con.execute("select status from audit.runs").fetchall() == [("crashed",)]
+    assert con.execute("select count(*) from audit.rejected_files").fetchone() == (0,)
+    assert runs.recover_unfinished_runs(con) == []
+
+
+def test_publish_replaces_atomically_and_old_readers_keep_their_view(tmp_path: Path) -> None:
+    work, pub = tmp_path / "work.duckdb", tmp_path / "pub" / "p.duckdb"
+    c = db.connect(work)
+    c.execute("create schema audit; create table audit.runs (n int); insert into audit.runs values (1)")
+    c.execute("checkpoint")
+    c.close()
+    publish.publish(work, pub)
+    reader = duckdb.connect(str(pub), read_only=True)
+    c = db.connect(work)
+    c.execute("insert into audit.runs values (2); checkpoint")
+    c.close()
+    publish.publish(work, pub)
+    assert reader.execute("select count(*) from audit.runs").fetchone() == (1,)
+    reader.close()
+    assert duckdb.connect(str(pub), read_only=True).execute("select count(*) from audit.runs").fetchone() == (2,)
+    assert list(pub.parent.glob("*.publishing")) == []
+
+
+def test_publish_never_replaces_with_an_unreadable_copy(tmp_path: Path) -> None:
+    work, pub = tmp_path / "work.duckdb", tmp_path / "p.duckdb"
+    work.write_bytes(b"not a database" * 100)
+    pub.write_bytes(b"old")
+    with pytest.raises(Exception):  # noqa: B017 - any DuckDB error
+        publish.publish(work, pub)
+    assert pub.read_bytes() == b"old"
+    assert list(tmp_path.glob("*.publishing")) == []
+
+
+def test_cli_run_reports_missing_input_in_one_line(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "parallax.cli", "run", "--input", str(tmp_path / "nope"), "--db", str(tmp_path / "x")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode != 0
+    assert "input folder not found" in out.stderr
+    assert "Traceback" not in out.stderr
