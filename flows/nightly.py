@@ -20,7 +20,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from parallax import db, runs
+from parallax import db, failpoints, publish, runner, runs
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
 from parallax.settings import Settings, get_settings
@@ -72,13 +72,21 @@ def _settings(input_dir: str | None, db_path: str | None, work_db_path: str | No
     return base.model_copy(update=updates)
 
 
-@contextmanager
-def _timed(summary: runs.RunSummary, step: str) -> Iterator[None]:
-    t0 = time.perf_counter()
-    try:
-        yield
-    finally:
-        summary.step_seconds[step] = round(summary.step_seconds.get(step, 0.0) + time.perf_counter() - t0, 3)
+class StepTimer:
+    """Adds each step's wall-clock seconds to the summary; honours the test failpoint."""
+
+    def __init__(self, summary: runs.RunSummary, failpoint: str | None) -> None:
+        self.summary, self.failpoint = summary, failpoint
+
+    @contextmanager
+    def __call__(self, step: str) -> Iterator[None]:
+        failpoints.hit(step, self.failpoint)
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            seconds = self.summary.step_seconds
+            seconds[step] = round(seconds.get(step, 0.0) + time.perf_counter() - t0, 3)
 
 
 def _run_name() -> str:
@@ -105,21 +113,26 @@ def nightly(
     day = dt.date.fromisoformat(run_date) if run_date else dt.datetime.now(dt.UTC).date()
     summary = runs.RunSummary(run_id=runs.new_run_id(), run_date=day)
     work_db, published = settings.work_db, settings.db
+    timed = StepTimer(summary, settings.failpoint)
 
     with WriterLock(work_db.with_name(work_db.name + ".lock"), settings.lock_wait_seconds, summary.run_id):
         con = db.connect(work_db)
         ctx = RunContext(con=con, run_id=summary.run_id, settings=settings)
         try:
-            with _timed(summary, "setup"):
+            with timed("setup"):
                 db.apply_sql(con, settings.sql)
                 summary.recovered_runs = runs.recover_unfinished_runs(con)
+                publish.cleanup_side_files(published)
                 runs.start_run(con, summary, str(settings.input))
             if summary.recovered_runs:
                 logger.warning("rolled back unfinished runs: %s", ", ".join(summary.recovered_runs))
-            _process(ctx, summary, _PROGRESS[0] if _PROGRESS else None)
-            with _timed(summary, "models"):
+            # NLP runs in-process, on n_process local workers or on Dask (settings.runner);
+            # workers start on first use and stop when the batches are done.
+            with runner.annotation_session(summary.run_id, settings):
+                _process(ctx, summary, timed, _PROGRESS[0] if _PROGRESS else None)
+            with timed("models"):
                 build_models_task(ctx)
-            with _timed(summary, "validate"):
+            with timed("validate"):
                 outcome = validate_task(ctx)
             summary.validation_success = outcome.success
             if not outcome.success:
@@ -137,19 +150,22 @@ def nightly(
             logger.error("run %s failed and was rolled back: %s", summary.run_id, summary.error)
             raise
         con.close()
-        with _timed(summary, "publish"):
-            publish_task(work_db, published)
+        with timed("publish"):
+            publish_task(work_db, published, settings.failpoint)
         summary.published = str(published)
         logger.info("run %s published %s", summary.run_id, published)
     return summary.as_dict()
 
 
 def _process(
-    ctx: RunContext, summary: runs.RunSummary, progress: Callable[[str, int, int], None] | None
+    ctx: RunContext,
+    summary: runs.RunSummary,
+    timed: StepTimer,
+    progress: Callable[[str, int, int], None] | None,
 ) -> None:
     """Ingest, clean, dedup and extract new files batch by batch, then assign stories."""
     settings = ctx.settings
-    with _timed(summary, "scan"):
+    with timed("scan"):
         scan = scan_task(ctx, settings.input)
         new_files = select_new_files_task(ctx, scan.files)
     summary.files_seen = scan.files.num_rows + scan.rejected.num_rows
@@ -161,18 +177,18 @@ def _process(
     done = 0
     for offsets in chunked(range(total), settings.batch_files):
         batch = new_files.slice(offsets[0], len(offsets))
-        with _timed(summary, "ingest"):
+        with timed("ingest"):
             ingested = ingest_task(ctx, settings.input, batch)
-        with _timed(summary, "clean"):
+        with timed("clean"):
             cleaned = clean_task(ctx, ingested.doc_ids)
-        with _timed(summary, "dedup"):
+        with timed("dedup"):
             canonical = dedup_task(ctx, cleaned.doc_ids)
         if canonical.doc_ids:
             if ctx.nlp is None:
-                with _timed(summary, "load_model"):
+                with timed("load_model"):
                     ctx.nlp = _nlp(settings)
                     summary.model, summary.model_version = model_identity(ctx.nlp)
-            with _timed(summary, "extract"):
+            with timed("extract"):
                 extracted = extract_task(ctx, canonical.doc_ids)
             summary.mentions_new += extracted.counts.get("mentions", 0)
             summary.facts_new += extracted.counts.get("facts", 0)
@@ -184,7 +200,7 @@ def _process(
         if progress:
             progress("documents", done, total)
     if new_docs:
-        with _timed(summary, "stories"):
+        with timed("stories"):
             summary.stories_touched = stories_task(ctx, new_docs).counts.get("stories", 0)
     summary.files_rejected = _count(
         ctx, "select count(distinct path) from audit.rejected_files where run_id = ?", summary.run_id

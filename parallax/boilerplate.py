@@ -11,9 +11,9 @@ one normalized line (see `parallax.textnorm.normalize_line`):
   anchored at the start or the end of the line (datelines such as `LONDON (Reuters) - `) removes
   only that span. Unanchored partial matches are ignored.
 
-Learned boilerplate: the lines near the edges of each document (the first `EDGE_HEAD` and last
-`EDGE_TAIL` non-empty lines, plus any line of at most `SHORT_LINE_CHARS`) of at most
-`CANDIDATE_MAX_CHARS` characters, and the dateline prefix of the first line ("AP - ",
+Learned boilerplate works on paragraphs (hard-wrapped lines already joined, so a wrapped
+fragment such as "said." is never a candidate): the paragraphs at the edges of each document
+(the first `EDGE_HEAD` and last `EDGE_TAIL`) of at most `CANDIDATE_MAX_CHARS` characters, and the dateline prefix of the first line ("AP - ",
 "SPACE.com - "), are stored per document in `staging.stg_boilerplate_candidates`. A candidate
 becomes a learned pattern for its source once it occurs in at least `LEARN_MIN_DOCS` distinct
 documents of that source (documents with identical text count once, so copies of one article do
@@ -43,9 +43,8 @@ PREFIX_MAX_CHARS = 160
 LEARN_MIN_DOCS = 5
 LEARN_MIN_SHARE = 0.01
 CANDIDATE_MAX_CHARS = 200
-SHORT_LINE_CHARS = 40
-EDGE_HEAD = 3
-EDGE_TAIL = 6
+EDGE_HEAD = 2
+EDGE_TAIL = 3
 # "AP - ", "SPACE.com - ", "WASHINGTON -- " at the start of the first body line.
 _DATELINE_PREFIX = re.compile(r"^([^\s.!?][^.!?:;]{0,38}?\S?)\s+(?:-{1,2}|–|—)\s+(?=\S)")
 _EDGE_PUNCT = " \t.,;:!?-–—|•·*\"'()[]"
@@ -62,6 +61,7 @@ class Rule:
     pattern: str
     regex: re.Pattern[str] | None = None
     key: str = ""
+    anchored: bool = False
 
 
 def line_key(text: str) -> str:
@@ -76,7 +76,11 @@ def load_rules(path: Path) -> list[Rule]:
         return rules
     with path.open(encoding="utf-8", newline="") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
-            rid, kind, pattern = (row.get("id") or "").strip(), (row.get("kind") or "").strip(), row.get("pattern")
+            rid, kind, pattern = (
+                (row.get("id") or "").strip(),
+                (row.get("kind") or "").strip(),
+                row.get("pattern"),
+            )
             if not rid or not pattern or kind not in ("exact", "prefix", "regex"):
                 raise ValueError(f"{path}:{n}: need id, kind (exact/prefix/regex) and pattern")
             if kind == "regex":
@@ -84,7 +88,7 @@ def load_rules(path: Path) -> list[Rule]:
                     rx = re.compile(pattern, re.IGNORECASE)
                 except re.error as exc:
                     raise ValueError(f"{path}:{n}: bad regex {pattern!r}: {exc}") from None
-                rules.append(Rule(rid, kind, pattern, regex=rx))
+                rules.append(Rule(rid, kind, pattern, regex=rx, anchored=pattern.startswith("^")))
             else:
                 rules.append(Rule(rid, kind, pattern, key=line_key(pattern)))
     return rules
@@ -98,20 +102,23 @@ class RuleSet:
         self.exact = {r.key: r for r in self.rules if r.kind == "exact"}
         self.prefix = [r for r in self.rules if r.kind == "prefix"]
         self.regex = [r for r in self.rules if r.kind == "regex"]
+        self._exact_max = max((len(k) for k in self.exact), default=0) + 8
 
     def match(self, line: str) -> tuple[Rule, int, int] | None:
         """The first rule matching `line` and the span to remove (whole line or an edge span)."""
-        key = line_key(line)
-        rule = self.exact.get(key)
-        if rule is not None:
-            return rule, 0, len(line)
-        if len(line) <= PREFIX_MAX_CHARS:
+        n = len(line)
+        if n <= self._exact_max or (self.prefix and n <= PREFIX_MAX_CHARS):
+            key = line_key(line)
+            rule = self.exact.get(key)
+            if rule is not None:
+                return rule, 0, n
+        if self.prefix and n <= PREFIX_MAX_CHARS:
             for rule in self.prefix:
                 if key.startswith(rule.key):
                     return rule, 0, len(line)
         for rule in self.regex:
             assert rule.regex is not None
-            m = rule.regex.search(line)
+            m = rule.regex.match(line) if rule.anchored else rule.regex.search(line)
             if m is None or m.end() == m.start():
                 continue
             if m.start() == 0 and m.end() == len(line):
@@ -136,7 +143,7 @@ def candidate_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
     out: dict[tuple[str, str], str] = {}
     for i in nonempty:
         text = lines[i]
-        if len(text) > CANDIDATE_MAX_CHARS or not (i in edge or len(text) <= SHORT_LINE_CHARS):
+        if len(text) > CANDIDATE_MAX_CHARS or i not in edge:
             continue
         key = line_key(text)
         if key and any(c.isalpha() for c in key):
@@ -150,7 +157,9 @@ def candidate_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
 
 def candidates_table(rows: Iterable[tuple[str, str, str, str, str, str]], run_id: str) -> pa.Table:
     """Arrow table for staging.stg_boilerplate_candidates from (doc_id, source, doc_key, kind, key, text)."""
-    cols: dict[str, list[str]] = {k: [] for k in ("doc_id", "source", "doc_key", "kind", "line_key", "line_text")}
+    cols: dict[str, list[str]] = {
+        k: [] for k in ("doc_id", "source", "doc_key", "kind", "line_key", "line_text")
+    }
     for doc_id, source, doc_key, kind, key, text in rows:
         cols["doc_id"].append(doc_id)
         cols["source"].append(source)
@@ -159,7 +168,9 @@ def candidates_table(rows: Iterable[tuple[str, str, str, str, str, str]], run_id
         cols["line_key"].append(sha256_text(key)[:16])
         cols["line_text"].append(text)
     n = len(cols["doc_id"])
-    return pa.table({**{k: pa.array(v, pa.string()) for k, v in cols.items()}, "run_id": pa.array([run_id] * n)})
+    return pa.table(
+        {**{k: pa.array(v, pa.string()) for k, v in cols.items()}, "run_id": pa.array([run_id] * n)}
+    )
 
 
 def store_candidates(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str], table: pa.Table) -> int:

@@ -24,7 +24,7 @@ import csv
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -55,24 +55,190 @@ LABEL_CLASS = {
 # Personal titles and roles (a closed class). Multi-word roles are sequences of these words.
 TITLE_WORDS = frozenset(
     w.casefold()
-    for w in (
-        "President Vice Prime Minister Ministers Foreign Defence Defense Interior Finance Deputy Chief "
-        "General Gen Gen. Lieutenant Lt Lt. Colonel Col Col. Major Maj Captain Capt Admiral Adm Field "
-        "Marshal Army Commander Sergeant Sgt Mr Mr. Mrs Mrs. Ms Ms. Miss Dr Dr. Prof Prof. Professor Sir "
-        "Dame Lord Lady King Queen Prince Princess Emperor Sheikh Shaikh Ayatollah Imam Pope Cardinal "
-        "Bishop Archbishop Rabbi Rev Rev. Reverend Father Senator Sen Sen. Representative Rep Rep. "
-        "Congressman Congresswoman Governor Gov Gov. Mayor Chancellor Secretary State Premier Speaker "
-        "Ambassador Envoy Judge Justice Attorney Chairman Chairwoman Chairperson Chair CEO Director "
-        "Spokesman Spokeswoman Spokesperson Leader Supreme Crown Emir Sultan Saint St St. "
-        "Mullah Maulana Chairman"
-    ).split()
+    for w in [
+        "President",
+        "Vice",
+        "Prime",
+        "Minister",
+        "Ministers",
+        "Foreign",
+        "Defence",
+        "Defense",
+        "Interior",
+        "Finance",
+        "Deputy",
+        "Chief",
+        "General",
+        "Gen",
+        "Gen.",
+        "Lieutenant",
+        "Lt",
+        "Lt.",
+        "Colonel",
+        "Col",
+        "Col.",
+        "Major",
+        "Maj",
+        "Captain",
+        "Capt",
+        "Admiral",
+        "Adm",
+        "Field",
+        "Marshal",
+        "Army",
+        "Commander",
+        "Sergeant",
+        "Sgt",
+        "Mr",
+        "Mr.",
+        "Mrs",
+        "Mrs.",
+        "Ms",
+        "Ms.",
+        "Miss",
+        "Dr",
+        "Dr.",
+        "Prof",
+        "Prof.",
+        "Professor",
+        "Sir",
+        "Dame",
+        "Lord",
+        "Lady",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Emperor",
+        "Sheikh",
+        "Shaikh",
+        "Ayatollah",
+        "Imam",
+        "Pope",
+        "Cardinal",
+        "Bishop",
+        "Archbishop",
+        "Rabbi",
+        "Rev",
+        "Rev.",
+        "Reverend",
+        "Father",
+        "Senator",
+        "Sen",
+        "Sen.",
+        "Representative",
+        "Rep",
+        "Rep.",
+        "Congressman",
+        "Congresswoman",
+        "Governor",
+        "Gov",
+        "Gov.",
+        "Mayor",
+        "Chancellor",
+        "Secretary",
+        "State",
+        "Premier",
+        "Speaker",
+        "Ambassador",
+        "Envoy",
+        "Judge",
+        "Justice",
+        "Attorney",
+        "Chairman",
+        "Chairwoman",
+        "Chairperson",
+        "Chair",
+        "CEO",
+        "Director",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "Leader",
+        "Supreme",
+        "Crown",
+        "Emir",
+        "Sultan",
+        "Saint",
+        "St",
+        "St.",
+        "Mullah",
+        "Maulana",
+        "Chairman",
+    ]
 )
 # Words that may join title words inside a role ("Minister of Foreign Affairs", "Chief of Staff").
 _ROLE_JOINERS = frozenset({"of", "for", "the"})
+# Portfolio words that end a role after a joiner ("Minister of Foreign Affairs", "Chief of Staff").
+_ROLE_TAIL = frozenset(
+    w.casefold()
+    for w in (
+        "Affairs Staff Trade Commerce Health Energy Economy Education Justice Defence Defense Interior "
+        "Finance State Security Labour Labor Agriculture Transport Industry Environment Information"
+    ).split()
+)
 FUNCTION_WORDS = frozenset(
-    "a an the of in on at to for from by with and or but & as into over under after before about "
-    "against between through during without within up down out off via per vs vs. is are was were "
-    "be been am has have had do does did will would can could may might must shall should".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "&",
+        "as",
+        "into",
+        "over",
+        "under",
+        "after",
+        "before",
+        "about",
+        "against",
+        "between",
+        "through",
+        "during",
+        "without",
+        "within",
+        "up",
+        "down",
+        "out",
+        "off",
+        "via",
+        "per",
+        "vs",
+        "vs.",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "should",
+    ]
 )
 _APOSTROPHES = "'’‘`´"
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
@@ -83,9 +249,12 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 # --------------------------------------------------------------------------------------------
 # normalization
 # --------------------------------------------------------------------------------------------
+_QUOTE_TABLE = {ord(a): b for a, b in zip("’‘`´“”", "''''" + '""', strict=True)}
+
+
 def fold_quotes(text: str) -> str:
     """Curly quotes and apostrophes to ASCII."""
-    return text.translate(str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'}))
+    return text.translate(_QUOTE_TABLE)
 
 
 def strip_possessive(text: str) -> str:
@@ -101,7 +270,10 @@ def split_title(text: str) -> tuple[str, str | None]:
     words = text.split()
     i = 0
     while i < len(words) - 1 and (
-        words[i].casefold() in TITLE_WORDS or (i > 0 and words[i].casefold() in _ROLE_JOINERS)
+        words[i].casefold() in TITLE_WORDS
+        or (i > 0 and words[i].casefold() in _ROLE_JOINERS)
+        or (i > 0 and words[i - 1].casefold() in _ROLE_JOINERS and words[i].casefold() in _ROLE_TAIL)
+        or (i > 1 and words[i - 2].casefold() in _ROLE_JOINERS and words[i].casefold() in _ROLE_TAIL)
     ):
         i += 1
     while i > 0 and words[i - 1].casefold() in _ROLE_JOINERS:
@@ -166,7 +338,12 @@ class Lexicon:
         """Word classes ('noun', 'verb', 'adj', 'adv') the lowercase word belongs to."""
         w = word.casefold()
         found = set()
-        for pos, table in (("noun", self.nouns), ("verb", self.verbs), ("adj", self.adjs), ("adv", self.advs)):
+        for pos, table in (
+            ("noun", self.nouns),
+            ("verb", self.verbs),
+            ("adj", self.adjs),
+            ("adv", self.advs),
+        ):
             if any(lemma in table for lemma in self._lemmas(w, pos)):
                 found.add(pos)
         return found
@@ -243,7 +420,7 @@ def _headline_line(line: str) -> bool:
     letters = [c for c in body if c.isalpha()]
     if letters and not any(c.islower() for c in letters) and len(letters) >= 2:
         return True
-    if body.rstrip().endswith((".", "!", "?", "…")) or body.rstrip().endswith((".\"", ".”")):
+    if body.rstrip().endswith((".", "!", "?", "…")) or body.rstrip().endswith(('."', ".”")):
         return False
     content = [w for w in words if w.casefold() not in FUNCTION_WORDS]
     if not content:
@@ -257,22 +434,33 @@ class DocContext:
     """What the noise filter knows about one document body."""
 
     body: str
-    heading_ranges: list[tuple[int, int]] = field(default_factory=list)
+    # (start, end, kind): kind "heading" (clean stage's heading paragraph), "lead_in" ("Label:" at
+    # a line start), "colon_line" (a headline-case line ending with ':'), "headline" (other
+    # headline-case or all-capitals line)
+    heading_ranges: list[tuple[int, int, str]] = field(default_factory=list)
     lower_counts: Counter[str] = field(default_factory=Counter)
     cap_counts: Counter[str] = field(default_factory=Counter)
     running_name_keys: set[str] = field(default_factory=set)
 
     def in_heading(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.heading_ranges)
+        return self.heading_of(start, end) is not None
+
+    def heading_of(self, start: int, end: int) -> tuple[int, int, str] | None:
+        for s, e, kind in self.heading_ranges:
+            if s <= start and end <= e:
+                return s, e, kind
+        return None
 
 
-def heading_ranges(body: str, heading_paragraphs: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+def heading_ranges(
+    body: str, heading_paragraphs: Iterable[tuple[int, int]] = ()
+) -> list[tuple[int, int, str]]:
     """Character ranges in heading context: heading paragraphs, headline-case lines, list lead-ins.
 
     A lead-in is the start of a list item or line up to a colon when it is short and in headline
     case ("- Airstrikes: In recent months ..." -> "Airstrikes").
     """
-    ranges = [(int(s), int(e)) for s, e in heading_paragraphs]
+    ranges = [(int(s), int(e), "heading") for s, e in heading_paragraphs]
     pos = 0
     for line in body.split("\n"):
         start, end = pos, pos + len(line)
@@ -280,14 +468,15 @@ def heading_ranges(body: str, heading_paragraphs: Iterable[tuple[int, int]] = ()
         if not line.strip():
             continue
         if _headline_line(line):
-            ranges.append((start, end))
+            kind = "colon_line" if line.rstrip().endswith(":") else "headline"
+            ranges.append((start, end, kind))
             continue
         colon = line.find(":")
         if 0 < colon <= 80:
             lead = line[:colon]
             words = _WORD.findall(_LIST_PREFIX.sub("", lead, count=1))
             if 1 <= len(words) <= 8 and _headline_line(lead + ":"):
-                ranges.append((start, start + colon))
+                ranges.append((start, start + colon, "lead_in"))
     return sorted(ranges)
 
 
@@ -297,7 +486,7 @@ def build_context(body: str, heading_paragraphs: Iterable[tuple[int, int]] = ())
     ctx = DocContext(body=body, heading_ranges=ranges)
     # running text = body with heading ranges blanked
     chars = list(body)
-    for s, e in ranges:
+    for s, e, _ in ranges:
         for i in range(s, min(e, len(chars))):
             chars[i] = " " if chars[i] != "\n" else "\n"
     running = "".join(chars)
@@ -362,10 +551,14 @@ def _trim_edges(body: str, start: int, end: int) -> tuple[int, int]:
     """Drop surrounding whitespace/punctuation and a leading 'the'."""
     while start < end and (body[start].isspace() or body[start] in "\"“”'‘,;:.-–—([{•*"):
         start += 1
-    while end > start and (body[end - 1].isspace() or body[end - 1] in "\"“”‘,;:-–—)]}•*"):
+    while end > start and (body[end - 1].isspace() or body[end - 1] in '"“”‘,;:-–—)]}•*'):
         end -= 1
     # a trailing period is kept for abbreviations (U.S.) but dropped after a normal word
-    if end - start > 1 and body[end - 1] == "." and not re.search(r"(\b\w\.\w\.?$|\b[A-Z][a-z]?\.$)", body[start:end]):
+    if (
+        end - start > 1
+        and body[end - 1] == "."
+        and not re.search(r"(\b\w\.\w\.?$|\b[A-Z][a-z]?\.$)", body[start:end])
+    ):
         end -= 1
     m = re.match(r"(?i)the\s+", body[start:end])
     if m and end - start > m.end():
@@ -450,12 +643,18 @@ def clean_mentions(
             if key:
                 ctx.running_name_keys.add(key)
 
+    prose_cache: dict[tuple[int, int, str], bool] = {}
     out: list[Mention] = []
     for s, e, label in spans:
-        heading = ctx.in_heading(s, e)
+        hrange = ctx.heading_of(s, e)
+        heading = hrange is not None
         trimmed = False
-        if "heading" in steps and heading:
-            res = _filter_heading_span(doc, body, s, e, ctx, lex)
+        if "heading" in steps and hrange is not None:
+            if hrange not in prose_cache:
+                prose_cache[hrange] = hrange[2] != "headline" or is_title_case_prose(
+                    body, hrange[0], hrange[1], spans, ctx, lex
+                )
+            res = _filter_heading_span(doc, body, s, e, ctx, lex, strict=prose_cache[hrange])
             if res is None:
                 continue
             trimmed = res != (s, e)
@@ -475,10 +674,34 @@ def clean_mentions(
     return result
 
 
+def is_title_case_prose(
+    body: str, start: int, end: int, spans: Sequence[tuple[int, int, str]], ctx: DocContext, lex: Lexicon
+) -> bool:
+    """Does a headline-case line hold capitalized common words outside the model's spans?
+
+    A line listing names ("1. Stephen Ames ( Trinidad ) 211,175", "NEW YORK 1996-08-30") has
+    none: capitals there are names and the model's spans are trusted. "Ebrahim Raisi Seeks to
+    Repair Strained Ties" has some: case says nothing there.
+    """
+    inside = [(s, e) for s, e, _ in spans if s >= start and e <= end]
+    for m in _WORD.finditer(body, start, end):
+        if any(s <= m.start() < e for s, e in inside):
+            continue
+        w = m.group(0).rstrip(".'’")
+        if not w or not w[:1].isupper() or w.casefold() in FUNCTION_WORDS:
+            continue
+        if w.casefold() in TITLE_WORDS:
+            continue
+        if is_common_in_doc(w, ctx, lex):
+            return True
+    return False
+
+
 def _filter_heading_span(
-    doc: Any, body: str, start: int, end: int, ctx: DocContext, lex: Lexicon
+    doc: Any, body: str, start: int, end: int, ctx: DocContext, lex: Lexicon, strict: bool = True
 ) -> tuple[int, int] | None:
-    """Trim common words at the edges of a heading span; keep it only with name evidence."""
+    """Trim common words at the edges of a heading span; in headline-case prose (`strict`) keep
+    it only with evidence that it is a name."""
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", body[start:end])]
     if not words:
         return None
@@ -487,10 +710,13 @@ def _filter_heading_span(
         return start, end
 
     def common(i: int) -> bool:
-        w = body[words[i][0] : words[i][1]]
-        if w.casefold().strip(_APOSTROPHES) in TITLE_WORDS:
+        w = strip_possessive(body[words[i][0] : words[i][1]])
+        wc = w.casefold().strip(_APOSTROPHES + ".:,;")
+        if wc in TITLE_WORDS:
             return False
-        return is_common_in_doc(strip_possessive(w), ctx, lex)
+        if not strict:  # a list of names: only function words and document evidence count
+            return wc in FUNCTION_WORDS or ctx.lower_counts.get(wc, 0) > ctx.cap_counts.get(wc, 0)
+        return is_common_in_doc(w, ctx, lex)
 
     lo, hi = 0, len(words)
     while lo < hi and common(lo):
@@ -507,14 +733,14 @@ def _filter_heading_span(
     key = name_key(name)
     if not key:
         return None
+    if not strict:
+        return s, e
     # evidence that it is a name: seen in running text, or every word unknown to the lexicon and
     # not written lowercase in the document
     if key in ctx.running_name_keys:
         return s, e
     name_words = [w for w in name.split() if w.casefold() not in FUNCTION_WORDS]
-    if name_words and all(
-        not lex.is_known_word(w) and ctx.lower_counts.get(w.casefold(), 0) == 0 for w in name_words
-    ):
+    if any(not lex.is_known_word(w) and ctx.lower_counts.get(w.casefold(), 0) == 0 for w in name_words):
         return s, e
     if all(ctx.cap_counts.get(w.casefold(), 0) > 0 for w in name_words):
         return s, e
@@ -529,9 +755,10 @@ def _split_conjunction(body: str, start: int, end: int, ctx: DocContext) -> list
         return [(start, end)]
     left = (start, start + m.start())
     right = (start + m.end(), end)
-    if name_key(body[left[0] : left[1]]) in ctx.running_name_keys and name_key(
-        body[right[0] : right[1]]
-    ) in ctx.running_name_keys:
+    if (
+        name_key(body[left[0] : left[1]]) in ctx.running_name_keys
+        and name_key(body[right[0] : right[1]]) in ctx.running_name_keys
+    ):
         return [left, right]
     return [(start, end)]
 
@@ -539,14 +766,14 @@ def _split_conjunction(body: str, start: int, end: int, ctx: DocContext) -> list
 # --------------------------------------------------------------------------------------------
 # within-document resolution and label vote
 # --------------------------------------------------------------------------------------------
-def vote_label(votes: Counter[str]) -> str:
+def vote_label(votes: Mapping[str, float]) -> str:
     """One label: vote by class first (GPE+LOC+FAC count together), then the label within it.
 
     So a place tagged GPE 3x, LOC 2x and PERSON 4x is a place (5 > 4), labelled GPE.
     """
     if not votes:
         return "ORG"
-    by_class: Counter[str] = Counter()
+    by_class: dict[str, float] = defaultdict(float)
     for label, n in votes.items():
         by_class[label_class(label)] += n
     best_class = max(by_class, key=lambda c: (by_class[c], c == "place", c == "person", c))
@@ -564,12 +791,13 @@ def mention_weight(m: Mention) -> float:
     return w
 
 
-def _vote(mentions: Sequence[Mention]) -> Counter[str]:
-    votes: Counter[str] = Counter()
+def _vote(mentions: Sequence[Mention]) -> dict[str, float]:
+    votes: dict[str, float] = defaultdict(float)
     for m in mentions:
-        votes[m.model_label] += mention_weight(m)  # type: ignore[assignment]
+        votes[m.model_label] += mention_weight(m)
         if m.role and m.role.split()[-1].casefold() in TITLE_WORDS:
-            votes["PERSON"] += 1  # type: ignore[assignment]
+            # a personal title right before a name is stronger evidence than the model's label
+            votes["PERSON"] += 2 * mention_weight(m)
     return votes
 
 
@@ -604,13 +832,34 @@ def _load_overrides_cached(path: str) -> tuple[tuple[str, Override], ...]:
             canonical = (row.get("canonical_name") or "").strip()
             label = (row.get("label") or "").strip().upper()
             if alias and canonical and label:
-                key = name_key(alias)
+                key = override_key(alias)
                 out[key] = Override(key, canonical, label)
-                out.setdefault(name_key(canonical), Override(name_key(canonical), canonical, label))
+                ckey = override_key(canonical)
+                out.setdefault(ckey, Override(ckey, canonical, label))
     return tuple(out.items())
 
 
-def resolve_within_doc(mentions: list[Mention], overrides: dict[str, Override] | None = None) -> list[Mention]:
+def _is_acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+
+
+def override_key(name: str) -> str:
+    """Lookup key of an override: acronyms match case-sensitively ("US" is not "Us"), others by name_key."""
+    form = " ".join(fold_quotes(name).split())
+    return "=" + form if _is_acronym(form) else name_key(form)
+
+
+def find_override(overrides: dict[str, Override], name: str) -> Override | None:
+    """The override for a mention's name, if any."""
+    if not overrides:
+        return None
+    return overrides.get(override_key(name_form(name)))
+
+
+def resolve_within_doc(
+    mentions: list[Mention], overrides: dict[str, Override] | None = None
+) -> list[Mention]:
     """Give each mention its document-level canonical name, key, label and method.
 
     - Overrides (seeds/entity_aliases.csv) win.
@@ -622,7 +871,7 @@ def resolve_within_doc(mentions: list[Mention], overrides: dict[str, Override] |
     """
     overrides = overrides or {}
     for m in mentions:
-        ov = overrides.get(m.key)
+        ov = find_override(overrides, m.name)
         if ov is not None:
             m.canonical_name, m.canonical_key = ov.canonical_name, name_key(ov.canonical_name)
             m.method, m.confidence, m.label = "override", 1.0, ov.label
@@ -664,7 +913,11 @@ def resolve_within_doc(mentions: list[Mention], overrides: dict[str, Override] |
             name = overridden[0].canonical_name
         else:
             label = vote_label(_vote(ms))
-            name = _display_name(m.name for m in ms if m.key == key) if any(m.key == key for m in ms) else ms[0].name
+            name = (
+                _display_name(m.name for m in ms if m.key == key)
+                if any(m.key == key for m in ms)
+                else ms[0].name
+            )
         for m in ms:
             m.label, m.canonical_name = label, name
     return mentions
@@ -762,7 +1015,9 @@ def resolve_entities(
         if pick:
             ent = max(pick, key=lambda e: (len(e.classes & g.classes), not e.new, e.entity_id))
             method = "override" if g.override else ("exact" if ent.canonical_name == g.name else "normalized")
-            out[(g.doc_id, g.key)] = Resolution(ent.entity_id, method, 1.0 if method != "normalized" else 0.95)
+            out[(g.doc_id, g.key)] = Resolution(
+                ent.entity_id, method, 1.0 if method != "normalized" else 0.95
+            )
             ent.classes |= g.classes
         else:
             eid = new_entity_id(g.key, g.label)

@@ -13,10 +13,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from parallax import db
+from parallax import db, failpoints
 
 
-def publish(work_db: Path, published: Path) -> Path:
+def publish(work_db: Path, published: Path, failpoint: str | None = None) -> Path:
     """Copy the (checkpointed, closed) working DB over `published` atomically. Returns the path."""
     published.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{published.name}.", suffix=".publishing", dir=published.parent)
@@ -27,6 +27,7 @@ def publish(work_db: Path, published: Path) -> Path:
         _check_readable(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        failpoints.hit("publish-replace", failpoint)  # tests: killed between copy and replace
         os.replace(tmp, published)
         _fsync_dir(published.parent)
     except BaseException:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
+import typer  # module level: the command's annotations are evaluated by typer in this namespace
+
 if TYPE_CHECKING:
-    import typer
     from prefect.deployments.runner import RunnerDeployment
     from prefect.schedules import Schedule
 
@@ -154,7 +155,6 @@ def serve(settings: Settings, input_dir: Path | str | None = None, db_path: Path
 
 def register(app: typer.Typer) -> None:
     """Add `parallax serve` to the command line."""
-    import typer
 
     @app.command("serve")
     def serve_command(
@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
 
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        console = Console(stderr=True)
+        console = Console(stderr=True, soft_wrap=True)
         updates: dict[str, Any] = {}
         if cron is not None:
             updates["schedule_cron"] = cron

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     schedule_cron: str = Field(default="0 2 * * *", description="Nightly schedule (cron).")
     schedule_timezone: str = Field(default="UTC", description="Timezone of the schedule.")
     lock_wait_seconds: float = Field(default=0.0, description="Wait this long for a running writer.")
+    failpoint: str | None = Field(
+        default=None, description="Tests only: SIGKILL the run at this step (see parallax/failpoints.py)."
+    )
 
     def resolve(self, path: Path) -> Path:
         """Resolve `path` against the root unless it is absolute."""

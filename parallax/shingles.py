@@ -128,7 +128,7 @@ class MinHasher:
 
 
 def band_keys(signature: np.ndarray, rows: int) -> np.ndarray:
-    """One int64 key per LSH band of `rows` signature values (trailing values that fill no band are unused)."""
+    """One int64 key per LSH band of `rows` signature values (a partial last band is unused)."""
     bands = signature.size // rows
     sig = signature[: bands * rows].astype(np.uint64).reshape(bands, rows)
     acc = np.zeros(bands, dtype=np.uint64)

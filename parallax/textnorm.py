@@ -119,8 +119,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 # Line breaks of every flavour; splitting on these keeps raw offsets.
 LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-# AG-News-style entities whose "&" was lost: " #39;" -> "'" (2-4 digits, not inside a word).
+# AG-News-style entities whose "&" was lost (turned into a space): "Microsoft #39;s" -> "Microsoft's",
+# "a  quot;free quot; browser" -> 'a "free" browser'. An apostrophe also takes back the space.
+_BROKEN_APOS = re.compile(r"(?<!&) ?#(?:39|146|8217);")
 _BROKEN_ENTITY = re.compile(r"(?<![&\w#])#(\d{2,4});")
+_BROKEN_NAMED = re.compile(r"( ?)(?<!\S)(quot|amp|lt|gt|nbsp|apos);(?=(\w)?)")
+_NAMED = {"quot": '"', "amp": "&", "lt": "<", "gt": ">", "nbsp": " ", "apos": "'"}
 # Tags (literal or unescaped) that are HTML markup, not text. Other <...> (Reuters tickers such as
 # <BP>, company tags <Computer Terminal Systems Inc>) keep their content, brackets dropped.
 _HTML_TAGS = (
@@ -152,6 +156,13 @@ def _entity_char(match: re.Match[str]) -> str:
         return ""
 
 
+def _named_char(m: re.Match[str]) -> str:
+    char = _NAMED[m.group(2)]
+    if m.group(2) == "quot" and m.group(3) is None:
+        return char  # a closing quote takes back the space the lost "&" became
+    return m.group(1) + char
+
+
 def repair_mojibake(text: str) -> str:
     """ftfy repair of mis-decoded text, keeping curly quotes and full-width characters as they are."""
     if text.isascii() or not _MOJIBAKE_HINT.search(text):
@@ -168,8 +179,12 @@ def repair_mojibake(text: str) -> str:
 
 def strip_markup(text: str) -> str:
     """Decode entities (also broken `#39;` ones) and drop HTML tags, including escaped ones."""
-    if "&" in text or "#" in text:
+    if "#" in text:
+        text = _BROKEN_APOS.sub("\u2019" if "\u2019" in text else "'", text)
         text = _BROKEN_ENTITY.sub(_entity_char, text)
+    if ";" in text and "&" not in text:
+        text = _BROKEN_NAMED.sub(_named_char, text)
+    if "&" in text:
         # Twice: feeds double-escape ("&amp;lt;b&amp;gt;").
         for _ in range(2):
             if "&" not in text:
@@ -184,8 +199,14 @@ def strip_markup(text: str) -> str:
     return text
 
 
+# Anything beyond printable ASCII without markup characters or double spaces needs the slow path.
+_NEEDS_WORK = re.compile(r"[^\x20-\x7e]|[&<#\\]| {2}|(?:quot|amp|lt|gt|nbsp|apos);")
+
+
 def normalize_line(line: str) -> str:
     """Clean one line of decoded text (see module docstring). Never adds line breaks."""
+    if not _NEEDS_WORK.search(line):
+        return line.strip()
     line = repair_mojibake(line)
     line = strip_markup(line)
     line = LINE_BREAK.sub(" ", line)
@@ -197,7 +218,9 @@ def normalize_line(line: str) -> str:
 
 def fold_key(text: str) -> str:
     """Case- and whitespace-folded text with typographic quotes and dashes made plain (comparison key)."""
-    text = text.translate(_PLAIN).casefold()
+    if not text.isascii():
+        text = text.translate(_PLAIN)
+    text = text.casefold()
     return " ".join(text.split())
 
 

@@ -1,16 +1,36 @@
-"""Prefect task shell for entity, fact and attribution extraction with spaCy."""
+"""Prefect task shells for entity, fact and attribution extraction with spaCy."""
 
 from __future__ import annotations
 
+import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from parallax import extract
+from parallax import extract, runner
+from parallax.entities import Override
+from parallax.settings import Settings
 from parallax.stage import StageResult
 from tasks._common import RunContext
 
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_task(ctx: RunContext, doc_ids: list[str]) -> StageResult:
-    """Run spaCy over a batch of canonical documents (nlp.pipe in batches) and resolve entities."""
-    return extract.extract_documents(ctx.con, ctx.run_id, doc_ids, ctx.settings, ctx.nlp)
+    """Annotate a batch of canonical documents with spaCy (in-process, on local worker processes or
+    on Dask, as `settings.runner` / `n_process` say), then resolve entities and write, here."""
+    return runner.extract_documents(ctx.con, ctx.run_id, doc_ids, ctx.settings, ctx.nlp)
+
+
+@task(name="annotate", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
+def annotate_task(
+    docs: pa.Table,
+    sentences: pa.Table | None,
+    paragraphs: pa.Table | None,
+    settings: Settings,
+    overrides: dict[str, Override],
+) -> extract.Annotations:
+    """Runs on a Dask worker: spaCy + post-processing over one slice, Arrow in and Arrow out.
+
+    The worker loads the model once (on its first slice) and never touches the database.
+    Retried once: a slice is pure, so running it again gives the same rows.
+    """
+    return runner.annotate_part(docs, sentences, paragraphs, settings, overrides)

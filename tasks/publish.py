@@ -24,6 +24,6 @@ def validate_task(ctx: RunContext) -> validate.ValidationOutcome:
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def publish_task(work_db: Path, published: Path) -> Path:
+def publish_task(work_db: Path, published: Path, failpoint: str | None = None) -> Path:
     """Atomically replace the analysts' file with a copy of the checkpointed working DB."""
-    return publish.publish(work_db, published)
+    return publish.publish(work_db, published, failpoint)

@@ -59,7 +59,7 @@ per_source as (
         story_id,
         entity_id,
         source,
-        sum(mention_count) as mention_count,
+        cast(sum(mention_count) as bigint) as mention_count,
         count(*) as doc_count,
         min(first_sentence_index) as first_sentence_index,
         min(first_share) as first_appearance_share

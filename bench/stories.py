@@ -1,0 +1,135 @@
+"""Story clustering benchmark on ECB+: adjusted Rand index and purity against subtopics.
+
+Articles arrive in a fixed pseudo-random order (ECB+ has no publication dates) over several
+runs; each run goes through the pipeline's staging load, dedup and `assign_stories`, so stories
+are built incrementally, never in one batch. Optionally the real spaCy NER fills
+intermediate.int_mentions first (`--ner`), so entity overlap takes part.
+
+    .venv/bin/python -m bench.stories [--runs 5] [--seed 0] [--threshold T] [--ner]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from sklearn.metrics import adjusted_rand_score
+
+from bench.dedup import CORPORA, load_staging
+from parallax import db
+from parallax.dedup import deduplicate
+from parallax.settings import REPO_ROOT, Settings
+from parallax.stories import assign_stories
+
+
+def purity(truth: list[str], pred: list[str]) -> float:
+    by_pred: dict[str, Counter[str]] = defaultdict(Counter)
+    for t, p in zip(truth, pred, strict=True):
+        by_pred[p][t] += 1
+    return sum(c.most_common(1)[0][1] for c in by_pred.values()) / len(truth)
+
+
+def fill_mentions(con, run_id: str, ids: list[str], settings: Settings, nlp) -> int:  # type: ignore[no-untyped-def]
+    """Real spaCy NER over the canonical documents into int_mentions (entity id = folded name)."""
+    import pyarrow as pa
+
+    from parallax.stage import stable_id
+
+    rows = db.fetch_arrow(
+        con, "select doc_id, body from staging.stg_documents where doc_id in (select unnest(?))", [ids]
+    ).to_pylist()
+    out: dict[str, list] = defaultdict(list)
+    for doc, r in zip(nlp.pipe((r["body"] for r in rows), batch_size=64), rows, strict=True):
+        for i, ent in enumerate(doc.ents):
+            out["doc_id"].append(r["doc_id"])
+            out["mention_index"].append(i)
+            out["surface_text"].append(ent.text)
+            out["label"].append(ent.label_)
+            out["model_label"].append(ent.label_)
+            out["sentence_index"].append(0)
+            out["start_char"].append(ent.start_char)
+            out["end_char"].append(ent.end_char)
+            out["entity_id"].append(stable_id(ent.label_, " ".join(ent.text.lower().split()), prefix="E"))
+            out["run_id"].append(run_id)
+    if not out:
+        return 0
+    tbl = pa.table(dict(out))
+    db.upsert_arrow(con, "intermediate.int_mentions", tbl, ["doc_id", "start_char", "end_char"])
+    return tbl.num_rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--ner", action="store_true", help="run spaCy NER to fill int_mentions")
+    ap.add_argument("--limit", type=int, default=0)
+    args = ap.parse_args(argv)
+
+    path = CORPORA / "ecbplus" / "ecbplus_docs.jsonl"
+    if not path.exists():
+        print(f"corpus not present: {path}")
+        return 0
+    recs = [json.loads(line) for line in path.open(encoding="utf-8")]
+    random.Random(args.seed).shuffle(recs)
+    if args.limit:
+        recs = recs[: args.limit]
+    truth_of = {f"ecb-{r['doc']}": r["subtopic"] for r in recs}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        overrides = {} if args.threshold is None else {"story_threshold": args.threshold}
+        settings = Settings(root=REPO_ROOT, db_path=Path(tmp) / "bench.duckdb", **overrides)
+        con = db.connect(settings.work_db)
+        db.apply_sql(con, settings.sql)
+        nlp = None
+        if args.ner:
+            from parallax.nlp import load_model
+
+            nlp = load_model(settings, disable=["parser", "lemmatizer", "tagger", "attribute_ruler"])
+        t0 = time.perf_counter()
+        size = -(-len(recs) // args.runs)
+        ids_seen: list[str] = []
+        for run in range(args.runs):
+            part = recs[run * size : (run + 1) * size]
+            if not part:
+                break
+            run_id = f"bench-run-{run}"
+            docs = [
+                {"doc_id": f"ecb-{r['doc']}", "source": r["domain"] or "ecb", "title": None,
+                 "text": r["text"], "published_at": None, "path": r["doc"], "record": None}
+                for r in part
+            ]
+            ids = load_staging(con, run_id, docs, settings)
+            canon = deduplicate(con, run_id, ids, settings).doc_ids
+            if nlp is not None:
+                fill_mentions(con, run_id, canon, settings, nlp)
+            assign_stories(con, run_id, ids, settings)
+            ids_seen.extend(ids)
+        elapsed = time.perf_counter() - t0
+        story = dict(con.execute("select doc_id, story_id from intermediate.int_document_stories").fetchall())
+        con.close()
+
+    docs_eval = [d for d in ids_seen if d in story]
+    truth = [truth_of[d] for d in docs_eval]
+    pred = [story[d] for d in docs_eval]
+    ari = adjusted_rand_score(truth, pred)
+    print(
+        f"ECB+ stories: docs={len(docs_eval)} subtopics={len(set(truth))} stories={len(set(pred))} "
+        f"runs={args.runs} seed={args.seed} threshold={settings.story_threshold} ner={args.ner}"
+    )
+    print(f"  ARI={ari:.4f} purity={purity(truth, pred):.4f} inverse_purity={purity(pred, truth):.4f}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  time={elapsed:.1f}s peak_rss={peak_mb:.0f}MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+-- Batch for intermediate.int_entity_aliases: the run's aliases; each maps to an existing entity.
+select
+    a.alias,
+    a.entity_id,
+    a.method,
+    a.confidence,
+    a.run_id,
+    e.entity_id is not null as entity_exists
+from intermediate.int_entity_aliases as a
+left join intermediate.int_entities as e on e.entity_id = a.entity_id
+where $run_id is null or a.run_id = $run_id

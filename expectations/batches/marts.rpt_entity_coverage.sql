@@ -1,0 +1,14 @@
+-- Batch for marts.rpt_entity_coverage: coverage rows of the stories the run touched.
+select
+    story_id,
+    entity_id,
+    canonical_name,
+    label,
+    source,
+    mention_count,
+    doc_count,
+    source_doc_count,
+    first_appearance_share,
+    doc_count <= source_doc_count and doc_count <= mention_count as counts_consistent
+from marts.rpt_entity_coverage
+where story_id in (select story_id from validation_scope_stories)

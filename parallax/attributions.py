@@ -1,0 +1,403 @@
+"""Who is said to have done or said what: actor–predicate–topic triples and quotes from the parse.
+
+- action: a verb with an entity subject (or the agent of a passive) and an object or a
+  prepositional object: "Sharif notably raised the issue of Kashmir" -> Sharif / raise / kashmir
+  issue; "Raisi's response focused more on the Palestine issue" -> Raisi / focus on / palestine
+  issue (a communication noun's possessor is the actor); "Raisi's decision to raise the Kashmir
+  issue" -> Raisi / raise / kashmir issue (a noun's possessor is the actor of its to-infinitive);
+  "Pakistan sought to raise awareness" -> Pakistan / raise / awareness (xcomp inherits the subject);
+  conjoined verbs inherit the subject too.
+- statement: a reporting verb with an entity subject and a clause ("X said that ..."); quote holds
+  the reported clause.
+- quote: a reporting verb whose sentence holds a direct quotation outside of which the verb stands
+  ("'...,' X said", "X said: '...'"); quote holds the quoted words.
+Subjects "he"/"she" resolve to the closest preceding PERSON mention.
+
+Topics are normalized so that "the Kashmir issue", "the issue of Kashmir" and "Kashmir issues"
+compare equal ("kashmir issue"): determiners dropped, lowercase, head noun lemmatized, the object
+of "of" moved in front of topic nouns (issue, question, matter, ...), adjectives kept only when
+the phrase has no noun modifier ("the longstanding Kashmir issue" -> "kashmir issue", "the nuclear
+issue" -> "nuclear issue").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from parallax.entities import Mention, name_key
+
+REPORTING_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "state",
+        "announce",
+        "add",
+        "claim",
+        "note",
+        "warn",
+        "insist",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "argue",
+        "deny",
+        "confirm",
+        "explain",
+        "suggest",
+        "report",
+        "declare",
+        "assert",
+        "acknowledge",
+        "reiterate",
+        "urge",
+        "accuse",
+        "allege",
+        "vow",
+        "pledge",
+        "promise",
+        "threaten",
+        "write",
+        "tweet",
+        "post",
+        "comment",
+        "remark",
+        "respond",
+        "reply",
+        "predict",
+        "admit",
+        "believe",
+        "describe",
+        "demand",
+        "caution",
+        "concede",
+        "contend",
+        "maintain",
+        "mention",
+        "observe",
+        "point",
+        "recall",
+        "reveal",
+        "underline",
+        "highlight",
+        "criticize",
+        "criticise",
+        "condemn",
+        "praise",
+        "welcome",
+        "reject",
+        "dismiss",
+        "call",
+        "ask",
+    ]
+)
+# Verbs that say nothing about an actor's action on their own.
+LIGHT_VERBS = frozenset(["be", "have", "do", "become", "seem", "appear", "get", "remain"])
+# Nouns whose possessor is the one speaking or acting through them ("Raisi's response focused on").
+# (Intention nouns such as "decision", "bid", "plan" are not here: their possessor acts through
+# the noun's to-infinitive, handled separately; "Raisi's decision underscores ..." is not Raisi's act.)
+COMMUNICATION_NOUNS = frozenset(
+    [
+        "response",
+        "reply",
+        "answer",
+        "statement",
+        "remarks",
+        "remark",
+        "comment",
+        "comments",
+        "speech",
+        "address",
+        "message",
+        "letter",
+        "interview",
+        "announcement",
+        "declaration",
+        "warning",
+        "appeal",
+        "demand",
+        "proposal",
+        "offer",
+        "claim",
+        "insistence",
+        "stance",
+        "position",
+    ]
+)
+# Head nouns that take their subject after "of": "the issue of Kashmir" = "the Kashmir issue".
+TOPIC_NOUNS = frozenset(
+    [
+        "issue",
+        "issues",
+        "question",
+        "questions",
+        "matter",
+        "problem",
+        "problems",
+        "situation",
+        "crisis",
+        "conflict",
+        "dispute",
+        "case",
+        "topic",
+        "subject",
+        "cause",
+        "plight",
+        "future",
+        "status",
+        "question",
+    ]
+)
+NUMERIC_ENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+_QUOTE_RES = (
+    re.compile(r"“([^”]{3,2000})”"),
+    re.compile(r'"([^"\n]{3,2000})"'),
+    re.compile(r"«([^»]{3,2000})»"),
+)
+
+
+@dataclass
+class Attribution:
+    kind: str  # action / statement / quote
+    actor_text: str
+    actor_key: str  # within-document canonical key of the actor (Mention.canonical_key)
+    predicate: str
+    topic: str | None
+    topic_text: str | None
+    quote: str | None
+    start: int
+    end: int
+
+
+class _MentionIndex:
+    def __init__(self, mentions: Sequence[Mention]):
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        # one-word references the model did not tag ("Ardern sought ..."): a surname of a PERSON
+        # of the document or a one-word name; kept only when it points to one entity
+        words: dict[str, set[str]] = {}
+        first: dict[str, Mention] = {}
+        for m in self.mentions:
+            keys = {m.canonical_key} if len(m.canonical_key.split()) == 1 else set()
+            if m.label == "PERSON" and m.canonical_key:
+                keys.add(m.canonical_key.split()[-1])
+            for k in keys:
+                words.setdefault(k, set()).add(m.canonical_key)
+                first.setdefault(k, m)
+        self.by_word = {k: first[k] for k, v in words.items() if len(v) == 1}
+
+    def at(self, char: int) -> Mention | None:
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i >= 0 and self.mentions[i].start <= char < self.mentions[i].end:
+            return self.mentions[i]
+        return None
+
+    def last_person_before(self, char: int) -> Mention | None:
+        i = bisect.bisect_left(self.starts, char) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            if m.label == "PERSON":
+                return m
+            i -= 1
+        return None
+
+
+def _mention_of_token(tok: Any, idx: _MentionIndex) -> Mention | None:
+    m = idx.at(tok.idx)
+    if m is not None:
+        return m
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        ref = idx.by_word.get(name_key(tok.text))
+        if ref is not None:
+            return replace(ref, start=tok.idx, end=tok.idx + len(tok.text), text=tok.text)
+    # "Prime Minister Sharif": the head may be a title word whose compound/appos child is the name
+    for child in tok.children:
+        if child.dep_ in ("compound", "appos", "flat"):
+            m = idx.at(child.idx)
+            if m is not None and m.label in ("PERSON", "ORG", "GPE", "NORP"):
+                return m
+    return None
+
+
+def _actors(subj: Any, idx: _MentionIndex, allow_nominal: bool = True) -> list[Mention]:
+    """Entities acting through a subject token (with its conjuncts)."""
+    out: list[Mention] = []
+    for tok in [subj, *subj.conjuncts]:
+        m = _mention_of_token(tok, idx)
+        if m is None and tok.lower_ in ("he", "she"):
+            m = idx.last_person_before(tok.idx)
+        if m is None and allow_nominal and tok.pos_ == "NOUN" and tok.lemma_.lower() in COMMUNICATION_NOUNS:
+            for child in tok.children:
+                if child.dep_ == "poss":
+                    m = _mention_of_token(child, idx)
+        if m is not None and m.label in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
+            out.append(m)
+    return out
+
+
+def _core(tok: Any, idx: _MentionIndex) -> str:
+    """Normalized core of a noun phrase headed by `tok`."""
+    m = idx.at(tok.idx)
+    if m is not None and tok.pos_ == "PROPN":
+        return m.canonical_name.casefold()
+    mods = [
+        c
+        for c in tok.children
+        if c.dep_ in ("compound", "nmod") and c.i < tok.i and c.ent_type_ not in NUMERIC_ENTS and c.is_alpha
+    ]
+    parts: list[str] = []
+    if mods:
+        for c in sorted(mods, key=lambda c: c.i):
+            cm = idx.at(c.idx)
+            word = cm.canonical_name.casefold() if cm is not None else c.lower_
+            if not parts or parts[-1] != word:
+                parts.append(word)
+    else:
+        parts.extend(c.lower_ for c in tok.children if c.dep_ == "amod" and c.i < tok.i and c.pos_ == "ADJ")
+    head = tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_
+    parts.append(head)
+    return " ".join(parts)
+
+
+def topic_of(tok: Any, idx: _MentionIndex) -> str | None:
+    """Normalized topic of the noun phrase headed by `tok` (None for pronouns)."""
+    if tok.pos_ in ("PRON", "DET") or not any(ch.isalpha() for ch in tok.text):
+        return None
+    core = _core(tok, idx)
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs and objs[0].pos_ not in ("PRON",):
+                inner = _core(objs[0], idx)
+                if tok.lemma_.lower() in TOPIC_NOUNS:
+                    return f"{inner} {core}"
+                return f"{core} of {inner}"
+    return core
+
+
+def _subtree_span(tok: Any) -> tuple[int, int]:
+    toks = list(tok.subtree)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _object(verb: Any) -> tuple[str, Any | None]:
+    """(predicate, object head) of a verb: direct object, else first prepositional object."""
+    lemma = verb.lemma_.lower()
+    prt = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    pred = " ".join([lemma, *prt])
+    for c in verb.children:
+        if c.dep_ in ("dobj", "obj", "nsubjpass"):  # passive: the subject is what was acted on
+            return pred, c
+    for c in verb.children:
+        if c.dep_ == "prep" and c.i > verb.i:  # "In contrast, X focused on Y": the prep after the verb
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+            if objs:
+                return f"{pred} {c.lower_}", objs[0]
+    return pred, None
+
+
+def _subject_and_actors(verb: Any, idx: _MentionIndex) -> tuple[list[Mention], bool]:
+    """Actors of a verb: subject, passive agent, inherited from xcomp/conj heads, nominal possessor."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return _actors(c, idx), False
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+            if objs:
+                return _actors(objs[0], idx, allow_nominal=False), True
+    head = verb.head
+    if verb.dep_ in ("xcomp", "conj") and head is not verb and head.pos_ in ("VERB", "AUX"):
+        return _subject_and_actors(head, idx)
+    if (
+        verb.dep_ in ("acl", "xcomp", "relcl")
+        and head.pos_ == "NOUN"
+        and any(c.dep_ == "aux" for c in verb.children)
+    ):
+        for c in head.children:
+            if c.dep_ == "poss":
+                m = _mention_of_token(c, idx)
+                if m is not None:
+                    return [m], False
+    return [], False
+
+
+def _quote_spans(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the quoted words (without the marks) overlapping [start, end)."""
+    lo = max(0, start - 3000)
+    text = body[lo : end + 3000]
+    out = []
+    for rx in _QUOTE_RES:
+        for m in rx.finditer(text):
+            s, e = lo + m.start(1), lo + m.end(1)
+            if s < end and e > start and len(m.group(1).split()) >= 3:
+                out.append((s, e))
+    return out
+
+
+def extract_attributions(doc: Any, body: str, mentions: Sequence[Mention]) -> list[Attribution]:
+    """Attributions of one parsed document; offsets index `body`."""
+    if not doc.has_annotation("DEP"):
+        return []
+    idx = _MentionIndex(mentions)
+    out: list[Attribution] = []
+    seen: set[tuple[str, str, str | None, int]] = set()
+    for sent in doc.sents:
+        quotes = _quote_spans(body, sent.start_char, sent.end_char)
+        for verb in sent:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() in LIGHT_VERBS:
+                continue
+            if any(s <= verb.idx < e for s, e in quotes):
+                continue  # a verb inside a quotation belongs to the quoted speaker's words
+            actors, _passive = _subject_and_actors(verb, idx)
+            if not actors:
+                continue
+            lemma = verb.lemma_.lower()
+            pred, obj = _object(verb)
+            topic = topic_of(obj, idx) if obj is not None else None
+            topic_text = body[slice(*_subtree_span(obj))] if obj is not None else None
+            ccomp = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+            if lemma in REPORTING_VERBS and quotes:
+                kind, quote = "quote", " ".join(body[s:e].strip(" ,;:") for s, e in quotes)
+                pred = lemma
+            elif lemma in REPORTING_VERBS and ccomp is not None:
+                kind = "statement"
+                cs, ce = _subtree_span(ccomp)
+                quote = body[cs:ce]
+                pred = lemma
+            elif topic is not None:
+                kind, quote = ("statement" if lemma in REPORTING_VERBS else "action"), None
+            else:
+                continue
+            for actor in actors:
+                points = [actor.start, actor.end, verb.idx, verb.idx + len(verb.text)]
+                if obj is not None:
+                    points.extend(_subtree_span(obj))
+                if ccomp is not None and kind == "statement":
+                    points.extend(_subtree_span(ccomp))
+                for s, e in quotes if kind == "quote" else []:
+                    points.extend((s, e))
+                start, end = max(0, min(points)), min(len(body), max(points))
+                key = (actor.canonical_key, pred, topic, verb.i)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(
+                    Attribution(
+                        kind=kind,
+                        actor_text=actor.text,
+                        actor_key=actor.canonical_key,
+                        predicate=pred,
+                        topic=topic,
+                        topic_text=topic_text[:500] if topic_text else None,
+                        quote=quote[:2000] if quote else None,
+                        start=start,
+                        end=end,
+                    )
+                )
+    out.sort(key=lambda a: (a.start, a.end, a.predicate))
+    return out

@@ -1,0 +1,605 @@
+"""Clean stage: raw.documents -> staging.stg_documents / stg_paragraphs / stg_sentences.
+
+Per document, in this order (every removal is recorded in audit.removed_boilerplate with the
+offset of the removed text in the decoded raw text):
+
+1. Lines. The raw text is split on every kind of line break; each line is normalized on its own
+   (`textnorm.normalize_line`: mojibake repair, entities incl. broken `#39;`, escaped/literal HTML
+   tags, control and zero-width characters, NFC, whitespace). Multi-line <script>/<style> blocks
+   are blanked first. A line that held only markup is recorded as method `markup`. Markdown
+   syntax (heading hashes, emphasis, links, images, fences) and separator lines are dropped.
+2. Reference rules (seeds/boilerplate.csv, method `rule`): whole lines, or an anchored span such
+   as a wire dateline "LONDON (Reuters) - ".
+3. Title. The record's title when it has one; otherwise the first non-empty line when it is at
+   most `TITLE_MAX_CHARS` long and more text follows. The title printed again at the top of the
+   body (exactly or near-exactly: case, quotes, dashes, punctuation) is removed (`title_repeat`).
+4. Learned per-source boilerplate (`parallax.boilerplate`, method `learned`, rule = the pattern).
+5. Paragraphs: blank-line separated blocks; a hard-wrapped block (newswire style) is unwrapped,
+   a new paragraph starting at an indented line or a list item. List markers ("- ", "* ", "•",
+   "1. ", "2)") are dropped: each item becomes its own paragraph (the marker is layout, and a
+   leading "1." would confuse sentence splitting and NER). A long paragraph repeated inside one
+   document (a body stored twice) is kept once (`repeated_block`).
+6. Body = paragraphs joined by a blank line; paragraph and sentence offsets index the body.
+
+A document whose cleaned body is shorter than `settings.min_body_chars` is not written to
+staging: it gets an audit.rejected_files row (reason `no_text`, its path and record) and is not
+returned; its raw.documents row stays (raw is what was read).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+from rapidfuzz import fuzz
+
+from parallax import boilerplate as bp
+from parallax import db
+from parallax.settings import Settings
+from parallax.stage import StageResult, chunked
+from parallax.textnorm import fold_key, normalize_line, normalized_sha256, sha256_text, split_lines
+
+TITLE_MAX_CHARS = 250
+# Titles compared after folding; a fuzzy ratio at or above this also counts as the same title.
+TITLE_REPEAT_RATIO = 95.0
+# Paragraphs at least this long that occur twice in one document are collapsed.
+REPEAT_MIN_CHARS = 60
+# Hard-wrapped text: lines no longer than this, most of them near the block's width.
+WRAP_MAX_WIDTH = 100
+READ_CHUNK = 5000
+
+_SCRIPT_BLOCK = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_NOT_BREAK = re.compile(r"[^\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LIST_MARKER = re.compile(r"^(?:[-*•·▪●◦‣⁃–—]|\d{1,2}[.)])\s+(?=\S)")
+_SEPARATOR = re.compile(r"^[-_=*~#+.·•\s]{3,}$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`)")
+_MD_QUOTE = re.compile(r"^>\s?")
+_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[^\sa-z,;:)\]])")
+_DOTTED = re.compile(r"(?:\w\.)+\w")
+_WORD = re.compile(r"\w+(?:['’\-.]\w+)*")
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "gov", "sen", "rep", "lt", "col", "capt",
+    "sgt", "cpl", "maj", "adm", "cmdr", "rev", "hon", "pres", "supt", "det", "insp", "messrs", "mme",
+    "inc", "ltd", "co", "corp", "plc", "llc", "bros", "dept", "univ", "assn", "est", "approx",
+    "vs", "v", "etc", "al", "e.g", "i.e", "cf", "ca", "op",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la",
+    "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn",
+    "tex", "va", "vt", "wash", "wis", "wyo", "mt", "ft", "ave", "blvd", "rd", "hwy",
+    "a.m", "p.m", "u.s", "u.k", "u.n", "e.u",
+}  # fmt: skip
+# Abbreviations only before a number ("No. 5", "Vol. 2"); "No." before a word ends a sentence.
+_ABBREV_NUMBER = {"no", "nos", "vol", "fig", "pp", "art", "sec", "ch", "nr"}
+
+
+@dataclass
+class Removal:
+    start: int
+    text: str
+    method: str
+    rule: str
+
+
+@dataclass
+class Prepared:
+    """A document between the per-document passes and the per-source learning pass."""
+
+    doc_id: str
+    source: str
+    path: str
+    record: int | None
+    file_sha256: str
+    published_at: object
+    fmt: str
+    title: str | None
+    paras: list[list]  # [raw_start, text, raw_text, unused, heading_hint]
+    removed: list[Removal] = field(default_factory=list)
+    doc_key: str = ""
+
+
+@dataclass
+class Cleaned:
+    doc_id: str
+    title: str | None
+    body: str
+    paragraphs: list[tuple[int, int, bool]]
+    sentences: list[tuple[int, int, int]]
+    removed: list[Removal]
+
+
+# --- per-document passes -----------------------------------------------------------------------
+
+
+def _blank_scripts(text: str) -> str:
+    if "<" not in text:
+        return text
+    return _SCRIPT_BLOCK.sub(lambda m: _NOT_BREAK.sub(" ", m.group(0)), text)
+
+
+def _markdown(text: str) -> tuple[str, bool]:
+    heading = bool(_MD_HEADING.match(text))
+    text = _MD_HEADING.sub("", text)
+    text = _MD_QUOTE.sub("", text)
+    text = _MD_IMAGE.sub(lambda m: m.group(1), text)
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    text = _MD_EMPH.sub("", text)
+    return " ".join(text.split()), heading
+
+
+def same_title(a: str, b: str) -> bool:
+    """Whether `b` is `a` printed again (ignoring case, quote style, dashes and edge punctuation)."""
+    ka, kb = bp.line_key(a), bp.line_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    if min(len(ka), len(kb)) < 10:
+        return False
+    return fuzz.ratio(ka, kb) >= TITLE_REPEAT_RATIO
+
+
+def _lines(text: str, fmt: str, removed: list[Removal]) -> list[list]:
+    """Normalized lines [raw_start, text, raw, indented, heading_hint]; markup-only lines recorded."""
+    lines: list[list] = []
+    in_fence = False
+    for ln in split_lines(text):
+        t = ln.text
+        heading = False
+        if fmt == "markdown":
+            if t.startswith(("```", "~~~")):
+                in_fence = not in_fence
+                t = ""
+            elif not in_fence:
+                t, heading = _markdown(t)
+        if not t and ln.raw.strip():
+            if any(c in ln.raw for c in "<&#"):
+                removed.append(Removal(ln.start, ln.raw.strip(), "markup", "markup"))
+        elif t and _SEPARATOR.match(t):
+            t = ""
+        lines.append([ln.start, t, ln.raw, ln.raw[:1] in (" ", "\t") and bool(t), heading])
+    return lines
+
+
+def _apply_rules(paras: list[list], rules: bp.RuleSet, removed: list[Removal]) -> None:
+    for para in paras:
+        t = para[1]
+        for _ in range(3):  # a dateline span, then the rest may itself be a furniture line
+            if not t:
+                break
+            hit = rules.match(t)
+            if not hit:
+                break
+            rule, s, e = hit
+            span = t[s:e].strip()
+            off = para[2].find(span) if s else 0
+            removed.append(Removal(para[0] + max(off, 0), span, "rule", rule.id))
+            t = (t[:s] + t[e:]).strip()
+        para[1] = t
+
+
+def prepare(row: dict, rules: bp.RuleSet) -> Prepared:
+    """Paragraphs, rule removals, title and title repeats of one raw.documents row."""
+    fmt = row.get("format") or "text"
+    removed: list[Removal] = []
+    lines = _lines(_blank_scripts(row["text"] or ""), fmt, removed)
+    paras = _paragraphs(lines, fmt)
+    _apply_rules(paras, rules, removed)
+    title = normalize_line(row["title"]) if row.get("title") else None
+    if fmt == "markdown" and title:
+        title, _ = _markdown(title)
+    if title:
+        hit = rules.match(title)
+        if hit and hit[1] == 0 and hit[2] == len(title):
+            title = None  # a furniture line given as title is no title
+    if not title:
+        nonempty = [p for p in paras if p[1]]
+        if len(nonempty) >= 2 and len(nonempty[0][1]) <= TITLE_MAX_CHARS:
+            title = nonempty[0][1]
+            nonempty[0][1] = ""
+    prep = Prepared(
+        doc_id=row["doc_id"],
+        source=row["source"],
+        path=row["path"],
+        record=row.get("record"),
+        file_sha256=row.get("file_sha256") or "",
+        published_at=row.get("published_at"),
+        fmt=fmt,
+        title=title or None,
+        paras=paras,
+        removed=removed,
+    )
+    _remove_title_repeats(prep)
+    prep.doc_key = sha256_text("\n".join(p[1] for p in prep.paras if p[1]).casefold())
+    return prep
+
+
+def _remove_title_repeats(prep: Prepared) -> None:
+    if not prep.title:
+        return
+    for _ in range(3):
+        first = next((ln for ln in prep.paras if ln[1]), None)
+        if first is None or not same_title(prep.title, first[1]):
+            return
+        prep.removed.append(Removal(first[0], first[2].strip() or first[1], "title_repeat", "title"))
+        first[1] = ""
+
+
+def apply_learned(prep: Prepared, learned: bp.Learned) -> None:
+    """Remove learned lines and a learned leading dateline of the first line."""
+    if prep.source not in learned.patterns:
+        return
+    first_done = False
+    for ln in prep.paras:
+        t = ln[1]
+        if not t:
+            continue
+        if not first_done:
+            first_done = True
+            prefix = bp.dateline_prefix(t)
+            if prefix:
+                hit = learned.lookup(prep.source, "prefix", fold_key(prefix))
+                if hit:
+                    off = ln[2].find(prefix.strip())
+                    prep.removed.append(
+                        Removal(ln[0] + max(off, 0), prefix.strip(), "learned", hit[0].strip())
+                    )
+                    t = t[len(prefix) :].strip()
+                    ln[1] = t
+                    if not t:
+                        continue
+        if len(t) <= bp.CANDIDATE_MAX_CHARS:
+            hit = learned.lookup(prep.source, "line", bp.line_key(t))
+            if hit:
+                prep.removed.append(Removal(ln[0], ln[2].strip() or t, "learned", hit[0]))
+                ln[1] = ""
+    _remove_title_repeats(prep)
+
+
+def _is_wrapped(block: list[list]) -> bool:
+    if len(block) < 2:
+        return False
+    width = max(len(ln[1]) for ln in block)
+    if width > WRAP_MAX_WIDTH or width < 30:
+        return False
+    body = block[:-1]
+    full = sum(1 for ln in body if len(ln[1]) >= 0.6 * width)
+    return full >= 0.6 * len(body)
+
+
+def _paragraphs(lines: list[list], fmt: str) -> list[list]:
+    """Paragraphs [raw_start, text, raw, False, heading_hint] from normalized lines.
+
+    Blocks are separated by empty lines. A hard-wrapped block is unwrapped (a new paragraph at an
+    indented line, a list item, or after a short line ending a sentence); in any other block each
+    line is a paragraph. List markers are dropped.
+    """
+    blocks: list[list[list]] = [[]]
+    for ln in lines:
+        if ln[1]:
+            blocks[-1].append(ln)
+        elif blocks[-1]:
+            blocks.append([])
+    paras: list[list] = []
+    for block in blocks:
+        if not block:
+            continue
+        if fmt != "html" and _is_wrapped(block):
+            width = max(len(ln[1]) for ln in block)
+            cur: list[list] = []
+            for i, ln in enumerate(block):
+                t = ln[1]
+                if cur:
+                    prev = block[i - 1][1]
+                    new = (
+                        ln[3]
+                        or _LIST_MARKER.match(t) is not None
+                        or (prev[-1:] in '.!?:"”' and len(prev) < 0.75 * width)
+                    )
+                    if new:
+                        paras.append(_join(cur))
+                        cur = []
+                cur.append(ln)
+            if cur:
+                paras.append(_join(cur))
+        else:
+            paras.extend([ln[0], ln[1], ln[2], False, ln[4]] for ln in block)
+    for p in paras:
+        p[1] = _LIST_MARKER.sub("", p[1], count=1).strip()
+    return [p for p in paras if p[1]]
+
+
+def _join(lines: list[list]) -> list:
+    if len(lines) == 1:
+        ln = lines[0]
+        return [ln[0], ln[1], ln[2], False, ln[4]]
+    text = " ".join(ln[1] for ln in lines)
+    return [lines[0][0], text, "\n".join(ln[2] for ln in lines), False, False]
+
+
+def _collapse_repeats(prep: Prepared, paras: list[tuple[str, bool, int]]) -> list[tuple[str, bool, int]]:
+    """Drop paragraphs repeated inside the document (a body stored twice), keeping the first copy.
+
+    A repeated paragraph goes when it is long (>= REPEAT_MIN_CHARS) and not a heading, or when it
+    is part of a run of at least two consecutive repeated paragraphs (a repeated block); a heading
+    that merely recurs (a table of contents, then the section) is kept.
+    """
+    fixed: list[tuple[str, bool, int]] = []
+    for text, hint, start in paras:
+        if len(text) >= 2 * REPEAT_MIN_CHARS:
+            half = _doubled(text)
+            if half is not None:
+                rest = text[len(half) :].strip()
+                prep.removed.append(Removal(start + len(half), rest, "repeated_block", "doubled"))
+                text = half
+        fixed.append((text, hint, start))
+    first: dict[str, int] = {}
+    repeat_of: list[int | None] = []
+    for i, (text, _hint, _start) in enumerate(fixed):
+        key = text.casefold()
+        if len(key) >= 20 and key in first:
+            repeat_of.append(first[key])
+        else:
+            first.setdefault(key, i)
+            repeat_of.append(None)
+    out: list[tuple[str, bool, int]] = []
+    n = len(fixed)
+    for i, (text, hint, start) in enumerate(fixed):
+        j = repeat_of[i]
+        if j is not None:
+            in_run = (i > 0 and repeat_of[i - 1] is not None) or (i + 1 < n and repeat_of[i + 1] is not None)
+            long_text = len(text) >= REPEAT_MIN_CHARS and not is_heading(text, hint)
+            if long_text or in_run:
+                prep.removed.append(Removal(start, text, "repeated_block", f"paragraph {j}"))
+                continue
+        out.append((text, hint, start))
+    return out
+
+
+def _doubled(text: str) -> str | None:
+    n = len(text)
+    mid = n // 2
+    for cut in (mid, mid - 1, mid + 1):
+        a, b = text[:cut].strip(), text[cut:].strip()
+        if a and a == b:
+            return text[:cut].rstrip()
+    return None
+
+
+def is_heading(text: str, hint: bool = False) -> bool:
+    """Short line without sentence punctuation in title case, or ending with ':'."""
+    if hint:
+        return True
+    if len(text) > 120 or not any(c.isalpha() for c in text):
+        return False
+    words = text.split()
+    if len(words) > 14 or text[-1] in ".!?;,\"”'’":
+        return False
+    if text.endswith(":"):
+        return len(text) <= 80
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    if not long_words:
+        return False
+    upper = sum(1 for w in long_words if w[0].isupper())
+    return upper / len(long_words) >= 0.6
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Rule-based sentence spans of one paragraph (abbreviations, initials, decimals kept whole)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        if end >= n:
+            break
+        nxt = text[end]
+        if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(["):
+            continue
+        dot = m.group(0).lstrip()[0] == "."
+        if dot:
+            j = m.start()
+            k = j
+            while k > start and not text[k - 1].isspace():
+                k -= 1
+            token = text[k:j].lstrip("\"'“‘([").casefold()
+            if token in _ABBREV or (len(token) == 1 and token.isalpha()) or _DOTTED.fullmatch(token):
+                continue
+            if token in _ABBREV_NUMBER and nxt.isdigit():
+                continue
+        stop = m.start() + len(m.group(0).rstrip())
+        if text[start:stop].strip():
+            spans.append((start, stop))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def finish(prep: Prepared) -> Cleaned:
+    """Build body, paragraphs and sentences of a prepared document."""
+    paras = _collapse_repeats(prep, [(p[1], bool(p[4]), p[0]) for p in prep.paras if p[1]])
+    body_parts: list[str] = []
+    paragraphs: list[tuple[int, int, bool]] = []
+    sentences: list[tuple[int, int, int]] = []
+    pos = 0
+    for p_index, (text, hint, _start) in enumerate(paras):
+        if body_parts:
+            pos += 2
+        paragraphs.append((pos, pos + len(text), is_heading(text, hint)))
+        for s, e in split_sentences(text):
+            sentences.append((pos + s, pos + e, p_index))
+        body_parts.append(text)
+        pos += len(text)
+    return Cleaned(prep.doc_id, prep.title, "\n\n".join(body_parts), paragraphs, sentences, prep.removed)
+
+
+def clean_texts(rows: Sequence[dict], rules: bp.RuleSet, learned: bp.Learned | None = None) -> list[Cleaned]:
+    """Pure cleaning of raw.documents-shaped dicts (no learning store): used by tests and benches."""
+    preps = [prepare(r, rules) for r in rows]
+    for p in preps:
+        if learned is not None:
+            apply_learned(p, learned)
+    return [finish(p) for p in preps]
+
+
+# --- the stage -------------------------------------------------------------------------------
+
+_RAW_COLS = "doc_id, path, record, source, file_sha256, format, title, text, published_at"
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[dict]:
+    view = "_parallax_clean_ids"
+    con.register(view, pa.table({"doc_id": pa.array(list(doc_ids), pa.string())}))
+    try:
+        return db.fetch_arrow(
+            con,
+            f"select {_RAW_COLS} from raw.documents"
+            f" where doc_id in (select doc_id from {view}) order by doc_id",
+        ).to_pylist()
+    finally:
+        con.unregister(view)
+
+
+def load_ruleset(settings: Settings) -> bp.RuleSet:
+    return bp.RuleSet(bp.load_rules(settings.seeds / "boilerplate.csv"))
+
+
+def clean_documents(
+    con: duckdb.DuckDBPyConnection, run_id: str, doc_ids: list[str], settings: Settings
+) -> StageResult:
+    """Clean raw documents into staging (see module docstring). Returns the ids written to staging."""
+    result = StageResult()
+    t0 = time.perf_counter()
+    rules = load_ruleset(settings)
+    ids = sorted(set(doc_ids))
+    preps: list[Prepared] = []
+    for chunk in chunked(ids, READ_CHUNK):
+        batch = [prepare(row, rules) for row in _read_raw(con, chunk)]
+        cand = bp.candidates_table(
+            (
+                (p.doc_id, p.source, p.doc_key, kind, key, text)
+                for p in batch
+                for kind, key, text in bp.candidate_lines([ln[1] for ln in p.paras])
+            ),
+            run_id,
+        )
+        bp.store_candidates(con, [p.doc_id for p in batch], cand)
+        preps.extend(batch)
+    result.add("documents_in", len(preps))
+    learned = bp.learn(con, (p.source for p in preps))
+    result.add("learned_patterns", sum(len(v) for v in learned.patterns.values()))
+
+    now = datetime.now(UTC)
+    docs: dict[str, list] = {k: [] for k in _DOC_COLS}
+    paras: dict[str, list] = {
+        k: [] for k in ("doc_id", "paragraph_index", "start_char", "end_char", "is_heading")
+    }
+    sents: dict[str, list] = {
+        k: [] for k in ("doc_id", "sentence_index", "paragraph_index", "start_char", "end_char", "text")
+    }
+    removed: dict[str, list] = {k: [] for k in ("doc_id", "start_char", "line_text", "method", "rule")}
+    rejected: dict[str, list] = {k: [] for k in ("path", "sha256", "record", "reason", "detail")}
+    kept: list[str] = []
+    for prep in preps:
+        apply_learned(prep, learned)
+        c = finish(prep)
+        for r in c.removed:
+            removed["doc_id"].append(c.doc_id)
+            removed["start_char"].append(r.start)
+            removed["line_text"].append(r.text)
+            removed["method"].append(r.method)
+            removed["rule"].append(r.rule)
+            result.add(f"removed_{r.method}", 1)
+        if len(c.body) < settings.min_body_chars:
+            rejected["path"].append(prep.path)
+            rejected["sha256"].append(prep.file_sha256)
+            rejected["record"].append(prep.record)
+            rejected["reason"].append("no_text")
+            rejected["detail"].append(
+                f"cleaned body has {len(c.body)} characters (minimum {settings.min_body_chars})"
+                f" after removing {len(c.removed)} boilerplate/markup span(s)"
+            )
+            continue
+        kept.append(c.doc_id)
+        docs["doc_id"].append(c.doc_id)
+        docs["source"].append(prep.source)
+        docs["title"].append(c.title)
+        docs["body"].append(c.body)
+        docs["normalized_sha256"].append(normalized_sha256(c.body))
+        docs["word_count"].append(len(_WORD.findall(c.body)))
+        docs["paragraph_count"].append(len(c.paragraphs))
+        docs["sentence_count"].append(len(c.sentences))
+        docs["published_at"].append(prep.published_at)
+        for i, (s, e, h) in enumerate(c.paragraphs):
+            paras["doc_id"].append(c.doc_id)
+            paras["paragraph_index"].append(i)
+            paras["start_char"].append(s)
+            paras["end_char"].append(e)
+            paras["is_heading"].append(h)
+        for i, (s, e, p) in enumerate(c.sentences):
+            sents["doc_id"].append(c.doc_id)
+            sents["sentence_index"].append(i)
+            sents["paragraph_index"].append(p)
+            sents["start_char"].append(s)
+            sents["end_char"].append(e)
+            sents["text"].append(c.body[s:e])
+
+    all_ids = [p.doc_id for p in preps]
+    for table in ("staging.stg_documents", "staging.stg_paragraphs", "staging.stg_sentences",
+                  "audit.removed_boilerplate"):  # fmt: skip
+        bp.replace_for_docs(con, table, all_ids)
+    db.insert_arrow(con, "staging.stg_documents", _table(docs, run_id, _DOC_TYPES))
+    db.insert_arrow(con, "staging.stg_paragraphs", _table(paras, run_id, _PARA_TYPES))
+    db.insert_arrow(con, "staging.stg_sentences", _table(sents, run_id, _SENT_TYPES))
+    db.insert_arrow(con, "audit.removed_boilerplate", _table(removed, run_id, _REMOVED_TYPES))
+    rej = _table(rejected, run_id, _REJ_TYPES)
+    if rej.num_rows:
+        rej = rej.append_column("rejected_at", pa.array([now] * rej.num_rows, pa.timestamp("us", tz="UTC")))
+        db.upsert_arrow(con, "audit.rejected_files", rej, ["path", "sha256", "record"])
+    result.doc_ids = kept
+    result.add("documents_cleaned", len(kept))
+    result.add("documents_rejected", rej.num_rows)
+    result.add("paragraphs", len(paras["doc_id"]))
+    result.add("sentences", len(sents["doc_id"]))
+    result.add("milliseconds", int((time.perf_counter() - t0) * 1000))
+    return result
+
+
+_DOC_COLS = (
+    "doc_id", "source", "title", "body", "normalized_sha256", "word_count", "paragraph_count",
+    "sentence_count", "published_at",
+)  # fmt: skip
+_DOC_TYPES = {
+    "word_count": pa.int32(), "paragraph_count": pa.int32(), "sentence_count": pa.int32(),
+    "published_at": pa.timestamp("us", tz="UTC"),
+}  # fmt: skip
+_PARA_TYPES = {
+    "paragraph_index": pa.int32(),
+    "start_char": pa.int32(),
+    "end_char": pa.int32(),
+    "is_heading": pa.bool_(),
+}
+_SENT_TYPES = {
+    "sentence_index": pa.int32(),
+    "paragraph_index": pa.int32(),
+    "start_char": pa.int32(),
+    "end_char": pa.int32(),
+}
+_REMOVED_TYPES = {"start_char": pa.int32()}
+_REJ_TYPES = {"record": pa.int32()}
+
+
+def _table(cols: dict[str, list], run_id: str, types: dict[str, pa.DataType]) -> pa.Table:
+    arrays = {k: pa.array(v, types.get(k, pa.string())) for k, v in cols.items()}
+    n = len(next(iter(cols.values()))) if cols else 0
+    arrays["run_id"] = pa.array([run_id] * n, pa.string())
+    return pa.table(arrays)

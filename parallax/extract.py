@@ -1,0 +1,648 @@
+"""Extraction stage: spaCy over cleaned bodies -> mentions, entities, aliases, facts, attributions.
+
+Two layers:
+- `annotate(docs, nlp, settings, sentences=..., paragraphs=...) -> Annotations` is pure: Arrow in,
+  Arrow out, no database, so it can run on Dask workers. Mentions carry a within-document
+  canonical key; nothing there knows about other documents.
+- `extract_documents(con, run_id, doc_ids, settings, nlp) -> StageResult` reads the staging rows,
+  calls `annotate`, resolves names against the archive (`parallax.entities.resolve_entities`),
+  and writes `intermediate.int_mentions`, `int_entities`, `int_entity_aliases`, `int_facts`,
+  `int_attributions`. Rerunning for the same documents replaces their rows; entity ids persist.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from parallax import db
+from parallax.attributions import Attribution, extract_attributions
+from parallax.entities import (
+    ALL_STEPS,
+    TITLE_WORDS,
+    DocGroup,
+    KnownEntity,
+    Mention,
+    Override,
+    build_context,
+    clean_mentions,
+    find_override,
+    label_class,
+    lexicon_for,
+    load_overrides,
+    name_key,
+    resolve_entities,
+    resolve_within_doc,
+    vote_label,
+)
+from parallax.facts import Fact, extract_facts
+from parallax.settings import Settings
+from parallax.stage import StageResult
+
+log = logging.getLogger(__name__)
+
+# Pipeline components each output needs. The parser (the slowest part) is needed only for
+# attributions and for the `measure` of facts; the lemmatizer's tables (not its run) feed the
+# noise filter's lexicon, so it may stay loaded but disabled.
+ENTITY_COMPONENTS: tuple[str, ...] = ("tok2vec", "ner")
+ATTRIBUTION_COMPONENTS: tuple[str, ...] = (
+    "tok2vec",
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "ner",
+)
+REQUIRED_COMPONENTS: tuple[str, ...] = ATTRIBUTION_COMPONENTS
+ALIASES_FILE = "entity_aliases.csv"
+
+
+def required_components(attributions: bool = True) -> list[str]:
+    """Components `annotate` needs: all of them for attributions and fact measures, else tok2vec+ner."""
+    return list(ATTRIBUTION_COMPONENTS if attributions else ENTITY_COMPONENTS)
+
+
+MENTION_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("mention_index", pa.int32()),
+        ("surface_text", pa.string()),
+        ("label", pa.string()),
+        ("model_label", pa.string()),
+        ("sentence_index", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("role", pa.string()),
+        ("name", pa.string()),
+        ("canonical_name", pa.string()),
+        ("canonical_key", pa.string()),
+        ("method", pa.string()),
+        ("confidence", pa.float64()),
+        ("in_heading", pa.bool_()),
+    ]
+)
+FACT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("fact_type", pa.string()),
+        ("value_text", pa.string()),
+        ("normalized_value", pa.float64()),
+        ("unit", pa.string()),
+        ("measure", pa.string()),
+        ("sentence_index", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+    ]
+)
+ATTRIBUTION_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("attribution_index", pa.int32()),
+        ("kind", pa.string()),
+        ("actor_key", pa.string()),
+        ("actor_text", pa.string()),
+        ("predicate", pa.string()),
+        ("topic", pa.string()),
+        ("topic_text", pa.string()),
+        ("quote", pa.string()),
+        ("sentence_index", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+    ]
+)
+
+
+@dataclass
+class Annotations:
+    """What `annotate` found, as Arrow tables (see the *_SCHEMA constants)."""
+
+    mentions: pa.Table
+    facts: pa.Table
+    attributions: pa.Table
+    skipped_spans: int = 0
+
+
+def _rows_by_doc(table: pa.Table | None, cols: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
+    out: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    if table is None or table.num_rows == 0:
+        return out
+    data = [table.column(c).to_pylist() for c in ("doc_id", *cols)]
+    for row in zip(*data, strict=True):
+        out[row[0]].append(tuple(row[1:]))
+    return out
+
+
+class _Sentences:
+    """sentence_index of a character offset: the stg_sentences row containing it."""
+
+    def __init__(self, rows: list[tuple[Any, ...]] | None, doc: Any):
+        if rows:
+            rows = sorted(rows, key=lambda r: int(r[1]))
+            self.index = [int(r[0]) for r in rows]
+            self.starts = [int(r[1]) for r in rows]
+        else:  # no clean-stage sentences given (benches): spaCy's own
+            sents = list(doc.sents) if doc.has_annotation("SENT_START") else []
+            self.index = list(range(len(sents))) or [0]
+            self.starts = [s.start_char for s in sents] or [0]
+
+    def of(self, char: int) -> int:
+        i = bisect.bisect_right(self.starts, char) - 1
+        return self.index[max(i, 0)]
+
+
+def _published(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def annotate(
+    docs: pa.Table,
+    nlp: Any,
+    settings: Settings,
+    sentences: pa.Table | None = None,
+    paragraphs: pa.Table | None = None,
+    *,
+    steps: frozenset[str] = ALL_STEPS,
+    overrides: dict[str, Override] | None = None,
+) -> Annotations:
+    """Run spaCy over `docs` (doc_id, title, body[, published_at]) and return mentions, facts, attributions.
+
+    `sentences`: staging.stg_sentences rows (doc_id, sentence_index, start_char, end_char);
+    `paragraphs`: staging.stg_paragraphs rows (doc_id, start_char, end_char, is_heading).
+    Offsets index the body; bodies longer than `settings.max_nlp_chars` are truncated (a prefix,
+    so offsets stay valid). Spans whose text does not match the body are skipped with a warning.
+    """
+    if overrides is None:
+        overrides = load_overrides(settings.seeds / ALIASES_FILE)
+    ids = docs.column("doc_id").to_pylist()
+    bodies = [b or "" for b in docs.column("body").to_pylist()]
+    published = (
+        [_published(v) for v in docs.column("published_at").to_pylist()]
+        if "published_at" in docs.column_names
+        else [None] * len(ids)
+    )
+    pub_by_id = dict(zip(ids, published, strict=True))
+    body_by_id = dict(zip(ids, bodies, strict=True))
+    sent_rows = _rows_by_doc(sentences, ["sentence_index", "start_char"])
+    head_rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    if paragraphs is not None and paragraphs.num_rows:
+        for d, s, e, h in zip(
+            *(paragraphs.column(c).to_pylist() for c in ("doc_id", "start_char", "end_char", "is_heading")),
+            strict=True,
+        ):
+            if h:
+                head_rows[d].append((s, e))
+    lex = lexicon_for(nlp)
+    limit = settings.max_nlp_chars
+
+    m_rows: list[dict[str, Any]] = []
+    f_rows: list[dict[str, Any]] = []
+    a_rows: list[dict[str, Any]] = []
+    skipped = 0
+    texts = ((body[:limit], doc_id) for doc_id, body in zip(ids, bodies, strict=True))
+    for doc, doc_id in nlp.pipe(
+        texts, as_tuples=True, batch_size=settings.nlp_batch_size, n_process=settings.n_process
+    ):
+        body = body_by_id[doc_id]
+        ctx = build_context(body[:limit], head_rows.get(doc_id, ()))
+        sents = _Sentences(sent_rows.get(doc_id), doc)
+        mentions = resolve_within_doc(clean_mentions(doc, ctx, lex, steps=steps), overrides)
+        good: list[Mention] = []
+        for m in mentions:
+            if body[m.start : m.end] != m.text or not m.text:
+                log.warning("skipping bad mention span %s[%d:%d] %r", doc_id, m.start, m.end, m.text)
+                skipped += 1
+                continue
+            good.append(m)
+        for i, m in enumerate(good):
+            m_rows.append(
+                {
+                    "doc_id": doc_id,
+                    "mention_index": i,
+                    "surface_text": m.text,
+                    "label": m.label,
+                    "model_label": m.model_label,
+                    "sentence_index": sents.of(m.start),
+                    "start_char": m.start,
+                    "end_char": m.end,
+                    "role": m.role,
+                    "name": m.name,
+                    "canonical_name": m.canonical_name,
+                    "canonical_key": m.canonical_key,
+                    "method": m.method,
+                    "confidence": m.confidence,
+                    "in_heading": m.in_heading,
+                }
+            )
+        facts: list[Fact] = extract_facts(doc, body, pub_by_id.get(doc_id), lex)
+        for f in facts:
+            if body[f.start : f.end] != f.text:
+                log.warning("skipping bad fact span %s[%d:%d] %r", doc_id, f.start, f.end, f.text)
+                skipped += 1
+                continue
+            f_rows.append(
+                {
+                    "doc_id": doc_id,
+                    "fact_type": f.fact_type,
+                    "value_text": f.text,
+                    "normalized_value": f.normalized_value,
+                    "unit": f.unit,
+                    "measure": f.measure,
+                    "sentence_index": sents.of(f.start),
+                    "start_char": f.start,
+                    "end_char": f.end,
+                }
+            )
+        atts: list[Attribution] = extract_attributions(doc, body, good)
+        for i, a in enumerate(atts):
+            a_rows.append(
+                {
+                    "doc_id": doc_id,
+                    "attribution_index": i,
+                    "kind": a.kind,
+                    "actor_key": a.actor_key,
+                    "actor_text": a.actor_text,
+                    "predicate": a.predicate,
+                    "topic": a.topic,
+                    "topic_text": a.topic_text,
+                    "quote": a.quote,
+                    "sentence_index": sents.of(a.start),
+                    "start_char": a.start,
+                    "end_char": a.end,
+                }
+            )
+    return Annotations(
+        mentions=pa.Table.from_pylist(m_rows, schema=MENTION_SCHEMA),
+        facts=pa.Table.from_pylist(f_rows, schema=FACT_SCHEMA),
+        attributions=pa.Table.from_pylist(a_rows, schema=ATTRIBUTION_SCHEMA),
+        skipped_spans=skipped,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# database side
+# --------------------------------------------------------------------------------------------
+def _ids_table(doc_ids: Iterable[str]) -> pa.Table:
+    return pa.table({"doc_id": pa.array(sorted(set(doc_ids)), pa.string())})
+
+
+def read_inputs(
+    con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """stg_documents, stg_sentences, stg_paragraphs rows of `doc_ids` (Arrow)."""
+    ids = list(doc_ids)
+    docs = db.fetch_arrow(
+        con,
+        "select doc_id, title, body, published_at from staging.stg_documents "
+        "where doc_id in (select unnest(?::varchar[])) order by doc_id",
+        [ids],
+    )
+    sents = db.fetch_arrow(
+        con,
+        "select doc_id, sentence_index, start_char, end_char from staging.stg_sentences "
+        "where doc_id in (select unnest(?::varchar[])) order by doc_id, sentence_index",
+        [ids],
+    )
+    paras = db.fetch_arrow(
+        con,
+        "select doc_id, paragraph_index, start_char, end_char, is_heading from staging.stg_paragraphs "
+        "where doc_id in (select unnest(?::varchar[])) order by doc_id, paragraph_index",
+        [ids],
+    )
+    return docs, sents, paras
+
+
+def _known_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, KnownEntity]:
+    """Every persisted entity with the label classes its mentions outside this batch carry."""
+    rows = con.execute(
+        """
+        with other as (
+            select entity_id, model_label from intermediate.int_mentions
+            where doc_id not in (select unnest(?::varchar[]))
+        )
+        select e.entity_id, e.canonical_name, e.label,
+               list(distinct o.model_label) filter (where o.model_label is not null)
+        from intermediate.int_entities e left join other o using (entity_id)
+        group by all
+        """,
+        [doc_ids],
+    ).fetchall()
+    out = {}
+    for eid, name, label, labels in rows:
+        classes = {label_class(x) for x in (labels or [])} | {label_class(label)}
+        out[eid] = KnownEntity(eid, name, label, name_key(name), classes, set(), new=False)
+    return out
+
+
+def _load_cooccurrence(
+    con: duckdb.DuckDBPyConnection, known: dict[str, KnownEntity], keys: set[str], doc_ids: list[str]
+) -> None:
+    """Fill `cooccurring` for the entities a bare surname in this batch could refer to."""
+    cand = [
+        e.entity_id
+        for e in known.values()
+        if e.key in keys or (len(e.key.split()) > 1 and e.key.split()[-1] in keys)
+    ]
+    if not cand:
+        return
+    rows = con.execute(
+        """
+        select a.entity_id, list(distinct b.entity_id)
+        from intermediate.int_mentions a
+        join intermediate.int_mentions b on a.doc_id = b.doc_id and a.entity_id <> b.entity_id
+        where a.entity_id in (select unnest(?::varchar[]))
+          and a.doc_id not in (select unnest(?::varchar[]))
+        group by 1
+        """,
+        [cand, doc_ids],
+    ).fetchall()
+    for eid, others in rows:
+        known[eid].cooccurring = set(others or [])
+
+
+def _label_votes(
+    con: duckdb.DuckDBPyConnection, entity_ids: list[str], doc_ids: list[str]
+) -> dict[str, dict[str, float]]:
+    """Model-label votes of each entity's mentions outside the batch (titled mentions vote PERSON)."""
+    rows = con.execute(
+        """
+        select entity_id, model_label, count(*), count(role)
+        from intermediate.int_mentions
+        where entity_id in (select unnest(?::varchar[])) and doc_id not in (select unnest(?::varchar[]))
+        group by 1, 2
+        """,
+        [entity_ids, doc_ids],
+    ).fetchall()
+    out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for eid, label, n, titled in rows:
+        out[eid][label or "ORG"] += n
+        out[eid]["PERSON"] += titled
+    return out
+
+
+def _is_title_role(role: str | None) -> bool:
+    return bool(role) and role.split()[-1].casefold() in TITLE_WORDS  # type: ignore[union-attr]
+
+
+def extract_documents(
+    con: duckdb.DuckDBPyConnection, run_id: str, doc_ids: list[str], settings: Settings, nlp: Any
+) -> StageResult:
+    """Extract, resolve and persist for `doc_ids`; idempotent per document, entity ids stable."""
+    result = StageResult(doc_ids=list(doc_ids))
+    if not doc_ids:
+        return result
+    docs, sents, paras = read_inputs(con, doc_ids)
+    present = docs.column("doc_id").to_pylist()
+    overrides = load_overrides(settings.seeds / ALIASES_FILE)
+    ann = annotate(docs, nlp, settings, sents, paras, overrides=overrides)
+    result.add("documents", len(present))
+    result.add("skipped_spans", ann.skipped_spans)
+    write_annotations(con, run_id, present, ann, overrides)
+    result.add("mentions", ann.mentions.num_rows)
+    result.add("facts", ann.facts.num_rows)
+    result.add("attributions", ann.attributions.num_rows)
+    n_entities = con.execute(
+        "select count(distinct entity_id) from intermediate.int_mentions "
+        "where doc_id in (select unnest(?::varchar[]))",
+        [present],
+    ).fetchall()
+    result.add("entities", int(n_entities[0][0]) if n_entities else 0)
+    return result
+
+
+def write_annotations(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    doc_ids: list[str],
+    ann: Annotations,
+    overrides: dict[str, Override] | None = None,
+) -> dict[tuple[str, str], str]:
+    """Resolve `ann` against the archive and replace the rows of `doc_ids`.
+
+    Returns (doc_id, canonical_key) -> entity id."""
+    overrides = overrides or {}
+    m = ann.mentions.to_pylist()
+
+    # ---- document-level groups ------------------------------------------------------------
+    per_group: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in m:
+        per_group[(row["doc_id"], row["canonical_key"])].append(row)
+    groups = []
+    for (doc_id, key), rows in per_group.items():
+        groups.append(
+            DocGroup(
+                doc_id=doc_id,
+                key=key,
+                name=rows[0]["canonical_name"],
+                label=rows[0]["label"],
+                classes={label_class(r["model_label"]) for r in rows} | {label_class(rows[0]["label"])},
+                override=any(r["method"] == "override" for r in rows),
+                mention_count=len(rows),
+            )
+        )
+
+    known = _known_entities(con, doc_ids)
+    bare_keys = {g.key for g in groups if label_class(g.label) == "person" and len(g.key.split()) == 1}
+    _load_cooccurrence(con, known, bare_keys, doc_ids)
+    resolution, entities = resolve_entities(groups, list(known.values()))
+    ent_by_id = {e.entity_id: e for e in entities}
+
+    # ---- entities: label by vote over the archive and this batch ---------------------------
+    touched = sorted({r.entity_id for r in resolution.values()})
+    votes = _label_votes(con, touched, doc_ids)
+    roles: dict[str, set[str]] = defaultdict(set)
+    for row in m:
+        eid = resolution[(row["doc_id"], row["canonical_key"])].entity_id
+        weight = 0.5 if row["in_heading"] else 1.0
+        votes[eid][row["model_label"]] += weight
+        if _is_title_role(row["role"]):
+            votes[eid]["PERSON"] += 1
+            roles[eid].add(row["role"])
+    existing = {
+        r[0]: (r[1], list(r[2] or []), r[3])
+        for r in con.execute(
+            "select entity_id, canonical_name, roles, run_id from intermediate.int_entities "
+            "where entity_id in (select unnest(?::varchar[]))",
+            [touched],
+        ).fetchall()
+    }
+    entity_rows = []
+    for eid in touched:
+        ent = ent_by_id[eid]
+        ov = find_override(overrides, ent.canonical_name)
+        label = (
+            ov.label if ov is not None and name_key(ov.canonical_name) == ent.key else vote_label(votes[eid])
+        )
+        name, old_roles, first_run = existing.get(eid, (ent.canonical_name, [], run_id))
+        entity_rows.append(
+            {
+                "entity_id": eid,
+                "canonical_name": name,
+                "label": label,
+                "roles": sorted(set(old_roles) | roles[eid]),
+                "run_id": first_run,
+            }
+        )
+    label_of = {r["entity_id"]: r["label"] for r in entity_rows}
+    name_of = {r["entity_id"]: r["canonical_name"] for r in entity_rows}
+
+    # ---- mentions --------------------------------------------------------------------------
+    mention_rows = []
+    alias_best: dict[tuple[str, str], tuple[float, str]] = {}
+    for row in m:
+        res = resolution[(row["doc_id"], row["canonical_key"])]
+        eid = res.entity_id
+        mention_rows.append(
+            {
+                "doc_id": row["doc_id"],
+                "mention_index": row["mention_index"],
+                "surface_text": row["surface_text"],
+                "label": label_of[eid],
+                "model_label": row["model_label"],
+                "sentence_index": row["sentence_index"],
+                "start_char": row["start_char"],
+                "end_char": row["end_char"],
+                "entity_id": eid,
+                "role": row["role"],
+                "run_id": run_id,
+            }
+        )
+        alias = " ".join(row["surface_text"].split())
+        if row["method"] == "override" or res.method == "override":
+            method, conf = "override", 1.0
+        elif res.method == "partial_name":
+            method, conf = "partial_name", min(res.confidence, row["confidence"])
+        elif row["method"] == "partial_name":
+            method, conf = "partial_name", row["confidence"]
+        elif alias == name_of[eid]:
+            method, conf = "exact", 1.0
+        else:
+            method, conf = "normalized", min(row["confidence"], res.confidence)
+        prev = alias_best.get((alias, eid))
+        if prev is None or conf > prev[0]:
+            alias_best[(alias, eid)] = (conf, method)
+
+    old_entities = [
+        r[0]
+        for r in con.execute(
+            "select distinct entity_id from intermediate.int_mentions "
+            "where doc_id in (select unnest(?::varchar[]))",
+            [doc_ids],
+        ).fetchall()
+    ]
+    ids = _ids_table(doc_ids)
+    con.register("_parallax_extract_ids", ids)
+    try:
+        for table in ("intermediate.int_mentions", "intermediate.int_facts", "intermediate.int_attributions"):
+            con.execute(
+                f"delete from {table} where doc_id in (select doc_id from _parallax_extract_ids)"
+            ).fetchall()
+    finally:
+        con.unregister("_parallax_extract_ids")
+
+    if entity_rows:
+        db.upsert_arrow(
+            con,
+            "intermediate.int_entities",
+            pa.Table.from_pylist(
+                entity_rows,
+                schema=pa.schema(
+                    [
+                        ("entity_id", pa.string()),
+                        ("canonical_name", pa.string()),
+                        ("label", pa.string()),
+                        ("roles", pa.list_(pa.string())),
+                        ("run_id", pa.string()),
+                    ]
+                ),
+            ),
+            ["entity_id"],
+        )
+    if mention_rows:
+        db.insert_arrow(con, "intermediate.int_mentions", pa.Table.from_pylist(mention_rows))
+
+    # aliases keep the run that first recorded them
+    if alias_best:
+        keys = pa.table(
+            {
+                "alias": [k[0] for k in alias_best],
+                "entity_id": [k[1] for k in alias_best],
+            }
+        )
+        con.register("_parallax_alias_keys", keys)
+        try:
+            first = {
+                (a, e): r
+                for a, e, r in con.execute(
+                    "select a.alias, a.entity_id, a.run_id from intermediate.int_entity_aliases a "
+                    "join _parallax_alias_keys k using (alias, entity_id)"
+                ).fetchall()
+            }
+        finally:
+            con.unregister("_parallax_alias_keys")
+        alias_rows = [
+            {
+                "alias": a,
+                "entity_id": e,
+                "method": method,
+                "confidence": round(conf, 3),
+                "run_id": first.get((a, e), run_id),
+            }
+            for (a, e), (conf, method) in sorted(alias_best.items())
+        ]
+        db.upsert_arrow(
+            con, "intermediate.int_entity_aliases", pa.Table.from_pylist(alias_rows), ["alias", "entity_id"]
+        )
+
+    # facts and attributions
+    if ann.facts.num_rows:
+        facts = ann.facts.append_column("run_id", pa.array([run_id] * ann.facts.num_rows, pa.string()))
+        db.insert_arrow(con, "intermediate.int_facts", facts)
+    if ann.attributions.num_rows:
+        att = ann.attributions.to_pylist()
+        for row in att:
+            actor = resolution.get((row["doc_id"], row["actor_key"]))
+            row["actor_entity_id"] = actor.entity_id if actor else None
+            row["run_id"] = run_id
+            del row["actor_key"]
+        db.insert_arrow(con, "intermediate.int_attributions", pa.Table.from_pylist(att))
+
+    # keep other documents' mention labels in step with the entity label vote
+    if entity_rows:
+        labels = pa.table(
+            {"entity_id": [r["entity_id"] for r in entity_rows], "label": [r["label"] for r in entity_rows]}
+        )
+        con.register("_parallax_entity_labels", labels)
+        try:
+            con.execute(
+                "update intermediate.int_mentions m set label = u.label from _parallax_entity_labels u "
+                "where m.entity_id = u.entity_id and m.label <> u.label"
+            ).fetchall()
+        finally:
+            con.unregister("_parallax_entity_labels")
+
+    # entities this batch used to reference and nothing references any more
+    gone = sorted(set(old_entities) - set(touched))
+    if gone:
+        con.execute(
+            "delete from intermediate.int_entities where entity_id in (select unnest(?::varchar[])) "
+            "and entity_id not in (select entity_id from intermediate.int_mentions)",
+            [gone],
+        ).fetchall()
+        con.execute(
+            "delete from intermediate.int_entity_aliases where entity_id in (select unnest(?::varchar[])) "
+            "and entity_id not in (select entity_id from intermediate.int_entities)",
+            [gone],
+        ).fetchall()
+    return {k: r.entity_id for k, r in resolution.items()}

@@ -1,0 +1,395 @@
+"""Where extraction's NLP runs: in the flow process, a local process pool, or a Dask cluster.
+
+Extraction is split in three (all from `parallax.extract`): `read_inputs` (DuckDB -> Arrow, flow
+process), `annotate` (pure, Arrow in -> Arrow out; the expensive spaCy part) and
+`write_annotations` (entity resolution against the archive + writes; flow process, the single
+DuckDB writer). Only `annotate` moves. An `Annotator` runs it:
+
+- `InProcessAnnotator`: in the flow process (one core; the default when `n_process == 1`).
+- `PoolAnnotator`: `n_process` local worker processes, each running the *whole* of `annotate`
+  (spaCy and the Python post-processing) on slices of the batch. spaCy's own
+  `nlp.pipe(n_process=...)` parallelizes only the model; the post-processing (entities, facts,
+  attributions) then runs serially in the flow process and measured no faster than one process.
+- `DaskAnnotator`: submits one Prefect task per slice through `prefect_dask.DaskTaskRunner`
+  to the cluster at `settings.dask_address` (a temporary local cluster when unset). Workers
+  return `Annotations` (Arrow tables); nothing on a worker touches DuckDB.
+
+Workers load the spaCy model lazily, once per worker process (`worker_nlp`). Slices are
+annotated independently and concatenated in document order, so every annotator gives the same
+rows as one `annotate` call over the whole batch.
+
+The flow opens one annotator per run with `annotation_session(run_id, settings)` (pools and
+cluster connections are started on first use, so a run with nothing new starts nothing), and
+`extract_documents` uses it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from parallax import extract
+from parallax.entities import Override, load_overrides
+from parallax.settings import Settings
+from parallax.stage import StageResult
+
+log = logging.getLogger(__name__)
+
+# Slices handed to one worker call hold between 1x and 8x `nlp_batch_size` documents, and a
+# batch is cut into at least this many slices per worker so a slow slice does not leave the
+# other workers idle (cost: ~10 ms per slice locally, ~0.1-0.5 s per Prefect task on Dask).
+SLICES_PER_WORKER = 4
+MAX_SLICE_BATCHES = 8
+
+Part = tuple[pa.Table, pa.Table | None, pa.Table | None]
+
+
+# --------------------------------------------------------------------------------------------
+# pure helpers: slicing a batch, merging results
+# --------------------------------------------------------------------------------------------
+def worker_count(settings: Settings) -> int:
+    """Worker processes for NLP: `settings.n_process`, or every core when it is 0 or negative."""
+    n = settings.n_process
+    return max(1, os.cpu_count() or 1) if n <= 0 else n
+
+
+def slice_size(n_docs: int, workers: int, batch_size: int) -> int:
+    """Documents per slice: about `SLICES_PER_WORKER` slices per worker, within [1, 8] nlp batches."""
+    if n_docs <= 0:
+        return max(1, batch_size)
+    target = math.ceil(n_docs / max(1, workers * SLICES_PER_WORKER))
+    return max(1, min(max(target, batch_size), batch_size * MAX_SLICE_BATCHES))
+
+
+def _rows_of(table: pa.Table | None, ids: pa.Array) -> pa.Table | None:
+    if table is None:
+        return None
+    return table.filter(pc.is_in(table.column("doc_id"), value_set=ids))
+
+
+def split_inputs(
+    docs: pa.Table, sentences: pa.Table | None, paragraphs: pa.Table | None, size: int
+) -> list[Part]:
+    """Cut a batch into slices of `size` documents, each with its own sentence and paragraph rows."""
+    parts: list[Part] = []
+    for start in range(0, docs.num_rows, max(1, size)):
+        part = docs.slice(start, size)
+        ids = part.column("doc_id").combine_chunks()
+        parts.append((part, _rows_of(sentences, ids), _rows_of(paragraphs, ids)))
+    return parts
+
+
+def merge_annotations(parts: Sequence[extract.Annotations]) -> extract.Annotations:
+    """Concatenate slice results in slice order (= the order one `annotate` call would give)."""
+    if not parts:
+        return extract.Annotations(
+            mentions=extract.MENTION_SCHEMA.empty_table(),
+            facts=extract.FACT_SCHEMA.empty_table(),
+            attributions=extract.ATTRIBUTION_SCHEMA.empty_table(),
+        )
+    return extract.Annotations(
+        mentions=pa.concat_tables([p.mentions for p in parts]),
+        facts=pa.concat_tables([p.facts for p in parts]),
+        attributions=pa.concat_tables([p.attributions for p in parts]),
+        skipped_spans=sum(p.skipped_spans for p in parts),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# worker side: one model per process, loaded on first use
+# --------------------------------------------------------------------------------------------
+_WORKER_MODELS: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+
+
+def nlp_components(attributions: bool = True) -> list[str]:
+    """The spaCy components extraction runs (the parser only because attributions need it)."""
+    return extract.required_components(attributions)
+
+
+def load_pipeline(settings: Settings, components: Sequence[str] | None = None) -> Any:
+    """Load the model with only `components` enabled (default: what extraction needs)."""
+    from parallax.nlp import load_model
+
+    wanted = list(components or nlp_components())
+    nlp = load_model(settings)
+    for name in list(nlp.pipe_names):
+        if name not in wanted:
+            nlp.disable_pipe(name)
+    return nlp
+
+
+def worker_nlp(settings: Settings) -> Any:
+    """The pipeline of this worker process, loaded once (lazily, on the first slice it gets)."""
+    key = (settings.spacy_model, settings.spacy_fallback_model, tuple(nlp_components()))
+    if key not in _WORKER_MODELS:
+        _WORKER_MODELS[key] = load_pipeline(settings)
+    return _WORKER_MODELS[key]
+
+
+def annotate_part(
+    docs: pa.Table,
+    sentences: pa.Table | None,
+    paragraphs: pa.Table | None,
+    settings: Settings,
+    overrides: dict[str, Override],
+) -> extract.Annotations:
+    """Annotate one slice in this (worker) process with its own model, one process, no DB."""
+    one = settings.model_copy(update={"n_process": 1})
+    return extract.annotate(docs, worker_nlp(one), one, sentences, paragraphs, overrides=overrides)
+
+
+# --------------------------------------------------------------------------------------------
+# annotators
+# --------------------------------------------------------------------------------------------
+class Annotator(Protocol):
+    """Runs `extract.annotate` over a batch somewhere and returns its Arrow results."""
+
+    name: str
+
+    def annotate(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> extract.Annotations: ...
+
+    def close(self) -> None: ...
+
+
+class InProcessAnnotator:
+    """`annotate` in the flow process with the flow's model (loaded lazily when not given)."""
+
+    name = "local"
+
+    def __init__(self, settings: Settings, nlp: Any = None) -> None:
+        self.settings = settings.model_copy(update={"n_process": 1})
+        self.nlp = nlp
+
+    def annotate(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> extract.Annotations:
+        if self.nlp is None:
+            self.nlp = worker_nlp(self.settings)
+        return extract.annotate(docs, self.nlp, self.settings, sentences, paragraphs, overrides=overrides)
+
+    def close(self) -> None:
+        self.nlp = None
+
+
+class PoolAnnotator:
+    """Slices annotated by `workers` local processes (spawned, not forked: the flow process runs
+    threads and holds a DuckDB connection, which a fork would copy in an unknown state)."""
+
+    name = "pool"
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self.settings = settings
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    def annotate(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> extract.Annotations:
+        size = slice_size(docs.num_rows, self.workers, self.settings.nlp_batch_size)
+        pool = self._executor()
+        futures: list[Future[extract.Annotations]] = [
+            pool.submit(annotate_part, d, s, p, self.settings, overrides)
+            for d, s, p in split_inputs(docs, sentences, paragraphs, size)
+        ]
+        return merge_annotations([f.result() for f in futures])
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _worker_api_settings() -> AbstractContextManager[Any]:
+    """Settings that let Dask workers report task runs to the flow's Prefect API.
+
+    With no `PREFECT_API_URL`, Prefect runs a temporary server inside the flow process; a worker
+    not told its address would start its own (15-35 s each here). Workers on other machines
+    cannot reach that local server: point PREFECT_API_URL at a real Prefect server there.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        return nullcontext()
+    try:
+        from prefect.server.api.server import SubprocessASGIServer
+    except ImportError:  # pragma: no cover - server extras missing
+        return nullcontext()
+    server = SubprocessASGIServer._instances.get(None)
+    if server is None or not getattr(server, "running", False):
+        return nullcontext()
+    return temporary_settings(updates={PREFECT_API_URL: server.api_url})
+
+
+class DaskAnnotator:
+    """Slices annotated by Prefect tasks on a Dask cluster (`prefect_dask.DaskTaskRunner`)."""
+
+    name = "dask"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stack: ExitStack | None = None
+        self._runner: Any = None
+        self.workers = 1
+
+    def _task_runner(self) -> Any:
+        if self._runner is None:
+            from prefect_dask import DaskTaskRunner
+
+            if self.settings.dask_address:
+                runner = DaskTaskRunner(address=self.settings.dask_address)
+            else:  # no scheduler given: a temporary local cluster, one single-threaded worker per core
+                runner = DaskTaskRunner(
+                    cluster_kwargs={
+                        "n_workers": worker_count(self.settings),
+                        "threads_per_worker": 1,
+                        "processes": True,
+                        "dashboard_address": None,
+                    }
+                )
+            stack = ExitStack()
+            try:
+                stack.enter_context(_worker_api_settings())
+                self._runner = stack.enter_context(runner)
+                info = self._runner.client.scheduler_info()
+                self.workers = max(
+                    1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
+                )
+            except BaseException:
+                stack.close()
+                raise
+            self._stack = stack
+            log.info("extraction on Dask: %s (%d worker threads)", self.settings.dask_address, self.workers)
+        return self._runner
+
+    def annotate(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> extract.Annotations:
+        from tasks.extract import annotate_task
+
+        runner = self._task_runner()
+        size = slice_size(docs.num_rows, self.workers, self.settings.nlp_batch_size)
+        futures = [
+            runner.submit(
+                annotate_task,
+                parameters={
+                    "docs": d,
+                    "sentences": s,
+                    "paragraphs": p,
+                    "settings": self.settings,
+                    "overrides": overrides,
+                },
+            )
+            for d, s, p in split_inputs(docs, sentences, paragraphs, size)
+        ]
+        return merge_annotations([f.result() for f in futures])
+
+    def close(self) -> None:
+        if self._stack is not None:
+            self._stack.close()
+        self._stack, self._runner = None, None
+
+
+def open_annotator(settings: Settings, nlp: Any = None) -> Annotator:
+    """The annotator `settings` ask for: Dask when `runner == 'dask'`, else a pool or in-process."""
+    if settings.runner == "dask":
+        return DaskAnnotator(settings)
+    if settings.runner != "local":
+        raise ValueError(f"runner must be 'local' or 'dask', got {settings.runner!r}")
+    workers = worker_count(settings)
+    return PoolAnnotator(settings, workers) if workers > 1 else InProcessAnnotator(settings, nlp)
+
+
+# --------------------------------------------------------------------------------------------
+# one annotator per flow run
+# --------------------------------------------------------------------------------------------
+_SESSIONS: dict[str, Annotator] = {}
+
+
+@contextmanager
+def annotation_session(run_id: str, settings: Settings, nlp: Any = None) -> Iterator[Annotator]:
+    """Open the run's annotator for the duration of the block (pools/clusters start on first use)."""
+    annotator = open_annotator(settings, nlp)
+    _SESSIONS[run_id] = annotator
+    try:
+        yield annotator
+    finally:
+        _SESSIONS.pop(run_id, None)
+        annotator.close()
+
+
+def session_annotator(run_id: str) -> Annotator | None:
+    """The annotator opened for `run_id`, if any."""
+    return _SESSIONS.get(run_id)
+
+
+def extract_documents(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    doc_ids: list[str],
+    settings: Settings,
+    nlp: Any = None,
+    annotator: Annotator | None = None,
+) -> StageResult:
+    """`parallax.extract.extract_documents` with `annotate` run by the run's annotator.
+
+    Reads inputs and writes results on the flow process (the single DuckDB writer); without an
+    annotator (none given, no session open for `run_id`) it annotates in-process with `nlp`.
+    """
+    result = StageResult(doc_ids=list(doc_ids))
+    if not doc_ids:
+        return result
+    annotator = annotator or session_annotator(run_id) or InProcessAnnotator(settings, nlp)
+    if isinstance(annotator, InProcessAnnotator) and annotator.nlp is None:
+        annotator.nlp = nlp  # the flow's model: never two copies in the flow process
+    docs, sents, paras = extract.read_inputs(con, doc_ids)
+    present = docs.column("doc_id").to_pylist()
+    overrides = load_overrides(settings.seeds / extract.ALIASES_FILE)
+    ann = annotator.annotate(docs, sents, paras, overrides)
+    result.add("documents", len(present))
+    result.add("skipped_spans", ann.skipped_spans)
+    extract.write_annotations(con, run_id, present, ann, overrides)
+    result.add("mentions", ann.mentions.num_rows)
+    result.add("facts", ann.facts.num_rows)
+    result.add("attributions", ann.attributions.num_rows)
+    rows = con.execute(
+        "select count(distinct entity_id) from intermediate.int_mentions "
+        "where doc_id in (select unnest(?::varchar[]))",
+        [present],
+    ).fetchall()
+    result.add("entities", int(rows[0][0]) if rows else 0)
+    return result

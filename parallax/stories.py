@@ -1,0 +1,454 @@
+"""Stories: articles about the same event, from any number of sources, share one stable story id.
+
+`assign_stories(con, run_id, doc_ids, settings)` gives every new document a row in
+`intermediate.int_document_stories`:
+
+- a copy (exact or near duplicate) inherits its canonical document's story (method `duplicate`),
+  so near-duplicates are never split across stories;
+- a canonical document is compared with existing stories and joins the most similar one when the
+  similarity reaches `settings.story_threshold` (method `similarity`); otherwise it founds a new
+  story (method `new_story`) whose id is `stable_id(founding doc_id, prefix="S")`.
+
+Similarity is the cosine between the document's TF-IDF vector and the story's centroid (sum of its
+documents' normalized vectors). Terms are the title and body words (stop words dropped, digits
+only as 4-digit years) and, when extraction found them, the document's entities as
+`e:<entity_id>` terms (intermediate.int_mentions), so shared people, places and organisations
+count more than shared vocabulary. Document frequencies persist as per-batch increments
+(`int_story_term_df`), each document's kept terms persist in `int_story_doc_terms`, and a story's
+profile is the sum over its documents (`int_story_profiles` view): a later run only reads the
+profiles of the stories its new documents share terms with.
+
+When both dates are known, a document only joins a story whose documents were published within
+`settings.story_window_days` of it. Documents are assigned in order (published_at, unknown last,
+then arrival order), each one seeing the stories created by the documents before it.
+
+A rerun changes nothing: documents that already have a story are skipped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from parallax import db
+from parallax.settings import Settings
+from parallax.stage import StageResult, chunked, stable_id
+
+STORIES = "intermediate.int_document_stories"
+DOC_TERMS = "intermediate.int_story_doc_terms"
+TERM_DF = "intermediate.int_story_term_df"
+DUPLICATES = "intermediate.int_document_duplicates"
+MENTIONS = "intermediate.int_mentions"
+
+# Terms kept per document (storage ~ TOP_TERMS rows per canonical document).
+TOP_TERMS = 150
+# Title words count this many times (a headline names the event).
+TITLE_WEIGHT = 2
+# An entity mention counts this many times a word occurrence.
+ENTITY_WEIGHT = 2.0
+# Entity labels that identify an event's participants and place.
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW")
+# Terms of a new document used to look up similar archived documents, and neighbours kept.
+QUERY_TERMS = 40
+NEIGHBOURS = 30
+# Canonical documents assigned per batch (memory ~ batch vectors + candidate story profiles).
+BATCH_DOCS = 5000
+
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)?|\b(?:19|20)\d\d\b")
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "reported", "news"}
+
+
+@dataclass
+class _Story:
+    story_id: str
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm: float = 0.0
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def add(self, vec: dict[str, float], published: datetime | None) -> None:
+        for t, w in vec.items():
+            self.centroid[t] = self.centroid.get(t, 0.0) + w
+        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
+        if published is not None:
+            self.first = published if self.first is None else min(self.first, published)
+            self.last = published if self.last is None else max(self.last, published)
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def text_terms(title: str | None, body: str | None) -> Counter[str]:
+    """Word counts of a document: lower-cased, stop words dropped, plural -s folded, titles x2."""
+    counts: Counter[str] = Counter()
+    for text, mult in ((title, TITLE_WEIGHT), (body, 1)):
+        for m in _WORD.finditer((text or "").lower()):
+            w = m.group(0).replace("’", "'")
+            if w.endswith("'s"):
+                w = w[:-2]
+            if len(w) < 2 or w in _STOP:
+                continue
+            counts[_stem(w)] += mult
+    return counts
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def assign_stories(
+    con: duckdb.DuckDBPyConnection, run_id: str, doc_ids: Sequence[str], settings: Settings
+) -> StageResult:
+    """Give every new document a story; return the same ids (those that have a story)."""
+    result = StageResult()
+    wanted = list(dict.fromkeys(doc_ids))
+    if not wanted:
+        return result
+    todo = _pending(con, wanted)
+    # canonical documents of copies that have no story yet are assigned first
+    canon_missing = _unassigned_canonicals(con, [r["canonical_doc_id"] for r in todo])
+    todo_ids = {r["doc_id"] for r in todo}
+    canonicals = [r for r in canon_missing if r["doc_id"] not in todo_ids]
+    canonicals += [r for r in todo if r["canonical_doc_id"] == r["doc_id"]]
+    canonicals.sort(key=lambda r: (r["published_at"] is None, r["published_at"] or datetime.min, r["ord"]))
+    copies = [r for r in todo if r["canonical_doc_id"] != r["doc_id"]]
+
+    story_of: dict[str, str] = {}
+    for batch in chunked(canonicals, BATCH_DOCS):
+        assigned = _assign_batch(con, run_id, batch, settings)
+        story_of.update({d: s for d, (s, _, _) in assigned.items()})
+        for _, _, method in assigned.values():
+            result.add(method, 1)
+
+    if copies:
+        known = _stories_of(con, sorted({r["canonical_doc_id"] for r in copies} - set(story_of)))
+        known.update(story_of)
+        rows = [
+            {"doc_id": r["doc_id"], "story_id": known[r["canonical_doc_id"]], "similarity": None,
+             "method": "duplicate", "run_id": run_id}
+            for r in copies
+            if r["canonical_doc_id"] in known
+        ]
+        _write_stories(con, rows)
+        result.add("duplicate", len(rows))
+    result.doc_ids = [d for d in wanted if d in set(_stories_of(con, wanted))]
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+
+
+def _with_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str], query: str, name: str) -> pa.Table:
+    con.register(name, pa.table({"doc_id": pa.array(list(ids), pa.string()),
+                                 "ord": pa.array(range(len(ids)), pa.int64())}))
+    try:
+        return db.fetch_arrow(con, query)
+    finally:
+        con.unregister(name)
+
+
+def _pending(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Requested documents without a story, with their canonical document (themselves if none)."""
+    return _with_ids(
+        con,
+        ids,
+        f"""
+        select s.doc_id, coalesce(d.canonical_doc_id, s.doc_id) as canonical_doc_id,
+               s.published_at, i.ord
+        from staging.stg_documents s
+        join _stories_ids i on i.doc_id = s.doc_id
+        left join {DUPLICATES} d on d.doc_id = s.doc_id
+        where not exists (select 1 from {STORIES} x where x.doc_id = s.doc_id)
+        order by i.ord
+        """,
+        "_stories_ids",
+    ).to_pylist()
+
+
+def _unassigned_canonicals(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[dict[str, Any]]:
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    rows = _with_ids(
+        con,
+        ids,
+        f"""
+        select s.doc_id, s.doc_id as canonical_doc_id, s.published_at, -1 as ord
+        from staging.stg_documents s
+        join _stories_can i on i.doc_id = s.doc_id
+        where not exists (select 1 from {STORIES} x where x.doc_id = s.doc_id)
+        """,
+        "_stories_can",
+    ).to_pylist()
+    return rows
+
+
+def _stories_of(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    tbl = _with_ids(
+        con,
+        list(ids),
+        f"select x.doc_id, x.story_id from {STORIES} x join _stories_of i on i.doc_id = x.doc_id",
+        "_stories_of",
+    )
+    return dict(zip(tbl.column("doc_id").to_pylist(), tbl.column("story_id").to_pylist(), strict=True))
+
+
+def _documents(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    tbl = _with_ids(
+        con,
+        ids,
+        "select s.doc_id, s.title, s.body from staging.stg_documents s "
+        "join _stories_docs i on i.doc_id = s.doc_id",
+        "_stories_docs",
+    )
+    return {r["doc_id"]: r for r in tbl.to_pylist()}
+
+
+def _entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, Counter[str]]:
+    """Entity mention counts per document from intermediate.int_mentions (empty when absent)."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    con.register("_stories_labels", pa.table({"label": pa.array(ENTITY_LABELS, pa.string())}))
+    try:
+        tbl = _with_ids(
+            con,
+            ids,
+            f"""
+            select m.doc_id, m.entity_id, count(*) as n
+            from {MENTIONS} m
+            join _stories_ment i on i.doc_id = m.doc_id
+            join _stories_labels l on l.label = m.label
+            group by all
+            """,
+            "_stories_ment",
+        )
+    except duckdb.CatalogException:
+        return out
+    finally:
+        con.unregister("_stories_labels")
+    for r in tbl.to_pylist():
+        out[r["doc_id"]][f"e:{r['entity_id']}"] += int(r["n"])
+    return out
+
+
+def _document_frequencies(con: duckdb.DuckDBPyConnection, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+    """Archived document frequency of each term, and the archived document count."""
+    con.register("_stories_terms", pa.table({"term": pa.array([*terms, ""], pa.string())}))
+    try:
+        tbl = db.fetch_arrow(
+            con,
+            f"select f.term, sum(f.df)::bigint as df from {TERM_DF} f "
+            "join _stories_terms t on t.term = f.term group by f.term",
+        )
+    finally:
+        con.unregister("_stories_terms")
+    df = dict(zip(tbl.column("term").to_pylist(), tbl.column("df").to_pylist(), strict=True))
+    n_docs = int(df.pop("", 0) or 0)
+    return {t: int(v) for t, v in df.items()}, n_docs
+
+
+def _candidate_stories(
+    con: duckdb.DuckDBPyConnection, vectors: dict[str, dict[str, float]]
+) -> dict[str, _Story]:
+    """Archived stories holding the nearest archived documents of any new document, with profiles."""
+    q_doc: list[str] = []
+    q_term: list[str] = []
+    q_w: list[float] = []
+    for d, vec in vectors.items():
+        for t, w in sorted(vec.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
+            q_doc.append(d)
+            q_term.append(t)
+            q_w.append(w)
+    if not q_doc:
+        return {}
+    con.register("_stories_q", pa.table({"doc_id": q_doc, "term": q_term, "weight": q_w}))
+    try:
+        near = db.fetch_arrow(
+            con,
+            f"""
+            with scores as (
+                select q.doc_id, t.doc_id as old_id, sum(q.weight * t.weight) as score
+                from _stories_q q join {DOC_TERMS} t on t.term = q.term
+                group by all
+            )
+            select distinct x.story_id
+            from scores s join {STORIES} x on x.doc_id = s.old_id
+            qualify row_number() over (partition by s.doc_id order by s.score desc, s.old_id) <= {NEIGHBOURS}
+            """,
+        )
+    finally:
+        con.unregister("_stories_q")
+    story_ids = near.column("story_id").to_pylist()
+    if not story_ids:
+        return {}
+    con.register("_stories_sid", pa.table({"story_id": pa.array(story_ids, pa.string())}))
+    try:
+        prof = db.fetch_arrow(
+            con,
+            f"""
+            select x.story_id, t.term, sum(t.weight) as weight
+            from {STORIES} x join _stories_sid s on s.story_id = x.story_id
+            join {DOC_TERMS} t on t.doc_id = x.doc_id
+            group by all
+            """,
+        ).to_pylist()
+        dates = db.fetch_arrow(
+            con,
+            f"""
+            select x.story_id, min(d.published_at) as first, max(d.published_at) as last
+            from {STORIES} x join _stories_sid s on s.story_id = x.story_id
+            join staging.stg_documents d on d.doc_id = x.doc_id
+            group by all
+            """,
+        ).to_pylist()
+    finally:
+        con.unregister("_stories_sid")
+    stories: dict[str, _Story] = {}
+    for r in prof:
+        st = stories.setdefault(r["story_id"], _Story(r["story_id"]))
+        st.centroid[r["term"]] = float(r["weight"])
+    for st in stories.values():
+        st.norm = math.sqrt(sum(w * w for w in st.centroid.values()))
+    for r in dates:
+        if r["story_id"] in stories:
+            stories[r["story_id"]].first = r["first"]
+            stories[r["story_id"]].last = r["last"]
+    return stories
+
+
+# --------------------------------------------------------------------------------------------
+# one batch
+
+
+def _vectorize(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[str, float]:
+    weights = {
+        t: (1.0 + math.log(c)) * (math.log((n_docs + 1) / (df.get(t, 0) + 1)) + 1.0)
+        for t, c in counts.items()
+        if c > 0
+    }
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    return {t: w / norm for t, w in top}
+
+
+def _cosine(vec: dict[str, float], story: _Story) -> float:
+    if not story.norm:
+        return 0.0
+    return sum(w * story.centroid.get(t, 0.0) for t, w in vec.items()) / story.norm
+
+
+def _in_window(published: datetime | None, story: _Story, window: timedelta) -> bool:
+    if published is None or story.first is None or story.last is None:
+        return True
+    return story.first - window <= published <= story.last + window
+
+
+def _assign_batch(
+    con: duckdb.DuckDBPyConnection, run_id: str, batch: list[dict[str, Any]], settings: Settings
+) -> dict[str, tuple[str, float | None, str]]:
+    ids = [r["doc_id"] for r in batch]
+    docs = _documents(con, ids)
+    ents = _entities(con, ids)
+    counts: dict[str, Counter[str]] = {}
+    for d in ids:
+        c = text_terms(docs[d]["title"], docs[d]["body"])
+        for t, n in ents.get(d, Counter()).items():
+            c[t] = max(1, round(n * ENTITY_WEIGHT))
+        counts[d] = c
+
+    # Document frequencies: archive + this batch (counted before vectorizing).
+    batch_df: Counter[str] = Counter()
+    for c in counts.values():
+        batch_df.update(c.keys())
+    df, n_docs = _document_frequencies(con, sorted(batch_df))
+    for t, n in batch_df.items():
+        df[t] = df.get(t, 0) + n
+    n_docs += len(ids)
+    vectors = {d: _vectorize(counts[d], df, n_docs) for d in ids}
+
+    stories = _candidate_stories(con, vectors)
+    by_term: dict[str, set[str]] = defaultdict(set)
+    for sid, st in stories.items():
+        for t in st.centroid:
+            by_term[t].add(sid)
+    window = timedelta(days=settings.story_window_days)
+    assigned: dict[str, tuple[str, float | None, str]] = {}
+    published = {r["doc_id"]: r["published_at"] for r in batch}
+    for d in ids:
+        vec = vectors[d]
+        pub = published[d]
+        cands = set().union(*(by_term.get(t, set()) for t in vec)) if vec else set()
+        best: tuple[float, str] | None = None
+        for sid in sorted(cands):
+            st = stories[sid]
+            if not _in_window(pub, st, window):
+                continue
+            sim = _cosine(vec, st)
+            if best is None or sim > best[0]:
+                best = (sim, sid)
+        if best is not None and best[0] >= settings.story_threshold:
+            sid, sim_out, method = best[1], round(best[0], 6), "similarity"
+        else:
+            sid, sim_out, method = stable_id(d, prefix="S"), None, "new_story"
+            stories[sid] = _Story(sid)
+        stories[sid].add(vec, pub)
+        for t in vec:
+            by_term[t].add(sid)
+        assigned[d] = (sid, sim_out, method)
+
+    batch_id = stable_id(run_id, ids[0], len(ids), prefix="B")
+    df_tbl = pa.table(
+        {
+            "batch_id": [batch_id] * (len(batch_df) + 1),
+            "term": ["", *batch_df.keys()],
+            "df": pa.array([len(ids), *batch_df.values()], pa.int32()),
+            "run_id": [run_id] * (len(batch_df) + 1),
+        }
+    )
+    db.upsert_arrow(con, TERM_DF, df_tbl, ["batch_id"])
+    term_rows = [(d, t, w) for d in ids for t, w in vectors[d].items()]
+    terms_tbl = pa.table(
+        {
+            "doc_id": pa.array([r[0] for r in term_rows], pa.string()),
+            "term": pa.array([r[1] for r in term_rows], pa.string()),
+            "weight": pa.array([r[2] for r in term_rows], pa.float64()),
+            "run_id": pa.array([run_id] * len(term_rows), pa.string()),
+        }
+    )
+    db.upsert_arrow(con, DOC_TERMS, terms_tbl, ["doc_id"])
+    _write_stories(
+        con,
+        [
+            {"doc_id": d, "story_id": s, "similarity": sim, "method": m, "run_id": run_id}
+            for d, (s, sim, m) in assigned.items()
+        ],
+    )
+    return assigned
+
+
+def _write_stories(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    tbl = pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [("doc_id", pa.string()), ("story_id", pa.string()), ("similarity", pa.float64()),
+             ("method", pa.string()), ("run_id", pa.string())]
+        ),
+    )
+    db.upsert_arrow(con, STORIES, tbl, ["doc_id"])

@@ -1,0 +1,571 @@
+"""Validation: Great Expectations suites from `expectations/`, run on pandas batches taken from DuckDB.
+
+One suite per table or view, `expectations/<schema>.<object>.json` (GX 1.x suite JSON: `name`,
+`expectations` as `type`/`kwargs`/`meta`, suite `meta`). Each expectation validates one *batch* of its
+suite, named in the expectation's `meta.batch` (default `rows`):
+
+- `rows`: the rows to check. From `expectations/batches/<suite>.sql` when that file exists (a query that
+  can compute contract columns, e.g. whether `body[start_char:end_char]` equals the mention text), else
+  `select * from <object>` restricted to `run_id = $run_id` when the object has a run_id column.
+  Batch queries see `$run_id` (null when validating a whole published file) and the registered tables
+  `validation_scope_docs(doc_id)` / `validation_scope_stories(story_id)`: the documents the run touched
+  (or a bounded sample of all documents for a whole-file check), so views are checked on what the run
+  changed.
+- `run_metrics`: one row of aggregate figures for the run (documents, duplicate rate, entities per
+  document; `expectations/batches/run_metrics.sql`), checked against bounds derived from previous
+  successful runs and passed to GX as suite parameters (`{"$PARAMETER": "duplicate_rate_max"}`).
+
+GX (HTTP-free ephemeral context, pandas datasource; GX over SQLAlchemy/duckdb-engine is broken here)
+validates each batch in chunks of `ROWS_PER_CHUNK` rows, so memory stays bounded as tables grow; row
+expectations add up over chunks. Python-computed contract columns (`meta.derive` of a suite, e.g.
+`no_exact_boilerplate`) are added per chunk. Every expectation's outcome is stored in
+`audit.validation_results` (delete by run + insert, so re-validating a run replaces its rows).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from parallax import db
+from parallax.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Rows per pandas batch handed to GX (memory ~ chunk rows x batch columns; 100k narrow rows ~ 50 MB).
+# Suites over wide rows (document text) set a smaller `meta.chunk_rows`.
+ROWS_PER_CHUNK = 100_000
+# Whole-file validation (`parallax validate`) checks views on at most this many documents (a fixed
+# random sample) - views are recomputed on read and some (pair similarity) grow faster than linearly.
+FULL_VIEW_SAMPLE_DOCS = 5_000
+# Bounds from history: previous successful runs considered, and how many are needed before
+# the history replaces the defaults.
+HISTORY_RUNS = 20
+HISTORY_MIN_RUNS = 3
+# Entities per canonical document (>= 50 words): checked once a run extracted this many documents;
+# defaults until history exists; with history: [LOW x min, HIGH x max] of previous runs.
+ENTITY_MIN_DOCS = 5
+ENTITIES_PER_DOC_DEFAULT = (1.0, 250.0)
+ENTITIES_PER_DOC_HISTORY_FACTORS = (0.25, 4.0)
+# Duplicate rate (copies / documents deduplicated): checked once a run deduplicated this many
+# documents; default upper bound, and with history max(0.5, 2 x highest previous rate), capped at 1.
+DUPLICATE_MIN_DOCS = 20
+DUPLICATE_RATE_MAX_DEFAULT = 0.9
+
+SCOPE_DOCS = "validation_scope_docs"
+SCOPE_STORIES = "validation_scope_stories"
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass
+class ExpectationOutcome:
+    """One expectation's result (one audit.validation_results row)."""
+
+    suite: str
+    table_name: str
+    index: int
+    expectation_type: str
+    kwargs: dict[str, Any]
+    success: bool
+    observed: Any = None
+    unexpected_count: int | None = None
+    element_count: int | None = None
+
+    @property
+    def label(self) -> str:
+        target = self.kwargs.get("column") or self.kwargs.get("column_list") or ""
+        return f"{self.suite}[{self.index}] {self.expectation_type}({target})"
+
+
+@dataclass
+class SuiteStats:
+    """Per-suite evidence: rows checked, expectations evaluated and failed."""
+
+    suite: str
+    table_name: str
+    success: bool
+    rows: int
+    expectations: int
+    failed: int
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ValidationOutcome:
+    """What validation found; `success` is False when any expectation failed."""
+
+    run_id: str | None
+    success: bool
+    suites: list[SuiteStats]
+    results: list[ExpectationOutcome]
+    parameters: dict[str, Any] = field(default_factory=dict)
+    unsuited: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[str]:
+        return [r.label for r in self.results if not r.success]
+
+    def summary(self) -> str:
+        n, bad = len(self.results), len(self.failures)
+        head = f"validation {'passed' if self.success else 'FAILED'}: {n - bad}/{n} expectations held"
+        head += f" in {len(self.suites)} suites"
+        return head if not bad else head + "; failed: " + ", ".join(self.failures[:10])
+
+
+@dataclass
+class Suite:
+    """A suite file and how to get its batches."""
+
+    name: str
+    path: Path
+    spec: dict[str, Any]
+
+    @property
+    def object_name(self) -> str:
+        return str(self.spec.get("meta", {}).get("object") or self.name)
+
+    @property
+    def chunk_rows(self) -> int:
+        return int(self.spec.get("meta", {}).get("chunk_rows") or ROWS_PER_CHUNK)
+
+    @property
+    def derive(self) -> list[str]:
+        return list(self.spec.get("meta", {}).get("derive", []))
+
+    def batch_names(self) -> list[str]:
+        names: list[str] = []
+        for exp in self.spec.get("expectations", []):
+            b = (exp.get("meta") or {}).get("batch", "rows")
+            if b not in names:
+                names.append(b)
+        return names
+
+
+def load_suites(expectations_dir: Path) -> list[Suite]:
+    """Every `<schema>.<object>.json` suite, sorted by name."""
+    suites = []
+    for path in sorted(expectations_dir.glob("*.json")):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        suites.append(Suite(name=spec.get("name") or path.stem, path=path, spec=spec))
+    return suites
+
+
+# --- derived contract columns computed in Python, per chunk -------------------------------------
+
+
+def _no_exact_boilerplate(settings: Settings) -> Callable[[pd.DataFrame], pd.Series]:
+    """True when no paragraph/line of `body` equals an `exact` rule of seeds/boilerplate.csv (folded
+    the way the clean stage compares lines)."""
+    from parallax.boilerplate import line_key, load_rules
+
+    keys = {r.key for r in load_rules(settings.seeds / "boilerplate.csv") if r.kind == "exact"}
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        def ok(body: object) -> bool:
+            if not isinstance(body, str):
+                return True
+            return not any(line_key(line) in keys for line in body.splitlines() if line.strip())
+
+        return df["body"].map(ok).astype(bool)
+
+    return check
+
+
+DERIVED: dict[str, Callable[[Settings], Callable[[pd.DataFrame], pd.Series]]] = {
+    "no_exact_boilerplate": _no_exact_boilerplate,
+}
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+
+def _object_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    schema, _, obj = name.partition(".")
+    rows = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, obj],
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def _bind(query: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Named parameters the query uses (DuckDB rejects unused ones)."""
+    return {name: values.get(name) for name in dict.fromkeys(_PARAM.findall(query))}
+
+
+def _rows_query(con: duckdb.DuckDBPyConnection, suite: Suite, settings: Settings, run_id: str | None) -> str:
+    custom = settings.expectations / "batches" / f"{suite.name}.sql"
+    if custom.exists():
+        return custom.read_text(encoding="utf-8")
+    name = suite.object_name
+    if not _IDENT.match(name):
+        raise ValueError(f"suite {suite.name}: not a plain object name: {name!r}")
+    if run_id is not None and "run_id" in db.table_columns(con, name):
+        return f"select * from {name} where run_id = $run_id"
+    return f"select * from {name}"
+
+
+def _chunks(
+    con: duckdb.DuckDBPyConnection, query: str, params: dict[str, Any], rows: int = ROWS_PER_CHUNK
+) -> Iterator[pa.RecordBatch]:
+    """The query's rows as record batches (at least one, possibly empty, so columns are known)."""
+    reader = con.sql(query, params=params or None).to_arrow_reader(rows)
+    emitted = False
+    for batch in reader:
+        if batch.num_rows or not emitted:
+            emitted = True
+            yield batch
+    if not emitted:
+        yield pa.RecordBatch.from_pylist([], schema=reader.schema)
+
+
+def _register_scope(con: duckdb.DuckDBPyConnection, run_id: str | None) -> int:
+    """Register the documents (and their stories) the validated run touched."""
+    if run_id is not None:
+        tables = [
+            "raw.documents",
+            "staging.stg_documents",
+            "intermediate.int_document_duplicates",
+            "intermediate.int_document_stories",
+            "intermediate.int_mentions",
+            "intermediate.int_facts",
+            "intermediate.int_attributions",
+        ]
+        parts = [f"select doc_id from {t} where run_id = $run_id" for t in tables if _object_exists(con, t)]
+        docs = con.sql(" union ".join(parts), params={"run_id": run_id}).to_arrow_table()
+    else:
+        docs = con.sql(
+            f"select doc_id from raw.documents using sample {FULL_VIEW_SAMPLE_DOCS} rows (reservoir, 42)"
+        ).to_arrow_table()
+    con.register(SCOPE_DOCS, docs)
+    stories = con.sql(
+        f"select distinct story_id from marts.dim_documents where doc_id in (select doc_id from {SCOPE_DOCS})"
+    ).to_arrow_table()
+    con.register(SCOPE_STORIES, stories)
+    return docs.num_rows
+
+
+def _unregister_scope(con: duckdb.DuckDBPyConnection) -> None:
+    for name in (SCOPE_DOCS, SCOPE_STORIES):
+        with contextlib.suppress(Exception):  # never registered
+            con.unregister(name)
+
+
+# --- bounds from history ------------------------------------------------------------------------
+
+
+def run_metrics(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(metrics of the validated run, metrics of up to HISTORY_RUNS previous successful runs).
+
+    For a whole-file check (run_id None) the validated run is the latest successful one.
+    """
+    query = (settings.expectations / "batches" / "run_metrics.sql").read_text(encoding="utf-8")
+    frame = con.sql(query, params=_bind(query, {"run_id": run_id, "history_runs": HISTORY_RUNS})).df()
+    if run_id is None:
+        if frame.empty:
+            return frame, frame
+        run_id = str(frame.sort_values("started_at", na_position="first").iloc[-1]["run_id"])
+    current = frame[frame["run_id"] == run_id].reset_index(drop=True)
+    history = frame[frame["run_id"] != run_id].reset_index(drop=True)
+    if current.empty:
+        current = pd.DataFrame([{c: None for c in frame.columns} | {"run_id": run_id}]).astype(frame.dtypes)
+    return current, history
+
+
+def history_parameters(current: pd.DataFrame, history: pd.DataFrame) -> dict[str, Any]:
+    """Suite parameters: bounds for the run's aggregate figures, derived from previous runs."""
+    params: dict[str, Any] = {}
+    extracted = int(current["extracted_documents"].fillna(0).iloc[0]) if len(current) else 0
+    hist_e = history[history["extracted_documents"].fillna(0) >= ENTITY_MIN_DOCS]["entities_per_document"]
+    if extracted < ENTITY_MIN_DOCS:
+        params["entities_per_doc_min"], params["entities_per_doc_max"] = 0.0, None
+        params["entities_per_doc_basis"] = (
+            f"run extracted {extracted} < {ENTITY_MIN_DOCS} documents: unbounded"
+        )
+    elif len(hist_e) >= HISTORY_MIN_RUNS:
+        lo, hi = ENTITIES_PER_DOC_HISTORY_FACTORS
+        params["entities_per_doc_min"] = round(lo * float(hist_e.min()), 4)
+        params["entities_per_doc_max"] = round(hi * float(hist_e.max()), 4)
+        params["entities_per_doc_basis"] = f"{len(hist_e)} previous runs: [{lo} x min, {hi} x max]"
+    else:
+        params["entities_per_doc_min"], params["entities_per_doc_max"] = ENTITIES_PER_DOC_DEFAULT
+        params["entities_per_doc_basis"] = "default (not enough history)"
+    documents = int(current["documents"].fillna(0).iloc[0]) if len(current) else 0
+    hist_d = history[history["documents"].fillna(0) >= DUPLICATE_MIN_DOCS]["duplicate_rate"]
+    if documents < DUPLICATE_MIN_DOCS:
+        params["duplicate_rate_max"] = 1.0
+        params["duplicate_rate_basis"] = f"run deduplicated {documents} < {DUPLICATE_MIN_DOCS} documents"
+    elif len(hist_d) >= HISTORY_MIN_RUNS:
+        params["duplicate_rate_max"] = round(min(1.0, max(0.5, 2.0 * float(hist_d.max()))), 4)
+        params["duplicate_rate_basis"] = f"{len(hist_d)} previous runs: max(0.5, 2 x max)"
+    else:
+        params["duplicate_rate_max"] = DUPLICATE_RATE_MAX_DEFAULT
+        params["duplicate_rate_basis"] = "default (not enough history)"
+    return params
+
+
+# --- GX ----------------------------------------------------------------------------------------
+
+
+class _GX:
+    """One ephemeral GX context with a pandas dataframe asset, reused for every batch."""
+
+    def __init__(self) -> None:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        import great_expectations as gx
+        from great_expectations.core import ExpectationSuite
+
+        self._suite_cls = ExpectationSuite
+        self.context = gx.get_context(mode="ephemeral")
+        try:  # no progress bars in logs
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        except Exception:  # pragma: no cover - older/newer GX without the knob
+            pass
+        asset = self.context.data_sources.add_pandas("parallax").add_dataframe_asset("batch")
+        self.batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+
+    def validate(
+        self,
+        name: str,
+        expectations: list[tuple[int, dict[str, Any]]],
+        df: pd.DataFrame,
+        params: dict[str, Any],
+    ) -> dict[int, Any]:
+        """Validate `df`; results keyed by the expectation's index in its suite file."""
+        configs = []
+        for index, exp in expectations:
+            meta = dict(exp.get("meta") or {})
+            meta["parallax_index"] = index
+            configs.append({"type": exp["type"], "kwargs": exp.get("kwargs", {}), "meta": meta})
+        suite = self._suite_cls(name=name, expectations=configs)
+        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": df})
+        result = batch.validate(suite, expectation_parameters=params)
+        out: dict[int, Any] = {}
+        for r in result.results:
+            config = r.expectation_config
+            assert config is not None and config.meta is not None
+            out[int(config.meta["parallax_index"])] = r
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    """Make GX observations JSON-safe (numpy scalars, NaN)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        try:
+            value = value.item()
+        except Exception:
+            return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _resolve(kwargs: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in kwargs.items():
+        out[k] = params.get(v["$PARAMETER"]) if isinstance(v, dict) and "$PARAMETER" in v else v
+    return out
+
+
+def _merge(acc: ExpectationOutcome | None, new: ExpectationOutcome) -> ExpectationOutcome:
+    if acc is None:
+        return new
+    acc.success = acc.success and new.success
+    for attr in ("unexpected_count", "element_count"):
+        a, b = getattr(acc, attr), getattr(new, attr)
+        setattr(acc, attr, None if a is None and b is None else (a or 0) + (b or 0))
+    if not new.success or acc.observed is None:
+        acc.observed = new.observed
+    return acc
+
+
+def _run_suite(
+    con: duckdb.DuckDBPyConnection,
+    gx: _GX,
+    suite: Suite,
+    settings: Settings,
+    run_id: str | None,
+    metrics: pd.DataFrame,
+    params: dict[str, Any],
+) -> tuple[SuiteStats, list[ExpectationOutcome]]:
+    table = suite.object_name
+    exps = list(enumerate(suite.spec.get("expectations", [])))
+    if not _object_exists(con, table):
+        out = ExpectationOutcome(
+            suite.name,
+            table,
+            -1,
+            "expect_table_to_exist",
+            {"table": table},
+            False,
+            observed="object does not exist",
+        )
+        return SuiteStats(suite.name, table, False, 0, 1, 1, [out.label]), [out]
+    derived = {name: DERIVED[name](settings) for name in suite.derive}
+    merged: dict[int, ExpectationOutcome] = {}
+    rows = 0
+    for batch_name in suite.batch_names():
+        group = [(i, e) for i, e in exps if (e.get("meta") or {}).get("batch", "rows") == batch_name]
+        if batch_name == "run_metrics":
+            frames: Iterator[pd.DataFrame] = iter([metrics])
+        elif batch_name == "rows":
+            query = _rows_query(con, suite, settings, run_id)
+            batches = _chunks(con, query, _bind(query, {"run_id": run_id}), suite.chunk_rows)
+            frames = (b.to_pandas() for b in batches)
+        else:
+            raise ValueError(f"suite {suite.name}: unknown batch {batch_name!r}")
+        for df in frames:
+            if batch_name == "rows":
+                rows += len(df)
+                for name, fn in derived.items():
+                    df[name] = fn(df) if len(df) else pd.Series([], dtype=bool)
+            results = gx.validate(suite.name, group, df, params)
+            for i, exp in group:
+                r = results[i]
+                res = r.result or {}
+                observed = res.get("observed_value")
+                partial = res.get("partial_unexpected_list")
+                if observed is None and partial:
+                    observed = {"partial_unexpected_list": list(partial)[:5]}
+                if r.exception_info and r.exception_info.get("raised_exception"):
+                    observed = {"exception": str(r.exception_info.get("exception_message"))}
+                out = ExpectationOutcome(
+                    suite=suite.name,
+                    table_name=table,
+                    index=i,
+                    expectation_type=exp["type"],
+                    kwargs=_resolve(exp.get("kwargs", {}), params),
+                    success=bool(r.success),
+                    observed=_jsonable(observed),
+                    unexpected_count=res.get("unexpected_count"),
+                    element_count=res.get("element_count", len(df)),
+                )
+                merged[i] = _merge(merged.get(i), out)
+    results_list = [merged[i] for i in sorted(merged)]
+    failures = [r.label for r in results_list if not r.success]
+    stats = SuiteStats(suite.name, table, not failures, rows, len(results_list), len(failures), failures)
+    return stats, results_list
+
+
+def run_suites(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run_id: str | None,
+    only: Sequence[str] | None = None,
+) -> ValidationOutcome:
+    """Run every suite in settings.expectations (or those named in `only`) on the run's rows, or on the
+    whole file when run_id is None."""
+    suites = load_suites(settings.expectations)
+    if only is not None:
+        unknown = set(only) - {s.name for s in suites}
+        if unknown:
+            raise ValueError(f"no such suite: {', '.join(sorted(unknown))}")
+        suites = [s for s in suites if s.name in set(only)]
+    gx = _GX()
+    scope = _register_scope(con, run_id)
+    try:
+        current, history = run_metrics(con, settings, run_id)
+        params = history_parameters(current, history)
+        params["min_body_chars"] = settings.min_body_chars
+        params["scope_documents"] = scope
+        stats: list[SuiteStats] = []
+        results: list[ExpectationOutcome] = []
+        for suite in suites:
+            s, r = _run_suite(con, gx, suite, settings, run_id, current, params)
+            stats.append(s)
+            results.extend(r)
+            log.info(
+                "suite %s: %d rows, %d/%d expectations held",
+                s.suite,
+                s.rows,
+                s.expectations - s.failed,
+                s.expectations,
+            )
+    finally:
+        _unregister_scope(con)
+    suited = {s.object_name for s in suites}
+    objects = [
+        r[0]
+        for r in con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('raw', 'staging', 'intermediate', 'marts', 'audit') order by 1"
+        ).fetchall()
+    ]
+    unsuited = [o for o in objects if o not in suited] if only is None else []
+    if unsuited:
+        log.warning("objects without an expectation suite: %s", ", ".join(unsuited))
+    success = all(r.success for r in results)
+    return ValidationOutcome(run_id, success, stats, results, params, unsuited)
+
+
+def store_results(con: duckdb.DuckDBPyConnection, run_id: str, outcome: ValidationOutcome) -> int:
+    """Write one audit.validation_results row per expectation (replacing the run's earlier rows)."""
+    now = datetime.now(UTC)
+    data = pa.table(
+        {
+            "run_id": [run_id] * len(outcome.results),
+            "suite": [r.suite for r in outcome.results],
+            "table_name": [r.table_name for r in outcome.results],
+            "expectation_index": pa.array([r.index for r in outcome.results], pa.int32()),
+            "expectation_type": [r.expectation_type for r in outcome.results],
+            "kwargs": [json.dumps(_jsonable(r.kwargs), sort_keys=True) for r in outcome.results],
+            "success": pa.array([r.success for r in outcome.results], pa.bool_()),
+            "observed": [
+                None if r.observed is None else json.dumps(r.observed, sort_keys=True)
+                for r in outcome.results
+            ],
+            "unexpected_count": pa.array([r.unexpected_count for r in outcome.results], pa.int64()),
+            "element_count": pa.array([r.element_count for r in outcome.results], pa.int64()),
+            "validated_at": pa.array([now] * len(outcome.results), pa.timestamp("us", tz="UTC")),
+        }
+    )
+    con.execute("delete from audit.validation_results where run_id = ?", [run_id])
+    return db.insert_arrow(con, "audit.validation_results", data)
+
+
+def validate_run(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings) -> ValidationOutcome:
+    """Run every suite on what run `run_id` added, store the results; `success` False fails the run.
+
+    Call it after the marts views are built and `parallax.history.snapshot_run` ran, before publishing.
+    """
+    outcome = run_suites(con, settings, run_id)
+    store_results(con, run_id, outcome)
+    log.info(outcome.summary())
+    return outcome
+
+
+def validate_published(db_path: Path | str, settings: Settings) -> ValidationOutcome:
+    """Run every suite on a whole published file, read-only (nothing is stored)."""
+    path = Path(db_path)
+    if not path.exists():
+        raise FileNotFoundError(f"database not found: {path}")
+    con = db.connect(path, read_only=True)
+    try:
+        return run_suites(con, settings, None)
+    finally:
+        con.close()

@@ -1,0 +1,249 @@
+"""Entity layer rules: normalization, noise filter, within-document and cross-document resolution."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from parallax.entities import (
+    DocGroup,
+    KnownEntity,
+    Mention,
+    build_context,
+    clean_mentions,
+    heading_ranges,
+    lexicon_for,
+    load_overrides,
+    name_form,
+    name_key,
+    resolve_entities,
+    resolve_within_doc,
+    split_title,
+    strip_possessive,
+    vote_label,
+)
+from parallax.extract import annotate
+from parallax.settings import Settings
+
+
+# --- normalization (pure) ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Raisi's", "Raisi"),
+        ("Raisi’s", "Raisi"),
+        ("Jones'", "Jones"),
+        ("President Ebrahim Raisi", "Ebrahim Raisi"),
+        ("Prime Minister Shehbaz Sharif", "Shehbaz Sharif"),
+        ("General Asim Munir's", "Asim Munir"),
+        ("the United Nations", "United Nations"),
+        ("Mr. Smith", "Smith"),
+        ("General", "General"),  # a bare title stays a name (e.g. General Motors' "General")
+        ("  New \n York ", "New York"),
+    ],
+)
+def test_name_form(text: str, expected: str) -> None:
+    assert name_form(text) == expected
+
+
+def test_split_title_keeps_role() -> None:
+    assert split_title("Prime Minister Shehbaz Sharif") == ("Shehbaz Sharif", "Prime Minister")
+    assert split_title("Minister of Foreign Affairs Ana Lopez") == ("Ana Lopez", "Minister of Foreign Affairs")
+    assert split_title("Ana Lopez") == ("Ana Lopez", None)
+
+
+def test_possessive_and_key() -> None:
+    assert strip_possessive("Raisi’s") == "Raisi"
+    assert name_key("Raisi’s") == name_key("Raisi's") == name_key("RAISI") == "raisi"
+    assert name_key("U.S.") == name_key("US")
+    assert name_key("Jean-Luc Picard") == name_key("Jean Luc Picard")
+
+
+def test_vote_label_places_count_together() -> None:
+    # a place tagged GPE 3x and LOC 2x outvotes 4 PERSON tags (model confusion)
+    assert vote_label({"PERSON": 4, "GPE": 3, "LOC": 2}) == "GPE"
+    assert vote_label({"PERSON": 5, "GPE": 3, "LOC": 1}) == "PERSON"
+    assert vote_label({"ORG": 1}) == "ORG"
+
+
+def test_overrides_file_has_header_and_acronyms_are_case_sensitive(settings: Settings) -> None:
+    ov = load_overrides(settings.seeds / "entity_aliases.csv")
+    assert ov, "seeds/entity_aliases.csv should ship a few general rows"
+    ment = [Mention(0, 4, "U.S.", "GPE", name="U.S.", key=name_key("U.S.")),
+            Mention(10, 12, "Us", "WORK_OF_ART", name="Us", key="us")]  # fmt: skip
+    resolve_within_doc(ment, ov)
+    assert ment[0].canonical_name == "United States" and ment[0].method == "override"
+    assert ment[1].method != "override"  # the film "Us" is not the United States
+
+
+# --- heading context (pure) -----------------------------------------------------------------
+def test_heading_ranges_find_headlines_and_lead_ins() -> None:
+    body = (
+        "Minister Seeks New Talks With Rivals\n\nKey Findings:\n\n- Protests: In recent weeks, "
+        "protests spread.\n\nThe minister met officials on Monday."
+    )
+    kinds = {body[s:e]: k for s, e, k in heading_ranges(body)}
+    assert kinds["Minister Seeks New Talks With Rivals"] == "headline"
+    assert kinds["Key Findings:"] == "colon_line"
+    assert kinds["- Protests"] == "lead_in"
+    assert not any("met officials" in t for t in kinds)
+
+
+# --- noise filter on real model output -------------------------------------------------------
+NOISY = (
+    "Chancellor Olaf Scholz Visits Paris Weeks After Protests\n\n"
+    "Key Findings:\n\n"
+    "- Protests: In recent weeks, protests spread across France and Germany.\n\n"
+    "German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris on Monday. "
+    "Scholz's visit followed weeks of protests. Macron said that France would support the plan."
+)
+
+
+def _mentions(nlp, body: str, headings: list[tuple[int, int]] | None = None) -> list[Mention]:  # type: ignore[no-untyped-def]
+    doc = nlp(body)
+    return resolve_within_doc(clean_mentions(doc, build_context(body, headings or []), lexicon_for(nlp)))
+
+
+def test_noise_spans_are_dropped_names_in_headlines_kept(nlp) -> None:  # type: ignore[no-untyped-def]
+    ms = _mentions(nlp, NOISY)
+    names = {m.canonical_name for m in ms}
+    texts = {m.text for m in ms}
+    for noise in ("Key Findings", "Protests", "Paris Weeks", "Olaf Scholz Visits", "Findings"):
+        assert noise not in names and noise not in texts
+    # the real names of the headline survive (trimmed to the name)
+    headline_end = NOISY.index("\n")
+    in_headline = {m.canonical_name for m in ms if m.end <= headline_end}
+    assert "Olaf Scholz" in in_headline
+    assert "Paris" in in_headline
+    for m in ms:
+        assert NOISY[m.start : m.end] == m.text
+        assert "\n" not in m.text
+
+
+def test_surname_resolves_to_full_name_and_title_is_role(nlp) -> None:  # type: ignore[no-untyped-def]
+    ms = _mentions(nlp, NOISY)
+    scholz = [m for m in ms if "Scholz" in m.text]
+    assert {m.canonical_name for m in scholz} == {"Olaf Scholz"}
+    assert {m.label for m in scholz} == {"PERSON"}  # the model's ORG/GPE tags are outvoted
+    assert any(m.method == "partial_name" for m in scholz)
+    assert "Chancellor" in {m.role for m in scholz}
+    macron = [m for m in ms if "Macron" in m.text]
+    assert {m.canonical_name for m in macron} == {"Emmanuel Macron"}
+    assert "President" in {m.role for m in macron}
+
+
+def test_possessive_kept_in_surface_stripped_in_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "Officials praised Angela Merkel's plan. Angela Merkel’s aides agreed."
+    ms = _mentions(nlp, body)
+    merkel = [m for m in ms if "Merkel" in m.text]
+    assert merkel
+    assert {m.canonical_name for m in merkel} == {"Angela Merkel"}
+    for m in merkel:
+        assert body[m.start : m.end] == m.text
+
+
+def test_span_across_line_break_is_cut(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "Trade Focus\n\nThe European Commission said on Tuesday that tariffs would rise."
+    for m in _mentions(nlp, body):
+        assert "\n" not in m.text
+        assert m.text != "Focus"
+
+
+def test_heading_paragraph_flag_from_clean_stage(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "Agenda and Outcomes\n\nThe delegates from Kenya met in Nairobi to agree on an agenda."
+    ms = _mentions(nlp, body, headings=[(0, len("Agenda and Outcomes"))])
+    assert not any(m.canonical_name in ("Agenda", "Outcomes", "Agenda and Outcomes") for m in ms)
+
+
+def test_conjunction_split_when_parts_are_names(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = (
+        "Visit to Pakistan & Kashmir Issue\n\nThe talks covered Pakistan at length. Kashmir was discussed too. "
+        "Kashmir remains disputed."
+    )
+    ms = _mentions(nlp, body)
+    assert "Pakistan & Kashmir" not in {m.text for m in ms}
+
+
+# --- cross-document resolution (pure) --------------------------------------------------------
+def _g(doc: str, key: str, name: str, label: str = "PERSON") -> DocGroup:
+    from parallax.entities import label_class
+
+    return DocGroup(doc, key, name, label, {label_class(label)}, False, 1)
+
+
+def test_same_full_name_merges_across_documents() -> None:
+    groups = [_g("d1", "ana lopez", "Ana Lopez"), _g("d2", "ana lopez", "Ana Lopez", "ORG")]
+    res, _ = resolve_entities(groups, [])
+    assert res[("d1", "ana lopez")].entity_id == res[("d2", "ana lopez")].entity_id
+
+
+def test_one_word_names_merge_only_when_label_compatible() -> None:
+    groups = [_g("d1", "jordan", "Jordan", "GPE"), _g("d2", "jordan", "Jordan", "GPE")]
+    res, known = resolve_entities(groups, [])
+    assert res[("d1", "jordan")].entity_id == res[("d2", "jordan")].entity_id
+    # a bare PERSON "Jordan" elsewhere is not the country
+    res2, _ = resolve_entities([_g("d3", "jordan", "Jordan", "PERSON")], known)
+    assert res2[("d3", "jordan")].entity_id != res[("d1", "jordan")].entity_id
+
+
+def _archive() -> list[KnownEntity]:
+    pak = KnownEntity("ent_pak", "Pakistan", "GPE", "pakistan", {"place"})
+    club = KnownEntity("ent_club", "Real Madrid", "ORG", "real madrid", {"org"})
+    shehbaz = KnownEntity("ent_shehbaz", "Shehbaz Sharif", "PERSON", "shehbaz sharif", {"person"}, {"ent_pak"})
+    pak.cooccurring = {"ent_shehbaz"}
+    return [pak, club, shehbaz]
+
+
+def test_bare_surname_merges_with_the_one_full_name_of_its_context() -> None:
+    groups = [_g("d9", "pakistan", "Pakistan", "GPE"), _g("d9", "sharif", "Sharif")]
+    res, _ = resolve_entities(groups, _archive())
+    assert res[("d9", "sharif")].entity_id == "ent_shehbaz"
+    assert res[("d9", "sharif")].method == "partial_name"
+
+
+def test_same_surname_in_another_context_does_not_merge() -> None:
+    # a footballer called Sharif in a sports story shares no context with the prime minister
+    groups = [_g("d10", "real madrid", "Real Madrid", "ORG"), _g("d10", "sharif", "Sharif")]
+    res, known = resolve_entities(groups, _archive())
+    assert res[("d10", "sharif")].entity_id != "ent_shehbaz"
+    # and a later politics story's bare "Sharif" does not join the footballer either
+    groups2 = [_g("d11", "pakistan", "Pakistan", "GPE"), _g("d11", "sharif", "Sharif")]
+    res2, _ = resolve_entities(groups2, known)
+    assert res2[("d11", "sharif")].entity_id == "ent_shehbaz"
+    assert res2[("d11", "sharif")].entity_id != res[("d10", "sharif")].entity_id
+
+
+def test_ambiguous_surname_is_not_guessed() -> None:
+    archive = _archive()
+    nawaz = KnownEntity("ent_nawaz", "Nawaz Sharif", "PERSON", "nawaz sharif", {"person"}, {"ent_pak"})
+    archive.append(nawaz)
+    groups = [_g("d12", "pakistan", "Pakistan", "GPE"), _g("d12", "sharif", "Sharif")]
+    res, _ = resolve_entities(groups, archive)
+    assert res[("d12", "sharif")].entity_id not in ("ent_shehbaz", "ent_nawaz")
+
+
+def test_two_people_one_surname_in_one_batch_stay_apart() -> None:
+    groups = [
+        _g("a", "maria keller", "Maria Keller"),
+        _g("a", "bundesbank", "Bundesbank", "ORG"),
+        _g("b", "tom keller", "Tom Keller"),
+        _g("b", "red sox", "Red Sox", "ORG"),
+    ]
+    res, _ = resolve_entities(groups, [])
+    assert res[("a", "maria keller")].entity_id != res[("b", "tom keller")].entity_id
+
+
+def test_entity_ids_are_stable() -> None:
+    groups = [_g("d1", "ana lopez", "Ana Lopez"), _g("d1", "sharif", "Sharif")]
+    a, _ = resolve_entities(groups, [])
+    b, _ = resolve_entities(list(reversed(groups)), [])
+    assert {k: v.entity_id for k, v in a.items()} == {k: v.entity_id for k, v in b.items()}
+
+
+def test_annotate_mentions_carry_within_doc_keys(nlp, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    docs = pa.table({"doc_id": ["x"], "title": [None], "body": [NOISY]})
+    ann = annotate(docs, nlp, settings)
+    rows = ann.mentions.to_pylist()
+    assert rows and all(NOISY[r["start_char"] : r["end_char"]] == r["surface_text"] for r in rows)
+    keys = {r["canonical_key"] for r in rows if "Scholz" in r["surface_text"]}
+    assert keys == {"olaf scholz"}

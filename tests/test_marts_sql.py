@@ -1,0 +1,282 @@
+"""Unit tests for the marts views: given these rows in the upstream tables -> expect these rows.
+
+Each test inserts a handful of rows (through the same Arrow path the stages use) into a fresh working
+database with every SQL object applied, then reads one view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import duckdb
+import pytest
+from story_rows import T0, Corpus, build_story, given, rows
+
+from parallax import db
+from parallax.history import snapshot_run
+from parallax.settings import Settings
+
+
+@pytest.fixture
+def con(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory database with every SQL object applied (fast; the views do not care where they live)."""
+    c = duckdb.connect()
+    db.apply_sql(c, settings.sql)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def story(con: duckdb.DuckDBPyConnection) -> Corpus:
+    """Story S1 told by four sources (a, b, c, e) plus an exact copy in source d; a lone document in x."""
+    return build_story(con)
+
+
+def test_dim_documents_story_duplicate_and_current(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    got = {r["doc_id"]: r for r in rows(con, "select * from marts.dim_documents")}
+    assert set(got) == {"da", "db", "dc", "de", "dd", "dx"}
+    assert got["dd"]["duplicate_of"] == "da" and not got["dd"]["is_canonical"]
+    assert got["dd"]["story_id"] == "S1", "a copy inherits its canonical document's story"
+    assert got["da"]["duplicate_of"] is None and got["da"]["is_canonical"]
+    assert got["dx"]["story_id"] == "Sdx", "unassigned canonical document is its own story"
+    assert got["da"]["title"] == "Raisi in Pakistan"
+    assert got["da"]["body"].startswith("Raisi met Sharif")
+    assert all(r["is_current"] for r in got.values())
+
+
+def test_dim_documents_is_current_marks_latest_version(con: duckdb.DuckDBPyConnection) -> None:
+    c = Corpus(con)
+    c.doc("v1", "a", "First version of the text.", path="a/file.txt", minutes=1)
+    c.doc("v2", "a", "Second version of the text.", path="a/file.txt", minutes=5, run_id="r2")
+    got = {r[0]: r[1] for r in con.execute("select doc_id, is_current from marts.dim_documents").fetchall()}
+    assert got == {"v1": False, "v2": True}
+
+
+def test_dim_documents_before_dedup_and_cleaning(con: duckdb.DuckDBPyConnection) -> None:
+    given(
+        con,
+        "raw.documents",
+        [
+            {
+                "doc_id": "raw1",
+                "path": "p.txt",
+                "source": "p",
+                "file_sha256": "f",
+                "content_sha256": "c",
+                "format": "text",
+                "title": "T",
+                "text": "Body.",
+                "ingested_at": T0,
+                "run_id": "r1",
+            }
+        ],
+    )
+    got = rows(con, "select story_id, is_canonical, duplicate_of, title, body from marts.dim_documents")
+    assert got == [
+        {"story_id": "Sraw1", "is_canonical": False, "duplicate_of": None, "title": "T", "body": None}
+    ]
+
+
+def test_dim_entities(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    got = {r["entity_id"]: r for r in rows(con, "select * from marts.dim_entities")}
+    assert got["E_raisi"]["aliases"] == ["Ebrahim Raisi", "Raisi"]
+    assert (got["E_raisi"]["doc_count"], got["E_raisi"]["source_count"]) == (4, 4)
+    assert (got["E_pak"]["mention_count"], got["E_pak"]["doc_count"]) == (4, 3)
+    assert got["E_sharif"]["aliases"] == [] and got["E_sharif"]["source_count"] == 1
+
+
+def test_fct_mentions_offsets_and_story(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    got = rows(con, "select m.*, d.body from marts.fct_mentions m join marts.dim_documents d using (doc_id)")
+    assert len(got) == 12
+    for r in got:
+        assert r["body"][r["start_char"] : r["end_char"]] == r["surface_text"]
+    assert {r["story_id"] for r in got if r["doc_id"] == "da"} == {"S1"}
+
+
+def test_dim_stories(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    got = {r["story_id"]: r for r in rows(con, "select * from marts.dim_stories")}
+    s1 = got["S1"]
+    assert (s1["doc_count"], s1["canonical_doc_count"], s1["source_count"]) == (5, 4, 5)
+    assert s1["sources"] == ["a", "b", "c", "d", "e"]
+    assert s1["title"] == "Raisi in Pakistan"
+    assert s1["entity_count"] == 4
+    assert s1["first_seen_at"] == T0 + timedelta(minutes=1)
+    assert got["Sdx"]["doc_count"] == 1
+
+
+def test_rpt_entity_coverage(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    got = rows(
+        con, "select * from marts.rpt_entity_coverage where story_id = 'S1' order by entity_id, source"
+    )
+    keyed = {(r["entity_id"], r["source"]): r for r in got}
+    assert set(keyed) == {
+        ("E_raisi", "a"),
+        ("E_raisi", "b"),
+        ("E_raisi", "c"),
+        ("E_raisi", "e"),
+        ("E_pak", "a"),
+        ("E_pak", "b"),
+        ("E_pak", "c"),
+        ("E_iran", "a"),
+        ("E_iran", "b"),
+        ("E_sharif", "a"),
+    }, "the copy in source d is not counted"
+    assert keyed[("E_pak", "a")]["mention_count"] == 2
+    assert keyed[("E_pak", "a")]["canonical_name"] == "Pakistan"
+    assert keyed[("E_raisi", "a")]["first_appearance_share"] == 0.0
+    body = story.bodies["da"]
+    assert keyed[("E_iran", "a")]["first_appearance_share"] == round(body.index("Iran") / len(body), 4)
+    assert keyed[("E_iran", "a")]["first_sentence_index"] == 1
+
+
+def test_rpt_entity_divergence(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    got = {
+        r["entity_id"]: r for r in rows(con, "select * from marts.rpt_entity_divergence where story_id='S1'")
+    }
+    assert {e: r["coverage"] for e, r in got.items()} == {
+        "E_raisi": "consensus",
+        "E_pak": "majority",
+        "E_iran": "minority",
+        "E_sharif": "unique",
+    }
+    assert got["E_iran"]["sources_with"] == ["a", "b"]
+    assert got["E_iran"]["sources_without"] == ["c", "e"]
+    assert got["E_raisi"]["sources_without"] == []
+    assert (got["E_pak"]["source_count"], got["E_pak"]["story_source_count"]) == (3, 4)
+    lone = rows(con, "select coverage from marts.rpt_entity_divergence where story_id = 'Sdx'")
+    assert lone == [{"coverage": "unique"}]
+
+
+def test_rpt_fact_comparison(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    story.fact("da", "$2 billion", "money", 2e9, "USD", "trade")
+    story.fact("db", "$3 billion", "money", 3e9, "USD", "trade")
+    story.fact("dc", "today", "date", None, "2026-11-01", None)
+    got = {r["source"]: r for r in rows(con, "select * from marts.rpt_fact_comparison where story_id = 'S1'")}
+    assert got["a"]["is_conflict"] and got["b"]["is_conflict"]
+    assert (got["a"]["sources_reporting_measure"], got["a"]["sources_agreeing"]) == (2, 1)
+    assert got["a"]["sentence"] == "Iran and Pakistan agreed on trade of $2 billion."
+    assert not got["c"]["is_conflict"] and got["c"]["sources_reporting_measure"] is None
+
+
+def test_rpt_fact_comparison_agreeing_figures_are_no_conflict(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    story.fact("da", "$2 billion", "money", 2e9, "USD", "trade")
+    story.fact("db", "$3 billion", "money", 2e9, "USD", "trade")  # same normalized value, other wording
+    got = rows(
+        con, "select source, is_conflict, sources_agreeing from marts.rpt_fact_comparison order by source"
+    )
+    assert got == [
+        {"source": "a", "is_conflict": False, "sources_agreeing": 2},
+        {"source": "b", "is_conflict": False, "sources_agreeing": 2},
+    ]
+
+
+def test_rpt_attribution_comparison(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    story.attribution("dc", 0, "Raisi", "E_raisi", "arrive", "pakistan")
+    story.attribution("de", 0, "Raisi", "E_raisi", "speak", None)
+    got = {
+        (r["source"], r["predicate"]): r
+        for r in rows(con, "select * from marts.rpt_attribution_comparison where story_id = 'S1'")
+    }
+    assert got[("a", "raise")]["is_conflict"] and got[("b", "raise")]["is_conflict"]
+    assert got[("a", "raise")]["actor_name"] == "Shehbaz Sharif"
+    assert got[("b", "raise")]["actor_name"] == "Ebrahim Raisi"
+    assert got[("a", "raise")]["sentence"] == "Raisi met Sharif in Pakistan."
+    assert not got[("c", "arrive")]["is_conflict"]
+    assert not got[("e", "speak")]["is_conflict"]
+
+
+def test_rpt_attribution_same_actor_is_no_conflict(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    story.attribution("da", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    got = rows(con, "select is_conflict, sources_reporting from marts.rpt_attribution_comparison")
+    assert got == [{"is_conflict": False, "sources_reporting": 2}] * 2
+
+
+def test_rpt_source_similarity(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    got = {
+        (r["doc_a"], r["doc_b"]): r
+        for r in rows(con, "select * from marts.rpt_source_similarity where story_id = 'S1'")
+    }
+    assert set(got) == {("da", "db"), ("da", "dc"), ("da", "de"), ("db", "dc"), ("db", "de"), ("dc", "de")}
+    ab = got[("da", "db")]
+    # entities: a {raisi, sharif, pak, iran}, b {raisi, pak, iran} -> 3/4
+    assert ab["entity_jaccard"] == 0.75 and ab["shared_entity_count"] == 3
+    words_a = {
+        "raisi",
+        "met",
+        "sharif",
+        "in",
+        "pakistan",
+        "iran",
+        "and",
+        "agreed",
+        "on",
+        "trade",
+        "of",
+        "2",
+        "billion",
+    }
+    words_b = {"raisi", "visited", "pakistan", "iran", "wants", "trade", "of", "3", "billion"}
+    assert ab["text_similarity"] == round(len(words_a & words_b) / len(words_a | words_b), 4)
+    assert (ab["source_a"], ab["source_b"]) == ("a", "b")
+
+
+def test_rpt_story_changes(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    assert snapshot_run(con, "r1") > 0
+    first = rows(con, "select * from marts.rpt_story_changes where story_id = 'S1'")
+    assert first and all(r["change"] == "added" and r["previous_run_id"] is None for r in first)
+    assert {r["item_key"] for r in first if r["item_kind"] == "source"} == {"a", "b", "c", "d", "e"}
+
+    # run r2: a new source f joins S1, naming Iran and Sharif (Iran: minority -> majority)
+    c2 = Corpus(con, run_id="r2")
+    c2.bodies = story.bodies
+    c2.n_docs = 10
+    c2.doc("df", "f", "Iran and Sharif were seen.", story="S1")
+    c2.mentions("df", ("Iran", "E_iran"), ("Sharif", "E_sharif"))
+    snapshot_run(con, "r2")
+    latest = rows(
+        con,
+        "select * from marts.rpt_story_changes where story_id = 'S1' and is_latest "
+        "order by item_kind, item_key",
+    )
+    changes = {(r["change_type"], r["item_key"]): (r["old_value"], r["new_value"]) for r in latest}
+    assert ("source_added", "f") in changes
+    assert ("document_added", "df") in changes
+    assert changes[("entity_changed", "E_iran")] == ("minority", "majority")
+    assert changes[("entity_changed", "E_sharif")] == ("unique", "minority")
+    assert all(r["previous_run_id"] == "r1" and r["run_id"] == "r2" for r in latest)
+    assert "Sdx" not in {
+        r[0] for r in con.execute("select story_id from audit.story_snapshots where run_id = 'r2'").fetchall()
+    }, "untouched story"
+    # rerunning the snapshot of a run replaces it
+    before = con.execute("select count(*) from audit.story_snapshots").fetchall()
+    snapshot_run(con, "r2")
+    assert con.execute("select count(*) from audit.story_snapshots").fetchall() == before
+
+
+def test_every_marts_view_and_column_is_commented(con: duckdb.DuckDBPyConnection) -> None:
+    views = rows(con, "select view_name, comment from duckdb_views() where schema_name = 'marts'")
+    assert {v["view_name"] for v in views} >= {
+        "dim_documents",
+        "dim_entities",
+        "fct_mentions",
+        "dim_stories",
+        "rpt_entity_coverage",
+        "rpt_entity_divergence",
+        "rpt_fact_comparison",
+        "rpt_attribution_comparison",
+        "rpt_source_similarity",
+        "rpt_story_changes",
+    }
+    assert all(v["comment"] for v in views)
+    missing = rows(
+        con,
+        "select table_name, column_name from duckdb_columns() "
+        "where schema_name in ('marts', 'audit') and (comment is null or comment = '')",
+    )
+    assert missing == []

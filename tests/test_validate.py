@@ -1,0 +1,244 @@
+"""Validation: the GX suites in expectations/ state the contracts and catch rows that break them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from story_rows import Corpus, build_story, given
+
+from parallax import db
+from parallax.datadocs import render_data_docs
+from parallax.history import snapshot_run
+from parallax.settings import Settings
+from parallax.validate import (
+    ENTITIES_PER_DOC_DEFAULT,
+    history_parameters,
+    load_suites,
+    run_suites,
+    store_results,
+    validate_published,
+    validate_run,
+)
+
+LONG = (
+    "The harbour council met on Tuesday to discuss the new ferry timetable, the repair of the old pier and "
+    "the budget for the coming winter season, and members argued for two hours about the price of tickets "
+    "for pensioners and students before they agreed to meet again next month in the town hall."
+)
+
+
+@pytest.fixture
+def mem(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = duckdb.connect()
+    db.apply_sql(c, settings.sql)
+    yield c
+    c.close()
+
+
+def test_every_table_and_view_has_a_gx_suite(mem: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    from great_expectations.core import ExpectationSuite
+
+    suites = load_suites(settings.expectations)
+    objects = {
+        r[0]
+        for r in mem.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('raw', 'staging', 'intermediate', 'marts', 'audit')"
+        ).fetchall()
+    }
+    assert objects - {s.object_name for s in suites} == set(), "objects without a suite"
+    for suite in suites:
+        assert suite.path.name == f"{suite.name}.json"
+        text = suite.path.read_text(encoding="utf-8")
+        assert '"id"' not in text, "no GX UUIDs in suite files"
+        gx_suite = ExpectationSuite(name=suite.name, expectations=suite.spec["expectations"])
+        assert len(gx_suite.expectations) == len(suite.spec["expectations"]) > 0
+
+
+def test_validate_run_passes_on_consistent_rows_and_ignores_other_runs(
+    mem: duckdb.DuckDBPyConnection, settings: Settings
+) -> None:
+    build_story(mem)
+    snapshot_run(mem, "r1")
+    # an earlier run left a bad mention (offsets off by one): not what r1 added, so not re-validated
+    old = Corpus(mem, run_id="r0")
+    old.doc("old", "o", "An older article about the harbour and its ferry.")
+    given(
+        mem,
+        "intermediate.int_mentions",
+        [
+            {
+                "doc_id": "old",
+                "mention_index": 0,
+                "surface_text": "harbour",
+                "label": "FAC",
+                "model_label": "FAC",
+                "sentence_index": 0,
+                "start_char": 28,
+                "end_char": 35,
+                "entity_id": "E_raisi",
+                "run_id": "r0",
+            }
+        ],
+    )
+
+    outcome = validate_run(mem, "r1", settings)
+    assert outcome.success, outcome.summary()
+    assert outcome.unsuited == []
+    mentions = next(s for s in outcome.suites if s.suite == "intermediate.int_mentions")
+    assert mentions.rows == 12 and mentions.failed == 0
+    stored = mem.execute(
+        "select count(*), bool_and(success) from audit.validation_results where run_id = 'r1'"
+    )
+    assert stored.fetchall() == [(len(outcome.results), True)]
+    # storing the run's results again replaces them
+    store_results(mem, "r1", outcome)
+    again = mem.execute("select count(*) from audit.validation_results where run_id = 'r1'").fetchall()
+    assert again == [(len(outcome.results),)]
+
+
+def test_broken_contracts_fail_the_run_with_the_expectation_named(
+    mem: duckdb.DuckDBPyConnection, settings: Settings, tmp_path: Path
+) -> None:
+    story = build_story(mem)
+    # 1. a mention whose offsets do not match its text
+    mem.execute(
+        "update intermediate.int_mentions set start_char = start_char + 1, end_char = end_char + 1 "
+        "where doc_id = 'db' and surface_text = 'Iran'"
+    )
+    # 2. a mention of an entity that does not exist
+    given(
+        mem,
+        "intermediate.int_mentions",
+        [
+            {
+                "doc_id": "dc",
+                "mention_index": 9,
+                "surface_text": "today",
+                "label": "PERSON",
+                "model_label": "DATE",
+                "sentence_index": 0,
+                "start_char": story.bodies["dc"].index("today"),
+                "end_char": story.bodies["dc"].index("today") + 5,
+                "entity_id": "E_missing",
+                "run_id": "r1",
+            }
+        ],
+    )
+    # 3. a reference boilerplate phrase (kind exact) surviving in a cleaned body
+    mem.execute(
+        "update staging.stg_documents set body = body || chr(10) || chr(10) || 'Share this article.' "
+        "where doc_id = 'de'"
+    )
+    # 4. a copy pointing to a document that is not a canonical one
+    story.doc("dz", "z", "A copy of an article whose canonical document is unknown.", canonical="nope")
+
+    outcome = validate_run(mem, "r1", settings)
+    assert not outcome.success
+    failed = {(r.suite, r.kwargs.get("column")) for r in outcome.results if not r.success}
+    assert failed == {
+        ("intermediate.int_mentions", "offsets_match_text"),
+        ("intermediate.int_mentions", "entity_exists"),
+        ("staging.stg_documents", "no_exact_boilerplate"),
+        ("intermediate.int_document_duplicates", "points_to_canonical"),
+    }
+    offsets = next(
+        r
+        for r in outcome.results
+        if r.kwargs.get("column") == "offsets_match_text" and r.suite == "intermediate.int_mentions"
+    )
+    assert offsets.unexpected_count == 1 and offsets.element_count == 13
+    assert "offsets_match_text" in outcome.summary()
+    stored = mem.execute(
+        "select suite, expectation_type, kwargs, unexpected_count from audit.validation_results "
+        "where run_id = 'r1' and not success order by suite, expectation_index"
+    ).fetchall()
+    assert len(stored) == 4
+    assert json.loads(stored[0][2]) == {"column": "points_to_canonical", "value_set": [True]}
+
+    page = render_data_docs(mem, tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
+    assert "FAILED" in page and "offsets_match_text" in page and "intermediate.int_mentions" in page
+    assert "<script" not in page and "http" not in page.replace("http-equiv", "")
+
+
+def test_entities_per_document_bound_catches_a_silent_ner_failure(
+    mem: duckdb.DuckDBPyConnection, settings: Settings
+) -> None:
+    c = Corpus(mem)
+    for i in range(6):  # six canonical documents of >= 50 words, no mention extracted at all
+        c.doc(f"n{i}", f"s{i}", LONG + f" Item {i}.")
+    outcome = run_suites(mem, settings, "r1", only=["intermediate.int_mentions"])
+    assert not outcome.success
+    (bad,) = [r for r in outcome.results if not r.success]
+    assert bad.kwargs == {
+        "column": "entities_per_document",
+        "min_value": ENTITIES_PER_DOC_DEFAULT[0],
+        "max_value": ENTITIES_PER_DOC_DEFAULT[1],
+    }
+    # the same documents with entities pass
+    mem.execute("insert into intermediate.int_entities values ('E_h', 'Harbour Council', 'ORG', [], 'r1')")
+    for i in range(6):
+        given(
+            mem,
+            "intermediate.int_mentions",
+            [
+                {
+                    "doc_id": f"n{i}",
+                    "mention_index": 0,
+                    "surface_text": "harbour",
+                    "label": "ORG",
+                    "model_label": "ORG",
+                    "sentence_index": 0,
+                    "start_char": 4,
+                    "end_char": 11,
+                    "entity_id": "E_h",
+                    "run_id": "r1",
+                }
+            ],
+        )
+    assert run_suites(mem, settings, "r1", only=["intermediate.int_mentions"]).success
+
+
+def test_history_parameters_defaults_history_and_small_runs() -> None:
+    cols = ["run_id", "documents", "duplicate_rate", "extracted_documents", "entities_per_document"]
+    current = pd.DataFrame([["now", 100, 0.1, 50, 10.0]], columns=cols)
+    none = pd.DataFrame([], columns=cols)
+    p = history_parameters(current, none)
+    assert (p["entities_per_doc_min"], p["entities_per_doc_max"]) == ENTITIES_PER_DOC_DEFAULT
+    assert p["duplicate_rate_max"] == 0.9
+
+    history = pd.DataFrame(
+        [["a", 50, 0.05, 40, 8.0], ["b", 60, 0.2, 30, 12.0], ["c", 70, 0.1, 35, 10.0], ["d", 3, 1.0, 2, 0.0]],
+        columns=cols,
+    )
+    p = history_parameters(current, history)
+    assert (p["entities_per_doc_min"], p["entities_per_doc_max"]) == (2.0, 48.0), "tiny run d is ignored"
+    assert p["duplicate_rate_max"] == 0.5
+
+    small = pd.DataFrame([["now", 3, 1.0, 2, 0.0]], columns=cols)
+    p = history_parameters(small, history)
+    assert p["entities_per_doc_max"] is None and p["entities_per_doc_min"] == 0.0
+    assert p["duplicate_rate_max"] == 1.0
+
+
+def test_validate_published_is_read_only(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "pub.duckdb"
+    c = db.connect(path)
+    db.apply_sql(c, settings.sql)
+    build_story(c)
+    c.execute("insert into audit.runs (run_id, started_at, status) values ('r1', now(), 'success')")
+    c.execute("checkpoint")
+    c.close()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+
+    outcome = validate_published(path, settings)
+    assert outcome.success, outcome.summary()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    with pytest.raises(FileNotFoundError):
+        validate_published(tmp_path / "missing.duckdb", settings)
