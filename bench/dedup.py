@@ -78,9 +78,8 @@ def load_staging(
         for d in docs
     ]
     for start in range(0, len(rows), 5000):
-        db.upsert_arrow(
-            con, "raw.documents", pa.Table.from_pylist(rows[start : start + 5000], schema=_RAW_SCHEMA), ["doc_id"]
-        )
+        part = pa.Table.from_pylist(rows[start : start + 5000], schema=_RAW_SCHEMA)
+        db.upsert_arrow(con, "raw.documents", part, ["doc_id"])
     res = clean_documents(con, run_id, [d["doc_id"] for d in docs], settings)
     staged = set(res.doc_ids)
     return [d["doc_id"] for d in docs if d["doc_id"] in staged]
@@ -90,7 +89,9 @@ def load_staging(
 # exact truth
 
 
-def true_pairs(shingles: dict[str, np.ndarray], jt: float, ct: float) -> dict[tuple[str, str], tuple[float, float]]:
+def true_pairs(
+    shingles: dict[str, np.ndarray], jt: float, ct: float
+) -> dict[tuple[str, str], tuple[float, float]]:
     """Every pair with Jaccard >= jt or containment >= ct (exhaustive prefix-filter join).
 
     Both conditions imply an overlap >= min(jt, ct) * the smaller set, so a pair must share one of
@@ -131,8 +132,12 @@ _NUM = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 def synthetic_copies(
     bodies: dict[str, tuple[str | None, str]], n: int, rng: random.Random
 ) -> list[dict[str, Any]]:
-    """Truncated, extended, figure-changed and retitled copies of sampled documents (>= 80 words)."""
-    pool = sorted(d for d, (_, b) in bodies.items() if len(b.split()) >= 80)
+    """Truncated, extended, figure-changed and retitled copies of sampled documents (>= 30 words).
+
+    An extension is another document's words in reverse order: new text sharing no shingle with
+    the corpus (appending a real article would make the copy contain two articles).
+    """
+    pool = sorted(d for d, (_, b) in bodies.items() if len(b.split()) >= 30)
     if not pool:
         return []
     out: list[dict[str, Any]] = []
@@ -145,7 +150,7 @@ def synthetic_copies(
                 new = " ".join(words[: int(len(words) * rng.uniform(0.5, 0.9))])
             elif kind == "extended":
                 other = bodies[rng.choice(pool)][1]
-                new = body + "\n\n" + " ".join(other.split(" ")[:60])
+                new = body + "\n\n" + " ".join(reversed(other.split(" ")[:60]))
             elif kind == "figure":
                 nums = list(_NUM.finditer(body))
                 if not nums:
@@ -175,7 +180,7 @@ def _records(corpus: str, limit: int) -> tuple[list[dict[str, Any]], list[tuple[
             if not (r.get("body") or "").strip():
                 continue
             try:
-                pub = datetime.strptime(r["date"].strip()[:20], "%d-%b-%Y %H:%M:%S").replace(tzinfo=UTC)
+                pub = datetime.strptime(r["date"].strip().split(".")[0], "%d-%b-%Y %H:%M:%S").replace(tzinfo=UTC)
             except (ValueError, KeyError):
                 pub = None
             recs.append(
@@ -268,8 +273,8 @@ def run_corpus(corpus: str, synthetic: int, limit: int, seed: int) -> None:
     truth_set = set(truth)
 
     print(f"== {corpus}: {len(recs)} records, {len(staged)} staged (+{len(staged2)} synthetic on run 2)")
-    print(f"  clean {t_clean:.1f}s; dedup run 1 {t_dedup:.1f}s ({len(staged) / max(t_dedup, 1e-9):.0f} docs/s) "
-          f"counts={res1.counts}")
+    rate = len(staged) / max(t_dedup, 1e-9)
+    print(f"  clean {t_clean:.1f}s; dedup run 1 {t_dedup:.1f}s ({rate:.0f} docs/s) counts={res1.counts}")
     print(f"  dedup run 2 (incremental, synthetic copies vs archive) {t_dedup2:.1f}s counts={res2.counts}")
     print(f"  peak RSS: {rss0 / 1024:.0f}MB before dedup, {rss1 / 1024:.0f}MB after run 1, "
           f"{rss2 / 1024:.0f}MB after run 2; index rows={index_rows[0] if index_rows else 0}")

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from parallax.entities import Mention, name_key
+from parallax.entities import Lexicon, Mention, name_key
 
 REPORTING_VERBS = frozenset(
     [
@@ -155,7 +155,7 @@ TOPIC_NOUNS = frozenset(
 NUMERIC_ENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 _QUOTE_RES = (
     re.compile(r"“([^”]{3,2000})”"),
-    re.compile(r'"([^"\n]{3,2000})"'),
+    re.compile(r'"((?:[^"\n]|\n(?!\s*\n)){3,2000})"'),
     re.compile(r"«([^»]{3,2000})»"),
 )
 
@@ -339,10 +339,17 @@ def _quote_spans(body: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def extract_attributions(doc: Any, body: str, mentions: Sequence[Mention]) -> list[Attribution]:
-    """Attributions of one parsed document; offsets index `body`."""
+def extract_attributions(
+    doc: Any, body: str, mentions: Sequence[Mention], lexicon: Lexicon | None = None
+) -> list[Attribution]:
+    """Attributions of one parsed document; offsets index `body`.
+
+    With a `lexicon`, a predicate must be a verb of spaCy's word index (drops tagging errors
+    such as a ticker or an abbreviation parsed as a verb).
+    """
     if not doc.has_annotation("DEP"):
         return []
+    verbs = lexicon.verbs if lexicon is not None else frozenset()
     idx = _MentionIndex(mentions)
     out: list[Attribution] = []
     seen: set[tuple[str, str, str | None, int]] = set()
@@ -350,6 +357,8 @@ def extract_attributions(doc: Any, body: str, mentions: Sequence[Mention]) -> li
         quotes = _quote_spans(body, sent.start_char, sent.end_char)
         for verb in sent:
             if verb.pos_ != "VERB" or verb.lemma_.lower() in LIGHT_VERBS:
+                continue
+            if verbs and verb.lemma_.lower() not in verbs:
                 continue
             if any(s <= verb.idx < e for s, e in quotes):
                 continue  # a verb inside a quotation belongs to the quoted speaker's words

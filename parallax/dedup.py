@@ -73,7 +73,7 @@ ANCHOR_MODULUS = 8
 ANCHOR_KEEP_ALL_BELOW = 64
 # A pair is an anchor candidate when it shares at least this share of the anchors a contained
 # copy would share (lower = more candidates to confirm, higher recall).
-ANCHOR_SHARE = 0.5
+ANCHOR_SHARE = 0.25
 # Candidates confirmed per new document at most (best LSH / anchor evidence first).
 MAX_CANDIDATES = 64
 # New documents per batch (memory ~ BATCH_DOCS bodies + their shingles).

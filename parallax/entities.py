@@ -163,6 +163,13 @@ TITLE_WORDS = frozenset(
         "St",
         "St.",
         "Mullah",
+        "Treasurer",
+        "Commissioner",
+        "Inspector",
+        "Superintendent",
+        "Detective",
+        "Officer",
+        "Executive",
         "Maulana",
         "Chairman",
     ]
@@ -172,10 +179,30 @@ _ROLE_JOINERS = frozenset({"of", "for", "the"})
 # Portfolio words that end a role after a joiner ("Minister of Foreign Affairs", "Chief of Staff").
 _ROLE_TAIL = frozenset(
     w.casefold()
-    for w in (
-        "Affairs Staff Trade Commerce Health Energy Economy Education Justice Defence Defense Interior "
-        "Finance State Security Labour Labor Agriculture Transport Industry Environment Information"
-    ).split()
+    for w in [
+        "Affairs",
+        "Staff",
+        "Trade",
+        "Commerce",
+        "Health",
+        "Energy",
+        "Economy",
+        "Education",
+        "Justice",
+        "Defence",
+        "Defense",
+        "Interior",
+        "Finance",
+        "State",
+        "Security",
+        "Labour",
+        "Labor",
+        "Agriculture",
+        "Transport",
+        "Industry",
+        "Environment",
+        "Information",
+    ]
 )
 FUNCTION_WORDS = frozenset(
     [
@@ -549,9 +576,9 @@ def _span_tokens(doc: Any, start: int, end: int) -> list[Any]:
 
 def _trim_edges(body: str, start: int, end: int) -> tuple[int, int]:
     """Drop surrounding whitespace/punctuation and a leading 'the'."""
-    while start < end and (body[start].isspace() or body[start] in "\"“”'‘,;:.-–—([{•*"):
+    while start < end and (body[start].isspace() or body[start] in "\"“”'‘,;:.-–—([{<•*"):
         start += 1
-    while end > start and (body[end - 1].isspace() or body[end - 1] in '"“”‘,;:-–—)]}•*'):
+    while end > start and (body[end - 1].isspace() or body[end - 1] in '"“”‘,;:-–—)]}>•*'):
         end -= 1
     # a trailing period is kept for abbreviations (U.S.) but dropped after a normal word
     if (
@@ -662,7 +689,7 @@ def clean_mentions(
         pieces = _split_conjunction(body, s, e, ctx) if "split_conj" in steps else [(s, e)]
         for ps, pe in pieces:
             m = make_mention(body, ps, pe, label, in_heading=heading, trimmed=trimmed or len(pieces) > 1)
-            if m.key and any(c.isalpha() for c in m.name):
+            if is_name_like(m.name):
                 out.append(m)
     out.sort(key=lambda m: (m.start, m.end))
     # drop overlaps (keep the first, longer one)
@@ -695,6 +722,12 @@ def is_title_case_prose(
         if is_common_in_doc(w, ctx, lex):
             return True
     return False
+
+
+def is_name_like(name: str) -> bool:
+    """A name has a capital letter and a word that is not a function word ("the", "cts" are not)."""
+    words = [w for w in re.findall(r"[^\W_]+", name) if w.casefold() not in FUNCTION_WORDS]
+    return bool(words) and any(c.isupper() for c in name)
 
 
 def _filter_heading_span(
@@ -959,6 +992,17 @@ class Resolution:
     confidence: float
 
 
+# Label classes a one-word name may be merged across: a country is also its government
+# ("Canada" GPE / ORG); a person and a place are never merged ("Jordan").
+_COMPATIBLE_CLASSES = {"place": {"place", "org"}, "org": {"org", "place"}}
+
+
+def classes_compatible(a: set[str], b: set[str]) -> bool:
+    """Do two sets of label classes allow a merge of one-word names?"""
+    expanded = set().union(*(_COMPATIBLE_CLASSES.get(c, {c}) for c in a)) if a else set()
+    return bool(expanded & b)
+
+
 def is_bare_person(group: DocGroup) -> bool:
     return label_class(group.label) == "person" and len(group.key.split()) == 1 and not group.override
 
@@ -1008,7 +1052,7 @@ def resolve_entities(
     for g in pass1:
         cands = by_key.get(g.key, [])
         multi = len(g.key.split()) > 1
-        compatible = [e for e in cands if e.classes & g.classes or label_class(e.label) in g.classes]
+        compatible = [e for e in cands if classes_compatible(e.classes | {label_class(e.label)}, g.classes)]
         if g.override:
             compatible = [e for e in cands if label_class(e.label) == label_class(g.label)] or compatible
         pick = compatible or (cands if multi else [])
@@ -1027,6 +1071,11 @@ def resolve_entities(
             register(ent)
             out[(g.doc_id, g.key)] = Resolution(eid, "override" if g.override else "exact", 1.0)
         doc_entities[g.doc_id].add(out[(g.doc_id, g.key)].entity_id)
+
+    # what this batch's documents say about co-occurrence counts for the surnames below
+    for ids in doc_entities.values():
+        for eid in ids:
+            by_id[eid].cooccurring |= ids - {eid}
 
     for g in pass2:
         context = doc_entities[g.doc_id]
@@ -1053,6 +1102,7 @@ def resolve_entities(
             method, conf = "exact", 1.0
         chosen.classes |= g.classes
         out[(g.doc_id, g.key)] = Resolution(chosen.entity_id, method, conf)
+        chosen.cooccurring |= context - {chosen.entity_id}
         doc_entities[g.doc_id].add(chosen.entity_id)
 
     # co-occurrence learned from this batch (for later documents of later runs)

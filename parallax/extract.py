@@ -264,7 +264,7 @@ def annotate(
                     "end_char": f.end,
                 }
             )
-        atts: list[Attribution] = extract_attributions(doc, body, good)
+        atts: list[Attribution] = extract_attributions(doc, body, good, lex)
         for i, a in enumerate(atts):
             a_rows.append(
                 {
@@ -323,20 +323,33 @@ def read_inputs(
     return docs, sents, paras
 
 
-def _known_entities(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, KnownEntity]:
-    """Every persisted entity with the label classes its mentions outside this batch carry."""
+def _known_entities(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], words: set[str]
+) -> dict[str, KnownEntity]:
+    """Persisted entities sharing a word with this batch's names, with the label classes their
+    mentions outside the batch carry (the word filter only narrows; `name_key` decides)."""
     rows = con.execute(
-        """
-        with other as (
-            select entity_id, model_label from intermediate.int_mentions
-            where doc_id not in (select unnest(?::varchar[]))
+        r"""
+        with candidates as (
+            select entity_id, canonical_name, label from intermediate.int_entities
+            where list_has_any(
+                regexp_split_to_array(
+                    regexp_replace(lower(canonical_name), '[.''’]', '', 'g'), '[\s\-‐–—_/]+'
+                ),
+                ?::varchar[]
+            )
+        ),
+        other as (
+            select m.entity_id, m.model_label from intermediate.int_mentions m
+            join candidates c using (entity_id)
+            where m.doc_id not in (select unnest(?::varchar[]))
         )
-        select e.entity_id, e.canonical_name, e.label,
+        select c.entity_id, c.canonical_name, c.label,
                list(distinct o.model_label) filter (where o.model_label is not null)
-        from intermediate.int_entities e left join other o using (entity_id)
+        from candidates c left join other o using (entity_id)
         group by all
         """,
-        [doc_ids],
+        [sorted(words), doc_ids],
     ).fetchall()
     out = {}
     for eid, name, label, labels in rows:
@@ -452,7 +465,8 @@ def write_annotations(
             )
         )
 
-    known = _known_entities(con, doc_ids)
+    words = {w for g in groups for w in g.key.split()}
+    known = _known_entities(con, doc_ids, words)
     bare_keys = {g.key for g in groups if label_class(g.label) == "person" and len(g.key.split()) == 1}
     _load_cooccurrence(con, known, bare_keys, doc_ids)
     resolution, entities = resolve_entities(groups, list(known.values()))

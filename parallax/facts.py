@@ -61,7 +61,9 @@ _CURRENCY_WORDS = {
     "rupee": "rupee", "inr": "INR", "pkr": "PKR", "rial": "rial", "riyal": "riyal", "dirham": "AED",
     "franc": "CHF", "chf": "CHF", "ruble": "RUB", "rouble": "RUB", "rub": "RUB", "won": "KRW",
     "lira": "TRY", "peso": "peso", "rand": "ZAR", "naira": "NGN", "shekel": "ILS", "krona": "SEK",
-    "krone": "NOK", "real": "BRL", "cent": "cent", "penny": "pence", "pence": "pence",
+    "krone": "NOK", "real": "BRL", "cent": "cent", "ct": "cent", "cts": "cent", "dlr": "USD",
+    "forint": "HUF", "zloty": "PLN", "baht": "THB", "ringgit": "MYR", "rupiah": "IDR",
+    "kwacha": "kwacha", "dinar": "dinar", "penny": "pence", "pence": "pence",
 }  # fmt: skip
 _CURRENCY_QUALIFIERS = {
     ("canadian", "dollar"): "CAD", ("australian", "dollar"): "AUD", ("hong", "dollar"): "HKD",
@@ -122,6 +124,9 @@ def parse_number(text: str) -> float | None:
     """Number written with digits, words or both: '2', '1,200', '2.5 million', 'three', 'twenty-five',
     'a dozen', '$10bn', 'thousands' (lower bound 1000), 'tens of thousands' (10000)."""
     t = text.casefold().replace("\u00a0", " ")
+    frac = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", t)
+    if frac and 0 < int(frac.group(1)) < int(frac.group(2)) <= 100:  # "7/8" (not "1987/88")
+        return int(frac.group(1)) / int(frac.group(2))
     m = _NUM.search(t)
     if m:
         value = float(m.group(0).replace(",", ""))

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import email.utils
+import functools
 import hashlib
 import io
 import json
@@ -442,17 +443,29 @@ def _csv_records(text: str, max_chars: int) -> list[Record]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _trafilatura() -> Any:
+    """trafilatura, or None when it cannot be imported (then the lxml fallback extracts)."""
+    try:
+        import trafilatura
+    except ImportError as exc:
+        log.warning("trafilatura unavailable (%s); using the plain lxml HTML extraction", exc)
+        return None
+    return trafilatura
+
+
 def _html_meta(text: str) -> dict[str, str | None]:
     """Main text and metadata of an HTML page: trafilatura, else a plain lxml extraction."""
     meta: dict[str, str | None] = {}
-    try:
-        import trafilatura
-
-        doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, deduplicate=False)
-    except ImportError:
-        doc = None
-    except Exception:
-        doc = None
+    trafilatura = _trafilatura()
+    doc = None
+    if trafilatura is not None:
+        try:
+            doc = trafilatura.bare_extraction(
+                text, with_metadata=True, include_comments=False, deduplicate=False
+            )
+        except Exception:  # extractor failures on hostile pages fall back below
+            doc = None
     if doc is not None:
         d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
         meta = {k: d.get(k) for k in ("title", "text", "url", "sitename", "date")}
@@ -469,11 +482,18 @@ def _lxml_extract(text: str) -> dict[str, str | None]:
     """Fallback extraction: drop scripts/navigation, keep block-level text, read common meta tags."""
     import lxml.html
 
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    text = _XML_DECL.sub("", _XML_BAD_CHARS.sub("", text))
     try:
-        root = lxml.html.fromstring(text)
-    except Exception:
+        return _lxml_extract_tree(lxml.html.fromstring(text))
+    except Exception:  # lxml raises many types on garbage; no extraction then
         return {}
+
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_XML_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _lxml_extract_tree(root: Any) -> dict[str, str | None]:
 
     def meta(*names: str) -> str | None:
         for name in names:
@@ -533,7 +553,12 @@ def parse_file(data: bytes, fmt: str, settings: Settings) -> tuple[str, list[Rec
     if fmt in ("text", "markdown"):
         records = [Record(None, text=text)]
     elif fmt == "html":
-        m = _html_meta(text)
+        try:
+            m = _html_meta(text)
+        except Exception as exc:  # an extractor bug must not stop the run: the file is rejected
+            raise Rejected(
+                "unparseable", f"HTML extraction failed: {type(exc).__name__}: {exc}"[:500]
+            ) from None
         records = [
             Record(
                 None,

@@ -251,6 +251,23 @@ def _worker_api_settings() -> AbstractContextManager[Any]:
     return temporary_settings(updates={PREFECT_API_URL: server.api_url})
 
 
+@contextmanager
+def _outside_parent_task() -> Iterator[None]:
+    """Submit as children of the flow run, not of the calling task.
+
+    Prefect ships the current task run's context (its parameters included) with every task it
+    submits to Dask; the `extract` task's parameters hold the flow's DuckDB connection, which
+    cannot (and must not) travel to a worker.
+    """
+    from prefect.context import TaskRunContext
+
+    token = TaskRunContext.__var__.set(None)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        TaskRunContext.__var__.reset(token)
+
+
 class DaskAnnotator:
     """Slices annotated by Prefect tasks on a Dask cluster (`prefect_dask.DaskTaskRunner`)."""
 
@@ -303,19 +320,20 @@ class DaskAnnotator:
 
         runner = self._task_runner()
         size = slice_size(docs.num_rows, self.workers, self.settings.nlp_batch_size)
-        futures = [
-            runner.submit(
-                annotate_task,
-                parameters={
-                    "docs": d,
-                    "sentences": s,
-                    "paragraphs": p,
-                    "settings": self.settings,
-                    "overrides": overrides,
-                },
-            )
-            for d, s, p in split_inputs(docs, sentences, paragraphs, size)
-        ]
+        with _outside_parent_task():
+            futures = [
+                runner.submit(
+                    annotate_task,
+                    parameters={
+                        "docs": d,
+                        "sentences": s,
+                        "paragraphs": p,
+                        "settings": self.settings,
+                        "overrides": overrides,
+                    },
+                )
+                for d, s, p in split_inputs(docs, sentences, paragraphs, size)
+            ]
         return merge_annotations([f.result() for f in futures])
 
     def close(self) -> None:

@@ -63,7 +63,18 @@ NEIGHBOURS = 30
 # Canonical documents assigned per batch (memory ~ batch vectors + candidate story profiles).
 BATCH_DOCS = 5000
 
-_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)?|\b(?:19|20)\d\d\b")
+# A document that founded a story in this batch and is still alone there gets a second look
+# at the end of the batch (against stories founded after it, too) and joins the most similar
+# one at this lower similarity: single-pass assignment is order-dependent, and a lower bar for
+# documents already known to stand alone repairs most of that without re-opening older stories.
+RESCUE_THRESHOLD_SHARE = 0.7
+# Capitalized words inside a sentence (names, places, organisations) and figures of 11 and more
+# (ages, tolls, amounts, years) tell one occasion of an event from another: they count this much.
+NAME_WEIGHT = 2
+NUMBER_WEIGHT = 2
+NUMBER_MIN = 11
+
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)?|\d+(?:[.,]\d+)*|[.!?\n]")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "reported", "news"}
 
 
@@ -93,16 +104,35 @@ def _stem(word: str) -> str:
 
 
 def text_terms(title: str | None, body: str | None) -> Counter[str]:
-    """Word counts of a document: lower-cased, stop words dropped, plural -s folded, titles x2."""
+    """Term counts of a document.
+
+    Words are lower-cased, stop words dropped and plural -s folded; capitalized words inside a
+    sentence count NAME_WEIGHT times; figures >= NUMBER_MIN become `#<figure>` terms counting
+    NUMBER_WEIGHT times; title terms count TITLE_WEIGHT times.
+    """
     counts: Counter[str] = Counter()
     for text, mult in ((title, TITLE_WEIGHT), (body, 1)):
-        for m in _WORD.finditer((text or "").lower()):
-            w = m.group(0).replace("’", "'")
+        start = True
+        for m in _WORD.finditer(text or ""):
+            tok = m.group(0)
+            if tok in ".!?\n":
+                start = True
+                continue
+            inside, start = not start, False
+            if tok[0].isdigit():
+                try:
+                    value = float(tok.replace(",", ""))
+                except ValueError:
+                    continue
+                if value >= NUMBER_MIN:
+                    counts["#" + tok.replace(",", "")] += NUMBER_WEIGHT * mult
+                continue
+            w = tok.lower().replace("’", "'")
             if w.endswith("'s"):
                 w = w[:-2]
             if len(w) < 2 or w in _STOP:
                 continue
-            counts[_stem(w)] += mult
+            counts[_stem(w)] += (NAME_WEIGHT if inside and tok[:1].isupper() else 1) * mult
     return counts
 
 
@@ -389,27 +419,53 @@ def _assign_batch(
     window = timedelta(days=settings.story_window_days)
     assigned: dict[str, tuple[str, float | None, str]] = {}
     published = {r["doc_id"]: r["published_at"] for r in batch}
-    for d in ids:
+
+    def best_story(d: str, exclude: str | None = None) -> tuple[float, str] | None:
         vec = vectors[d]
-        pub = published[d]
         cands = set().union(*(by_term.get(t, set()) for t in vec)) if vec else set()
         best: tuple[float, str] | None = None
         for sid in sorted(cands):
-            st = stories[sid]
-            if not _in_window(pub, st, window):
+            if sid == exclude or not _in_window(published[d], stories[sid], window):
                 continue
-            sim = _cosine(vec, st)
+            sim = _cosine(vec, stories[sid])
             if best is None or sim > best[0]:
                 best = (sim, sid)
-        if best is not None and best[0] >= settings.story_threshold:
-            sid, sim_out, method = best[1], round(best[0], 6), "similarity"
-        else:
-            sid, sim_out, method = stable_id(d, prefix="S"), None, "new_story"
-            stories[sid] = _Story(sid)
-        stories[sid].add(vec, pub)
-        for t in vec:
+        return best
+
+    def join(d: str, sid: str) -> None:
+        stories[sid].add(vectors[d], published[d])
+        for t in vectors[d]:
             by_term[t].add(sid)
-        assigned[d] = (sid, sim_out, method)
+
+    founded: list[str] = []
+    for d in ids:
+        best = best_story(d)
+        if best is not None and best[0] >= settings.story_threshold:
+            assigned[d] = (best[1], round(best[0], 6), "similarity")
+        else:
+            sid = stable_id(d, prefix="S")
+            stories[sid] = _Story(sid)
+            founded.append(d)
+            assigned[d] = (sid, None, "new_story")
+        join(d, assigned[d][0])
+
+    # second look for documents still alone in the story they founded in this batch
+    members = Counter(s for s, _, _ in assigned.values())
+    rescue = settings.story_threshold * RESCUE_THRESHOLD_SHARE
+    for d in founded:
+        sid = assigned[d][0]
+        if members[sid] != 1:
+            continue
+        best = best_story(d, exclude=sid)
+        if best is None or best[0] < rescue:
+            continue
+        del stories[sid]
+        for t in vectors[d]:
+            by_term[t].discard(sid)
+        members[sid] -= 1
+        members[best[1]] += 1
+        assigned[d] = (best[1], round(best[0], 6), "similarity")
+        join(d, best[1])
 
     batch_id = stable_id(run_id, ids[0], len(ids), prefix="B")
     df_tbl = pa.table(

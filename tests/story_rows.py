@@ -7,12 +7,15 @@ by their text, facts, attributions) through the same Arrow path the stages use.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from parallax import db
+from parallax.history import snapshot_run
+from parallax.settings import REPO_ROOT, Settings
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -298,3 +301,25 @@ def build_story(con: duckdb.DuckDBPyConnection) -> Corpus:
         ],
     )
     return c
+
+
+def publish_story(path: Path, *, break_offsets: bool = False) -> Path:
+    """A published file holding the test story (figures, attributions, one snapshot)."""
+    settings = Settings(root=REPO_ROOT)
+    con = db.connect(path)
+    db.apply_sql(con, settings.sql)
+    story = build_story(con)
+    story.fact("da", "$2 billion", "money", 2e9, "USD", "trade")
+    story.fact("db", "$3 billion", "money", 3e9, "USD", "trade")
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    snapshot_run(con, "r1")
+    con.execute("insert into audit.runs (run_id, started_at, status) values ('r1', now(), 'success')")
+    if break_offsets:
+        con.execute(
+            "update intermediate.int_mentions set start_char = start_char + 1, end_char = end_char + 1 "
+            "where doc_id = 'da' and mention_index = 0"
+        )
+    con.execute("checkpoint")
+    con.close()
+    return path

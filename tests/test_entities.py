@@ -48,7 +48,10 @@ def test_name_form(text: str, expected: str) -> None:
 
 def test_split_title_keeps_role() -> None:
     assert split_title("Prime Minister Shehbaz Sharif") == ("Shehbaz Sharif", "Prime Minister")
-    assert split_title("Minister of Foreign Affairs Ana Lopez") == ("Ana Lopez", "Minister of Foreign Affairs")
+    assert split_title("Minister of Foreign Affairs Ana Lopez") == (
+        "Ana Lopez",
+        "Minister of Foreign Affairs",
+    )
     assert split_title("Ana Lopez") == ("Ana Lopez", None)
 
 
@@ -99,12 +102,12 @@ NOISY = (
 )
 
 
-def _mentions(nlp, body: str, headings: list[tuple[int, int]] | None = None) -> list[Mention]:  # type: ignore[no-untyped-def]
+def _mentions(nlp, body: str, headings: list[tuple[int, int]] | None = None) -> list[Mention]:
     doc = nlp(body)
     return resolve_within_doc(clean_mentions(doc, build_context(body, headings or []), lexicon_for(nlp)))
 
 
-def test_noise_spans_are_dropped_names_in_headlines_kept(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_noise_spans_are_dropped_names_in_headlines_kept(nlp) -> None:
     ms = _mentions(nlp, NOISY)
     names = {m.canonical_name for m in ms}
     texts = {m.text for m in ms}
@@ -120,7 +123,7 @@ def test_noise_spans_are_dropped_names_in_headlines_kept(nlp) -> None:  # type: 
         assert "\n" not in m.text
 
 
-def test_surname_resolves_to_full_name_and_title_is_role(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_surname_resolves_to_full_name_and_title_is_role(nlp) -> None:
     ms = _mentions(nlp, NOISY)
     scholz = [m for m in ms if "Scholz" in m.text]
     assert {m.canonical_name for m in scholz} == {"Olaf Scholz"}
@@ -132,7 +135,7 @@ def test_surname_resolves_to_full_name_and_title_is_role(nlp) -> None:  # type: 
     assert "President" in {m.role for m in macron}
 
 
-def test_possessive_kept_in_surface_stripped_in_name(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_possessive_kept_in_surface_stripped_in_name(nlp) -> None:
     body = "Officials praised Angela Merkel's plan. Angela Merkel’s aides agreed."
     ms = _mentions(nlp, body)
     merkel = [m for m in ms if "Merkel" in m.text]
@@ -142,23 +145,23 @@ def test_possessive_kept_in_surface_stripped_in_name(nlp) -> None:  # type: igno
         assert body[m.start : m.end] == m.text
 
 
-def test_span_across_line_break_is_cut(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_span_across_line_break_is_cut(nlp) -> None:
     body = "Trade Focus\n\nThe European Commission said on Tuesday that tariffs would rise."
     for m in _mentions(nlp, body):
         assert "\n" not in m.text
         assert m.text != "Focus"
 
 
-def test_heading_paragraph_flag_from_clean_stage(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_heading_paragraph_flag_from_clean_stage(nlp) -> None:
     body = "Agenda and Outcomes\n\nThe delegates from Kenya met in Nairobi to agree on an agenda."
     ms = _mentions(nlp, body, headings=[(0, len("Agenda and Outcomes"))])
     assert not any(m.canonical_name in ("Agenda", "Outcomes", "Agenda and Outcomes") for m in ms)
 
 
-def test_conjunction_split_when_parts_are_names(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_conjunction_split_when_parts_are_names(nlp) -> None:
     body = (
-        "Visit to Pakistan & Kashmir Issue\n\nThe talks covered Pakistan at length. Kashmir was discussed too. "
-        "Kashmir remains disputed."
+        "Visit to Pakistan & Kashmir Issue\n\nThe talks covered Pakistan at length. "
+        "Kashmir was discussed too. Kashmir remains disputed."
     )
     ms = _mentions(nlp, body)
     assert "Pakistan & Kashmir" not in {m.text for m in ms}
@@ -189,7 +192,9 @@ def test_one_word_names_merge_only_when_label_compatible() -> None:
 def _archive() -> list[KnownEntity]:
     pak = KnownEntity("ent_pak", "Pakistan", "GPE", "pakistan", {"place"})
     club = KnownEntity("ent_club", "Real Madrid", "ORG", "real madrid", {"org"})
-    shehbaz = KnownEntity("ent_shehbaz", "Shehbaz Sharif", "PERSON", "shehbaz sharif", {"person"}, {"ent_pak"})
+    shehbaz = KnownEntity(
+        "ent_shehbaz", "Shehbaz Sharif", "PERSON", "shehbaz sharif", {"person"}, {"ent_pak"}
+    )
     pak.cooccurring = {"ent_shehbaz"}
     return [pak, club, shehbaz]
 
@@ -240,7 +245,7 @@ def test_entity_ids_are_stable() -> None:
     assert {k: v.entity_id for k, v in a.items()} == {k: v.entity_id for k, v in b.items()}
 
 
-def test_annotate_mentions_carry_within_doc_keys(nlp, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_annotate_mentions_carry_within_doc_keys(nlp, settings: Settings) -> None:
     docs = pa.table({"doc_id": ["x"], "title": [None], "body": [NOISY]})
     ann = annotate(docs, nlp, settings)
     rows = ann.mentions.to_pylist()

@@ -108,18 +108,22 @@ def _assert_sample_outcomes(con: duckdb.DuckDBPyConnection, ids: dict[str, str])
     raisi = q(
         con,
         "select e.entity_id, e.label, count(distinct m.doc_id) from intermediate.int_entities e "
-        "join intermediate.int_mentions m using (entity_id) where e.canonical_name = 'Ebrahim Raisi' group by all",
+        "join intermediate.int_mentions m using (entity_id) "
+        "where e.canonical_name = 'Ebrahim Raisi' group by all",
     )
     assert len(raisi) == 1, raisi
     raisi_id, label, docs = raisi[0]
     assert label == "PERSON" and docs == 3
-    aliases = dict(q(con, "select alias, method from intermediate.int_entity_aliases where entity_id = ?", [raisi_id]))
+    aliases = dict(
+        q(con, "select alias, method from intermediate.int_entity_aliases where entity_id = ?", [raisi_id])
+    )
     assert {"Ebrahim Raisi", "Raisi"} <= set(aliases)
     assert aliases["Raisi"] == "partial_name"
     # every Raisi mention is on the one entity
     stray = q(
         con,
-        "select surface_text from intermediate.int_mentions where surface_text like '%Raisi%' and entity_id <> ?",
+        "select surface_text from intermediate.int_mentions "
+        "where surface_text like '%Raisi%' and entity_id <> ?",
         [raisi_id],
     )
     assert stray == []
@@ -152,7 +156,9 @@ def _assert_sample_outcomes(con: duckdb.DuckDBPyConnection, ids: dict[str, str])
     assert [(r[1], r[2], r[3]) for r in money] == [("$2 billion", 2e9, "USD"), ("$10 billion", 1e10, "USD")]
     assert {r[0] for r in money} == {ids["003"]}
     assert {r[4] for r in money} == {"trade"}
-    three_day = q(con, "select normalized_value, unit from intermediate.int_facts where value_text = 'three-day'")
+    three_day = q(
+        con, "select normalized_value, unit from intermediate.int_facts where value_text = 'three-day'"
+    )
     assert three_day == [(3.0, "day")]
 
     raises = q(
@@ -161,7 +167,9 @@ def _assert_sample_outcomes(con: duckdb.DuckDBPyConnection, ids: dict[str, str])
         "where predicate = 'raise' and topic = 'kashmir issue' order by doc_id",
     )
     by_doc = {r[0]: r[1] for r in raises}
-    sharif_id = q(con, "select entity_id from intermediate.int_entities where canonical_name = 'Shehbaz Sharif'")[0][0]
+    sharif_id = q(
+        con, "select entity_id from intermediate.int_entities where canonical_name = 'Shehbaz Sharif'"
+    )[0][0]
     assert by_doc.get(ids["001"]) == raisi_id
     assert by_doc.get(ids["003"]) == sharif_id
     focus = q(
@@ -172,7 +180,7 @@ def _assert_sample_outcomes(con: duckdb.DuckDBPyConnection, ids: dict[str, str])
     assert focus == [(raisi_id,)]
 
 
-def test_sample_articles(con: duckdb.DuckDBPyConnection, settings: Settings, nlp) -> None:  # type: ignore[no-untyped-def]
+def test_sample_articles(con: duckdb.DuckDBPyConnection, settings: Settings, nlp) -> None:
     ids = stage_docs(con, sample_docs())
     result = extract_documents(con, "run1", ids, settings, nlp)
     assert result.doc_ids == ids
@@ -185,8 +193,10 @@ def test_sample_articles(con: duckdb.DuckDBPyConnection, settings: Settings, nlp
         return (
             q(con, "select doc_id, start_char, end_char, surface_text, entity_id, label, role "
                    "from intermediate.int_mentions order by all"),
-            q(con, "select entity_id, canonical_name, label, roles, run_id from intermediate.int_entities order by all"),
-            q(con, "select alias, entity_id, method, confidence, run_id from intermediate.int_entity_aliases order by all"),
+            q(con, "select entity_id, canonical_name, label, roles, run_id "
+                   "from intermediate.int_entities order by all"),
+            q(con, "select alias, entity_id, method, confidence, run_id "
+                   "from intermediate.int_entity_aliases order by all"),
             q(con, "select * exclude (run_id) from intermediate.int_facts order by all"),
             q(con, "select * exclude (run_id) from intermediate.int_attributions order by all"),
         )  # fmt: skip
@@ -197,20 +207,27 @@ def test_sample_articles(con: duckdb.DuckDBPyConnection, settings: Settings, nlp
 
 
 def test_incremental_runs_merge_with_the_archive(
-    con: duckdb.DuckDBPyConnection, settings: Settings, nlp  # type: ignore[no-untyped-def]
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    nlp,
 ) -> None:
     docs = sample_docs()
     stage_docs(con, {"003": docs["003"]})
     extract_documents(con, "run1", ["003"], settings, nlp)
-    sharif = q(con, "select entity_id from intermediate.int_entities where canonical_name = 'Shehbaz Sharif'")[0][0]
-    raisi = q(con, "select entity_id from intermediate.int_entities where canonical_name = 'Ebrahim Raisi'")[0][0]
+    sharif = q(
+        con, "select entity_id from intermediate.int_entities where canonical_name = 'Shehbaz Sharif'"
+    )[0][0]
+    raisi = q(con, "select entity_id from intermediate.int_entities where canonical_name = 'Ebrahim Raisi'")[
+        0
+    ][0]
 
     later = {
         # bare surname, same context (Pakistan, Iran): the one known Sharif
         "p1": "Talks go on\nSharif met officials from Iran in Islamabad on Tuesday. Pakistan and Iran agreed "
         "to expand trade, Sharif said.",
         # bare surname in an unrelated context: a different person
-        "c1": "Cricket\nSharif scored a century for Lahore Qalandars against Karachi Kings at Gaddafi Stadium. "
+        "c1": "Cricket\nSharif scored a century for Lahore Qalandars against Karachi Kings at "
+        "Gaddafi Stadium. "
         "Sharif was named player of the match by the Pakistan Super League.",
         "r1": "Visit ends\nIranian President Ebrahim Raisi left Islamabad on Wednesday.",
     }
@@ -225,7 +242,11 @@ def test_incremental_runs_merge_with_the_archive(
     )
     assert ent["p1"] == [sharif]
     assert sharif not in ent["c1"]
-    assert q(con, "select distinct entity_id from intermediate.int_mentions where doc_id = 'r1' and surface_text like '%Raisi%'") == [(raisi,)]
+    assert q(
+        con,
+        "select distinct entity_id from intermediate.int_mentions "
+        "where doc_id = 'r1' and surface_text like '%Raisi%'",
+    ) == [(raisi,)]
     method = q(
         con,
         "select method from intermediate.int_entity_aliases where alias = 'Sharif' and entity_id = ?",
@@ -235,16 +256,22 @@ def test_incremental_runs_merge_with_the_archive(
 
     # undoing run2 leaves run1's entities and rows intact
     db.rollback_run(con, "run2")
-    assert q(con, "select count(*) from intermediate.int_mentions where doc_id in ('p1', 'c1', 'r1')") == [(0,)]
-    assert q(con, "select count(*) from intermediate.int_entities where entity_id in (?, ?)", [sharif, raisi]) == [(2,)]
+    assert q(con, "select count(*) from intermediate.int_mentions where doc_id in ('p1', 'c1', 'r1')") == [
+        (0,)
+    ]
+    assert q(
+        con, "select count(*) from intermediate.int_entities where entity_id in (?, ?)", [sharif, raisi]
+    ) == [(2,)]
 
 
-def test_annotate_truncates_and_uses_clean_sentences(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_annotate_truncates_and_uses_clean_sentences(nlp) -> None:
     body = "Angela Merkel met Emmanuel Macron in Berlin. " * 3 + "Joe Biden spoke in Washington on Monday."
     settings = Settings(max_nlp_chars=90)
     docs = pa.table({"doc_id": ["d"], "title": ["t"], "body": [body]})
     # the clean stage's sentence numbering, deliberately different from spaCy's
-    sents = pa.table({"doc_id": ["d", "d"], "sentence_index": [7, 8], "start_char": [0, 45], "end_char": [45, 90]})
+    sents = pa.table(
+        {"doc_id": ["d", "d"], "sentence_index": [7, 8], "start_char": [0, 45], "end_char": [45, 90]}
+    )
     ann = annotate(docs, nlp, settings, sents)
     rows = ann.mentions.to_pylist()
     assert rows
@@ -254,7 +281,7 @@ def test_annotate_truncates_and_uses_clean_sentences(nlp) -> None:  # type: igno
     assert not any("Biden" in r["surface_text"] for r in rows)  # beyond the limit
 
 
-def test_annotate_without_parser_gives_entities_only(nlp, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_annotate_without_parser_gives_entities_only(nlp, settings: Settings) -> None:
     assert set(required_components(attributions=False)) == {"tok2vec", "ner"}
     assert "parser" in required_components()
     body = "President Joe Biden raised the issue of tariffs with Germany, costing $5 billion."
@@ -268,7 +295,10 @@ def test_annotate_without_parser_gives_entities_only(nlp, settings: Settings) ->
 
 
 def test_with_ingest_and_clean_stages(
-    con: duckdb.DuckDBPyConnection, settings: Settings, nlp, sample_input: Path  # type: ignore[no-untyped-def]
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    nlp,
+    sample_input: Path,
 ) -> None:
     """The real upstream stages: ingest -> clean -> extract on the sample articles."""
     from parallax.clean import clean_documents

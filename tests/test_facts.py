@@ -85,11 +85,11 @@ def test_list_markers_are_not_figures() -> None:
     assert not is_list_marker(body, s3, s3 + 1)
 
 
-def _facts(nlp, text: str):  # type: ignore[no-untyped-def]
+def _facts(nlp, text: str):
     return extract_facts(nlp(text), text, None, lexicon_for(nlp))
 
 
-def test_money_measure_is_the_verb_object(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_money_measure_is_the_verb_object(nlp) -> None:
     text = "Leaders discussed plans to increase bilateral trade from $2 billion to a targeted $10 billion."
     money = {f.text: f for f in _facts(nlp, text) if f.fact_type == "money"}
     assert money["$2 billion"].normalized_value == 2e9
@@ -98,7 +98,7 @@ def test_money_measure_is_the_verb_object(nlp) -> None:  # type: ignore[no-untyp
     assert {f.measure for f in money.values()} == {"trade"}
 
 
-def test_measure_of_counts_and_durations(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_measure_of_counts_and_durations(nlp) -> None:
     facts = _facts(nlp, "Thousands of protesters marched in the capital during a three-day strike.")
     by_type = {f.fact_type: f for f in facts}
     assert by_type["cardinal"].normalized_value == 1000
@@ -107,7 +107,7 @@ def test_measure_of_counts_and_durations(nlp) -> None:  # type: ignore[no-untype
     assert by_type["date"].measure == "strike"
 
 
-def test_fact_offsets_index_the_body(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_fact_offsets_index_the_body(nlp) -> None:
     text = "Exports fell 10% to $4.2 billion in 2023, officials said.\n\n  1. Next steps\n"
     facts = _facts(nlp, text)
     assert facts

@@ -19,7 +19,7 @@ import time
 import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import httpx
@@ -281,13 +281,17 @@ def test_deployment_registered_with_cron_timezone_and_paths(served: dict[str, An
 
 
 def test_run_triggered_through_the_api_completes(served: dict[str, Any]) -> None:
+    from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
 
     # Trigger a run through the API with Prefect's client, as `prefect deployment run` does (the
     # client retries the 503s Prefect's SQLite-backed server returns while it is busy).
     with temporary_settings({PREFECT_API_URL: served["api"]}):
-        run = run_deployment(
-            f"{FLOW_NAME}/{DEPLOYMENT_NAME}", timeout=RUN_SECONDS, poll_interval=1, as_subflow=False
+        run = cast(
+            "FlowRun",
+            run_deployment(
+                f"{FLOW_NAME}/{DEPLOYMENT_NAME}", timeout=RUN_SECONDS, poll_interval=1, as_subflow=False
+            ),
         )
     assert run.state is not None and run.state.is_final(), f"run not finished:\n{_log_tail(served['log'])}"
     assert run.state.is_completed(), f"{run.state}\n{_log_tail(served['log'])}"
@@ -323,3 +327,77 @@ def test_server_schedules_nightly_runs_at_0200_local_time(served: dict[str, Any]
         start = dt.datetime.fromisoformat(upcoming["expected_start_time"]).astimezone(amsterdam)
         assert (start.hour, start.minute) == (2, 0)
         assert start > dt.datetime.now(amsterdam)
+
+
+# --- prefect.yaml with a process work pool and a worker ---------------------------------------------
+
+
+def _prefect_cli(env: dict[str, str], *args: str, cwd: Path = REPO_ROOT, timeout: float = 120) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "prefect", "--no-prompt", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, (
+        f"prefect {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def yaml_deployment(prefect_server: dict[str, str], served: dict[str, Any]) -> dict[str, Any]:
+    """`prefect deploy --all` from the repository root, as the README tells teams with workers.
+
+    It registers the same `nightly/parallax-nightly` as `parallax serve`: stop the served process
+    first so that only the worker can pick up the run (one or the other, never both, in production).
+    """
+    _stop(served["proc"])
+    api = prefect_server["PREFECT_API_URL"]
+    pool = httpx.post(f"{api}/work_pools/", json={"name": "parallax", "type": "process"}, timeout=30)
+    assert pool.status_code in (201, 409), pool.text  # 409: created by an earlier test run
+    _prefect_cli(prefect_server, "deploy", "--all")
+    response = httpx.get(f"{api}/deployments/name/{FLOW_NAME}/{DEPLOYMENT_NAME}", timeout=10)
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def test_prefect_yaml_deploys_with_schedule_pool_and_pull_step(yaml_deployment: dict[str, Any]) -> None:
+    config = yaml.safe_load((REPO_ROOT / "prefect.yaml").read_text())
+    (sched,) = yaml_deployment["schedules"]
+    assert (sched["schedule"]["cron"], sched["schedule"]["timezone"]) == ("0 2 * * *", "UTC")
+    assert yaml_deployment["work_pool_name"] == "parallax"
+    assert yaml_deployment["entrypoint"] == "flows/nightly.py:nightly"
+    assert yaml_deployment["pull_steps"] == config["pull"]
+    assert sched["active"] is True and not yaml_deployment["paused"]  # re-activated after serve paused it
+
+
+@pytest.mark.slow
+def test_prefect_yaml_deployment_runs_on_a_process_worker(
+    yaml_deployment: dict[str, Any], prefect_server: dict[str, str], tmp_path: Path
+) -> None:
+    """A worker (started elsewhere, PARALLAX_ROOT set) pulls the run and completes it."""
+    from prefect.client.orchestration import get_client
+
+    input_dir = tmp_path / "input"
+    input_dir.mkdir()
+    for name, text in ARTICLES.items():
+        (input_dir / name).write_text(text, encoding="utf-8")
+    db_path = tmp_path / "out" / "parallax.duckdb"
+    with (
+        temporary_settings({PREFECT_API_URL: prefect_server["PREFECT_API_URL"]}),
+        get_client(sync_client=True) as client,
+    ):
+        run = client.create_flow_run_from_deployment(
+            yaml_deployment["id"], parameters={"input_dir": str(input_dir), "db_path": str(db_path)}
+        )
+        env = {**prefect_server, "PARALLAX_ROOT": str(REPO_ROOT)}
+        _prefect_cli(
+            env, "worker", "start", "--pool", "parallax", "--run-once", cwd=tmp_path, timeout=RUN_SECONDS
+        )
+        final = client.read_flow_run(run.id)
+    assert final.state is not None and final.state.is_completed(), final.state
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("select count(*) from marts.dim_documents").fetchone() == (len(ARTICLES),)

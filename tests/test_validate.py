@@ -18,6 +18,7 @@ from parallax.history import snapshot_run
 from parallax.settings import Settings
 from parallax.validate import (
     ENTITIES_PER_DOC_DEFAULT,
+    data_docs_path,
     history_parameters,
     load_suites,
     run_suites,
@@ -97,6 +98,8 @@ def test_validate_run_passes_on_consistent_rows_and_ignores_other_runs(
         "select count(*), bool_and(success) from audit.validation_results where run_id = 'r1'"
     )
     assert stored.fetchall() == [(len(outcome.results), True)]
+    page = data_docs_path(settings).read_text(encoding="utf-8")
+    assert "Run r1" in page and "passed" in page
     # storing the run's results again replaces them
     store_results(mem, "r1", outcome)
     again = mem.execute("select count(*) from audit.validation_results where run_id = 'r1'").fetchall()

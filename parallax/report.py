@@ -1,0 +1,283 @@
+"""One self-contained HTML page comparing the sources of a story (no external CSS, JS, fonts or images).
+
+Sections: the story's documents and sources; an entity x source coverage heatmap (mention counts,
+darker = more mentions, blank = the source does not name the entity); entity divergence (consensus /
+majority / minority / unique); figures side by side with conflicts flagged; attributions (who did or said
+what) with conflicts flagged; source similarity; changes since the previous run. Every value is
+HTML-escaped (jinja2 autoescape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from jinja2 import Environment, select_autoescape
+
+# Heatmap rows shown (entities ordered by how many sources name them, then mentions); the rest is
+# summarized in a note - a long tail of one-mention names makes the page unreadable, not more useful.
+MAX_HEATMAP_ENTITIES = 80
+MAX_TABLE_ROWS = 500
+
+
+class UnknownStoryError(LookupError):
+    """The story id is not in marts.dim_stories."""
+
+
+@dataclass
+class Heatmap:
+    sources: list[str]
+    rows: list[dict[str, Any]]
+    hidden: int
+    max_count: int
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    result = con.execute(sql, params)
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+
+
+def _heatmap(coverage: list[dict[str, Any]], divergence: list[dict[str, Any]], sources: list[str]) -> Heatmap:
+    by_entity: dict[str, dict[str, Any]] = {}
+    for d in divergence:
+        by_entity[d["entity_id"]] = {
+            "entity_id": d["entity_id"],
+            "name": d["canonical_name"] or d["entity_id"],
+            "label": d["label"] or "",
+            "coverage": d["coverage"],
+            "total": int(d["mention_count"] or 0),
+            "n_sources": int(d["source_count"] or 0),
+            "cells": {},
+        }
+    for c in coverage:
+        row = by_entity.get(c["entity_id"])
+        if row is not None:
+            row["cells"][c["source"]] = {
+                "count": int(c["mention_count"]),
+                "share": c["first_appearance_share"],
+                "sentence": c["first_sentence_index"],
+            }
+    ordered = sorted(by_entity.values(), key=lambda r: (-r["n_sources"], -r["total"], r["name"].lower()))
+    shown = ordered[:MAX_HEATMAP_ENTITIES]
+    max_count = max((cell["count"] for r in shown for cell in r["cells"].values()), default=1)
+    for r in shown:
+        for cell in r["cells"].values():
+            # 0.15 .. 1.0 intensity on a square-root scale so one mention is still visible
+            cell["alpha"] = round(0.15 + 0.85 * (cell["count"] / max_count) ** 0.5, 3)
+            cell["dark"] = cell["alpha"] > 0.6
+    return Heatmap(sources, shown, len(ordered) - len(shown), max_count)
+
+
+def story_data(con: duckdb.DuckDBPyConnection, story_id: str) -> dict[str, Any]:
+    """Everything the page shows, read from the marts views."""
+    stories = _records(con, "select * from marts.dim_stories where story_id = ?", [story_id])
+    if not stories:
+        raise UnknownStoryError(f"unknown story: {story_id!r} (see `parallax stories`)")
+    documents = _records(
+        con,
+        "select doc_id, source, title, word_count, published_at, ingested_at, duplicate_of, is_canonical, "
+        "path from marts.dim_documents where story_id = ? order by is_canonical desc, source, doc_id",
+        [story_id],
+    )
+    sources = sorted({d["source"] for d in documents if d["is_canonical"]})
+    coverage = _records(con, "select * from marts.rpt_entity_coverage where story_id = ?", [story_id])
+    divergence = _records(
+        con,
+        "select * from marts.rpt_entity_divergence where story_id = ? "
+        "order by case coverage when 'consensus' then 0 when 'majority' then 1 "
+        "when 'minority' then 2 else 3 end, mention_count desc, canonical_name",
+        [story_id],
+    )
+    facts = _records(
+        con,
+        "select source, fact_type, measure, value_text, normalized_value, unit, sentence, is_conflict, "
+        "sources_agreeing, sources_reporting_measure from marts.rpt_fact_comparison where story_id = ? "
+        "order by is_conflict desc, measure nulls last, fact_type, source, start_char limit ?",
+        [story_id, MAX_TABLE_ROWS],
+    )
+    attributions = _records(
+        con,
+        "select predicate, topic, source, actor_name, actor_entity_id, kind, quote, sentence, is_conflict "
+        "from marts.rpt_attribution_comparison where story_id = ? "
+        "order by is_conflict desc, topic nulls last, predicate, source, attribution_index limit ?",
+        [story_id, MAX_TABLE_ROWS],
+    )
+    similarity = _records(
+        con,
+        "select source_a, source_b, doc_a, doc_b, text_similarity, entity_jaccard, shared_entity_count "
+        "from marts.rpt_source_similarity where story_id = ? "
+        "order by text_similarity desc nulls last limit ?",
+        [story_id, MAX_TABLE_ROWS],
+    )
+    changes = _records(
+        con,
+        "select run_id, change_type, item_label, source, old_value, new_value from marts.rpt_story_changes "
+        "where story_id = ? and is_latest and previous_run_id is not null "
+        "order by item_kind, change, item_label limit ?",
+        [story_id, MAX_TABLE_ROWS],
+    )
+    return {
+        "story": stories[0],
+        "documents": documents,
+        "sources": sources,
+        "heatmap": _heatmap(coverage, divergence, sources),
+        "divergence": divergence,
+        "facts": facts,
+        "attributions": attributions,
+        "similarity": similarity,
+        "changes": changes,
+    }
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parallax — {{ story.title or story.story_id }}</title>
+<style>
+:root{--ink:#1d2433;--muted:#5b6475;--line:#d5dae3;--head:#f2f4f8;--heat:31,94,173;--bad:#b42318}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1280px;
+padding:0 16px;color:var(--ink)}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:32px 0 8px;border-bottom:2px solid var(--line)}
+.meta{color:var(--muted)} .note{color:var(--muted);font-size:12px}
+table{border-collapse:collapse;margin:8px 0;width:100%}
+th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th{background:var(--head);font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.conflict td{background:#fdecea} .flag{color:var(--bad);font-weight:700}
+#heatmap{width:auto} #heatmap td.cell{width:56px;text-align:center;font-variant-numeric:tabular-nums}
+#heatmap td.cell.dark{color:#fff} #heatmap th.source{writing-mode:vertical-rl;transform:rotate(180deg);
+max-height:180px;white-space:nowrap}
+.pill{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;background:var(--head)}
+.consensus{background:#dcf2e3} .majority{background:#e4ecfa}
+.minority{background:#fdf2d8} .unique{background:#fde3e1}
+.sentence{color:var(--muted);font-size:13px}
+</style></head><body>
+<header>
+<h1 id="story-title">{{ story.title or story.story_id }}</h1>
+<p class="meta">Story <code id="story-id">{{ story.story_id }}</code> ·
+{{ story.canonical_doc_count }} documents compared
+{%- if story.doc_count > story.canonical_doc_count %} (+{{ story.doc_count - story.canonical_doc_count }}
+copies){% endif %} ·
+{{ story.source_count }} sources · {{ story.entity_count }} entities ·
+first seen {{ fmt_time(story.first_seen_at) }}</p>
+</header>
+
+<h2>Sources</h2>
+<table id="documents"><thead><tr><th>source</th><th>title</th><th>words</th><th>published</th>
+<th>document</th><th>status</th></tr></thead><tbody>
+{% for d in documents %}<tr data-doc="{{ d.doc_id }}"><td>{{ d.source }}</td><td>{{ d.title or '' }}</td>
+<td class="num">{{ d.word_count if d.word_count is not none else '' }}</td>
+<td>{{ fmt_time(d.published_at) }}</td>
+<td><code>{{ d.doc_id }}</code></td>
+<td>{% if d.duplicate_of %}copy of <code>{{ d.duplicate_of }}</code>{% elif d.is_canonical %}compared
+{% else %}not cleaned{% endif %}</td></tr>
+{% endfor %}</tbody></table>
+
+<h2>Who is named where</h2>
+<p class="note">Mentions per source; darker = more mentions, blank = the source does not name the entity.
+Hover a cell for where the entity first appears.</p>
+<table id="heatmap"><thead><tr><th>entity</th><th>coverage</th>
+{% for s in heatmap.sources %}<th class="source" data-source="{{ s }}">{{ s }}</th>{% endfor %}
+</tr></thead><tbody>
+{% for r in heatmap.rows %}<tr data-entity="{{ r.entity_id }}"><th scope="row">{{ r.name }}
+<span class="note">{{ r.label }}</span></th>
+<td><span class="pill {{ r.coverage }}">{{ r.coverage }}</span></td>
+{% for s in heatmap.sources %}{% set c = r.cells.get(s) %}{% if c %}
+<td class="cell{{ ' dark' if c.dark else '' }}"
+ data-source="{{ s }}" data-count="{{ c.count }}" style="background:rgba(var(--heat),{{ c.alpha }})"
+ title="{{ r.name }} in {{ s }}: {{ c.count }} mention{{ '' if c.count == 1 else 's' }}, first at
+ {{ '%.0f' % (100 * c.share) if c.share is not none else '?' }}% of the text">{{ c.count }}</td>
+{% else %}<td class="cell empty" data-source="{{ s }}" data-count="0"></td>{% endif %}{% endfor %}</tr>
+{% endfor %}</tbody></table>
+{% if heatmap.hidden %}<p class="note">{{ heatmap.hidden }} more entities named by fewer sources are not shown
+(see marts.rpt_entity_coverage).</p>{% endif %}
+
+<h2>Divergence</h2>
+<table id="divergence"><thead><tr><th>entity</th><th>label</th><th>coverage</th><th>named by</th>
+<th>not named by</th><th>mentions</th></tr></thead><tbody>
+{% for d in divergence %}<tr data-entity="{{ d.entity_id }}" data-coverage="{{ d.coverage }}">
+<td>{{ d.canonical_name }}</td><td>{{ d.label }}</td>
+<td><span class="pill {{ d.coverage }}">{{ d.coverage }}</span></td>
+<td>{{ d.sources_with|join(', ') }}</td><td>{{ d.sources_without|join(', ') }}</td>
+<td class="num">{{ d.mention_count }}</td></tr>
+{% else %}<tr><td colspan="6">No entities extracted.</td></tr>{% endfor %}</tbody></table>
+
+<h2>Figures</h2>
+<table id="facts"><thead><tr><th>measure</th><th>type</th><th>source</th><th>figure</th><th>value</th>
+<th>unit</th><th>sentence</th><th>differs</th></tr></thead><tbody>
+{% for f in facts %}<tr class="{{ 'conflict' if f.is_conflict else '' }}"
+ data-conflict="{{ f.is_conflict|lower }}">
+<td>{{ f.measure or '' }}</td><td>{{ f.fact_type }}</td><td>{{ f.source }}</td><td>{{ f.value_text }}</td>
+<td class="num">{{ fmt_num(f.normalized_value) }}</td><td>{{ f.unit or '' }}</td>
+<td class="sentence">{{ f.sentence or '' }}</td>
+<td>{% if f.is_conflict %}<span class="flag">differs</span> ({{ f.sources_agreeing }} of
+{{ f.sources_reporting_measure }} sources){% endif %}</td></tr>
+{% else %}<tr><td colspan="8">No figures extracted.</td></tr>{% endfor %}</tbody></table>
+
+<h2>Who did or said what</h2>
+<table id="attributions"><thead><tr><th>predicate</th><th>topic</th><th>source</th><th>actor</th><th>kind</th>
+<th>sentence</th><th>conflict</th></tr></thead><tbody>
+{% for a in attributions %}<tr class="{{ 'conflict' if a.is_conflict else '' }}"
+ data-conflict="{{ a.is_conflict|lower }}"><td>{{ a.predicate }}</td><td>{{ a.topic or '' }}</td>
+<td>{{ a.source }}</td><td>{{ a.actor_name }}</td><td>{{ a.kind }}</td>
+<td class="sentence">{{ a.sentence or a.quote or '' }}</td>
+<td>{% if a.is_conflict %}<span class="flag">different actors</span>{% endif %}</td></tr>
+{% else %}<tr><td colspan="7">No attributions extracted.</td></tr>{% endfor %}</tbody></table>
+
+<h2>How alike the sources are</h2>
+<table id="similarity"><thead><tr><th>source</th><th>source</th><th>text similarity</th>
+<th>entity Jaccard</th><th>shared entities</th></tr></thead><tbody>
+{% for p in similarity %}<tr><td>{{ p.source_a }}</td><td>{{ p.source_b }}</td>
+<td class="num">{{ fmt_num(p.text_similarity) }}</td><td class="num">{{ fmt_num(p.entity_jaccard) }}</td>
+<td class="num">{{ p.shared_entity_count }}</td></tr>
+{% else %}<tr><td colspan="5">Only one document.</td></tr>{% endfor %}</tbody></table>
+
+{% if changes %}<h2>Changes since the previous run</h2>
+<table id="changes"><thead><tr><th>run</th><th>change</th><th>item</th><th>source</th><th>before</th>
+<th>now</th></tr></thead><tbody>{% for c in changes %}<tr><td><code>{{ c.run_id }}</code></td>
+<td>{{ c.change_type }}</td>
+<td>{{ c.item_label or '' }}</td><td>{{ c.source or '' }}</td><td>{{ c.old_value or '' }}</td>
+<td>{{ c.new_value or '' }}</td></tr>{% endfor %}</tbody></table>{% endif %}
+
+<p class="note">Generated by parallax from the marts views on {{ generated }}.</p>
+</body></html>
+"""
+
+
+def _fmt_time(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def _fmt_num(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
+def render_report(con: duckdb.DuckDBPyConnection, story_id: str) -> str:
+    """The report page for one story, as HTML text."""
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    data = story_data(con, story_id)
+    return env.from_string(_TEMPLATE).render(
+        **data,
+        fmt_time=_fmt_time,
+        fmt_num=_fmt_num,
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def write_report(con: duckdb.DuckDBPyConnection, story_id: str, out_path: Path | str) -> Path:
+    """Write the report page for `story_id` to `out_path` (parent folders created); returns the path."""
+    html = render_report(con, story_id)
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out

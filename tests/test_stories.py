@@ -1,0 +1,163 @@
+"""Stories: same event from several sources -> one stable story; other occasions -> other stories."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import pyarrow as pa
+from conftest import corpus
+from sklearn.metrics import adjusted_rand_score
+from test_dedup import BASE, OTHER, add_docs
+
+from parallax import db
+from parallax.dedup import deduplicate
+from parallax.settings import REPO_ROOT, Settings
+from parallax.stories import assign_stories, text_terms
+
+SEED_ARTICLES = REPO_ROOT / "seeds" / "articles"
+
+
+def sample_docs() -> list[dict]:
+    docs = []
+    for path in sorted(SEED_ARTICLES.glob("*.txt")):
+        title, _, body = path.read_text(encoding="utf-8").strip().partition("\n")
+        docs.append({"doc_id": path.stem, "source": path.stem, "title": title.strip(), "body": body.strip()})
+    return docs
+
+
+def stories(con) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
+    rows = con.execute("select doc_id, story_id, method from intermediate.int_document_stories").fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def run(con, run_id: str, docs: list[dict], settings: Settings) -> list[str]:  # type: ignore[no-untyped-def]
+    ids = add_docs(con, run_id, docs)
+    deduplicate(con, run_id, ids, settings)
+    return assign_stories(con, run_id, ids, settings).doc_ids
+
+
+def test_sample_articles_form_one_story(con, settings: Settings) -> None:
+    docs = sample_docs()
+    assert len(docs) == 3
+    assert sorted(run(con, "r1", docs, settings)) == sorted(d["doc_id"] for d in docs)
+    st = stories(con)
+    assert len({s for s, _ in st.values()}) == 1
+    assert sorted(m for _, m in st.values()) == ["new_story", "similarity", "similarity"]
+
+
+def test_new_article_attaches_to_existing_story_on_a_second_run(con, settings: Settings) -> None:
+    first, second, third = sample_docs()
+    flood = {"doc_id": "flood", "body": OTHER, "title": "Floods close schools"}
+    run(con, "r1", [first, second, flood], settings)
+    before = stories(con)
+    run(con, "r2", [third], settings)
+    after = stories(con)
+    assert {d: after[d] for d in before} == before  # ids unchanged
+    assert after[third["doc_id"]] == (before[first["doc_id"]][0], "similarity")
+    assert before["flood"][0] != before[first["doc_id"]][0]
+    rows = con.execute(
+        "select count(*) from intermediate.int_story_doc_terms where doc_id = ? and run_id = 'r2'",
+        [third["doc_id"]],
+    ).fetchone()
+    assert rows is not None and rows[0] > 0
+
+
+def test_unrelated_articles_found_two_stories(con, settings: Settings) -> None:
+    run(con, "r1", [{"doc_id": "bank", "body": BASE}, {"doc_id": "flood", "body": OTHER}], settings)
+    st = stories(con)
+    assert st["bank"][0] != st["flood"][0]
+    assert {m for _, m in st.values()} == {"new_story"}
+    assert st["bank"][0].startswith("S")
+
+
+def test_near_duplicates_share_their_canonical_story(con, settings: Settings) -> None:
+    docs = [
+        {"doc_id": "a", "body": BASE, "source": "x"},
+        {"doc_id": "b", "body": BASE.replace("3.2 percent", "3.1 percent"), "source": "y"},
+        {"doc_id": "c", "body": BASE, "title": "Another headline", "source": "z"},
+    ]
+    run(con, "r1", docs, settings)
+    st = stories(con)
+    assert st["b"] == (st["a"][0], "duplicate")
+    assert st["c"] == (st["a"][0], "duplicate")
+    # a copy arriving later inherits the story too
+    run(con, "r2", [{"doc_id": "d", "body": BASE[: BASE.index(" The next")]}], settings)
+    assert stories(con)["d"] == (st["a"][0], "duplicate")
+
+
+def test_time_window_separates_occasions(con, settings: Settings) -> None:
+    far = datetime(2024, 1, 1, tzinfo=UTC)
+    later = datetime(2024, 6, 3, tzinfo=UTC)
+    docs = [
+        {"doc_id": "jan", "body": BASE, "published_at": far},
+        {"doc_id": "jun", "body": BASE.replace("Tuesday", "Thursday").replace("March", "May")
+         + " Markets fell.", "published_at": later},
+    ]
+    ids = add_docs(con, "r1", docs)
+    # not copies for this test: skip dedup, each document is its own canonical
+    assign_stories(con, "r1", ids, settings)
+    st = stories(con)
+    assert st["jan"][0] != st["jun"][0]
+
+
+def test_rerun_changes_nothing(con, settings: Settings) -> None:
+    docs = [*sample_docs(), {"doc_id": "flood", "body": OTHER}]
+    ids = run(con, "r1", docs, settings)
+    tables = ["int_document_stories", "int_story_doc_terms", "int_story_term_df"]
+
+    def snapshot() -> dict[str, list]:
+        return {t: sorted(con.execute(f"select * from intermediate.{t}").fetchall(), key=str) for t in tables}
+
+    before = snapshot()
+    assert assign_stories(con, "r1", ids, settings).doc_ids == ids
+    assert assign_stories(con, "r2", ids, settings).doc_ids == ids
+    assert snapshot() == before
+
+
+def test_entities_from_mentions_join_the_profile(con, settings: Settings) -> None:
+    ids = add_docs(con, "r1", [{"doc_id": "bank", "body": BASE}])
+    start = BASE.index("Maria Keller")
+    mention = pa.table(
+        {
+            "doc_id": ["bank"], "mention_index": pa.array([0], pa.int32()), "surface_text": ["Maria Keller"],
+            "label": ["PERSON"], "model_label": ["PERSON"], "sentence_index": pa.array([1], pa.int32()),
+            "start_char": pa.array([start], pa.int32()), "end_char": pa.array([start + 12], pa.int32()),
+            "entity_id": ["E-keller"], "role": ["Governor"], "run_id": ["r1"],
+        }
+    )
+    db.insert_arrow(con, "intermediate.int_mentions", mention)
+    assign_stories(con, "r1", ids, settings)
+    terms = {r[0] for r in con.execute("select term from intermediate.int_story_doc_terms").fetchall()}
+    assert "e:E-keller" in terms
+    assert "keller" in terms
+
+
+def test_text_terms_weights_names_and_figures() -> None:
+    counts = text_terms("Quake hits", "A strong quake hit Jakarta on Monday. It killed 120 people in 2009.")
+    assert counts["quake"] == 3  # twice in the title, once in the body
+    assert counts["jakarta"] == 2  # a name inside a sentence
+    assert counts["#120"] == 2 and counts["#2009"] == 2
+    assert "it" not in counts and "on" not in counts
+
+
+def test_ecbplus_subtopics_of_one_topic_are_separated(con, settings: Settings) -> None:
+    """ECB+ topics 1-10 (20 subtopics: two occasions of the same kind of event per topic), in two runs."""
+    path = corpus("ecbplus", "ecbplus_docs.jsonl")
+    recs = [r for r in map(json.loads, path.open(encoding="utf-8")) if int(r["topic"]) <= 10]
+    truth: dict[str, str] = {}
+    for i, part in enumerate((recs[::2], recs[1::2])):
+        docs = [{"doc_id": r["doc"], "source": r["domain"] or "ecb", "body": r["text"]} for r in part]
+        truth.update({r["doc"]: r["subtopic"] for r in part})
+        run(con, f"r{i}", docs, settings)
+    st = stories(con)
+    ari = adjusted_rand_score([truth[d] for d in truth], [st[d][0] for d in truth])
+    by_story: dict[str, set[str]] = defaultdict(set)
+    for d, sub in truth.items():
+        by_story[st[d][0]].add(sub)
+    topics_per_story = [{s.split("_")[0] for s in subs} for subs in by_story.values()]
+    assert all(len(t) == 1 for t in topics_per_story)  # never two kinds of event in one story
+    # sister subtopics (same topic, other occasion) share a story in at most 3 of 10 topics
+    assert sum(1 for subs in by_story.values() if len(subs) > 1) <= 3
+    assert ari >= 0.75, ari
