@@ -23,6 +23,7 @@ import re
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,36 @@ _RAW_SCHEMA = pa.schema(
         ("ingested_at", pa.timestamp("us", tz="UTC")), ("run_id", pa.string()),
     ]
 )
+
+
+class RssSampler:
+    """Highest resident set size (MB) seen while the block runs (samples /proc every 20 ms)."""
+
+    def __enter__(self) -> RssSampler:
+        self.start = self.peak = _rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _rss_mb())
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mb())
+
+
+def _rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _sha(text: str) -> str:
@@ -180,7 +211,8 @@ def _records(corpus: str, limit: int) -> tuple[list[dict[str, Any]], list[tuple[
             if not (r.get("body") or "").strip():
                 continue
             try:
-                pub = datetime.strptime(r["date"].strip().split(".")[0], "%d-%b-%Y %H:%M:%S").replace(tzinfo=UTC)
+                stamp = r["date"].strip().split(".")[0]
+                pub = datetime.strptime(stamp, "%d-%b-%Y %H:%M:%S").replace(tzinfo=UTC)
             except (ValueError, KeyError):
                 pub = None
             recs.append(
@@ -235,7 +267,8 @@ def run_corpus(corpus: str, synthetic: int, limit: int, seed: int) -> None:
         t_clean = time.perf_counter() - t0
         rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0 = time.perf_counter()
-        res1 = deduplicate(con, "run-1", staged, settings)
+        with RssSampler() as mem:
+            res1 = deduplicate(con, "run-1", staged, settings)
         t_dedup = time.perf_counter() - t0
         rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -276,8 +309,10 @@ def run_corpus(corpus: str, synthetic: int, limit: int, seed: int) -> None:
     rate = len(staged) / max(t_dedup, 1e-9)
     print(f"  clean {t_clean:.1f}s; dedup run 1 {t_dedup:.1f}s ({rate:.0f} docs/s) counts={res1.counts}")
     print(f"  dedup run 2 (incremental, synthetic copies vs archive) {t_dedup2:.1f}s counts={res2.counts}")
-    print(f"  peak RSS: {rss0 / 1024:.0f}MB before dedup, {rss1 / 1024:.0f}MB after run 1, "
-          f"{rss2 / 1024:.0f}MB after run 2; index rows={index_rows[0] if index_rows else 0}")
+    print(f"  memory: RSS during dedup run 1 {mem.start:.0f}MB -> peak {mem.peak:.0f}MB; process peak "
+          f"{rss0 / 1024:.0f}MB before dedup, {rss1 / 1024:.0f}MB after run 1, "
+          f"{rss2 / 1024:.0f}MB after run 2")
+    print(f"  index rows (int_lsh_buckets)={index_rows[0] if index_rows else 0}")
     print(f"  clusters with copies: {sum(1 for m in clusters.values() if len(m) > 1)}; "
           f"copies: {sum(1 for d, c in canon.items() if d != c)}")
     staged_all = set(canon)

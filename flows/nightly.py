@@ -184,10 +184,14 @@ def _process(
         with timed("dedup"):
             canonical = dedup_task(ctx, cleaned.doc_ids)
         if canonical.doc_ids:
-            if ctx.nlp is None:
+            if ctx.nlp is None and summary.model is None:
                 with timed("load_model"):
-                    ctx.nlp = _nlp(settings)
-                    summary.model, summary.model_version = model_identity(ctx.nlp)
+                    # only when the flow process annotates; worker processes load their own
+                    if runner.annotates_in_flow(settings):
+                        ctx.nlp = _nlp(settings)
+                        summary.model, summary.model_version = model_identity(ctx.nlp)
+                    else:
+                        summary.model, summary.model_version = runner.pipeline_identity(settings)
             with timed("extract"):
                 extracted = extract_task(ctx, canonical.doc_ids)
             summary.mentions_new += extracted.counts.get("mentions", 0)

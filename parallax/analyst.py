@@ -75,14 +75,18 @@ def _first_line(exc: BaseException) -> str:
 def _run(
     con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
 ) -> tuple[list[str], list]:
+    if not sql.strip():
+        raise _fail("empty SQL")
     try:
         result = con.execute(sql, list(params) if params else [])
-        if result.description is None:
+        if result is None or result.description is None:
             return [], []
         names = [d[0] for d in result.description]
         return names, result.fetchall()
     except duckdb.Error as exc:
         raise _fail(_first_line(exc)) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a value Python cannot represent
+        raise _fail(f"cannot read the result: {_first_line(exc)}") from None
 
 
 def _plain(value: Any) -> Any:
@@ -239,6 +243,10 @@ def validate(
     docs: Annotated[
         Path | None, typer.Option("--docs", help="Also write the data-docs page of stored run results here.")
     ] = None,
+    suite: Annotated[
+        list[str] | None,
+        typer.Option("--suite", help="Only this suite (repeatable), e.g. marts.dim_stories."),
+    ] = None,
 ) -> None:
     """Run every expectation suite on the published file (read-only); non-zero exit on failure."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -249,9 +257,11 @@ def validate(
     if not path.is_file():
         raise _fail(f"database not found: {path}")
     try:
-        outcome = validate_published(path, get_settings())
+        outcome = validate_published(path, get_settings(), suite or None)
     except duckdb.Error as exc:
         raise _fail(f"cannot validate {path}: {_first_line(exc)}") from None
+    except ValueError as exc:  # unknown suite name
+        raise _fail(str(exc)) from None
     table = Table(title=f"validation of {path}")
     for col in ("suite", "rows", "expectations", "failed"):
         table.add_column(col)

@@ -1,7 +1,7 @@
 """Boilerplate: reference rules (seeds/boilerplate.csv) and patterns learned per source.
 
 Reference rules (`load_rules`) have an id, a kind and a pattern, matched case-insensitively against
-one normalized line (see `parallax.textnorm.normalize_line`):
+one normalized paragraph (a line, or hard-wrapped lines joined; see `parallax.clean`):
 
 - `exact`: the line equals the pattern, ignoring case, typographic quotes, whitespace and
   punctuation at either end ("Powered by Blogger." matches `Powered by Blogger`).
@@ -11,15 +11,16 @@ one normalized line (see `parallax.textnorm.normalize_line`):
   anchored at the start or the end of the line (datelines such as `LONDON (Reuters) - `) removes
   only that span. Unanchored partial matches are ignored.
 
-Learned boilerplate works on paragraphs (hard-wrapped lines already joined, so a wrapped
-fragment such as "said." is never a candidate): the paragraphs at the edges of each document
-(the first `EDGE_HEAD` and last `EDGE_TAIL`) of at most `CANDIDATE_MAX_CHARS` characters, and the dateline prefix of the first line ("AP - ",
-"SPACE.com - "), are stored per document in `staging.stg_boilerplate_candidates`. A candidate
-becomes a learned pattern for its source once it occurs in at least `LEARN_MIN_DOCS` distinct
-documents of that source (documents with identical text count once, so copies of one article do
-not teach anything) and in at least `LEARN_MIN_SHARE` of the source's distinct documents. A line
-that occurs in fewer documents is never removed on frequency alone. The table keeps growing
-night after night, so a source's furniture is learned from its whole history.
+Learned boilerplate works on paragraphs too (hard-wrapped lines already joined, so a wrapped
+fragment such as "said." is never a candidate): the paragraphs at the edges of each document (the
+first `EDGE_HEAD` and last `EDGE_TAIL`) of at most `CANDIDATE_MAX_CHARS` characters, and the
+dateline prefix of the first paragraph ("AP - ", "SPACE.com - "), are stored per document in
+`staging.stg_boilerplate_candidates`. A candidate becomes a learned pattern for its source once it
+occurs in at least `LEARN_MIN_DOCS` distinct documents of that source (documents with identical
+text count once, so copies of one article do not teach anything) and in at least `LEARN_MIN_SHARE`
+of the source's distinct documents. A line that occurs in fewer documents is never removed on
+frequency alone. The table keeps growing night after night, so a source's furniture is learned
+from its whole history.
 """
 
 from __future__ import annotations
@@ -103,6 +104,16 @@ class RuleSet:
         self.prefix = [r for r in self.rules if r.kind == "prefix"]
         self.regex = [r for r in self.rules if r.kind == "regex"]
         self._exact_max = max((len(k) for k in self.exact), default=0) + 8
+        # One combined pattern screens a line against every anchored regex rule in a single call;
+        # only a line it matches is checked rule by rule (to know which rule, and the span).
+        anchored = [r for r in self.regex if r.anchored]
+        self._screen: re.Pattern[str] | None = None
+        if anchored:
+            try:
+                joined = "|".join(f"(?:{r.pattern})" for r in anchored)
+                self._screen = re.compile(joined, re.IGNORECASE)
+            except re.error:
+                self._screen = None
 
     def match(self, line: str) -> tuple[Rule, int, int] | None:
         """The first rule matching `line` and the span to remove (whole line or an edge span)."""
@@ -116,7 +127,10 @@ class RuleSet:
             for rule in self.prefix:
                 if key.startswith(rule.key):
                     return rule, 0, len(line)
+        screened = self._screen is not None and self._screen.match(line) is None
         for rule in self.regex:
+            if screened and rule.anchored:
+                continue
             assert rule.regex is not None
             m = rule.regex.match(line) if rule.anchored else rule.regex.search(line)
             if m is None or m.end() == m.start():

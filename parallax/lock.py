@@ -25,6 +25,7 @@ import contextlib
 import errno
 import fcntl
 import json
+import logging
 import os
 import socket
 import time
@@ -38,6 +39,8 @@ EXIT_BUSY = 75
 #: Seconds between attempts while waiting for the holder to finish (cost: one syscall each).
 POLL_SECONDS = 0.2
 LOCK_SUFFIX = ".lock"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,8 @@ class WriterLock:
         self._fd = fd
         # A non-empty file under a lock we could take: its writer died without releasing.
         self.stale_info = previous
+        if previous is not None:
+            logger.warning("cleared stale writer lock %s (%s)", self.lock_path, previous.describe())
         return self
 
     def release(self) -> None:

@@ -29,6 +29,7 @@ import logging
 import math
 import multiprocessing
 import os
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
@@ -52,6 +53,10 @@ SLICES_PER_WORKER = 4
 MAX_SLICE_BATCHES = 8
 
 Part = tuple[pa.Table, pa.Table | None, pa.Table | None]
+
+# Cumulative wall seconds of extraction's three parts in this process (read inputs from DuckDB,
+# annotate wherever it runs, resolve + write on the flow process); benches read and reset it.
+PART_SECONDS: dict[str, float] = {"read": 0.0, "annotate": 0.0, "write": 0.0}
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,6 +133,34 @@ def load_pipeline(settings: Settings, components: Sequence[str] | None = None) -
     return nlp
 
 
+def pipeline_identity(settings: Settings) -> tuple[str, str]:
+    """(name, version) of the pipeline `load_model` would load, from its package's meta.json.
+
+    Same format as `parallax.nlp.model_identity`, without loading the weights: when workers run
+    the NLP, the flow process needs the model's name for audit.runs, not the model.
+    """
+    import json
+
+    import spacy.util
+
+    for name in (settings.spacy_model, settings.spacy_fallback_model):
+        try:
+            meta_path = spacy.util.get_package_path(name) / "meta.json"
+        except (ImportError, OSError):  # not installed under that name
+            continue
+        if meta_path.exists():
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            return f"{meta.get('lang', 'en')}_{meta.get('name', 'unknown')}", str(meta.get("version", ""))
+    nlp = worker_nlp(settings)  # unusual install (no meta.json): load it to ask
+    meta = nlp.meta
+    return f"{meta.get('lang', 'en')}_{meta.get('name', 'unknown')}", str(meta.get("version", ""))
+
+
+def annotates_in_flow(settings: Settings) -> bool:
+    """True when the flow process itself runs spaCy (local runner with one process)."""
+    return settings.runner == "local" and worker_count(settings) == 1
+
+
 def worker_nlp(settings: Settings) -> Any:
     """The pipeline of this worker process, loaded once (lazily, on the first slice it gets)."""
     key = (settings.spacy_model, settings.spacy_fallback_model, tuple(nlp_components()))
@@ -193,7 +226,11 @@ class InProcessAnnotator:
 
 class PoolAnnotator:
     """Slices annotated by `workers` local processes (spawned, not forked: the flow process runs
-    threads and holds a DuckDB connection, which a fork would copy in an unknown state)."""
+    threads and holds a DuckDB connection, which a fork would copy in an unknown state).
+
+    A first batch smaller than one nlp batch per worker is annotated in the flow process instead
+    (same rows; the pool would cost more to start than the batch takes).
+    """
 
     name = "pool"
 
@@ -216,6 +253,10 @@ class PoolAnnotator:
         paragraphs: pa.Table | None,
         overrides: dict[str, Override],
     ) -> extract.Annotations:
+        if self._pool is None and docs.num_rows < self.workers * self.settings.nlp_batch_size:
+            # a small first batch (e.g. a nightly run with a few new files): starting the workers
+            # (each imports spaCy and loads the model) costs more than annotating it here
+            return annotate_part(docs, sentences, paragraphs, self.settings, overrides)
         size = slice_size(docs.num_rows, self.workers, self.settings.nlp_batch_size)
         pool = self._executor()
         futures: list[Future[extract.Annotations]] = [
@@ -394,13 +435,19 @@ def extract_documents(
     annotator = annotator or session_annotator(run_id) or InProcessAnnotator(settings, nlp)
     if isinstance(annotator, InProcessAnnotator) and annotator.nlp is None:
         annotator.nlp = nlp  # the flow's model: never two copies in the flow process
+    t0 = time.perf_counter()
     docs, sents, paras = extract.read_inputs(con, doc_ids)
     present = docs.column("doc_id").to_pylist()
     overrides = load_overrides(settings.seeds / extract.ALIASES_FILE)
+    t1 = time.perf_counter()
     ann = annotator.annotate(docs, sents, paras, overrides)
+    t2 = time.perf_counter()
     result.add("documents", len(present))
     result.add("skipped_spans", ann.skipped_spans)
     extract.write_annotations(con, run_id, present, ann, overrides)
+    t3 = time.perf_counter()
+    for part, seconds in (("read", t1 - t0), ("annotate", t2 - t1), ("write", t3 - t2)):
+        PART_SECONDS[part] += seconds
     result.add("mentions", ann.mentions.num_rows)
     result.add("facts", ann.facts.num_rows)
     result.add("attributions", ann.attributions.num_rows)

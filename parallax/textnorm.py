@@ -205,8 +205,9 @@ _NEEDS_WORK = re.compile(r"[^\x20-\x7e]|[&<#\\]| {2}|(?:quot|amp|lt|gt|nbsp|apos
 
 def normalize_line(line: str) -> str:
     """Clean one line of decoded text (see module docstring). Never adds line breaks."""
+    line = line.strip()
     if not _NEEDS_WORK.search(line):
-        return line.strip()
+        return line
     line = repair_mojibake(line)
     line = strip_markup(line)
     line = LINE_BREAK.sub(" ", line)

@@ -623,13 +623,15 @@ def data_docs_path(settings: Settings) -> Path:
     return settings.db.parent / DATA_DOCS_DIR / "index.html"
 
 
-def validate_published(db_path: Path | str, settings: Settings) -> ValidationOutcome:
-    """Run every suite on a whole published file, read-only (nothing is stored)."""
+def validate_published(
+    db_path: Path | str, settings: Settings, only: Sequence[str] | None = None
+) -> ValidationOutcome:
+    """Run every suite (or those named in `only`) on a whole published file, read-only (nothing stored)."""
     path = Path(db_path)
     if not path.exists():
         raise FileNotFoundError(f"database not found: {path}")
     con = db.connect(path, read_only=True)
     try:
-        return run_suites(con, settings, None)
+        return run_suites(con, settings, None, only)
     finally:
         con.close()

@@ -52,6 +52,7 @@ def test_query_formats(published: Path) -> None:
 def test_query_errors_are_one_line(published: Path, tmp_path: Path) -> None:
     assert_one_line_error(*run("query", "select * from nope", "--db", str(published)), "nope")
     assert_one_line_error(*run("query", "selec 1", "--db", str(published)), "syntax")
+    assert_one_line_error(*run("query", "  ", "--db", str(published)), "empty SQL")
     assert_one_line_error(*run("query", "select 1", "--db", str(tmp_path / "missing.duckdb")), "not found")
     # read-only: no writes to the database, no files written through SQL
     assert_one_line_error(*run("query", "delete from raw.documents", "--db", str(published)), "read-only")
@@ -87,12 +88,14 @@ def test_report_writes_a_page_and_rejects_unknown_story(published: Path, tmp_pat
 
 
 def test_validate_command(published: Path, tmp_path: Path) -> None:
-    code, out = run("validate", "--db", str(published), "--docs", str(tmp_path / "docs.html"))
+    mentions = ["--suite", "intermediate.int_mentions", "--suite", "marts.dim_stories"]
+    code, out = run("validate", "--db", str(published), *mentions, "--docs", str(tmp_path / "docs.html"))
     assert code == 0, out
-    assert "validation passed" in out
+    assert "validation passed" in out and (tmp_path / "docs.html").exists()
     broken = publish_story(tmp_path / "broken.duckdb", break_offsets=True)
-    code, out = run("validate", "--db", str(broken))
+    code, out = run("validate", "--db", str(broken), *mentions)
     assert code == 1
     assert "FAILED intermediate.int_mentions" in out and "offsets_match_text" in out
     assert "Traceback" not in out
     assert_one_line_error(*run("validate", "--db", str(tmp_path / "missing.duckdb")), "not found")
+    assert_one_line_error(*run("validate", "--db", str(published), "--suite", "nope.nope"), "no such suite")

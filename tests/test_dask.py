@@ -241,3 +241,17 @@ def test_flow_on_dask_cluster_gives_the_same_tables_as_local(
     assert "intermediate.int_mentions" in a and a["intermediate.int_mentions"][0] > 20
     differing = {name: (a[name], b[name]) for name in a if a[name] != b[name]}
     assert differing == {}
+
+
+def test_pipeline_identity_without_loading_matches_the_loaded_model(nlp) -> None:  # type: ignore[no-untyped-def]
+    from parallax.nlp import model_identity
+
+    assert runner.pipeline_identity(Settings()) == model_identity(nlp)
+
+
+def test_only_needed_components_run(nlp) -> None:  # type: ignore[no-untyped-def]
+    pipeline = runner.load_pipeline(Settings(), ["tok2vec", "ner"])
+    assert pipeline.pipe_names == ["tok2vec", "ner"]
+    full = runner.load_pipeline(Settings())
+    assert set(full.pipe_names) == set(runner.nlp_components())
+    assert "parser" in full.pipe_names  # attributions need the dependency parse

@@ -160,6 +160,10 @@ def _assert_sample_outcomes(con: duckdb.DuckDBPyConnection, ids: dict[str, str])
         con, "select normalized_value, unit from intermediate.int_facts where value_text = 'three-day'"
     )
     assert three_day == [(3.0, "day")]
+    pilgrims = q(
+        con, "select normalized_value, measure from intermediate.int_facts where value_text = 'thousands'"
+    )
+    assert pilgrims == [(1000.0, "pilgrims")]  # vague plural: lower bound
 
     raises = q(
         con,
@@ -312,3 +316,25 @@ def test_with_ingest_and_clean_stages(
     _check_contract(con)
     by_path = dict(q(con, "select substr(path, 1, 3), doc_id from raw.documents"))
     _assert_sample_outcomes(con, by_path)
+
+
+def test_alias_overrides_win(con: duckdb.DuckDBPyConnection, settings: Settings, nlp) -> None:
+    """seeds/entity_aliases.csv maps U.S. and United States to one entity, whatever the model says."""
+    stage_docs(
+        con,
+        {
+            "o1": "Trade\nThe U.S. imposed new tariffs on steel. Officials in the United States said more "
+            "measures would follow.",
+            "o2": "Markets\nShares fell in the U.S. on Monday after the announcement.",
+        },
+    )
+    extract_documents(con, "run1", ["o1", "o2"], settings, nlp)
+    rows = q(
+        con,
+        "select distinct e.canonical_name, e.label from intermediate.int_mentions m "
+        "join intermediate.int_entities e using (entity_id) "
+        "where m.surface_text in ('U.S.', 'United States')",
+    )
+    assert rows == [("United States", "GPE")]
+    methods = dict(q(con, "select alias, method from intermediate.int_entity_aliases where alias = 'U.S.'"))
+    assert methods == {"U.S.": "override"}

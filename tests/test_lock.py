@@ -146,7 +146,7 @@ def test_lock_of_sigkilled_holder_is_stale_and_cleared(db: Path, holder: subproc
         assert lock.stale_info is None
 
 
-def test_in_process_reports_stale_holder(db: Path) -> None:
+def test_in_process_reports_stale_holder(db: Path, caplog: pytest.LogCaptureFixture) -> None:
     lock_path_for(db).parent.mkdir(parents=True)
     # What a killed run leaves behind: a filled-in lock file nobody holds.
     dead = LockInfo(
@@ -157,6 +157,7 @@ def test_in_process_reports_stale_holder(db: Path) -> None:
         assert lock.stale_info == dead
         assert lock.info is not None and lock.info.run_id == "r-new" and lock.info.pid == os.getpid()
         assert read_lock_info(lock.lock_path) == lock.info
+    assert "cleared stale writer lock" in caplog.text and "run r-dead" in caplog.text
     assert lock_path_for(db).exists() and read_lock_info(lock_path_for(db)) is None
 
 

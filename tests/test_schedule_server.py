@@ -1,7 +1,7 @@
 """The nightly schedule: deployment spec, prefect.yaml, and a real Prefect server running the flow.
 
 The server test starts `prefect server start` on a free port (state in tmp_path), serves the
-`nightly` deployment with `parallax serve`'s code path in a subprocess, triggers a run through the
+`nightly` deployment with `parallax serve` in a subprocess, triggers a run through the
 API and waits for it to complete; then it checks the published file and the scheduled runs.
 """
 
@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 import zoneinfo
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from typing import Any, cast
 import duckdb
 import httpx
 import pytest
+import sqlalchemy
 import typer
 import yaml
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -33,6 +33,8 @@ from parallax import schedule
 from parallax.schedule import DEPLOYMENT_NAME, FLOW_NAME, ScheduleError
 from parallax.settings import REPO_ROOT, Settings
 
+# Prefect 3.8.8's scheduler breaks on SQLAlchemy 2.1 (see the xfail below); the server runs in this venv.
+SQLALCHEMY_2_1 = tuple(int(p) for p in sqlalchemy.__version__.split(".")[:2]) >= (2, 1)
 SERVER_START_SECONDS = 120  # measured 14-35 s here
 RUN_SECONDS = 180  # the flow run: model load + two tiny articles
 
@@ -207,28 +209,11 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         _stop(server)
 
 
-SERVE = textwrap.dedent(
-    """
-    import typer
-    from parallax.schedule import register
-
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        pass
-
-    register(app)
-    app()
-    """
-)
-
-
 @pytest.fixture(scope="module")
 def served(
     prefect_server: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
-    """`parallax serve` (the same command code) serving the deployment from a foreign directory."""
+    """`parallax serve` serving the deployment, started from a directory outside the checkout."""
     tmp_path = tmp_path_factory.mktemp("served")
     input_dir = tmp_path / "input"
     input_dir.mkdir()
@@ -237,7 +222,7 @@ def served(
     db_path = tmp_path / "out" / "parallax.duckdb"
     log = tmp_path / "serve.log"
     env = {**prefect_server, "PARALLAX_SCHEDULE_TIMEZONE": "Europe/Amsterdam"}
-    cmd = [sys.executable, "-c", SERVE, "serve", "--input", str(input_dir), "--db", str(db_path)]
+    cmd = [sys.executable, "-m", "parallax.cli", "serve", "--input", str(input_dir), "--db", str(db_path)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             cmd, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -259,7 +244,7 @@ def served(
 
 
 def _get_deployment(api: str, proc: subprocess.Popen[bytes], log: Path) -> dict[str, Any]:
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 150  # `parallax serve` imports the flow and its stack first
     url = f"{api}/deployments/name/{FLOW_NAME}/{DEPLOYMENT_NAME}"
     while True:
         response = httpx.get(url, timeout=10)
@@ -303,6 +288,12 @@ def test_run_triggered_through_the_api_completes(served: dict[str, Any]) -> None
         assert con.execute("select status from audit.runs").fetchall() == [("success",)]
 
 
+@pytest.mark.xfail(
+    SQLALCHEMY_2_1,
+    strict=True,
+    reason="Prefect 3.8.8's scheduler service cannot insert runs with SQLAlchemy 2.1 (InvalidRequestError: "
+    "bulk DML on a hybrid property): no scheduled run is ever created. Pin SQLAlchemy<2.1 (2.0.58 passes).",
+)
 def test_server_schedules_nightly_runs_at_0200_local_time(served: dict[str, Any]) -> None:
     """The server's scheduler service turns the cron into runs at 02:00 in the schedule's timezone."""
     api, deployment = served["api"], served["deployment"]
