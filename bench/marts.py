@@ -12,13 +12,17 @@ last run, and prints peak RSS. Nothing is downloaded; the database lives in a te
 from __future__ import annotations
 
 import argparse
+import functools
 import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -29,6 +33,8 @@ from parallax.history import snapshot_run
 from parallax.settings import Settings
 from parallax.validate import validate_run
 
+T = TypeVar("T")
+
 VIEWS = [
     "dim_documents", "dim_entities", "fct_mentions", "dim_stories", "rpt_entity_coverage",
     "rpt_entity_divergence", "rpt_fact_comparison", "rpt_attribution_comparison", "rpt_source_similarity",
@@ -36,13 +42,13 @@ VIEWS = [
 ]  # fmt: skip
 
 
-def build(con, n_docs: int, run_docs: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def]
+def build(con: duckdb.DuckDBPyConnection, n_docs: int, run_docs: int, seed: int = 7) -> None:
     rng = np.random.default_rng(seed)
     vocab = [f"w{i}" for i in range(5000)]
     names = [f"Name{i}" for i in range(3000)]
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     docs, stg, sents, dups, stories, mentions, facts, attrs = ([] for _ in range(8))
-    story_sizes = []
+    story_sizes: list[int] = []
     while sum(story_sizes) < n_docs:
         story_sizes.append(int(rng.integers(1, 9)))
     doc_i = 0
@@ -202,11 +208,18 @@ def build(con, n_docs: int, run_docs: int, seed: int = 7) -> None:  # type: igno
     )
 
 
-def timed(label: str, fn):  # type: ignore[no-untyped-def]
+def timed(label: str, fn: Callable[[], T]) -> T:
     t = time.perf_counter()
     out = fn()
     print(f"{label:55s} {time.perf_counter() - t:8.2f} s")
     return out
+
+
+def count(con: duckdb.DuckDBPyConnection, view: str, story: str | None) -> int:
+    """Rows of a marts view (of one story when given)."""
+    if story is None:
+        return int(con.execute(f"select count(*) from marts.{view}").fetchall()[0][0])
+    return int(con.execute(f"select count(*) from marts.{view} where story_id = ?", [story]).fetchall()[0][0])
 
 
 def main() -> None:
@@ -225,20 +238,12 @@ def main() -> None:
         ).fetchall()
         print(f"mentions {counts[0][0]}, stories {counts[0][1]}")
         for view in VIEWS:
-            timed(
-                f"full scan marts.{view}",
-                lambda v=view: con.execute(f"select count(*) from marts.{v}").fetchall(),
-            )
+            timed(f"full scan marts.{view}", functools.partial(count, con, view, None))
         story = con.execute(
             "select story_id from marts.dim_stories order by source_count desc limit 1"
         ).fetchall()[0][0]
         for view in [v for v in VIEWS if v != "dim_entities"]:  # dim_entities spans stories
-            timed(
-                f"one story  marts.{view}",
-                lambda v=view: con.execute(
-                    f"select count(*) from marts.{v} where story_id = ?", [story]
-                ).fetchall(),
-            )
+            timed(f"one story  marts.{view}", functools.partial(count, con, view, story))
         timed("snapshot_run (last run)", lambda: snapshot_run(con, "r-last", settings.sql))
         outcome = timed(
             "validate_run (last run, incl. GX import)", lambda: validate_run(con, "r-last", settings)

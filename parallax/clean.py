@@ -169,6 +169,21 @@ def _lines(text: str, fmt: str, removed: list[Removal]) -> list[list]:
     return lines
 
 
+def _raw_offset(para: list, span: str) -> int:
+    """Offset in the raw text of `span` removed from paragraph `para` (after earlier removals).
+
+    para[3] is a cursor into the paragraph's raw text, so two removals from one paragraph (a
+    dateline, then the rest) get distinct offsets. Falls back to the cursor when the normalized
+    span is not found verbatim in the raw text (entities, mojibake, joined lines).
+    """
+    raw: str = para[2]
+    off = raw.find(span, para[3]) if span else -1
+    if off < 0:
+        off = para[3]
+    para[3] = min(len(raw), max(off + len(span), para[3] + 1))
+    return int(para[0] + off)
+
+
 def _apply_rules(paras: list[list], rules: bp.RuleSet, removed: list[Removal]) -> None:
     for para in paras:
         t = para[1]
@@ -180,8 +195,7 @@ def _apply_rules(paras: list[list], rules: bp.RuleSet, removed: list[Removal]) -
                 break
             rule, s, e = hit
             span = t[s:e].strip()
-            off = para[2].find(span) if s else 0
-            removed.append(Removal(para[0] + max(off, 0), span, "rule", rule.id))
+            removed.append(Removal(_raw_offset(para, span), span, "rule", rule.id))
             t = (t[:s] + t[e:]).strip()
         para[1] = t
 
@@ -229,7 +243,7 @@ def _remove_title_repeats(prep: Prepared) -> None:
         first = next((ln for ln in prep.paras if ln[1]), None)
         if first is None or not same_title(prep.title, first[1]):
             return
-        prep.removed.append(Removal(first[0], first[2].strip() or first[1], "title_repeat", "title"))
+        prep.removed.append(Removal(_raw_offset(first, first[1]), first[1], "title_repeat", "title"))
         first[1] = ""
 
 
@@ -248,7 +262,7 @@ def apply_learned(prep: Prepared, learned: bp.Learned) -> None:
             if prefix:
                 hit = learned.lookup(prep.source, "prefix", fold_key(prefix))
                 if hit:
-                    off = ln[2].find(prefix.strip())
+                    off = _raw_offset(ln, prefix.strip()) - ln[0]
                     prep.removed.append(
                         Removal(ln[0] + max(off, 0), prefix.strip(), "learned", hit[0].strip())
                     )
@@ -259,7 +273,7 @@ def apply_learned(prep: Prepared, learned: bp.Learned) -> None:
         if len(t) <= bp.CANDIDATE_MAX_CHARS:
             hit = learned.lookup(prep.source, "line", bp.line_key(t))
             if hit:
-                prep.removed.append(Removal(ln[0], ln[2].strip() or t, "learned", hit[0]))
+                prep.removed.append(Removal(_raw_offset(ln, t), t, "learned", hit[0]))
                 ln[1] = ""
     _remove_title_repeats(prep)
 
@@ -311,7 +325,7 @@ def _paragraphs(lines: list[list], fmt: str) -> list[list]:
             if cur:
                 paras.append(_join(cur))
         else:
-            paras.extend([ln[0], ln[1], ln[2], False, ln[4]] for ln in block)
+            paras.extend([ln[0], ln[1], ln[2], 0, ln[4]] for ln in block)
     for p in paras:
         p[1] = _LIST_MARKER.sub("", p[1], count=1).strip()
     return [p for p in paras if p[1]]
@@ -320,9 +334,9 @@ def _paragraphs(lines: list[list], fmt: str) -> list[list]:
 def _join(lines: list[list]) -> list:
     if len(lines) == 1:
         ln = lines[0]
-        return [ln[0], ln[1], ln[2], False, ln[4]]
+        return [ln[0], ln[1], ln[2], 0, ln[4]]
     text = " ".join(ln[1] for ln in lines)
-    return [lines[0][0], text, "\n".join(ln[2] for ln in lines), False, False]
+    return [lines[0][0], text, "\n".join(ln[2] for ln in lines), 0, False]
 
 
 def _collapse_repeats(prep: Prepared, paras: list[tuple[str, bool, int]]) -> list[tuple[str, bool, int]]:
@@ -512,9 +526,14 @@ def clean_documents(
     for prep in preps:
         apply_learned(prep, learned)
         c = finish(prep)
-        for r in c.removed:
+        used: set[int] = set()
+        for r in sorted(c.removed, key=lambda r: r.start):
+            start = r.start
+            while start in used:  # (doc_id, start_char) is the audit key: keep it unique
+                start += 1
+            used.add(start)
             removed["doc_id"].append(c.doc_id)
-            removed["start_char"].append(r.start)
+            removed["start_char"].append(start)
             removed["line_text"].append(r.text)
             removed["method"].append(r.method)
             removed["rule"].append(r.rule)

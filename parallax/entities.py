@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -570,10 +570,6 @@ class Mention:
 ALL_STEPS = frozenset({"linebreak", "edges", "heading", "split_conj"})
 
 
-def _span_tokens(doc: Any, start: int, end: int) -> list[Any]:
-    return [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end and not t.is_space]
-
-
 def _trim_edges(body: str, start: int, end: int) -> tuple[int, int]:
     """Drop surrounding whitespace/punctuation and a leading 'the'."""
     while start < end and (body[start].isspace() or body[start] in "\"“”'‘,;:.-–—([{<•*"):
@@ -953,7 +949,25 @@ def resolve_within_doc(
             )
         for m in ms:
             m.label, m.canonical_name = label, name
+    _demonyms(groups)
     return mentions
+
+
+_DEMONYM_SUFFIXES = ("i", "is", "ian", "ians", "an", "ans", "n", "ns", "ese", "ish", "ic")
+
+
+def _demonyms(groups: dict[str, list[Mention]]) -> None:
+    """A one-word name formed from a place of the same document plus a demonym suffix
+    ("Kashmiri" / Kashmir, "Israeli" / Israel, "Iranians" / Iran) is a NORP, whatever the model said."""
+    places = {k for k, ms in groups.items() if ms and ms[0].label in PLACE_LABELS and " " not in k}
+    for key, ms in groups.items():
+        if not ms or ms[0].label in ("NORP", "PERSON") or ms[0].method == "override" or " " in key:
+            continue
+        for place in places:
+            if key != place and key.startswith(place) and key[len(place) :] in _DEMONYM_SUFFIXES:
+                for m in ms:
+                    m.label = "NORP"
+                break
 
 
 # --------------------------------------------------------------------------------------------
@@ -1111,7 +1125,3 @@ def resolve_entities(
             if eid in by_id:
                 by_id[eid].cooccurring |= ids - {eid}
     return out, [e for e in by_id.values()]
-
-
-def refine(m: Mention, **changes: Any) -> Mention:
-    return replace(m, **changes)

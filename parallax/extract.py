@@ -479,7 +479,7 @@ def write_annotations(
     for row in m:
         eid = resolution[(row["doc_id"], row["canonical_key"])].entity_id
         weight = 0.5 if row["in_heading"] else 1.0
-        votes[eid][row["model_label"]] += weight
+        votes[eid][row["label"]] += weight  # the document-level vote (demonyms, titles, full names)
         if _is_title_role(row["role"]):
             votes[eid]["PERSON"] += 1
             roles[eid].add(row["role"])

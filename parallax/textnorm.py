@@ -199,15 +199,20 @@ def strip_markup(text: str) -> str:
     return text
 
 
-# Anything beyond printable ASCII without markup characters or double spaces needs the slow path.
-_NEEDS_WORK = re.compile(r"[^\x20-\x7e]|[&<#\\]| {2}|(?:quot|amp|lt|gt|nbsp|apos);")
-
-
 def normalize_line(line: str) -> str:
     """Clean one line of decoded text (see module docstring). Never adds line breaks."""
     line = line.strip()
-    if not _NEEDS_WORK.search(line):
-        return line
+    if (
+        line.isascii()
+        and line.isprintable()
+        and "&" not in line
+        and "<" not in line
+        and "#" not in line
+        and "\\" not in line
+        and "  " not in line
+        and ";" not in line
+    ):
+        return line  # plain printable ASCII: nothing to repair (the common case, kept fast)
     line = repair_mojibake(line)
     line = strip_markup(line)
     line = LINE_BREAK.sub(" ", line)

@@ -252,3 +252,18 @@ def test_annotate_mentions_carry_within_doc_keys(nlp, settings: Settings) -> Non
     assert rows and all(NOISY[r["start_char"] : r["end_char"]] == r["surface_text"] for r in rows)
     keys = {r["canonical_key"] for r in rows if "Scholz" in r["surface_text"]}
     assert keys == {"olaf scholz"}
+
+
+def test_demonym_of_a_place_in_the_document_is_norp() -> None:
+    def mk(start: int, text: str, label: str) -> Mention:
+        return Mention(start, start + len(text), text, label, name=text, key=name_key(text))
+
+    ms = resolve_within_doc(
+        [
+            mk(0, "Kashmir", "LOC"),
+            mk(20, "Kashmiri", "ORG"),
+            mk(40, "Israelis", "ORG"),
+            mk(60, "Kashmiri", "ORG"),
+        ]
+    )
+    assert [m.label for m in ms] == ["LOC", "NORP", "ORG", "NORP"]  # no Israel in this document

@@ -159,6 +159,12 @@ def test_any_files_end_as_documents_or_rejected_rows(con, settings, tmp_path, fi
     no_text = {(r[0], r[1]) for r in rejected if r[2] == "no_text"}
     for doc_id, path, record in docs:
         assert doc_id in staged or (path, record) in no_text
+    dup_keys = con.execute(
+        "select count(*) - count(distinct (doc_id, start_char)) from audit.removed_boilerplate"
+        " where run_id = ?",
+        [run_id],
+    ).fetchone()
+    assert dup_keys == (0,)
     bodies = dict(
         con.execute("select doc_id, body from staging.stg_documents where run_id = ?", [run_id]).fetchall()
     )

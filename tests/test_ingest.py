@@ -188,6 +188,28 @@ def test_unreadable_file_is_rejected(con, settings, tmp_path):
         locked.chmod(0o644)
 
 
+def test_file_vanishing_fifo_and_symlinked_folder(con, settings, tmp_path):
+    """Root-independent unreadable case: a file that disappears between scan and read."""
+    inp = tmp_path / "input"
+    inp.mkdir()
+    (inp / "gone.txt").write_text("Gone\n\nThis file is deleted after the scan and before the read.\n")
+    os.mkfifo(inp / "pipe.txt")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "x.txt").write_text("never read")
+    (inp / "linked").symlink_to(outside, target_is_directory=True)
+    scan = scan_inputs(inp, settings)
+    record_scan_rejections(con, "r1", scan.rejected)
+    (inp / "gone.txt").unlink()
+    ingest_files(con, "r1", inp, scan.files, settings)
+    assert {p: reason for (p, _), (reason, _) in rejections(con).items()} == {
+        "gone.txt": "unreadable",
+        "pipe.txt": "unsupported",
+        "linked": "outside_input",
+    }
+    assert con.execute("select count(*) from raw.documents").fetchone() == (0,)
+
+
 def test_ingest_is_idempotent_and_a_changed_file_is_a_new_version(con, settings, good_input):
     run_ingest(con, settings, good_input)
     cols = "doc_id, path, record, source, file_sha256, content_sha256, format, encoding, title, text, url"

@@ -245,3 +245,13 @@ def test_validate_published_is_read_only(settings: Settings, tmp_path: Path) -> 
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     with pytest.raises(FileNotFoundError):
         validate_published(tmp_path / "missing.duckdb", settings)
+
+
+def test_a_missing_object_fails_its_suite(mem: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    build_story(mem)
+    mem.execute("drop view marts.dim_stories")
+    outcome = run_suites(mem, settings, "r1", only=["marts.dim_stories", "marts.dim_documents"])
+    assert not outcome.success
+    assert outcome.failures == ["marts.dim_stories[-1] expect_table_to_exist(marts.dim_stories)"]
+    with pytest.raises(ValueError, match="no such suite"):
+        run_suites(mem, settings, "r1", only=["nope.nope"])

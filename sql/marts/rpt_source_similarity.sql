@@ -1,5 +1,7 @@
 -- marts.rpt_source_similarity: how alike two canonical documents of the same story are, in words and entities.
 -- grain: unordered pair of canonical documents in a story (doc_a < doc_b); key: (story_id, doc_a, doc_b)
+-- CTEs are "not materialized" so a filter on story_id reaches the word sets: one story is read in
+-- constant time (what the report does); a full scan recomputes the sets per use (slower, rare).
 create or replace view marts.rpt_source_similarity as
 with
 
