@@ -42,7 +42,14 @@ from parallax import boilerplate as bp
 from parallax import db
 from parallax.settings import Settings
 from parallax.stage import StageResult, chunked
-from parallax.textnorm import fold_key, normalize_line, normalized_sha256, sha256_text, split_lines
+from parallax.textnorm import (
+    blank_script_blocks,
+    fold_key,
+    normalize_line,
+    normalized_sha256,
+    sha256_text,
+    split_lines,
+)
 
 TITLE_MAX_CHARS = 250
 # Titles compared after folding; a fuzzy ratio at or above this also counts as the same title.
@@ -53,13 +60,12 @@ REPEAT_MIN_CHARS = 60
 WRAP_MAX_WIDTH = 100
 READ_CHUNK = 5000
 
-_SCRIPT_BLOCK = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_NOT_BREAK = re.compile(r"[^\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _LIST_MARKER = re.compile(r"^(?:[-*•·▪●◦‣⁃–—]|\d{1,2}[.)])\s+(?=\S)")
 _SEPARATOR = re.compile(r"^[-_=*~#+.·•\s]{3,}$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+# Bounded and excluding nested brackets so hostile input cannot make these quadratic.
+_MD_IMAGE = re.compile(r"!\[([^\[\]]{0,500})\]\([^()\s]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\[\]]{1,500})\]\([^()\s]{0,2000}\)")
 _MD_EMPH = re.compile(r"(\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|`)")
 _MD_QUOTE = re.compile(r"^>\s?")
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[^\sa-z,;:)\]])")
@@ -117,12 +123,6 @@ class Cleaned:
 
 
 # --- per-document passes -----------------------------------------------------------------------
-
-
-def _blank_scripts(text: str) -> str:
-    if "<" not in text:
-        return text
-    return _SCRIPT_BLOCK.sub(lambda m: _NOT_BREAK.sub(" ", m.group(0)), text)
 
 
 def _markdown(text: str) -> tuple[str, bool]:
@@ -204,7 +204,7 @@ def prepare(row: dict, rules: bp.RuleSet) -> Prepared:
     """Paragraphs, rule removals, title and title repeats of one raw.documents row."""
     fmt = row.get("format") or "text"
     removed: list[Removal] = []
-    lines = _lines(_blank_scripts(row["text"] or ""), fmt, removed)
+    lines = _lines(blank_script_blocks(row["text"] or ""), fmt, removed)
     paras = _paragraphs(lines, fmt)
     _apply_rules(paras, rules, removed)
     title = normalize_line(row["title"]) if row.get("title") else None

@@ -51,7 +51,9 @@ def run(
     run_date: Annotated[str | None, typer.Option("--run-date", help="Logical date YYYY-MM-DD.")] = None,
     runner: Annotated[str | None, typer.Option("--runner", help="local or dask.")] = None,
     dask_address: Annotated[str | None, typer.Option("--dask-address", help="tcp://host:port")] = None,
-    wait: Annotated[float | None, typer.Option("--wait", help="Seconds to wait for a running writer.")] = None,
+    wait: Annotated[
+        float | None, typer.Option("--wait", help="Seconds to wait for a running writer.")
+    ] = None,
 ) -> None:
     """Run the nightly flow once: ingest, clean, dedup, extract, validate, publish."""
     for key, value in _QUIET_ENV.items():
@@ -88,7 +90,11 @@ def run(
     db_path = (db or get_settings().db).expanduser()
     console.print(f"parallax: {input_dir} -> {db_path}", highlight=False)
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
     ) as bar:
         task_id = bar.add_task("documents", total=None)
 
@@ -96,8 +102,9 @@ def run(
             bar.update(task_id, description=step, completed=done, total=total)
 
         try:
+            flow = nightly.with_options(timeout_seconds=get_settings().run_timeout_seconds)
             with progress_callback(on_progress):
-                summary = nightly(
+                summary = flow(
                     input_dir=str(input_dir.absolute()), db_path=str(db_path.absolute()), run_date=run_date
                 )
         except WriterBusyError as exc:
@@ -130,32 +137,15 @@ def _print_summary(summary: dict[str, Any]) -> None:
     Console().print(table)
 
 
-@app.command()
-def serve(
-    input: Annotated[Path | None, typer.Option("--input", "-i", help="Folder of raw articles.")] = None,
-    db: DbOption = None,
-) -> None:
-    """Serve the `nightly` deployment on its cron schedule (PARALLAX_SCHEDULE_CRON, _TIMEZONE)."""
-    for key, value in _QUIET_ENV.items():
-        os.environ.setdefault(key, value)
-    from parallax import schedule
-    from parallax.settings import get_settings
-
-    settings = get_settings()
-    input_dir = (input or settings.input).expanduser().absolute()
-    if not input_dir.is_dir():
-        raise fail(f"input folder not found: {input_dir}")
-    schedule.serve(settings, input_dir, (db or settings.db).expanduser().absolute())
-
-
-def _register_analyst_commands() -> None:
-    """Analyst commands (query, stories, report, validate) live in parallax.analyst."""
-    from parallax import analyst
+def _register_commands() -> None:
+    """Analyst commands (query, stories, report, validate) and `serve` live in their own modules."""
+    from parallax import analyst, schedule
 
     analyst.register(app)
+    schedule.register(app)
 
 
-_register_analyst_commands()
+_register_commands()
 
 
 if __name__ == "__main__":

@@ -128,7 +128,9 @@ def upsert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, key
     return insert_arrow(con, table, data)
 
 
-def fetch_arrow(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] | None = None) -> pa.Table:
+def fetch_arrow(
+    con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] | None = None
+) -> pa.Table:
     """Run a query with bound parameters and return an Arrow table."""
     return con.sql(query, params=list(params) if params else None).to_arrow_table()
 

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     schedule_cron: str = Field(default="0 2 * * *", description="Nightly schedule (cron).")
     schedule_timezone: str = Field(default="UTC", description="Timezone of the schedule.")
     lock_wait_seconds: float = Field(default=0.0, description="Wait this long for a running writer.")
+    run_timeout_seconds: float = Field(
+        default=21600,
+        description="Whole-run timeout: a hung night ends as failed, is rolled back, releases the lock.",
+    )
     failpoint: str | None = Field(
         default=None, description="Tests only: SIGKILL the run at this step (see parallax/failpoints.py)."
     )

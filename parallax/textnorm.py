@@ -133,7 +133,7 @@ _HTML_TAGS = (
     "td|th|thead|tr|tt|u|ul|wbr|figure|figcaption|section|article|header|footer|nav|aside|button|form|"
     "picture|svg|video|audio|noscript|script|style"
 )
-_SCRIPT_BLOCK = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_SCRIPT_OPEN = re.compile(r"<(script|style|noscript)\b", re.I)
 _HTML_TAG = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]{{0,2000}}/?>|<!--.*?-->|<!\[CDATA\[|\]\]>", re.I | re.S)
 _OTHER_TAG = re.compile(r"<([^<>\n]{1,80})>")
 # A backslash glued between two word characters is a lost line break in some feeds ("second\team").
@@ -177,6 +177,47 @@ def repair_mojibake(text: str) -> str:
     )
 
 
+def script_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of <script>/<style>/<noscript> elements, found in linear time (no regex backtracking)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    low: str | None = None
+    while True:
+        m = _SCRIPT_OPEN.search(text, pos)
+        if m is None:
+            break
+        if low is None:
+            low = text.lower()
+        close = low.find("</" + m.group(1).lower(), m.end())
+        if close < 0:
+            break  # unclosed: the rest is left to the tag stripper
+        gt = low.find(">", close)
+        end = len(text) if gt < 0 else gt + 1
+        spans.append((m.start(), end))
+        pos = end
+    return spans
+
+
+_NOT_BREAK = re.compile(r"[^\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def blank_script_blocks(text: str, keep_breaks: bool = True) -> str:
+    """Replace script/style blocks by spaces; with `keep_breaks`, same length and line breaks kept."""
+    if "<" not in text:
+        return text
+    spans = script_spans(text)
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(_NOT_BREAK.sub(" ", text[start:end]) if keep_breaks else " ")
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def strip_markup(text: str) -> str:
     """Decode entities (also broken `#39;` ones) and drop HTML tags, including escaped ones."""
     if "#" in text:
@@ -191,7 +232,7 @@ def strip_markup(text: str) -> str:
                 break
             text = html.unescape(text)
     if "<" in text:
-        text = _SCRIPT_BLOCK.sub(" ", text)
+        text = blank_script_blocks(text, keep_breaks=False)
         text = _HTML_TAG.sub(" ", text)
         text = _OTHER_TAG.sub(lambda m: m.group(1), text)
     if "\\" in text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,3 +23,20 @@ class RunContext:
     run_id: str
     settings: Settings
     nlp: Any = None
+
+
+TRANSIENT_ERRNOS = {errno.EIO, errno.ESTALE, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.EINTR}
+
+
+def transient_io_error(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect retry condition: retry only OSErrors a file system may clear by itself.
+
+    Deterministic errors (a bug, bad data) fail at once instead of being retried for minutes.
+    """
+    try:
+        state.result()
+    except OSError as exc:
+        return exc.errno in TRANSIENT_ERRNOS
+    except Exception:
+        return False
+    return False

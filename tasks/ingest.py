@@ -10,10 +10,16 @@ from prefect.cache_policies import NO_CACHE
 
 from parallax import db, ingest
 from parallax.stage import StageResult
-from tasks._common import RunContext
+from tasks._common import RunContext, transient_io_error
 
 
-@task(name="scan-inputs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+@task(
+    name="scan-inputs",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    retry_condition_fn=transient_io_error,
+)
 def scan_task(ctx: RunContext, input_dir: Path) -> ingest.ScanResult:
     """List input files with size and SHA-256 (retried: file-system I/O only)."""
     return ingest.scan_inputs(input_dir, ctx.settings)

@@ -8,7 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from parallax import db, publish, validate
-from tasks._common import RunContext
+from tasks._common import RunContext, transient_io_error
 
 
 @task(name="build-models", cache_policy=NO_CACHE)
@@ -23,7 +23,13 @@ def validate_task(ctx: RunContext) -> validate.ValidationOutcome:
     return validate.validate_run(ctx.con, ctx.run_id, ctx.settings)
 
 
-@task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@task(
+    name="publish",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    retry_condition_fn=transient_io_error,
+)
 def publish_task(work_db: Path, published: Path, failpoint: str | None = None) -> Path:
     """Atomically replace the analysts' file with a copy of the checkpointed working DB."""
     return publish.publish(work_db, published, failpoint)

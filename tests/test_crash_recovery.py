@@ -54,14 +54,28 @@ def write_inputs(folder: Path, with_extra: bool) -> None:
             (folder / name).write_text(text, encoding="utf-8")
 
 
-def run_cli(base: Path, env: dict[str, str], failpoint: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    base: Path, env: dict[str, str], failpoint: str | None = None
+) -> subprocess.CompletedProcess[str]:
     run_env = dict(env)
     if failpoint:
         run_env["PARALLAX_FAILPOINT"] = failpoint
     return subprocess.run(
-        [sys.executable, "-m", "parallax.cli", "run", "--input", str(base / "input"), "--db",
-         str(base / "pub" / "parallax.duckdb")],
-        env=run_env, capture_output=True, text=True, timeout=600, cwd=REPO_ROOT,
+        [
+            sys.executable,
+            "-m",
+            "parallax.cli",
+            "run",
+            "--input",
+            str(base / "input"),
+            "--db",
+            str(base / "pub" / "parallax.duckdb"),
+        ],
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO_ROOT,
     )
 
 
@@ -109,7 +123,9 @@ def test_killed_run_leaves_published_file_intact_and_next_run_recovers(
 
     write_inputs(tmp_path / "input", with_extra=True)
     killed = run_cli(tmp_path, api_env, failpoint)
-    assert killed.returncode == -9, f"expected SIGKILL at {failpoint}: {killed.returncode} {killed.stderr[-2000:]}"
+    assert killed.returncode == -9, (
+        f"expected SIGKILL at {failpoint}: {killed.returncode} {killed.stderr[-2000:]}"
+    )
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
     assert content(published) == old_content  # still opens, same data
 

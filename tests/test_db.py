@@ -14,7 +14,9 @@ from parallax import db, publish, runs
 from parallax.settings import Settings
 
 
-def test_apply_sql_is_idempotent_and_documents_everything(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def test_apply_sql_is_idempotent_and_documents_everything(
+    con: duckdb.DuckDBPyConnection, settings: Settings
+) -> None:
     n = db.apply_sql(con, settings.sql)
     assert n == len(db.sql_files(settings.sql))
     missing = con.execute(
@@ -33,7 +35,9 @@ def test_every_sql_file_has_a_grain_and_key_header(settings: Settings) -> None:
 
 def test_apply_sql_retries_objects_that_depend_on_later_files(tmp_path: Path) -> None:
     (tmp_path / "marts").mkdir()
-    (tmp_path / "marts" / "a_view.sql").write_text("create or replace view marts.a_view as select * from marts.b_view")
+    (tmp_path / "marts" / "a_view.sql").write_text(
+        "create or replace view marts.a_view as select * from marts.b_view"
+    )
     (tmp_path / "marts" / "b_view.sql").write_text("create or replace view marts.b_view as select 1 as x")
     c = duckdb.connect()
     assert db.apply_sql(c, tmp_path) == 2
@@ -49,15 +53,24 @@ def test_apply_sql_reports_broken_objects(tmp_path: Path) -> None:
 
 def test_upsert_replaces_rows_by_key(con: duckdb.DuckDBPyConnection) -> None:
     rows = pa.table(
-        {"doc_id": ["a", "b"], "paragraph_index": [0, 0], "start_char": [0, 0], "end_char": [5, 7],
-         "is_heading": [False, True], "run_id": ["r1", "r1"]}
+        {
+            "doc_id": ["a", "b"],
+            "paragraph_index": [0, 0],
+            "start_char": [0, 0],
+            "end_char": [5, 7],
+            "is_heading": [False, True],
+            "run_id": ["r1", "r1"],
+        }
     )
     db.upsert_arrow(con, "staging.stg_paragraphs", rows, ["doc_id", "paragraph_index"])
     db.upsert_arrow(con, "staging.stg_paragraphs", rows, ["doc_id", "paragraph_index"])
     assert con.execute("select count(*) from staging.stg_paragraphs").fetchone() == (2,)
     changed = rows.set_column(3, "end_char", pa.array([9, 7]))
     db.upsert_arrow(con, "staging.stg_paragraphs", changed.slice(0, 1), ["doc_id", "paragraph_index"])
-    assert con.execute("select end_char from staging.stg_paragraphs order by doc_id").fetchall() == [(9,), (7,)]
+    assert con.execute("select end_char from staging.stg_paragraphs order by doc_id").fetchall() == [
+        (9,),
+        (7,),
+    ]
 
 
 def test_rollback_removes_only_the_runs_rows(con: duckdb.DuckDBPyConnection) -> None:
@@ -98,7 +111,9 @@ def test_publish_replaces_atomically_and_old_readers_keep_their_view(tmp_path: P
     publish.publish(work, pub)
     assert reader.execute("select count(*) from audit.runs").fetchone() == (1,)
     reader.close()
-    assert duckdb.connect(str(pub), read_only=True).execute("select count(*) from audit.runs").fetchone() == (2,)
+    assert duckdb.connect(str(pub), read_only=True).execute("select count(*) from audit.runs").fetchone() == (
+        2,
+    )
     assert list(pub.parent.glob("*.publishing")) == []
 
 
@@ -114,8 +129,19 @@ def test_publish_never_replaces_with_an_unreadable_copy(tmp_path: Path) -> None:
 
 def test_cli_run_reports_missing_input_in_one_line(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "parallax.cli", "run", "--input", str(tmp_path / "nope"), "--db", str(tmp_path / "x")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "parallax.cli",
+            "run",
+            "--input",
+            str(tmp_path / "nope"),
+            "--db",
+            str(tmp_path / "x"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode != 0
     assert "input folder not found" in out.stderr

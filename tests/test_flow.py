@@ -21,20 +21,47 @@ pytestmark = pytest.mark.integration
 
 CONTRACT = {
     "marts.dim_documents": [
-        "doc_id", "source", "path", "record", "title", "body", "word_count", "story_id", "duplicate_of",
+        "doc_id",
+        "source",
+        "path",
+        "record",
+        "title",
+        "body",
+        "word_count",
+        "story_id",
+        "duplicate_of",
         "ingested_at",
     ],
     "marts.dim_entities": ["entity_id", "canonical_name", "label", "aliases", "doc_count", "source_count"],
     "marts.fct_mentions": [
-        "doc_id", "entity_id", "surface_text", "label", "sentence_index", "start_char", "end_char",
+        "doc_id",
+        "entity_id",
+        "surface_text",
+        "label",
+        "sentence_index",
+        "start_char",
+        "end_char",
     ],
     "marts.dim_stories": ["story_id", "title", "doc_count", "source_count", "first_seen_at"],
     "marts.rpt_entity_coverage": [
-        "story_id", "entity_id", "canonical_name", "label", "source", "mention_count",
+        "story_id",
+        "entity_id",
+        "canonical_name",
+        "label",
+        "source",
+        "mention_count",
     ],
     "audit.runs": [
-        "run_id", "started_at", "finished_at", "status", "files_seen", "files_new", "files_rejected",
-        "documents_new", "validation_success", "model",
+        "run_id",
+        "started_at",
+        "finished_at",
+        "status",
+        "files_seen",
+        "files_new",
+        "files_rejected",
+        "documents_new",
+        "validation_success",
+        "model",
     ],
     "audit.rejected_files": ["path", "sha256", "reason", "run_id"],
 }
@@ -106,8 +133,14 @@ def test_sample_articles_give_contract_tables_and_second_run_changes_nothing(env
         for table, cols in CONTRACT.items():
             have = db.table_columns(con, table)
             assert set(cols) <= set(have), f"{table} lacks {set(cols) - set(have)}"
-        docs = con.execute("select source, path, record, duplicate_of from marts.dim_documents order by path").fetchall()
-        assert [d[0] for d in docs] == ["000_beaf7ddb147ac9ff", "001_b2d129b936de5105", "003_0e2efafa0fdf3893"]
+        docs = con.execute(
+            "select source, path, record, duplicate_of from marts.dim_documents order by path"
+        ).fetchall()
+        assert [d[0] for d in docs] == [
+            "000_beaf7ddb147ac9ff",
+            "001_b2d129b936de5105",
+            "003_0e2efafa0fdf3893",
+        ]
         assert all(d[2] is None and d[3] is None for d in docs)
         # every mention's offsets point at its text in the cleaned body
         bad = con.execute(
@@ -197,7 +230,9 @@ def test_reader_holding_published_file_is_not_blocked(env: dict[str, Path], tmp_
     run_flow(env)
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(env["db"])],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert reader.stdout is not None and reader.stdin is not None
@@ -256,7 +291,9 @@ def test_failing_expectation_leaves_published_file_unchanged(
     con = db.connect(env["work"], read_only=True)
     try:
         assert con.execute("select count(*) from raw.documents").fetchone() == (3,)
-        status = con.execute("select status, validation_success from audit.runs order by started_at").fetchall()
+        status = con.execute(
+            "select status, validation_success from audit.runs order by started_at"
+        ).fetchall()
         assert status == [("success", True), ("failed", False)]
         failed = con.execute(
             "select count(*) from audit.validation_results where not success "
@@ -281,9 +318,17 @@ def test_published_file_opens_in_duckdb_1_5_cli(env: dict[str, Path]) -> None:
     copy_samples(env["input"])
     run_flow(env)
     out = subprocess.run(
-        [str(cli), "-readonly", "-csv", str(env["db"]), "-c",
-         "select count(*) from marts.dim_documents; select count(*) from marts.rpt_entity_coverage;"],
-        capture_output=True, text=True, timeout=60,
+        [
+            str(cli),
+            "-readonly",
+            "-csv",
+            str(env["db"]),
+            "-c",
+            "select count(*) from marts.dim_documents; select count(*) from marts.rpt_entity_coverage;",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.split()

@@ -212,6 +212,42 @@ def test_clean_texts_offsets_always_index_the_body(text, title, fmt):
     check_cleaned(c)
 
 
+PATHOLOGICAL = {
+    "nested_md_links": "[" * 100_000 + "](" * 1000,
+    "unclosed_scripts": "<script>" * 100_000,
+    "share_words": "share " * 60 + "x",
+    "many_tags": "<b " * 200_000,
+    "many_entities": "&#39;" * 200_000,
+    "huge_line": "word " * 1_000_000,
+    "many_dots": ". " * 300_000,
+    "emphasis": "*a" * 200_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_text_cleans_in_linear_time(name):
+    """Inputs built to make regexes backtrack: every format cleans well within seconds."""
+    import time
+
+    from parallax.clean import clean_texts, load_ruleset
+    from parallax.settings import Settings
+
+    rules = load_ruleset(Settings())
+    for fmt in ("text", "markdown", "html"):
+        t0 = time.perf_counter()
+        row = {
+            "doc_id": "d",
+            "source": "s",
+            "path": "p",
+            "format": fmt,
+            "title": None,
+            "text": PATHOLOGICAL[name],
+        }
+        (c,) = clean_texts([row], rules)
+        check_cleaned(c)
+        assert time.perf_counter() - t0 < 15, (name, fmt)
+
+
 # --- atheris fuzzing (subprocess, time-bounded) --------------------------------------------------
 
 

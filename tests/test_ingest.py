@@ -198,6 +198,8 @@ def test_file_vanishing_fifo_and_symlinked_folder(con, settings, tmp_path):
     outside.mkdir()
     (outside / "x.txt").write_text("never read")
     (inp / "linked").symlink_to(outside, target_is_directory=True)
+    with open(os.path.join(os.fsencode(inp), b"latin1-\xe9.txt"), "wb") as fh:
+        fh.write(b"A file whose name is not UTF-8, with enough text to be an article.")
     scan = scan_inputs(inp, settings)
     record_scan_rejections(con, "r1", scan.rejected)
     (inp / "gone.txt").unlink()
@@ -206,6 +208,7 @@ def test_file_vanishing_fifo_and_symlinked_folder(con, settings, tmp_path):
         "gone.txt": "unreadable",
         "pipe.txt": "unsupported",
         "linked": "outside_input",
+        "latin1-\\xe9.txt": "unsupported",
     }
     assert con.execute("select count(*) from raw.documents").fetchone() == (0,)
 

@@ -1,11 +1,9 @@
 -- marts.rpt_source_similarity: how alike two canonical documents of the same story are, in words and entities.
 -- grain: unordered pair of canonical documents in a story (doc_a < doc_b); key: (story_id, doc_a, doc_b)
--- CTEs are "not materialized" so a filter on story_id reaches the word sets: one story is read in
--- constant time (what the report does); a full scan recomputes the sets per use (slower, rare).
 create or replace view marts.rpt_source_similarity as
 with
 
-documents as not materialized (
+documents as (
     select
         doc_id,
         story_id,
@@ -16,7 +14,7 @@ documents as not materialized (
 ),
 
 -- set of lowercased words (letters and digits, any script) of each document
-document_words as not materialized (
+document_words as (
     select distinct
         doc_id,
         story_id,
@@ -24,7 +22,7 @@ document_words as not materialized (
     from documents
 ),
 
-word_counts as not materialized (
+word_counts as (
     select
         story_id,
         doc_id,
@@ -33,7 +31,7 @@ word_counts as not materialized (
     group by story_id, doc_id
 ),
 
-document_entities as not materialized (
+document_entities as (
     select distinct
         m.doc_id,
         d.story_id,
@@ -42,7 +40,7 @@ document_entities as not materialized (
     inner join documents as d on d.doc_id = m.doc_id
 ),
 
-entity_counts as not materialized (
+entity_counts as (
     select
         story_id,
         doc_id,
@@ -51,7 +49,7 @@ entity_counts as not materialized (
     group by story_id, doc_id
 ),
 
-pairs as not materialized (
+pairs as (
     select
         a.story_id,
         a.doc_id as doc_a,
@@ -62,7 +60,7 @@ pairs as not materialized (
     inner join documents as b on b.story_id = a.story_id and a.doc_id < b.doc_id
 ),
 
-shared_words as not materialized (
+shared_words as (
     select
         a.story_id,
         a.doc_id as doc_a,
@@ -74,7 +72,7 @@ shared_words as not materialized (
     group by a.story_id, a.doc_id, b.doc_id
 ),
 
-shared_entities as not materialized (
+shared_entities as (
     select
         a.story_id,
         a.doc_id as doc_a,
