@@ -20,8 +20,8 @@ pytestmark = pytest.mark.integration
 EXTRA = {
     "harbour.txt": "Storm closes harbour\n\nA winter storm closed the harbour at Dover on Friday, and ferry "
     "operators cancelled twelve crossings while coastguards warned of waves up to six metres.",
-    "budget.txt": "Council passes budget\n\nThe city council in Leeds approved a budget of 450 million pounds "
-    "on Tuesday after councillors argued for hours about spending on roads and schools.",
+    "budget.txt": "Council passes budget\n\nThe city council in Leeds approved a budget of 450 million "
+    "pounds on Tuesday after councillors argued about spending on roads and schools.",
     "vaccine.txt": "Clinic expands hours\n\nThe public health clinic in Oslo said it would open on Saturdays "
     "from next month, after demand for vaccinations rose by 20 percent over the winter.",
 }

@@ -47,7 +47,7 @@ def test_apply_sql_retries_objects_that_depend_on_later_files(tmp_path: Path) ->
 def test_apply_sql_reports_broken_objects(tmp_path: Path) -> None:
     (tmp_path / "marts").mkdir()
     (tmp_path / "marts" / "bad.sql").write_text("create or replace view marts.bad as select * from nowhere")
-    with pytest.raises(RuntimeError, match="bad.sql"):
+    with pytest.raises(RuntimeError, match=r"bad\.sql"):
         db.apply_sql(duckdb.connect(), tmp_path)
 
 
