@@ -1,25 +1,34 @@
 """Clean stage: raw.documents -> staging.stg_documents / stg_paragraphs / stg_sentences.
 
 Per document, in this order (every removal is recorded in audit.removed_boilerplate with the
-offset of the removed text in the decoded raw text):
+offset of the removed text in the decoded raw text; approximate where entities, mojibake or
+joined lines changed the text):
 
 1. Lines. The raw text is split on every kind of line break; each line is normalized on its own
-   (`textnorm.normalize_line`: mojibake repair, entities incl. broken `#39;`, escaped/literal HTML
-   tags, control and zero-width characters, NFC, whitespace). Multi-line <script>/<style> blocks
-   are blanked first. A line that held only markup is recorded as method `markup`. Markdown
-   syntax (heading hashes, emphasis, links, images, fences) and separator lines are dropped.
-2. Reference rules (seeds/boilerplate.csv, method `rule`): whole lines, or an anchored span such
-   as a wire dateline "LONDON (Reuters) - ".
-3. Title. The record's title when it has one; otherwise the first non-empty line when it is at
-   most `TITLE_MAX_CHARS` long and more text follows. The title printed again at the top of the
-   body (exactly or near-exactly: case, quotes, dashes, punctuation) is removed (`title_repeat`).
-4. Learned per-source boilerplate (`parallax.boilerplate`, method `learned`, rule = the pattern).
-5. Paragraphs: blank-line separated blocks; a hard-wrapped block (newswire style) is unwrapped,
-   a new paragraph starting at an indented line or a list item. List markers ("- ", "* ", "•",
-   "1. ", "2)") are dropped: each item becomes its own paragraph (the marker is layout, and a
-   leading "1." would confuse sentence splitting and NER). A long paragraph repeated inside one
-   document (a body stored twice) is kept once (`repeated_block`).
-6. Body = paragraphs joined by a blank line; paragraph and sentence offsets index the body.
+   (`textnorm.normalize_line`: mojibake repair with curly quotes kept, entities incl. broken
+   `#39;`, escaped/literal HTML tags, control and zero-width characters, NFC, whitespace).
+   Multi-line <script>/<style> blocks are blanked first. A line that held only markup is recorded
+   as method `markup`. Markdown syntax (heading hashes, emphasis, links, images, fences) and
+   separator lines ("-----") are dropped.
+2. Paragraphs: blank-line separated blocks. A hard-wrapped block (newswire style: lines of
+   similar width) is unwrapped, a new paragraph starting at an indented line, a list item or
+   after a short line ending a sentence; in any other block each line is a paragraph (HTML text
+   from the extractor is never unwrapped). List markers ("- ", "* ", "•", "1. ", "2)") are
+   dropped: each item stays as its own paragraph (the marker is layout, and a leading "1." would
+   confuse sentence splitting and NER).
+3. Reference rules (seeds/boilerplate.csv, method `rule`) on each paragraph: the whole
+   paragraph, or an anchored span such as a wire dateline "LONDON (Reuters) - ".
+4. Title. The record's title when it has one; otherwise the first non-empty line when it stands
+   alone (its own paragraph, not the start of a hard-wrapped one), is at most `TITLE_MAX_CHARS`
+   long and more text follows. The title printed again at the top of the body (exactly or
+   near-exactly: case, quote style, dashes, edge punctuation) is removed (`title_repeat`).
+5. Learned per-source boilerplate (`parallax.boilerplate`, method `learned`, rule = the learned
+   pattern): edge paragraphs and leading credits seen in enough documents of the same source.
+6. A paragraph repeated inside one document (a body stored twice) is kept once
+   (`repeated_block`); a heading that merely recurs is kept.
+7. Body = paragraphs joined by a blank line; paragraph and sentence offsets index the body.
+   Headings: short title-case lines without sentence punctuation, or ending with ':'.
+   Sentences: rule-based splitter (abbreviations, initials, decimals, "No. 5" kept whole).
 
 A document whose cleaned body is shorter than `settings.min_body_chars` is not written to
 staging: it gets an audit.rejected_files row (reason `no_text`, its path and record) and is not
@@ -215,10 +224,18 @@ def prepare(row: dict, rules: bp.RuleSet) -> Prepared:
         if hit and hit[1] == 0 and hit[2] == len(title):
             title = None  # a furniture line given as title is no title
     if not title:
+        # The first line is the title when it stands alone (its own paragraph, not the start of a
+        # hard-wrapped block), is short enough, and text follows it.
         nonempty = [p for p in paras if p[1]]
-        if len(nonempty) >= 2 and len(nonempty[0][1]) <= TITLE_MAX_CHARS:
-            title = nonempty[0][1]
-            nonempty[0][1] = ""
+        first = nonempty[0] if nonempty else None
+        if (
+            first is not None
+            and len(nonempty) >= 2
+            and len(first[1]) <= TITLE_MAX_CHARS
+            and "\n" not in first[2]
+        ):
+            title = first[1]
+            first[1] = ""
     prep = Prepared(
         doc_id=row["doc_id"],
         source=row["source"],

@@ -37,7 +37,7 @@ code{font-size:12px;white-space:pre-wrap;word-break:break-word}
 <p>{{ run.held }}/{{ run.total }} expectations held
 {%- if run.status %}; run status {{ run.status }}{% endif %}; validated {{ run.validated_at }}.</p>
 <table><thead><tr><th>suite</th><th>table</th><th>expectations</th><th>failed</th>
-<th>rows checked</th></tr></thead><tbody>
+<th>rows (largest batch)</th></tr></thead><tbody>
 {% for s in run.suites %}<tr><td>{{ s.suite }}</td><td>{{ s.table_name }}</td><td>{{ s.total }}</td>
 <td class="{{ 'bad' if s.failed else 'ok' }}">{{ s.failed }}</td><td>{{ s.rows }}</td></tr>
 {% endfor %}</tbody></table>

@@ -555,6 +555,8 @@ _DIFF_TOKEN = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*%?|[$€£¥]")
 _DIGIT = re.compile(r"\d")
 # Sentences of a replaced block are paired when at least this similar (else removed + added).
 PAIR_SIMILARITY = 0.5
+# ... looking this many sentences ahead at most (bounds the cost of long rewritten passages).
+PAIR_LOOKAHEAD = 6
 
 
 def split_sentences(text: str | None) -> list[str]:
@@ -608,8 +610,9 @@ def diff_documents(
         j = j1
         for i in range(i1, i2):
             match = None
-            for jj in range(j, j2):
-                if difflib.SequenceMatcher(a=an[i], b=bn[jj], autojunk=False).ratio() >= PAIR_SIMILARITY:
+            for jj in range(j, min(j2, j + PAIR_LOOKAHEAD)):
+                sm = difflib.SequenceMatcher(a=an[i], b=bn[jj], autojunk=False)
+                if sm.real_quick_ratio() >= PAIR_SIMILARITY and sm.ratio() >= PAIR_SIMILARITY:
                     match = jj
                     break
             if match is None:

@@ -142,7 +142,11 @@ def text_terms(title: str | None, body: str | None) -> Counter[str]:
 def assign_stories(
     con: duckdb.DuckDBPyConnection, run_id: str, doc_ids: Sequence[str], settings: Settings
 ) -> StageResult:
-    """Give every new document a story; return the same ids (those that have a story)."""
+    """Give every new document a story; return the same ids (those that have a story).
+
+    counts: new_story / similarity / duplicate (documents assigned by each method in this call)
+    and stories (distinct stories the requested documents belong to).
+    """
     result = StageResult()
     wanted = list(dict.fromkeys(doc_ids))
     if not wanted:
@@ -174,7 +178,9 @@ def assign_stories(
         ]
         _write_stories(con, rows)
         result.add("duplicate", len(rows))
-    result.doc_ids = [d for d in wanted if d in set(_stories_of(con, wanted))]
+    final = _stories_of(con, wanted)
+    result.doc_ids = [d for d in wanted if d in final]
+    result.add("stories", len(set(final.values())))  # distinct stories the documents belong to
     return result
 
 

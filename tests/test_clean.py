@@ -341,3 +341,24 @@ def test_corpus_samples_clean(con, settings, tmp_path):
     ).fetchone()
     assert signoffs is not None and signoffs[0] > 250
     assert_offsets_consistent(con)
+
+
+def test_hard_wrapped_text_is_unwrapped_and_its_first_line_is_not_a_title(settings):
+    rules = load_ruleset(settings)
+    text = (
+        "Showers continued throughout the week in the cocoa zone,\n"
+        "alleviating the drought since early January and improving\n"
+        "prospects for the coming harvest, a review said.\n"
+        "    Arrivals for the week ended February 22 were 155,221 bags\n"
+        "of 60 kilos, dealers said.\n"
+        " Reuter\n"
+    )
+    row = {"doc_id": "d", "source": "s", "path": "w.txt", "format": "text", "title": None, "text": text}
+    (c,) = clean_texts([row], rules)
+    assert c.title is None
+    assert c.body == (
+        "Showers continued throughout the week in the cocoa zone, alleviating the drought since early "
+        "January and improving prospects for the coming harvest, a review said.\n\n"
+        "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos, dealers said."
+    )
+    assert [r.method for r in c.removed] == ["rule"]

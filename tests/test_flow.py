@@ -154,7 +154,7 @@ def test_sample_articles_give_contract_tables_and_second_run_changes_nothing(env
             assert phrase not in body
         # every table, view and column is documented
         undocumented = con.execute(
-            "select table_schema || '.' || table_name || '.' || column_name from duckdb_columns() "
+            "select schema_name || '.' || table_name || '.' || column_name from duckdb_columns() "
             "where schema_name in ('raw','staging','intermediate','marts','audit') "
             "and (comment is null or comment = '')"
         ).fetchall()
