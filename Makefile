@@ -31,7 +31,7 @@ run: install  ## nightly flow over the sample articles into data/parallax.duckdb
 # missing and apt is usable (root, as on CI); otherwise that one test says why it cannot run.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) ; } || \
 	  echo "note: chromium not installed; the report rendering test will fail" >&2
 
 test: install browser  ## full test suite (unit + integration with the real model)

@@ -132,6 +132,7 @@ def nightly(
                 _process(ctx, summary, timed, _PROGRESS[0] if _PROGRESS else None)
             with timed("models"):
                 build_models_task(ctx)
+                history.snapshot_run(con, summary.run_id, settings.sql)
             with timed("validate"):
                 outcome = validate_task(ctx)
             summary.validation_success = outcome.success

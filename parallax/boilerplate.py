@@ -13,8 +13,9 @@ one normalized paragraph (a line, or hard-wrapped lines joined; see `parallax.cl
 
 Learned boilerplate works on paragraphs too (hard-wrapped lines already joined, so a wrapped
 fragment such as "said." is never a candidate): the paragraphs at the edges of each document (the
-first `EDGE_HEAD` and last `EDGE_TAIL`) of at most `CANDIDATE_MAX_CHARS` characters, and the
-dateline prefix of the first paragraph ("AP - ", "SPACE.com - "), are stored per document in
+first `EDGE_HEAD` and last `EDGE_TAIL`) of at most `CANDIDATE_MAX_CHARS` characters, the
+dateline prefix of the first paragraph ("AP - ", "SPACE.com - ") and the last sentence of the last
+paragraph (a sign-off glued to the text) are stored per document in
 `staging.stg_boilerplate_candidates`. A candidate becomes a learned pattern for its source once it
 occurs in at least `LEARN_MIN_DOCS` distinct documents of that source (documents with identical
 text count once, so copies of one article do not teach anything) and in at least `LEARN_MIN_SHARE`
@@ -150,8 +151,12 @@ def dateline_prefix(line: str) -> str | None:
     return m.group(0)
 
 
-def candidate_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(kind, key, text) learning candidates of one document's body lines (empty lines ignored)."""
+def candidate_lines(lines: Sequence[str], tail_sentence: str | None = None) -> list[tuple[str, str, str]]:
+    """(kind, key, text) learning candidates of one document's body paragraphs (empty ones ignored).
+
+    `tail_sentence` is the last sentence of the last paragraph when that paragraph has several: a
+    sign-off glued to the end of the text ("... said. Follow us for more updates.").
+    """
     nonempty = [i for i, t in enumerate(lines) if t]
     edge = set(nonempty[:EDGE_HEAD]) | set(nonempty[-EDGE_TAIL:] if EDGE_TAIL else [])
     out: dict[tuple[str, str], str] = {}
@@ -166,6 +171,10 @@ def candidate_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
         prefix = dateline_prefix(lines[nonempty[0]])
         if prefix:
             out.setdefault(("prefix", fold_key(prefix)), prefix)
+    if tail_sentence and len(tail_sentence) <= CANDIDATE_MAX_CHARS:
+        key = line_key(tail_sentence)
+        if key and any(c.isalpha() for c in key):
+            out.setdefault(("tail", key), tail_sentence)
     return [(kind, key, text) for (kind, key), text in out.items()]
 
 

@@ -292,7 +292,28 @@ def apply_learned(prep: Prepared, learned: bp.Learned) -> None:
             if hit:
                 prep.removed.append(Removal(_raw_offset(ln, t), t, "learned", hit[0]))
                 ln[1] = ""
+    last = next((p for p in reversed(prep.paras) if p[1]), None)
+    tail = _tail_sentence(prep)
+    if last is not None and tail:
+        hit = learned.lookup(prep.source, "tail", bp.line_key(tail))
+        if hit:
+            prep.removed.append(Removal(_raw_offset(last, tail), tail, "learned", hit[0]))
+            last[1] = last[1][: len(last[1]) - len(tail)].rstrip()
     _remove_title_repeats(prep)
+
+
+def _tail_sentence(prep: Prepared) -> str | None:
+    """Last sentence of the last paragraph, when that paragraph has more than one sentence."""
+    last = next((p[1] for p in reversed(prep.paras) if p[1]), None)
+    if not last or len(last) > 20_000:
+        return None
+    spans = split_sentences(last)
+    if len(spans) < 2:
+        return None
+    s, e = spans[-1]
+    if e != len(last):
+        return None
+    return last[s:e]
 
 
 def _is_wrapped(block: list[list]) -> bool:
@@ -519,7 +540,7 @@ def clean_documents(
             (
                 (p.doc_id, p.source, p.doc_key, kind, key, text)
                 for p in batch
-                for kind, key, text in bp.candidate_lines([ln[1] for ln in p.paras])
+                for kind, key, text in bp.candidate_lines([ln[1] for ln in p.paras], _tail_sentence(p))
             ),
             run_id,
         )
@@ -555,14 +576,16 @@ def clean_documents(
             removed["method"].append(r.method)
             removed["rule"].append(r.rule)
             result.add(f"removed_{r.method}", 1)
-        if len(c.body) < settings.min_body_chars:
+        n_words = len(_WORD.findall(c.body))
+        if len(c.body) < settings.min_body_chars or n_words == 0:
             rejected["path"].append(prep.path)
             rejected["sha256"].append(prep.file_sha256)
             rejected["record"].append(prep.record)
             rejected["reason"].append("no_text")
             rejected["detail"].append(
-                f"cleaned body has {len(c.body)} characters (minimum {settings.min_body_chars})"
-                f" after removing {len(c.removed)} boilerplate/markup span(s)"
+                f"cleaned body has {len(c.body)} characters and {n_words} words (minimum"
+                f" {settings.min_body_chars} characters) after removing {len(c.removed)}"
+                " boilerplate/markup span(s)"
             )
             continue
         kept.append(c.doc_id)
@@ -571,7 +594,7 @@ def clean_documents(
         docs["title"].append(c.title)
         docs["body"].append(c.body)
         docs["normalized_sha256"].append(normalized_sha256(c.body))
-        docs["word_count"].append(len(_WORD.findall(c.body)))
+        docs["word_count"].append(n_words)
         docs["paragraph_count"].append(len(c.paragraphs))
         docs["sentence_count"].append(len(c.sentences))
         docs["published_at"].append(prep.published_at)

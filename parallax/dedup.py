@@ -42,7 +42,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -101,15 +101,6 @@ class _Decision:
     method: str
     jaccard: float | None
     containment: float | None
-
-
-@dataclass
-class _Index:
-    """In-memory index of the documents of the current batch processed so far."""
-
-    bands: dict[tuple[int, int], list[str]] = field(default_factory=lambda: defaultdict(list))
-    anchors: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,6 +279,42 @@ def _archive_candidates(
     return band_hits, anchor_hits, stats
 
 
+def _batch_candidates(
+    con: duckdb.DuckDBPyConnection,
+    band_rows: pa.Table,
+    shingle_rows: pa.Table,
+    anchor_rows: pa.Table,
+    band_hits: dict[str, dict[str, int]],
+    anchor_hits: dict[str, dict[str, int]],
+) -> None:
+    """Add matches against documents of the same batch processed earlier (lower `ord`)."""
+    con.register("_dedup_qb", band_rows)
+    con.register("_dedup_qs", shingle_rows)
+    con.register("_dedup_qa", anchor_rows)
+    try:
+        for r in db.fetch_arrow(
+            con,
+            """
+            select q.doc_id as new_id, b.doc_id as old_id, count(*) as n
+            from _dedup_qb q join _dedup_qb b on b.band = q.band and b.bucket = q.bucket and b.ord < q.ord
+            group by all
+            """,
+        ).to_pylist():
+            band_hits[r["new_id"]][r["old_id"]] = int(r["n"])
+        for r in db.fetch_arrow(
+            con,
+            """
+            select q.doc_id as new_id, a.doc_id as old_id, count(*) as n
+            from _dedup_qs q join _dedup_qa a on a.bucket = q.bucket and a.ord < q.ord
+            group by all
+            """,
+        ).to_pylist():
+            anchor_hits[r["new_id"]][r["old_id"]] = int(r["n"])
+    finally:
+        for name in ("_dedup_qb", "_dedup_qs", "_dedup_qa"):
+            con.unregister(name)
+
+
 # --------------------------------------------------------------------------------------------
 # candidate selection
 
@@ -365,53 +392,36 @@ def _dedup_batch(
         rows_bands[d] = band_keys(sigs[d], BAND_ROWS) if doc.shingles.size else np.empty(0, np.int64)
         rows_anchors[d] = as_int64(anchors(doc.shingles, ANCHOR_MODULUS, ANCHOR_KEEP_ALL_BELOW))
 
-    band_tbl = pa.table(
-        {
-            "doc_id": pa.array([d for d in leaders for _ in range(rows_bands[d].size)], pa.string()),
-            "band": pa.array(
-                np.concatenate([np.arange(rows_bands[d].size) for d in leaders]).astype(np.int16)
-                if leaders
-                else np.empty(0, np.int16)
-            ),
-            "bucket": pa.array(
-                np.concatenate([rows_bands[d] for d in leaders]) if leaders else np.empty(0, np.int64)
-            ),
-        }
-    )
-    shingle_tbl = pa.table(
-        {
-            "doc_id": pa.array(
-                [d for d in leaders for _ in range(_shingles(docs[d]).size)], pa.string()
-            ),
-            "bucket": pa.array(
-                np.concatenate([as_int64(_shingles(docs[d])) for d in leaders])
-                if leaders
-                else np.empty(0, np.int64)
-            ),
-        }
-    )
-    band_hits, anchor_hits, old_stats = _archive_candidates(con, band_tbl, shingle_tbl)
+    # Query rows (all shingles, band keys) and the batch's own index rows, with processing order.
+    order_of = {d: i for i, d in enumerate(leaders)}
 
-    # Candidate lists (archive + earlier leaders of this batch), then bodies of archive candidates.
-    local = _Index()
-    candidates: dict[str, list[str]] = {}
-    for d in leaders:
-        sh = _shingles(docs[d])
-        lb: dict[str, int] = dict(band_hits.get(d, {}))
-        la: dict[str, int] = dict(anchor_hits.get(d, {}))
-        for b, key in enumerate(rows_bands[d].tolist()):
-            for other in local.bands.get((b, key), ()):
-                lb[other] = lb.get(other, 0) + 1
-        for h in as_int64(sh).tolist():
-            for other in local.anchors.get(h, ()):
-                la[other] = la.get(other, 0) + 1
-        stats = {**old_stats, **local.stats}
-        candidates[d] = _select(lb, la, (sh.size, rows_anchors[d].size), stats)
-        for b, key in enumerate(rows_bands[d].tolist()):
-            local.bands[(b, key)].append(d)
-        for h in rows_anchors[d].tolist():
-            local.anchors[h].append(d)
-        local.stats[d] = (sh.size, rows_anchors[d].size)
+    def rows_table(arrays: dict[str, np.ndarray], band_of: Any = None) -> pa.Table:
+        ids_col = [d for d in leaders for _ in range(arrays[d].size)]
+        return pa.table(
+            {
+                "doc_id": pa.array(ids_col, pa.string()),
+                "ord": pa.array([order_of[d] for d in ids_col], pa.int32()),
+                "band": pa.array(
+                    np.concatenate([band_of(d) for d in leaders]).astype(np.int16)
+                    if leaders and band_of is not None
+                    else np.full(len(ids_col), ANCHOR_BAND, np.int16)
+                ),
+                "bucket": pa.array(
+                    np.concatenate([arrays[d] for d in leaders]) if leaders else np.empty(0, np.int64)
+                ),
+            }
+        )
+
+    band_tbl = rows_table(rows_bands, lambda d: np.arange(rows_bands[d].size))
+    shingle_tbl = rows_table({d: as_int64(_shingles(docs[d])) for d in leaders})
+    anchor_tbl = rows_table(rows_anchors)
+    band_hits, anchor_hits, old_stats = _archive_candidates(con, band_tbl, shingle_tbl)
+    # Within the batch a document is compared with the documents processed before it only.
+    _batch_candidates(con, band_tbl, shingle_tbl, anchor_tbl, band_hits, anchor_hits)
+    stats = {**old_stats, **{d: (int(_shingles(docs[d]).size), int(rows_anchors[d].size)) for d in leaders}}
+    candidates: dict[str, list[str]] = {
+        d: _select(band_hits.get(d, {}), anchor_hits.get(d, {}), stats[d], stats) for d in leaders
+    }
 
     in_batch = set(leaders)
     archive_ids = {c for cs in candidates.values() for c in cs if c not in in_batch}

@@ -381,7 +381,8 @@ def _jsonl_records(text: str) -> list[Record]:
     good = 0
     first_error = ""
     index = 0
-    for line in text.splitlines():
+    # Split on "\n" only: JSON strings may hold raw U+2028 and other characters splitlines() breaks on.
+    for line in text.split("\n"):
         if not line.strip():
             continue
         try:
@@ -394,7 +395,7 @@ def _jsonl_records(text: str) -> list[Record]:
             err = ""
         if err:
             first_error = first_error or err
-            out.append(Record(index, reason="unparseable", detail=f"line {index}: {err}"))
+            out.append(Record(index, reason="unparseable", detail=f"record {index}: {err}"))
         else:
             r = _from_mapping(rec, index)
             good += r.reason is None or r.reason == "no_text"

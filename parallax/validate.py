@@ -343,9 +343,12 @@ class _GX:
 
     def __init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
+
+        # GX logs at INFO on its own handler (e.g. the ephemeral docs-site folder); keep run logs quiet
+        for name in ("great_expectations", "great_expectations.data_context.types.base"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
         self._suite_cls = ExpectationSuite
         self.context = gx.get_context(mode="ephemeral")

@@ -362,3 +362,20 @@ def test_hard_wrapped_text_is_unwrapped_and_its_first_line_is_not_a_title(settin
         "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos, dealers said."
     )
     assert [r.method for r in c.removed] == ["rule"]
+
+
+def test_learned_tail_sentence_glued_to_the_last_paragraph(con, settings, tmp_path):
+    tail = "Follow Example Daily on social media for more local stories."
+    texts = [
+        f"Title {i}\n\n{TOPICS[i]}, officials said. Work starts in year {2020 + i}. {tail}\n"
+        for i in range(6)
+    ]
+    write_source(tmp_path / "input" / "daily", texts)
+    ingest_and_clean(con, settings, tmp_path / "input")
+    docs = list(bodies(con).values())
+    assert len(docs) == 6
+    for d in docs:
+        assert tail not in d["body"] and d["body"].endswith(f"Work starts in year {d['body'][-5:-1]}.")
+    rules = con.execute("select distinct method, rule from audit.removed_boilerplate").fetchall()
+    assert rules == [("learned", tail)]
+    assert_offsets_consistent(con)

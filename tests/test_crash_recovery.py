@@ -26,7 +26,16 @@ EXTRA = {
     "from next month, after demand for vaccinations rose by 20 percent over the winter.",
 }
 # Columns that legitimately differ between two runs over the same input.
-VOLATILE = {"run_id", "ingested_at", "rejected_at", "validated_at", "first_seen_at", "step_seconds"}
+VOLATILE = {
+    "run_id",
+    "batch_id",
+    "ingested_at",
+    "rejected_at",
+    "validated_at",
+    "first_seen_at",
+    "last_seen_at",
+    "step_seconds",
+}
 PER_RUN_TABLES = {"audit.runs", "audit.validation_results"}
 
 

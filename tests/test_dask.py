@@ -11,6 +11,7 @@ import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -153,7 +154,7 @@ def test_split_inputs_gives_each_slice_its_own_rows() -> None:
     assert sum(p[1].num_rows for p in parts if p[1] is not None) == sents.num_rows
 
 
-def test_sliced_annotation_equals_one_call(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_sliced_annotation_equals_one_call(nlp: Any) -> None:
     settings = Settings(n_process=1)
     overrides = load_overrides(settings.seeds / extract.ALIASES_FILE)
     docs = _docs()
@@ -172,7 +173,7 @@ def test_sliced_annotation_equals_one_call(nlp) -> None:  # type: ignore[no-unty
     assert empty.mentions.schema == extract.MENTION_SCHEMA and empty.mentions.num_rows == 0
 
 
-def test_pool_annotator_matches_in_process(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_pool_annotator_matches_in_process(nlp: Any) -> None:
     settings = Settings(n_process=2, nlp_batch_size=1)
     overrides = load_overrides(settings.seeds / extract.ALIASES_FILE)
     docs = _docs()
@@ -228,7 +229,8 @@ def test_flow_on_dask_cluster_gives_the_same_tables_as_local(
 
     assert on_dask["status"] == local["status"] == "success"
     assert on_dask["documents_new"] == local["documents_new"] == 6
-    assert on_dask["mentions_new"] == local["mentions_new"] > 20
+    assert on_dask["mentions_new"] == local["mentions_new"]
+    assert int(str(local["mentions_new"])) > 20
 
     # the annotation really ran on the cluster's worker processes (each loads its model there)
     with distributed.Client(cluster.scheduler_address) as client:  # type: ignore[attr-defined]
@@ -243,13 +245,13 @@ def test_flow_on_dask_cluster_gives_the_same_tables_as_local(
     assert differing == {}
 
 
-def test_pipeline_identity_without_loading_matches_the_loaded_model(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_pipeline_identity_without_loading_matches_the_loaded_model(nlp: Any) -> None:
     from parallax.nlp import model_identity
 
     assert runner.pipeline_identity(Settings()) == model_identity(nlp)
 
 
-def test_only_needed_components_run(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_only_needed_components_run(nlp: Any) -> None:
     pipeline = runner.load_pipeline(Settings(), ["tok2vec", "ner"])
     assert pipeline.pipe_names == ["tok2vec", "ner"]
     full = runner.load_pipeline(Settings())

@@ -269,3 +269,29 @@ def test_diff_documents_lists_names_and_sentences() -> None:
     assert ("sentence_removed", "They agreed a plan.", None) in kinds
     assert ("number_changed", "40", "45") in kinds
     assert ("sentence_added", None, "A vote follows in May.") in kinds
+
+
+def test_small_batches_give_the_same_clusters(con, settings: Settings, monkeypatch) -> None:
+    """Batches only see each other through the persisted index: results must not depend on batch size."""
+    import parallax.dedup as dedup_mod
+
+    bodies = {
+        "a": BASE,
+        "o": OTHER,
+        "b": BASE.replace("4.5", "4.75"),
+        "c": BASE,
+        "t": OTHER[: OTHER.index(" The weather")],
+    }
+    docs = [
+        {"doc_id": d, "body": body, "published_at": datetime(2024, 1, i + 1, tzinfo=UTC)}
+        for i, (d, body) in enumerate(bodies.items())
+    ]
+    ids = add_docs(con, "r1", docs)
+    monkeypatch.setattr(dedup_mod, "BATCH_DOCS", 2)
+    res = deduplicate(con, "r1", ids, settings)
+    rows = dup_rows(con)
+    assert res.doc_ids == ["a", "o"]
+    assert {d: r[:2] for d, r in rows.items()} == {
+        "a": ("a", "canonical"), "o": ("o", "canonical"), "b": ("a", "near"), "c": ("a", "exact"),
+        "t": ("o", "near"),
+    }

@@ -159,6 +159,13 @@ def test_any_files_end_as_documents_or_rejected_rows(con, settings, tmp_path, fi
     no_text = {(r[0], r[1]) for r in rejected if r[2] == "no_text"}
     for doc_id, path, record in docs:
         assert doc_id in staged or (path, record) in no_text
+    counts = con.execute(
+        "select min(word_count), min(paragraph_count), min(sentence_count), min(length(body))"
+        " from staging.stg_documents where run_id = ?",
+        [run_id],
+    ).fetchone()
+    if counts is not None and counts[0] is not None:
+        assert counts[0] >= 1 and counts[1] >= 1 and counts[2] >= 1 and counts[3] >= small.min_body_chars
     dup_keys = con.execute(
         "select count(*) - count(distinct (doc_id, start_char)) from audit.removed_boilerplate"
         " where run_id = ?",

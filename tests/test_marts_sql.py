@@ -173,6 +173,23 @@ def test_rpt_fact_comparison_agreeing_figures_are_no_conflict(
     ]
 
 
+def test_rpt_fact_comparison_dates_compare_on_value(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    story.fact("dc", "today", "date", None, "2026-11-01", "arrival")  # calendar dates: the ISO value
+    story.fact("de", "length", "date", None, "2026-11-02", "arrival")
+    story.fact("da", "Raisi", "date", 3.0, "day", "visit")  # durations: number and unit
+    story.fact("db", "Raisi", "date", 3.0, "day", "visit")
+    got = {
+        (r["source"], r["measure"]): r["is_conflict"]
+        for r in rows(con, "select source, measure, is_conflict from marts.rpt_fact_comparison")
+    }
+    assert got == {
+        ("c", "arrival"): True,
+        ("e", "arrival"): True,
+        ("a", "visit"): False,
+        ("b", "visit"): False,
+    }
+
+
 def test_rpt_attribution_comparison(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
     story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")

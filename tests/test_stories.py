@@ -161,3 +161,16 @@ def test_ecbplus_subtopics_of_one_topic_are_separated(con, settings: Settings) -
     # sister subtopics (same topic, other occasion) share a story in at most 3 of 10 topics
     assert sum(1 for subs in by_story.values() if len(subs) > 1) <= 3
     assert ari >= 0.75, ari
+
+
+def test_small_batches_keep_one_story(con, settings: Settings, monkeypatch) -> None:
+    import parallax.stories as stories_mod
+
+    monkeypatch.setattr(stories_mod, "BATCH_DOCS", 1)
+    docs = [*sample_docs(), {"doc_id": "flood", "body": OTHER}]
+    run(con, "r1", docs, settings)
+    st = stories(con)
+    assert len({st[d["doc_id"]][0] for d in sample_docs()}) == 1
+    assert st["flood"][0] != st[docs[0]["doc_id"]][0]
+    df = con.execute("select sum(df) from intermediate.int_story_term_df where term = ''").fetchone()
+    assert df == (4,)

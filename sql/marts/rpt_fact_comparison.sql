@@ -1,6 +1,7 @@
 -- marts.rpt_fact_comparison: which source gives which figure in a story, and where figures differ.
 -- grain: story x fact x source (one row per figure in a canonical document); key: (doc_id, start_char, end_char)
--- Figures compare on (story, fact_type, measure, unit); dates compare on their ISO value (unit) alone.
+-- Figures compare on (story, fact_type, measure, unit); dates on (story, measure), their ISO value (unit)
+-- or duration (number and unit) being the value compared.
 -- is_conflict: the figure has a measure, another source gives a figure for the same measure, and not
 -- every source giving that measure gives this value.
 create or replace view marts.rpt_fact_comparison as
@@ -42,10 +43,13 @@ keyed as (
         d.story_id,
         d.source,
         f.*,
-        -- what is compared: the ISO date for dates, else the normalized number (else the text)
+        -- what is compared: the normalized number with its unit, else the unit alone (the ISO value
+        -- of a calendar date), else the folded text
         case
-            when f.fact_type = 'date' then coalesce(f.unit, lower(f.value_text))
-            else coalesce(cast(f.normalized_value as varchar), lower(f.value_text))
+            when f.normalized_value is not null
+                then cast(f.normalized_value as varchar) || ' ' || coalesce(f.unit, '')
+            when f.unit is not null then f.unit
+            else lower(f.value_text)
         end as value_key,
         case when f.fact_type = 'date' then '' else coalesce(f.unit, '') end as compare_unit
     from facts as f
@@ -122,5 +126,5 @@ comment on column marts.rpt_fact_comparison.sentence_index is 'Zero-based senten
 comment on column marts.rpt_fact_comparison.start_char is 'Start offset into the document body.';
 comment on column marts.rpt_fact_comparison.end_char is 'End offset (exclusive) into the document body.';
 comment on column marts.rpt_fact_comparison.sources_reporting_measure is 'Sources of the story giving any figure of this fact_type for the same measure and unit (null without a measure).';
-comment on column marts.rpt_fact_comparison.sources_agreeing is 'Of those, sources giving this same value (normalized number, or ISO date for dates).';
+comment on column marts.rpt_fact_comparison.sources_agreeing is 'Of those, sources giving this same value (normalized number and unit; for a calendar date its ISO value).';
 comment on column marts.rpt_fact_comparison.is_conflict is 'True when another source gives a figure for the same measure and unit and not every such source gives this value (sources_agreeing < sources_reporting_measure > 1).';

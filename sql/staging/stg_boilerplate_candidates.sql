@@ -14,7 +14,7 @@ comment on table staging.stg_boilerplate_candidates is 'Per-source line statisti
 comment on column staging.stg_boilerplate_candidates.doc_id is 'Document the line occurs in.';
 comment on column staging.stg_boilerplate_candidates.source is 'Outlet of the document; patterns are learned per source.';
 comment on column staging.stg_boilerplate_candidates.doc_key is 'Hash of the document text before boilerplate removal: copies of one text count once.';
-comment on column staging.stg_boilerplate_candidates.kind is 'line (a whole line) or prefix (a leading credit/dateline such as "AP - ").';
+comment on column staging.stg_boilerplate_candidates.kind is 'line (a whole edge paragraph), prefix (a leading credit/dateline such as "AP - ") or tail (the last sentence of the last paragraph).';
 comment on column staging.stg_boilerplate_candidates.line_key is 'Hash of the case- and whitespace-folded line (the learned pattern key).';
 comment on column staging.stg_boilerplate_candidates.line_text is 'The line as it appears in the document.';
 comment on column staging.stg_boilerplate_candidates.run_id is 'Run that recorded it.';
