@@ -19,7 +19,9 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
+import duckdb
 from sklearn.metrics import adjusted_rand_score
 
 from bench.dedup import CORPORA, load_staging
@@ -36,7 +38,7 @@ def purity(truth: list[str], pred: list[str]) -> float:
     return sum(c.most_common(1)[0][1] for c in by_pred.values()) / len(truth)
 
 
-def fill_mentions(con, run_id: str, ids: list[str], settings: Settings, nlp) -> int:  # type: ignore[no-untyped-def]
+def fill_mentions(con: duckdb.DuckDBPyConnection, run_id: str, ids: list[str], nlp: Any) -> int:
     """Real spaCy NER over the canonical documents into int_mentions (entity id = folded name)."""
     import pyarrow as pa
 
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             ids = load_staging(con, run_id, docs, settings)
             canon = deduplicate(con, run_id, ids, settings).doc_ids
             if nlp is not None:
-                fill_mentions(con, run_id, canon, settings, nlp)
+                fill_mentions(con, run_id, canon, nlp)
             assign_stories(con, run_id, ids, settings)
             ids_seen.extend(ids)
         elapsed = time.perf_counter() - t0

@@ -18,9 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from prefect import flow, get_run_logger
 
-from parallax import db, failpoints, publish, runner, runs
+from parallax import db, failpoints, history, ingest, publish, runner, runs
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
 from parallax.settings import Settings, get_settings
@@ -168,11 +169,11 @@ def _process(
     settings = ctx.settings
     with timed("scan"):
         scan = scan_task(ctx, settings.input)
-        new_files = select_new_files_task(ctx, scan.files)
+        new_files: pa.Table = select_new_files_task(ctx, scan.files)  # pa.Table is Any to mypy
     summary.files_seen = scan.files.num_rows + scan.rejected.num_rows
     summary.files_new = new_files.num_rows + scan.rejected.num_rows
     if scan.rejected.num_rows:
-        db.insert_arrow(ctx.con, "audit.rejected_files", scan.rejected)
+        ingest.record_scan_rejections(ctx.con, ctx.run_id, scan.rejected)
     new_docs: list[str] = []
     total = new_files.num_rows
     done = 0

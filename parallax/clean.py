@@ -547,7 +547,9 @@ def clean_documents(
         bp.store_candidates(con, [p.doc_id for p in batch], cand)
         preps.extend(batch)
     result.add("documents_in", len(preps))
-    learned = bp.learn(con, (p.source for p in preps))
+    learned = bp.learn(
+        con, (p.source for p in preps), min_docs=settings.learn_min_docs, min_share=settings.learn_min_share
+    )
     result.add("learned_patterns", sum(len(v) for v in learned.patterns.values()))
 
     now = datetime.now(UTC)

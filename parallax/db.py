@@ -25,7 +25,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    config = {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
+    config: dict[str, str | bool | int | float | list[str]] = (
+        {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
+    )
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 

@@ -456,12 +456,12 @@ def _trafilatura() -> Any:
     return trafilatura
 
 
-def _html_meta(text: str) -> dict[str, str | None]:
+def _html_meta(text: str, max_chars: int = TRAFILATURA_MAX_CHARS) -> dict[str, str | None]:
     """Main text and metadata of an HTML page: trafilatura, else a plain lxml extraction."""
     meta: dict[str, str | None] = {}
     # trafilatura's cost grows fast on huge pages (a 2 MB page of 100k paragraphs: ~15 s);
     # beyond this size the linear lxml extraction is used instead.
-    trafilatura = _trafilatura() if len(text) <= TRAFILATURA_MAX_CHARS else None
+    trafilatura = _trafilatura() if len(text) <= max_chars else None
     doc = None
     if trafilatura is not None:
         try:
@@ -558,7 +558,7 @@ def parse_file(data: bytes, fmt: str, settings: Settings) -> tuple[str, list[Rec
         records = [Record(None, text=text)]
     elif fmt == "html":
         try:
-            m = _html_meta(text)
+            m = _html_meta(text, settings.trafilatura_max_chars)
         except Exception as exc:  # an extractor bug must not stop the run: the file is rejected
             raise Rejected(
                 "unparseable", f"HTML extraction failed: {type(exc).__name__}: {exc}"[:500]

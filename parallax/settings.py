@@ -32,7 +32,19 @@ class Settings(BaseSettings):
     expectations_dir: Path = Field(default=Path("expectations"), description="GX suites as JSON.")
 
     # --- ingest ---------------------------------------------------------------------------
-    max_file_bytes: int = Field(default=20_000_000, description="Larger input files are rejected.")
+    max_file_bytes: int = Field(
+        default=100_000_000, description="Larger input files are rejected (the file is held in memory)."
+    )
+    trafilatura_max_chars: int = Field(
+        default=2_000_000,
+        description="Larger HTML pages use the plain lxml extractor (trafilatura took ~15 s on 2 MB).",
+    )
+    learn_min_docs: int = Field(
+        default=5, description="Distinct documents of a source a line must appear in to be learned."
+    )
+    learn_min_share: float = Field(
+        default=0.01, description="Share of the source's documents a line must appear in to be learned."
+    )
     max_record_chars: int = Field(default=2_000_000, description="Longer records are rejected.")
     min_body_chars: int = Field(default=40, description="Shorter documents are rejected as empty.")
     batch_files: int = Field(default=2000, description="Files per pipeline batch (memory ~ batch size).")

@@ -20,7 +20,15 @@ profiles of the stories its new documents share terms with.
 
 When both dates are known, a document only joins a story whose documents were published within
 `settings.story_window_days` of it. Documents are assigned in order (published_at, unknown last,
-then arrival order), each one seeing the stories created by the documents before it.
+then arrival order), each one seeing the stories created by the documents before it. At the end
+of a batch, a document still alone in the story it founded in that batch gets a second look
+against every story (also those founded after it) and joins the best one at
+`RESCUE_THRESHOLD_SHARE * story_threshold`; stories persisted by earlier runs are never merged or
+renamed, so story ids are stable.
+
+Measured on ECB+ (bench/stories.py, 982 articles, 5 incremental runs): ARI 0.86-0.88 against
+subtopics depending on arrival order; the sister subtopic of a topic (same kind of event, other
+occasion) is the remaining error.
 
 A rerun changes nothing: documents that already have a story are skipped.
 """
@@ -70,7 +78,7 @@ BATCH_DOCS = 5000
 RESCUE_THRESHOLD_SHARE = 0.7
 # Capitalized words inside a sentence (names, places, organisations) and figures of 11 and more
 # (ages, tolls, amounts, years) tell one occasion of an event from another: they count this much.
-NAME_WEIGHT = 2
+NAME_WEIGHT = 3
 NUMBER_WEIGHT = 2
 NUMBER_MIN = 11
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+from prefect import Task
+from prefect.client.schemas.objects import State, TaskRun
 
 from parallax.settings import Settings
 
@@ -28,7 +30,7 @@ class RunContext:
 TRANSIENT_ERRNOS = {errno.EIO, errno.ESTALE, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.EINTR}
 
 
-def transient_io_error(task: Any, task_run: Any, state: Any) -> bool:
+def transient_io_error(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
     """Prefect retry condition: retry only OSErrors a file system may clear by itself.
 
     Deterministic errors (a bug, bad data) fail at once instead of being retried for minutes.

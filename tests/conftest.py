@@ -16,8 +16,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-from parallax import db  # noqa: E402
-from parallax.settings import REPO_ROOT, Settings  # noqa: E402
+from parallax import db
+from parallax.settings import REPO_ROOT, Settings
 
 SEED_ARTICLES = REPO_ROOT / "seeds" / "articles"
 CORPORA = (REPO_ROOT.parent / "shared" / "corpora").resolve()
