@@ -34,7 +34,7 @@ VOLATILE = {
     "validated_at",
     "first_seen_at",
     "last_seen_at",
-    "step_seconds",
+    "step_seconds", "snapshot_at", "previous_run_id",
 }
 PER_RUN_TABLES = {"audit.runs", "audit.validation_results"}
 
