@@ -45,11 +45,21 @@ CORPORA = (REPO_ROOT.parent / "shared" / "corpora").resolve()
 
 _RAW_SCHEMA = pa.schema(
     [
-        ("doc_id", pa.string()), ("path", pa.string()), ("record", pa.int32()), ("source", pa.string()),
-        ("file_sha256", pa.string()), ("content_sha256", pa.string()), ("format", pa.string()),
-        ("encoding", pa.string()), ("title", pa.string()), ("text", pa.string()), ("url", pa.string()),
-        ("site_name", pa.string()), ("published_at", pa.timestamp("us", tz="UTC")),
-        ("ingested_at", pa.timestamp("us", tz="UTC")), ("run_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("path", pa.string()),
+        ("record", pa.int32()),
+        ("source", pa.string()),
+        ("file_sha256", pa.string()),
+        ("content_sha256", pa.string()),
+        ("format", pa.string()),
+        ("encoding", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("url", pa.string()),
+        ("site_name", pa.string()),
+        ("published_at", pa.timestamp("us", tz="UTC")),
+        ("ingested_at", pa.timestamp("us", tz="UTC")),
+        ("run_id", pa.string()),
     ]
 )
 
@@ -100,11 +110,21 @@ def load_staging(
     now = datetime.now(UTC)
     rows = [
         {
-            "doc_id": d["doc_id"], "path": d.get("path") or d["doc_id"], "record": d.get("record"),
-            "source": d.get("source") or "bench", "file_sha256": _sha(d["doc_id"]),
-            "content_sha256": _sha((d.get("title") or "") + "\n" + d["text"]), "format": "jsonl",
-            "encoding": "utf-8", "title": d.get("title"), "text": d["text"], "url": None,
-            "site_name": None, "published_at": d.get("published_at"), "ingested_at": now, "run_id": run_id,
+            "doc_id": d["doc_id"],
+            "path": d.get("path") or d["doc_id"],
+            "record": d.get("record"),
+            "source": d.get("source") or "bench",
+            "file_sha256": _sha(d["doc_id"]),
+            "content_sha256": _sha((d.get("title") or "") + "\n" + d["text"]),
+            "format": "jsonl",
+            "encoding": "utf-8",
+            "title": d.get("title"),
+            "text": d["text"],
+            "url": None,
+            "site_name": None,
+            "published_at": d.get("published_at"),
+            "ingested_at": now,
+            "run_id": run_id,
         }
         for d in docs
     ]
@@ -191,8 +211,15 @@ def synthetic_copies(
             else:
                 new, title = body, f"Update: {title or 'untitled'} (revised)"
             out.append(
-                {"doc_id": f"syn-{kind}-{orig}", "source": "synthetic", "title": title, "text": new,
-                 "published_at": later, "kind": kind, "original": orig}
+                {
+                    "doc_id": f"syn-{kind}-{orig}",
+                    "source": "synthetic",
+                    "title": title,
+                    "text": new,
+                    "published_at": later,
+                    "kind": kind,
+                    "original": orig,
+                }
             )
     return out
 
@@ -216,8 +243,15 @@ def _records(corpus: str, limit: int) -> tuple[list[dict[str, Any]], list[tuple[
             except (ValueError, KeyError):
                 pub = None
             recs.append(
-                {"doc_id": f"r{r['newid']}", "source": "reuters", "title": r.get("title"), "text": r["body"],
-                 "published_at": pub, "path": "reuters21578.jsonl", "record": int(r["newid"])}
+                {
+                    "doc_id": f"r{r['newid']}",
+                    "source": "reuters",
+                    "title": r.get("title"),
+                    "text": r["body"],
+                    "published_at": pub,
+                    "path": "reuters21578.jsonl",
+                    "record": int(r["newid"]),
+                }
             )
         with (base / "exact_duplicate_groups.csv").open() as f:
             for row in csv.DictReader(f):
@@ -231,9 +265,15 @@ def _records(corpus: str, limit: int) -> tuple[list[dict[str, Any]], list[tuple[
         for line in (base / "ag_news_test.jsonl").open(encoding="utf-8"):
             r = json.loads(line)
             recs.append(
-                {"doc_id": f"ag{r['id']}", "source": r.get("source_tag") or "ag_news", "title": r["title"],
-                 "text": r["description"], "published_at": None, "path": "ag_news_test.jsonl",
-                 "record": int(r["id"])}
+                {
+                    "doc_id": f"ag{r['id']}",
+                    "source": r.get("source_tag") or "ag_news",
+                    "title": r["title"],
+                    "text": r["description"],
+                    "published_at": None,
+                    "path": "ag_news_test.jsonl",
+                    "record": int(r["id"]),
+                }
             )
         with (base / "duplicate_groups.csv").open() as f:
             for row in csv.DictReader(f):
@@ -309,12 +349,16 @@ def run_corpus(corpus: str, synthetic: int, limit: int, seed: int) -> None:
     rate = len(staged) / max(t_dedup, 1e-9)
     print(f"  clean {t_clean:.1f}s; dedup run 1 {t_dedup:.1f}s ({rate:.0f} docs/s) counts={res1.counts}")
     print(f"  dedup run 2 (incremental, synthetic copies vs archive) {t_dedup2:.1f}s counts={res2.counts}")
-    print(f"  memory: RSS during dedup run 1 {mem.start:.0f}MB -> peak {mem.peak:.0f}MB; process peak "
-          f"{rss0 / 1024:.0f}MB before dedup, {rss1 / 1024:.0f}MB after run 1, "
-          f"{rss2 / 1024:.0f}MB after run 2")
+    print(
+        f"  memory: RSS during dedup run 1 {mem.start:.0f}MB -> peak {mem.peak:.0f}MB; process peak "
+        f"{rss0 / 1024:.0f}MB before dedup, {rss1 / 1024:.0f}MB after run 1, "
+        f"{rss2 / 1024:.0f}MB after run 2"
+    )
     print(f"  index rows (int_lsh_buckets)={index_rows[0] if index_rows else 0}")
-    print(f"  clusters with copies: {sum(1 for m in clusters.values() if len(m) > 1)}; "
-          f"copies: {sum(1 for d, c in canon.items() if d != c)}")
+    print(
+        f"  clusters with copies: {sum(1 for m in clusters.values() if len(m) > 1)}; "
+        f"copies: {sum(1 for d, c in canon.items() if d != c)}"
+    )
     staged_all = set(canon)
     for kind in sorted({k for k, _ in groups}):
         gold: set[tuple[str, str]] = set()
@@ -323,12 +367,16 @@ def run_corpus(corpus: str, synthetic: int, limit: int, seed: int) -> None:
                 gold |= _pairs(i for i in ids if i in staged_all)
         tp = len(gold & cluster_pairs)
         in_truth = len(gold & truth_set)
-        print(f"  gold list '{kind}': pairs={len(gold)} found={tp} recall={tp / max(1, len(gold)):.4f} "
-              f"(of which meet the copy thresholds on cleaned bodies: {in_truth}, "
-              f"found {len(gold & truth_set & cluster_pairs)})")
+        print(
+            f"  gold list '{kind}': pairs={len(gold)} found={tp} recall={tp / max(1, len(gold)):.4f} "
+            f"(of which meet the copy thresholds on cleaned bodies: {in_truth}, "
+            f"found {len(gold & truth_set & cluster_pairs)})"
+        )
     # exact all-pairs truth (J >= t or C >= t on cleaned bodies)
-    print(f"  vs exhaustive truth (J>={settings.near_dup_jaccard} or C>={settings.near_dup_containment}; "
-          f"join {t_truth:.1f}s):")
+    print(
+        f"  vs exhaustive truth (J>={settings.near_dup_jaccard} or C>={settings.near_dup_containment}; "
+        f"join {t_truth:.1f}s):"
+    )
     print(f"    cluster pairs:  {_pr(cluster_pairs, truth_set)}")
     print(f"    copy->canonical edges: {_pr(edges, truth_set)}")
     by_kind: dict[str, list[bool]] = defaultdict(list)
@@ -352,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     if not CORPORA.exists():
         print(f"corpora not present: {CORPORA}")
         return 0
-    for corpus in (["reuters", "ag_news"] if args.corpus == "all" else [args.corpus]):
+    for corpus in ["reuters", "ag_news"] if args.corpus == "all" else [args.corpus]:
         run_corpus(corpus, args.synthetic, args.limit, args.seed)
     return 0
 

@@ -486,9 +486,7 @@ def _dedup_batch(
     )
     db.upsert_arrow(con, DUPLICATES, dup_tbl, ["doc_id"])
     if diff_rows:
-        diff_tbl = pa.Table.from_pylist(
-            [{**r, "run_id": run_id} for r in diff_rows], schema=_DIFF_SCHEMA
-        )
+        diff_tbl = pa.Table.from_pylist([{**r, "run_id": run_id} for r in diff_rows], schema=_DIFF_SCHEMA)
         db.upsert_arrow(con, DIFFS, diff_tbl, ["doc_id", "change_index"])
 
     indexed = [d for d in leaders if _shingles(docs[d]).size]
@@ -596,8 +594,13 @@ def diff_documents(
 
     def add(kind: str, before: str | None, after: str | None, sb: int | None, sa: int | None) -> None:
         changes.append(
-            {"change_type": kind, "before_text": before, "after_text": after,
-             "sentence_before": sb, "sentence_after": sa}
+            {
+                "change_type": kind,
+                "before_text": before,
+                "after_text": after,
+                "sentence_before": sb,
+                "sentence_after": sa,
+            }
         )
 
     if _norm(canon_title) != _norm(copy_title):

@@ -89,10 +89,11 @@ NUMBER_MIN = 11
 # similarity to that story is multiplied by YEAR_CONFLICT_FACTOR (0 blocks the join).
 YEAR_WEIGHT = 2
 YEAR_TOLERANCE = 1
-YEAR_CONFLICT_FACTOR = 0.5
+YEAR_CONFLICT_FACTOR = 0.8
 _YEAR = re.compile(r"(?<![\d.,])(19\d\d|20\d\d)(?![\d.,]\d)")
 
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)?|\d+(?:[.,]\d+)*|[.!?\n]")
+_TRACE: list[Any] | None = None
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "reported", "news"}
 
 
@@ -501,6 +502,8 @@ def _assign_batch(
         best = best_story(d)
         if best is not None and best[0] >= settings.story_threshold:
             assigned[d] = (best[1], round(best[0], 6), "similarity")
+            if _TRACE is not None:
+                _TRACE.append((d, best[1], best[0], vectors[d], dict(stories[best[1]].centroid)))
         else:
             sid = stable_id(d, prefix="S")
             stories[sid] = _Story(sid)

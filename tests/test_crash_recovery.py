@@ -34,7 +34,9 @@ VOLATILE = {
     "validated_at",
     "first_seen_at",
     "last_seen_at",
-    "step_seconds", "snapshot_at", "previous_run_id",
+    "step_seconds",
+    "snapshot_at",
+    "previous_run_id",
 }
 PER_RUN_TABLES = {"audit.runs", "audit.validation_results"}
 

@@ -194,8 +194,15 @@ def test_canonical_is_earliest_then_longest_and_archive_canonical_is_kept(con, s
     assert rows["undated"][0] == "z-long"
     # an earlier copy arriving later joins the existing cluster (canonical ids stay stable)
     later = add_docs(
-        con, "r2", [{"doc_id": "early", "body": BASE + " Extra line.",
-                     "published_at": datetime(2024, 1, 1, tzinfo=UTC)}]
+        con,
+        "r2",
+        [
+            {
+                "doc_id": "early",
+                "body": BASE + " Extra line.",
+                "published_at": datetime(2024, 1, 1, tzinfo=UTC),
+            }
+        ],
     )
     res = deduplicate(con, "r2", later, settings)
     assert res.doc_ids == []
@@ -208,8 +215,11 @@ def test_earlier_copy_in_the_same_run_becomes_canonical(con, settings: Settings)
         "r1",
         [
             {"doc_id": "late", "body": BASE, "published_at": datetime(2024, 5, 2, tzinfo=UTC)},
-            {"doc_id": "early", "body": BASE.replace("June", "July"),
-             "published_at": datetime(2024, 5, 1, tzinfo=UTC)},
+            {
+                "doc_id": "early",
+                "body": BASE.replace("June", "July"),
+                "published_at": datetime(2024, 5, 1, tzinfo=UTC),
+            },
         ],
     )
     res = deduplicate(con, "r1", ids, settings)
@@ -233,8 +243,11 @@ def test_rerun_changes_nothing(con, settings: Settings) -> None:
     ids = add_docs(
         con,
         "r1",
-        [{"doc_id": "a", "body": BASE}, {"doc_id": "b", "body": BASE.replace("4.5", "4.75")},
-         {"doc_id": "c", "body": OTHER}],
+        [
+            {"doc_id": "a", "body": BASE},
+            {"doc_id": "b", "body": BASE.replace("4.5", "4.75")},
+            {"doc_id": "c", "body": OTHER},
+        ],
     )
     first = deduplicate(con, "r1", ids, settings)
     tables = ["int_document_duplicates", "int_duplicate_diffs", "int_minhash_signatures", "int_lsh_buckets"]
@@ -292,6 +305,9 @@ def test_small_batches_give_the_same_clusters(con, settings: Settings, monkeypat
     rows = dup_rows(con)
     assert res.doc_ids == ["a", "o"]
     assert {d: r[:2] for d, r in rows.items()} == {
-        "a": ("a", "canonical"), "o": ("o", "canonical"), "b": ("a", "near"), "c": ("a", "exact"),
+        "a": ("a", "canonical"),
+        "o": ("o", "canonical"),
+        "b": ("a", "near"),
+        "c": ("a", "exact"),
         "t": ("o", "near"),
     }
