@@ -99,7 +99,10 @@ def mixed_copy(article: Article, other: Article, copy: int, seed: int = 0) -> Ar
     tail = b[len(b) // 2 :] or b
     body = "\n\n".join(_shift_numbers(p, rng) for p in head + tail)
     return Article(
-        key=f"{article.key}-m{copy}", source=article.source, title=f"{article.title} ({copy})", body=body,
+        key=f"{article.key}-m{copy}",
+        source=article.source,
+        title=f"{article.title} ({copy})",
+        body=body,
         date=article.date,
     )
 
@@ -118,7 +121,10 @@ def near_copy(article: Article, copy: int, seed: int = 0) -> Article:
             changed += 1
         out.append(p)
     return Article(
-        key=f"{article.key}-n{copy}", source=article.source, title=article.title, body="\n\n".join(out),
+        key=f"{article.key}-n{copy}",
+        source=article.source,
+        title=article.title,
+        body="\n\n".join(out),
         date=article.date,
     )
 

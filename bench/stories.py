@@ -5,7 +5,10 @@ runs; each run goes through the pipeline's staging load, dedup and `assign_stori
 are built incrementally, never in one batch. Optionally the real spaCy NER fills
 intermediate.int_mentions first (`--ner`), so entity overlap takes part.
 
-    .venv/bin/python -m bench.stories [--runs 5] [--seed 0] [--threshold T] [--ner]
+    .venv/bin/python -m bench.stories [--runs 5] [--seed 0] [--threshold T] [--ner] [--report]
+
+`--report` lists the stories that mix subtopics (with the subtopic counts) and the subtopics
+split over several stories, to see which occasions get merged.
 """
 
 from __future__ import annotations
@@ -36,6 +39,26 @@ def purity(truth: list[str], pred: list[str]) -> float:
     for t, p in zip(truth, pred, strict=True):
         by_pred[p][t] += 1
     return sum(c.most_common(1)[0][1] for c in by_pred.values()) / len(truth)
+
+
+def confusions(truth: list[str], pred: list[str]) -> list[str]:
+    """Lines describing merged stories (several subtopics) and split subtopics (several stories)."""
+    by_pred: dict[str, Counter[str]] = defaultdict(Counter)
+    by_truth: dict[str, Counter[str]] = defaultdict(Counter)
+    for t, p in zip(truth, pred, strict=True):
+        by_pred[p][t] += 1
+        by_truth[t][p] += 1
+    lines = [
+        f"  merged {p}: " + ", ".join(f"{t}={n}" for t, n in c.most_common())
+        for p, c in sorted(by_pred.items(), key=lambda kv: -sum(kv[1].values()))
+        if len(c) > 1
+    ]
+    lines += [
+        f"  split {t}: " + "+".join(str(n) for _, n in c.most_common())
+        for t, c in sorted(by_truth.items())
+        if len(c) > 1
+    ]
+    return lines
 
 
 def fill_mentions(con: duckdb.DuckDBPyConnection, run_id: str, ids: list[str], nlp: Any) -> int:
@@ -74,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--ner", action="store_true", help="run spaCy NER to fill int_mentions")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--report", action="store_true", help="list merged stories and split subtopics")
     args = ap.parse_args(argv)
 
     path = CORPORA / "ecbplus" / "ecbplus_docs.jsonl"
@@ -130,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ARI={ari:.4f} purity={purity(truth, pred):.4f} inverse_purity={purity(pred, truth):.4f}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  time={elapsed:.1f}s peak_rss={peak_mb:.0f}MB")
+    if args.report:
+        print("\n".join(confusions(truth, pred)))
     return 0
 
 

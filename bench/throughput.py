@@ -301,8 +301,11 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     write_articles(articles, inp)
     write_s = time.perf_counter() - t0
-    print(f"wrote {len(articles)} articles ({count_words(a.body for a in articles)} words) "
-          f"to {inp} in {write_s:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {len(articles)} articles ({count_words(a.body for a in articles)} words) "
+        f"to {inp} in {write_s:.1f} s",
+        file=sys.stderr,
+    )
 
     startup = prefect_startup()
     print(f"Prefect start-up {startup:.1f} s", file=sys.stderr)
@@ -394,18 +397,26 @@ def print_table(r: dict[str, Any], echo: Callable[[str], None] = print) -> None:
             f"{p['words_per_s']:>9.0f}{p['peak_rss_mb']:>9.0f}{p['peak_rss_with_workers_mb']:>10.0f}"
         )
     echo("")
-    echo(f"end to end over the canonical texts: {r['end_to_end_canonical_words_per_s']:.0f} words/s "
-         f"vs bare spaCy {r['bare_words_per_s']:.0f} words/s")
+    echo(
+        f"end to end over the canonical texts: {r['end_to_end_canonical_words_per_s']:.0f} words/s "
+        f"vs bare spaCy {r['bare_words_per_s']:.0f} words/s"
+    )
     ratio = r["ratio_end_to_end_to_bare"]
-    echo(f"ratio end-to-end / bare spaCy: {ratio if ratio is not None else 'n/a'} (target >= 0.85); "
-         f"by CPU time: {r['ratio_cpu_bare_to_end_to_end']}; load average {r['load_average'][0]:.1f}")
-    echo(f"extraction alone (annotate, same texts) vs bare spaCy: {r['ratio_annotate_to_bare']} "
-         f"(by CPU time: {r['ratio_cpu_bare_to_annotate']})")
+    echo(
+        f"ratio end-to-end / bare spaCy: {ratio if ratio is not None else 'n/a'} (target >= 0.85); "
+        f"by CPU time: {r['ratio_cpu_bare_to_end_to_end']}; load average {r['load_average'][0]:.1f}"
+    )
+    echo(
+        f"extraction alone (annotate, same texts) vs bare spaCy: {r['ratio_annotate_to_bare']} "
+        f"(by CPU time: {r['ratio_cpu_bare_to_annotate']})"
+    )
     nc = r["phases"]["no-change run"]["seconds"]
     echo(f"no-change run: {nc:.1f} s (target < 10 s + Prefect start-up)")
     echo(f"1% new run: {r['one_percent_cost_vs_full'] * 100:.1f}% of the full run (target <= 3%)")
-    echo(f"getrusage max RSS: self {r['rusage_max_rss_mb']['self']:.0f} MB, "
-         f"largest finished child {r['rusage_max_rss_mb']['largest_child']:.0f} MB (target < 2048 MB)")
+    echo(
+        f"getrusage max RSS: self {r['rusage_max_rss_mb']['self']:.0f} MB, "
+        f"largest finished child {r['rusage_max_rss_mb']['largest_child']:.0f} MB (target < 2048 MB)"
+    )
     parts = ", ".join(f"{k} {v:.1f}" for k, v in r["extract_parts_full"].items())
     echo(f"full run extract parts: {parts}")
     for key in ("step_seconds_full", "step_seconds_no_change", "step_seconds_one_percent"):

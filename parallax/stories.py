@@ -76,24 +76,13 @@ BATCH_DOCS = 5000
 # one at this lower similarity: single-pass assignment is order-dependent, and a lower bar for
 # documents already known to stand alone repairs most of that without re-opening older stories.
 RESCUE_THRESHOLD_SHARE = 0.7
-# A story is compared through its PROFILE_TERMS heaviest centroid terms (0: all of them).
-PROFILE_TERMS = 0
 # Capitalized words inside a sentence (names, places, organisations) and figures of 11 and more
 # (ages, tolls, amounts, years) tell one occasion of an event from another: they count this much.
 NAME_WEIGHT = 3
 NUMBER_WEIGHT = 2
 NUMBER_MIN = 11
-# The latest year a text mentions (1900-2099) dates the occasion it reports: it becomes a
-# `y:<year>` term counting YEAR_WEIGHT times. A document whose year is more than YEAR_TOLERANCE
-# from every year of a story's documents reports another occasion of that kind of event: its
-# similarity to that story is multiplied by YEAR_CONFLICT_FACTOR (0 blocks the join).
-YEAR_WEIGHT = 2
-YEAR_TOLERANCE = 1
-YEAR_CONFLICT_FACTOR = 0.8
-_YEAR = re.compile(r"(?<![\d.,])(19\d\d|20\d\d)(?![\d.,]\d)")
 
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)?|\d+(?:[.,]\d+)*|[.!?\n]")
-_TRACE: list[Any] | None = None
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "reported", "news"}
 
 
@@ -104,13 +93,11 @@ class _Story:
     norm: float = 0.0
     first: datetime | None = None
     last: datetime | None = None
-    _profile: tuple[dict[str, float], float] | None = None
 
     def add(self, vec: dict[str, float], published: datetime | None) -> None:
         for t, w in vec.items():
             self.centroid[t] = self.centroid.get(t, 0.0) + w
         self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
-        self._profile = None
         if published is not None:
             self.first = published if self.first is None else min(self.first, published)
             self.last = published if self.last is None else max(self.last, published)
@@ -154,27 +141,7 @@ def text_terms(title: str | None, body: str | None) -> Counter[str]:
             if len(w) < 2 or w in _STOP:
                 continue
             counts[_stem(w)] += (NAME_WEIGHT if inside and tok[:1].isupper() else 1) * mult
-    year = text_year(title, body)
-    if year is not None and YEAR_WEIGHT > 0:
-        counts[f"y:{year}"] += YEAR_WEIGHT
     return counts
-
-
-def text_year(title: str | None, body: str | None) -> int | None:
-    """The latest year (1900-2099) the title or body mentions, None when none."""
-    years = [int(m.group(1)) for text in (title, body) for m in _YEAR.finditer(text or "")]
-    return max(years) if years else None
-
-
-def _years(vec: dict[str, float]) -> set[int]:
-    return {int(t[2:]) for t in vec if t.startswith("y:") and t[2:].isdigit()}
-
-
-def year_conflict(doc_years: set[int], story_years: set[int]) -> bool:
-    """True when both are dated and no story year is within YEAR_TOLERANCE of a document year."""
-    if not doc_years or not story_years:
-        return False
-    return all(abs(a - b) > YEAR_TOLERANCE for a in doc_years for b in story_years)
 
 
 # --------------------------------------------------------------------------------------------
@@ -423,21 +390,10 @@ def _vectorize(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[st
     return {t: w / norm for t, w in top}
 
 
-def _profile(story: _Story) -> tuple[dict[str, float], float]:
-    if story._profile is None:
-        if PROFILE_TERMS and len(story.centroid) > PROFILE_TERMS:
-            top = dict(sorted(story.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:PROFILE_TERMS])
-        else:
-            top = story.centroid
-        story._profile = (top, math.sqrt(sum(w * w for w in top.values())))
-    return story._profile
-
-
 def _cosine(vec: dict[str, float], story: _Story) -> float:
-    prof, norm = _profile(story)
-    if not norm:
+    if not story.norm:
         return 0.0
-    return sum(w * prof.get(t, 0.0) for t, w in vec.items()) / norm
+    return sum(w * story.centroid.get(t, 0.0) for t, w in vec.items()) / story.norm
 
 
 def _in_window(published: datetime | None, story: _Story, window: timedelta) -> bool:
@@ -486,8 +442,6 @@ def _assign_batch(
             if sid == exclude or not _in_window(published[d], stories[sid], window):
                 continue
             sim = _cosine(vec, stories[sid])
-            if year_conflict(_years(vec), _years(stories[sid].centroid)):
-                sim *= YEAR_CONFLICT_FACTOR
             if best is None or sim > best[0]:
                 best = (sim, sid)
         return best
@@ -502,8 +456,6 @@ def _assign_batch(
         best = best_story(d)
         if best is not None and best[0] >= settings.story_threshold:
             assigned[d] = (best[1], round(best[0], 6), "similarity")
-            if _TRACE is not None:
-                _TRACE.append((d, best[1], best[0], vectors[d], dict(stories[best[1]].centroid)))
         else:
             sid = stable_id(d, prefix="S")
             stories[sid] = _Story(sid)

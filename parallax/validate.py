@@ -339,9 +339,16 @@ def history_parameters(current: pd.DataFrame, history: pd.DataFrame) -> dict[str
 
 
 class _GX:
-    """One ephemeral GX context with a pandas dataframe asset, reused for every batch."""
+    """One ephemeral GX context with a pandas dataframe asset, reused for every batch.
+
+    Built on the first batch that has rows: importing GX and building the context costs ~3 s,
+    which a run with nothing new (every batch empty) does not pay.
+    """
 
     def __init__(self) -> None:
+        self._ready = False
+
+    def _setup(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         import great_expectations as gx
         from great_expectations.core import ExpectationSuite
@@ -360,6 +367,7 @@ class _GX:
             pass
         asset = self.context.data_sources.add_pandas("parallax").add_dataframe_asset("batch")
         self.batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+        self._ready = True
 
     def validate(
         self,
@@ -369,6 +377,8 @@ class _GX:
         params: dict[str, Any],
     ) -> dict[int, Any]:
         """Validate `df`; results keyed by the expectation's index in its suite file."""
+        if not self._ready:
+            self._setup()
         configs = []
         for index, exp in expectations:
             meta = dict(exp.get("meta") or {})

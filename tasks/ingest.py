@@ -21,8 +21,16 @@ from tasks._common import RunContext, transient_io_error
     retry_condition_fn=transient_io_error,
 )
 def scan_task(ctx: RunContext, input_dir: Path) -> ingest.ScanResult:
-    """List input files with size and SHA-256 (retried: file-system I/O only)."""
-    return ingest.scan_inputs(input_dir, ctx.settings)
+    """List input files with size, mtime and SHA-256 (retried on transient file-system errors).
+
+    Files already read with the same size and mtime keep their recorded hash (not re-read).
+    """
+    rows = ctx.con.execute(
+        "select path, size_bytes, mtime_ns, sha256 from audit.ingested_files where mtime_ns is not null "
+        "qualify row_number() over (partition by path order by ingested_at desc) = 1"
+    ).fetchall()
+    known = {path: (size, mtime, sha) for path, size, mtime, sha in rows}
+    return ingest.scan_inputs(input_dir, ctx.settings, known)
 
 
 @task(name="select-new-files", cache_policy=NO_CACHE)

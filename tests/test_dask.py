@@ -27,15 +27,15 @@ EXTRA = {
     "wire/port-strike.txt": (
         "Port strike enters third day\n\n"
         "Dock workers in Rotterdam extended their strike on Wednesday, halting about 40 percent of "
-        "container traffic, the port authority said. \"We will not return until the contract is "
-        "signed,\" union leader Marta Visser told reporters outside the terminal.\n\n"
+        'container traffic, the port authority said. "We will not return until the contract is '
+        'signed," union leader Marta Visser told reporters outside the terminal.\n\n'
         "Shipping group Maersk said it had diverted six vessels to Antwerp and Hamburg."
     ),
     "daily/port-strike.txt": (
         "Rotterdam dock strike goes on\n\n"
         "Dock workers in Rotterdam extended their strike on Wednesday, halting about 40 percent of "
-        "container traffic, the port authority said. \"We will not return until the contract is "
-        "signed,\" union leader Marta Visser told reporters outside the terminal.\n\n"
+        'container traffic, the port authority said. "We will not return until the contract is '
+        'signed," union leader Marta Visser told reporters outside the terminal.\n\n'
         "Shipping group Maersk said it had diverted seven vessels to Antwerp and Hamburg."
     ),
     "daily/rates.txt": (
@@ -85,7 +85,9 @@ def content_digest(path: Path) -> dict[str, tuple[int, str]]:
             keep = [
                 c
                 for c, typ in cols
-                if c not in RUN_DERIVED and not c.endswith("_run_id") and not c.endswith("_at")
+                if c not in RUN_DERIVED
+                and not c.endswith("_run_id")
+                and not c.endswith("_at")
                 and "TIMESTAMP" not in typ.upper()
             ]
             rows = con.execute(f"select {', '.join(keep)} from {name}").fetchall()
@@ -206,9 +208,11 @@ def cluster() -> Iterator[object]:
 def test_flow_on_dask_cluster_gives_the_same_tables_as_local(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None, cluster: object
 ) -> None:
+    import threading
+
     import distributed
 
-    from flows.nightly import nightly
+    from flows.nightly import nightly, progress_callback
 
     inp = write_input(tmp_path / "input")
     monkeypatch.setenv("PARALLAX_INPUT_DIR", str(inp))
@@ -216,7 +220,16 @@ def test_flow_on_dask_cluster_gives_the_same_tables_as_local(
     monkeypatch.setenv("PARALLAX_RUNNER", "dask")
     monkeypatch.setenv("PARALLAX_DASK_ADDRESS", cluster.scheduler_address)  # type: ignore[attr-defined]
     get_settings.cache_clear()
-    on_dask = nightly(input_dir=str(inp), db_path=str(tmp_path / "dask" / "p.duckdb"))
+    # like the CLI's progress bar: a callback holding a lock (which Dask must never be asked to pickle)
+    lock, seen = threading.RLock(), []
+
+    def on_progress(step: str, done: int, total: int) -> None:
+        with lock:
+            seen.append(done)
+
+    with progress_callback(on_progress):
+        on_dask = nightly(input_dir=str(inp), db_path=str(tmp_path / "dask" / "p.duckdb"))
+    assert seen and seen[-1] == 6
 
     monkeypatch.setenv("PARALLAX_RUNNER", "local")
     monkeypatch.setenv("PARALLAX_N_PROCESS", "1")

@@ -4,6 +4,7 @@ create table if not exists audit.ingested_files (
     path varchar not null,
     sha256 varchar not null,
     size_bytes bigint,
+    mtime_ns bigint,
     status varchar not null,
     documents integer,
     run_id varchar not null,
@@ -14,6 +15,7 @@ comment on table audit.ingested_files is 'Every input file version the pipeline 
 comment on column audit.ingested_files.path is 'Input file path relative to the input folder.';
 comment on column audit.ingested_files.sha256 is 'SHA-256 of the file bytes.';
 comment on column audit.ingested_files.size_bytes is 'File size in bytes.';
+comment on column audit.ingested_files.mtime_ns is 'File modification time (ns since epoch) when read; an unchanged (size, mtime) is not re-hashed.';
 comment on column audit.ingested_files.status is 'loaded (became documents) or rejected.';
 comment on column audit.ingested_files.documents is 'Number of documents the file produced.';
 comment on column audit.ingested_files.run_id is 'Run that read the file.';
