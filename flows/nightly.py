@@ -126,7 +126,7 @@ def nightly(
     work_db, published = settings.work_db, settings.db
     timed = StepTimer(summary, settings.failpoint)
 
-    with WriterLock(work_db.with_name(work_db.name + ".lock"), settings.lock_wait_seconds, summary.run_id):
+    with WriterLock(work_db, settings.lock_wait_seconds, summary.run_id):
         con = db.connect(work_db)
         ctx = RunContext(con=con, run_id=summary.run_id, settings=settings)
         try:
@@ -226,16 +226,15 @@ def _process(
 
 
 def _count(ctx: RunContext, query: str, *params: object) -> int:
-    row = ctx.con.execute(query, list(params)).fetchone()
-    return int(row[0]) if row else 0
+    return int(db.scalar(ctx.con, query, params) or 0)  # type: ignore[call-overload]
 
 
 def _last_model(ctx: RunContext) -> tuple[str | None, str | None]:
     """A run that extracted nothing records the model of the documents already extracted."""
-    row = ctx.con.execute(
+    rows = ctx.con.execute(
         "select model, model_version from audit.runs where model is not null order by started_at desc limit 1"
-    ).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else (None, None)
 
 
 if __name__ == "__main__":
