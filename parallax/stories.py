@@ -76,7 +76,6 @@ BATCH_DOCS = 5000
 # one at this lower similarity: single-pass assignment is order-dependent, and a lower bar for
 # documents already known to stand alone repairs most of that without re-opening older stories.
 RESCUE_THRESHOLD_SHARE = 0.7
-RESCUE_FRESH_ONLY = True
 # Capitalized words inside a sentence (names, places, organisations) and figures of 11 and more
 # (ages, tolls, amounts, years) tell one occasion of an event from another: they count this much.
 NAME_WEIGHT = 3
@@ -435,13 +434,9 @@ def _assign_batch(
     assigned: dict[str, tuple[str, float | None, str]] = {}
     published = {r["doc_id"]: r["published_at"] for r in batch}
 
-    archived = set(stories)
-
-    def best_story(d: str, exclude: str | None = None, fresh_only: bool = False) -> tuple[float, str] | None:
+    def best_story(d: str, exclude: str | None = None) -> tuple[float, str] | None:
         vec = vectors[d]
         cands = set().union(*(by_term.get(t, set()) for t in vec)) if vec else set()
-        if fresh_only:
-            cands -= archived
         best: tuple[float, str] | None = None
         for sid in sorted(cands):
             if sid == exclude or not _in_window(published[d], stories[sid], window):
@@ -475,7 +470,7 @@ def _assign_batch(
         sid = assigned[d][0]
         if members[sid] != 1:
             continue
-        best = best_story(d, exclude=sid, fresh_only=RESCUE_FRESH_ONLY)
+        best = best_story(d, exclude=sid)
         if best is None or best[0] < rescue:
             continue
         del stories[sid]
