@@ -419,6 +419,18 @@ def extract_documents(
     present = docs.column("doc_id").to_pylist()
     overrides = load_overrides(settings.seeds / ALIASES_FILE)
     ann = annotate(docs, nlp, settings, sents, paras, overrides=overrides)
+    return store_annotations(con, run_id, present, ann, overrides, result)
+
+
+def store_annotations(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    present: list[str],
+    ann: Annotations,
+    overrides: dict[str, Override],
+    result: StageResult,
+) -> StageResult:
+    """Resolve and write `ann` for the documents `present`, adding the evidence counts to `result`."""
     result.add("documents", len(present))
     result.add("skipped_spans", ann.skipped_spans)
     write_annotations(con, run_id, present, ann, overrides)

@@ -442,19 +442,8 @@ def extract_documents(
     t1 = time.perf_counter()
     ann = annotator.annotate(docs, sents, paras, overrides)
     t2 = time.perf_counter()
-    result.add("documents", len(present))
-    result.add("skipped_spans", ann.skipped_spans)
-    extract.write_annotations(con, run_id, present, ann, overrides)
+    extract.store_annotations(con, run_id, present, ann, overrides, result)
     t3 = time.perf_counter()
     for part, seconds in (("read", t1 - t0), ("annotate", t2 - t1), ("write", t3 - t2)):
         PART_SECONDS[part] += seconds
-    result.add("mentions", ann.mentions.num_rows)
-    result.add("facts", ann.facts.num_rows)
-    result.add("attributions", ann.attributions.num_rows)
-    rows = con.execute(
-        "select count(distinct entity_id) from intermediate.int_mentions "
-        "where doc_id in (select unnest(?::varchar[]))",
-        [present],
-    ).fetchall()
-    result.add("entities", int(rows[0][0]) if rows else 0)
     return result
