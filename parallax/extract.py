@@ -212,7 +212,7 @@ def annotate(
     skipped = 0
     texts = ((body[:limit], doc_id) for doc_id, body in zip(ids, bodies, strict=True))
     for doc, doc_id in nlp.pipe(
-        texts, as_tuples=True, batch_size=settings.nlp_batch_size, n_process=settings.n_process
+        texts, as_tuples=True, batch_size=settings.nlp_batch_size, n_process=_processes(settings)
     ):
         body = body_by_id[doc_id]
         ctx = build_context(body[:limit], head_rows.get(doc_id, ()))
@@ -406,6 +406,11 @@ def _label_votes(
 
 def _is_title_role(role: str | None) -> bool:
     return bool(role) and role.split()[-1].casefold() in TITLE_WORDS  # type: ignore[union-attr]
+
+
+def _processes(settings: Settings) -> int:
+    """spaCy processes for `nlp.pipe`: `n_process`, every core when it is 0 or less (spaCy's -1)."""
+    return settings.n_process if settings.n_process > 0 else -1
 
 
 def extract_documents(

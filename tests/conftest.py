@@ -33,6 +33,7 @@ def settings(tmp_path: Path) -> Settings:
         sql_dir=REPO_ROOT / "sql",
         seeds_dir=REPO_ROOT / "seeds",
         expectations_dir=REPO_ROOT / "expectations",
+        n_process=1,  # spaCy in-process in unit tests; worker pools are tested in test_dask.py
     )
 
 
