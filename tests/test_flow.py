@@ -9,9 +9,12 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute
 import pytest
 
 from parallax import db
@@ -333,3 +336,48 @@ def test_published_file_opens_in_duckdb_1_5_cli(env: dict[str, Path]) -> None:
     assert out.returncode == 0, out.stderr
     lines = out.stdout.split()
     assert "3" in lines
+
+
+def test_mention_offsets_that_miss_their_text_fail_the_run_and_nothing_is_published(
+    env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: extraction writes mentions whose offsets are shifted by one character
+    (the kind of bug a tokenizer or cleaning change could cause). The offsets contract must catch
+    it, fail the run, roll it back, and leave the analysts' file as it was."""
+    from flows.nightly import ValidationFailedError
+    from parallax import extract
+
+    copy_samples(env["input"])
+    run_flow(env)
+    published_before = hashlib.sha256(env["db"].read_bytes()).hexdigest()
+
+    real_write = extract.write_annotations
+
+    def shifted(con, run_id, doc_ids, ann, overrides=None):  # type: ignore[no-untyped-def]
+        m = ann.mentions
+        moved = m.set_column(
+            m.schema.get_field_index("start_char"), "start_char", pa.compute.add(m["start_char"], 1)
+        )
+        moved = moved.set_column(
+            moved.schema.get_field_index("end_char"), "end_char", pa.compute.add(moved["end_char"], 1)
+        )
+        return real_write(con, run_id, doc_ids, replace(ann, mentions=moved), overrides)
+
+    monkeypatch.setattr(extract, "write_annotations", shifted)
+    (env["input"] / "new.txt").write_text(
+        "Ministers meet in Geneva\n\nForeign ministers from France and Germany met in Geneva on "
+        "Monday to discuss trade, and Chancellor Olaf Scholz said the talks were useful.",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationFailedError, match=r"start_char|offset|surface"):
+        run_flow(env)
+    assert hashlib.sha256(env["db"].read_bytes()).hexdigest() == published_before
+    con = db.connect(env["work"], read_only=True)
+    try:
+        assert con.execute("select count(*) from raw.documents").fetchone() == (3,)
+        assert con.execute(
+            "select count(*) from intermediate.int_mentions where run_id = ("
+            "select max(run_id) from audit.runs)"
+        ).fetchone() == (0,)
+    finally:
+        con.close()
