@@ -129,8 +129,15 @@ def main(argv: list[str] | None = None) -> int:
                 break
             run_id = f"bench-run-{run}"
             docs = [
-                {"doc_id": f"ecb-{r['doc']}", "source": r["domain"] or "ecb", "title": None,
-                 "text": r["text"], "published_at": None, "path": r["doc"], "record": None}
+                {
+                    "doc_id": f"ecb-{r['doc']}",
+                    "source": r["domain"] or "ecb",
+                    "title": None,
+                    "text": r["text"],
+                    "published_at": None,
+                    "path": r["doc"],
+                    "record": None,
+                }
                 for r in part
             ]
             ids = load_staging(con, run_id, docs, settings)

@@ -92,8 +92,11 @@ def test_time_window_separates_occasions(con, settings: Settings) -> None:
     later = datetime(2024, 6, 3, tzinfo=UTC)
     docs = [
         {"doc_id": "jan", "body": BASE, "published_at": far},
-        {"doc_id": "jun", "body": BASE.replace("Tuesday", "Thursday").replace("March", "May")
-         + " Markets fell.", "published_at": later},
+        {
+            "doc_id": "jun",
+            "body": BASE.replace("Tuesday", "Thursday").replace("March", "May") + " Markets fell.",
+            "published_at": later,
+        },
     ]
     ids = add_docs(con, "r1", docs)
     # not copies for this test: skip dedup, each document is its own canonical
@@ -121,10 +124,17 @@ def test_entities_from_mentions_join_the_profile(con, settings: Settings) -> Non
     start = BASE.index("Maria Keller")
     mention = pa.table(
         {
-            "doc_id": ["bank"], "mention_index": pa.array([0], pa.int32()), "surface_text": ["Maria Keller"],
-            "label": ["PERSON"], "model_label": ["PERSON"], "sentence_index": pa.array([1], pa.int32()),
-            "start_char": pa.array([start], pa.int32()), "end_char": pa.array([start + 12], pa.int32()),
-            "entity_id": ["E-keller"], "role": ["Governor"], "run_id": ["r1"],
+            "doc_id": ["bank"],
+            "mention_index": pa.array([0], pa.int32()),
+            "surface_text": ["Maria Keller"],
+            "label": ["PERSON"],
+            "model_label": ["PERSON"],
+            "sentence_index": pa.array([1], pa.int32()),
+            "start_char": pa.array([start], pa.int32()),
+            "end_char": pa.array([start + 12], pa.int32()),
+            "entity_id": ["E-keller"],
+            "role": ["Governor"],
+            "run_id": ["r1"],
         }
     )
     db.insert_arrow(con, "intermediate.int_mentions", mention)
