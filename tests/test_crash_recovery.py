@@ -35,6 +35,7 @@ VOLATILE = {
     "first_seen_at",
     "last_seen_at",
     "step_seconds",
+    "mtime_ns",
     "snapshot_at",
     "previous_run_id",
 }
