@@ -70,13 +70,6 @@ def apply_sql(con: duckdb.DuckDBPyConnection, sql_dir: Path, schemas: Iterable[s
     return applied
 
 
-def run_sql_file(
-    con: duckdb.DuckDBPyConnection, sql_dir: Path, name: str, params: Sequence[object] | dict | None = None
-) -> duckdb.DuckDBPyConnection:
-    """Execute `sql/<name>.sql` (e.g. `name="audit/queries/x"`) with bound parameters."""
-    return con.execute((sql_dir / f"{name}.sql").read_text(encoding="utf-8"), params or [])
-
-
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     schema, _, name = _ident(table).rpartition(".")
     rows = con.execute(
