@@ -46,10 +46,11 @@ lint: install
 	$(BIN)/mypy
 
 bench: install
-	$(BIN)/python bench/throughput.py
-	$(BIN)/python bench/dedup.py
-	$(BIN)/python bench/stories.py
-	$(BIN)/python bench/entities.py
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.dedup
+	$(BIN)/python -m bench.stories
+	$(BIN)/python -m bench.story_separability
+	$(BIN)/python -m bench.entities
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
