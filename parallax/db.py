@@ -123,6 +123,29 @@ def upsert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, key
     return insert_arrow(con, table, data)
 
 
+def changed_rows(
+    con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, columns: Sequence[str]
+) -> pa.Table:
+    """Rows of `data` that `table` does not already hold with equal `columns` (NULL equals NULL).
+
+    Upserting only these keeps the run stamp of rows a run merely saw again, so a second run
+    writes nothing and rolling it back cannot remove what an earlier run recorded.
+    """
+    if data.num_rows == 0:
+        return data
+    view = "_parallax_changed_src"
+    register(con, view, data.append_column("_parallax_row", pa.array(range(data.num_rows), pa.int64())))
+    try:
+        cond = " and ".join(f"t.{_ident(c)} is not distinct from n.{_ident(c)}" for c in columns)
+        keep = con.execute(
+            f"select n._parallax_row from {view} n "
+            f"where not exists (select 1 from {_ident(table)} t where {cond}) order by 1"
+        ).fetchall()
+    finally:
+        con.unregister(view)
+    return data.take(pa.array([r[0] for r in keep], pa.int64()))
+
+
 def fetch_arrow(
     con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] | None = None
 ) -> pa.Table:

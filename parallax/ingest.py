@@ -113,6 +113,8 @@ REJECTED_SCHEMA = pa.schema(
         ("detail", pa.string()),
     ]
 )
+#: key of audit.rejected_files
+REJECTION_KEY = ("path", "sha256", "record")
 FILES_SCHEMA = pa.schema(
     [("path", pa.string()), ("size_bytes", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.string())]
 )
@@ -241,7 +243,12 @@ def scan_inputs(input_dir: Path, settings: Settings, known: KnownFiles | None = 
 
 
 def record_scan_rejections(con: duckdb.DuckDBPyConnection, run_id: str, rejected: pa.Table) -> int:
-    """Write `ScanResult.rejected` to audit.rejected_files (idempotent per path)."""
+    """Write `ScanResult.rejected` to audit.rejected_files (idempotent per path).
+
+    A rejection already recorded with the same reason keeps the run and time that first recorded
+    it; only new or changed rejections are (re)written with this run's stamp.
+    """
+    rejected = db.changed_rows(con, "audit.rejected_files", rejected, [*REJECTION_KEY, "reason", "detail"])
     if rejected.num_rows == 0:
         return 0
     now = datetime.now(UTC)
@@ -249,7 +256,7 @@ def record_scan_rejections(con: duckdb.DuckDBPyConnection, run_id: str, rejected
     table = table.append_column(
         "rejected_at", pa.array([now] * rejected.num_rows, pa.timestamp("us", tz="UTC"))
     )
-    return db.upsert_arrow(con, "audit.rejected_files", table, ["path", "sha256", "record"])
+    return db.upsert_arrow(con, "audit.rejected_files", table, REJECTION_KEY)
 
 
 # --- values ----------------------------------------------------------------------------------

@@ -129,11 +129,13 @@ def test_any_files_end_as_documents_or_rejected_rows(con, settings, tmp_path, fi
     run_id = f"h{n}"
     inp = tmp_path / f"in{n}"
     inp.mkdir()
+    # names unique per example: the connection is shared, and a rejection already recorded for the
+    # same path, content and reason keeps the run that recorded it first
     for i, (ext, data) in enumerate(files):
-        (inp / f"f{i}{ext}").write_bytes(data)
+        (inp / f"e{n}f{i}{ext}").write_bytes(data)
     outside = tmp_path / f"outside{n}.txt"
     outside.write_text("never read")
-    (inp / "link.txt").symlink_to(outside)
+    (inp / f"link{n}.txt").symlink_to(outside)
     small = settings.model_copy(update={"max_file_bytes": 200_000})
 
     scan = scan_inputs(inp, small)
@@ -147,7 +149,7 @@ def test_any_files_end_as_documents_or_rejected_rows(con, settings, tmp_path, fi
         "select path, record, reason, detail from audit.rejected_files where run_id = ?", [run_id]
     ).fetchall()
     assert names == {d[1] for d in docs} | {r[0] for r in rejected}
-    assert ("link.txt", None, "outside_input") in {(r[0], r[1], r[2]) for r in rejected}
+    assert (f"link{n}.txt", None, "outside_input") in {(r[0], r[1], r[2]) for r in rejected}
     for _, _, reason, detail in rejected:
         assert reason in REASONS and detail and len(detail) < 1000
     # Each document is in staging or rejected (no_text) after cleaning.

@@ -213,6 +213,34 @@ def test_file_vanishing_fifo_and_symlinked_folder(con, settings, tmp_path):
     assert con.execute("select count(*) from raw.documents").fetchone() == (0,)
 
 
+def test_a_rejection_seen_again_keeps_the_run_that_recorded_it(con, settings, tmp_path: Path) -> None:
+    from parallax.db import rollback_run
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "empty.txt").write_text("")
+    (inp / "ok.txt").write_text("Title\n\nA body long enough to be kept as an article by the ingest step.\n")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (inp / "linked").symlink_to(outside, target_is_directory=True)
+    run_ingest(con, settings, inp, run_id="r1")
+    stamped = "select path, reason, run_id, rejected_at from audit.rejected_files order by path"
+    first = con.execute(stamped).fetchall()
+    assert {(p, r, run) for p, r, run, _ in first} == {
+        ("empty.txt", "empty", "r1"),
+        ("linked", "outside_input", "r1"),
+    }
+
+    run_ingest(con, settings, inp, run_id="r2")
+    assert con.execute(stamped).fetchall() == first  # nothing rewritten
+    rollback_run(con, "r2")
+    assert con.execute(stamped).fetchall() == first  # undoing r2 keeps r1's record
+
+    (inp / "empty.txt").write_bytes(b"\x00\x01\x02" * 50)  # same path, new content: a new rejection
+    run_ingest(con, settings, inp, run_id="r3")
+    assert ("empty.txt", "r3") in {(p, run) for p, _, run, _ in con.execute(stamped).fetchall()}
+
+
 def test_ingest_is_idempotent_and_a_changed_file_is_a_new_version(con, settings, good_input):
     run_ingest(con, settings, good_input)
     cols = "doc_id, path, record, source, file_sha256, content_sha256, format, encoding, title, text, url"
