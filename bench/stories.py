@@ -33,6 +33,16 @@ from parallax.dedup import deduplicate
 from parallax.settings import REPO_ROOT, Settings
 from parallax.stories import assign_stories
 
+ECBPLUS = CORPORA / "ecbplus" / "ecbplus_docs.jsonl"
+
+
+def load_ecbplus() -> list[dict[str, Any]] | None:
+    """ECB+ articles (doc, topic, subtopic, domain, text), or None (with a message) when absent."""
+    if not ECBPLUS.exists():
+        print(f"corpus not present: {ECBPLUS}")
+        return None
+    return [json.loads(line) for line in ECBPLUS.open(encoding="utf-8")]
+
 
 def purity(truth: list[str], pred: list[str]) -> float:
     by_pred: dict[str, Counter[str]] = defaultdict(Counter)
@@ -100,11 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", action="store_true", help="list merged stories and split subtopics")
     args = ap.parse_args(argv)
 
-    path = CORPORA / "ecbplus" / "ecbplus_docs.jsonl"
-    if not path.exists():
-        print(f"corpus not present: {path}")
+    recs = load_ecbplus()
+    if recs is None:
         return 0
-    recs = [json.loads(line) for line in path.open(encoding="utf-8")]
     random.Random(args.seed).shuffle(recs)
     if args.limit:
         recs = recs[: args.limit]

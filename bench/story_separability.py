@@ -21,14 +21,12 @@ better similarity shows as a higher `own` at an equal or lower `sister`.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import random
 import sys
 from collections import Counter, defaultdict
 
-from bench.dedup import CORPORA
-from parallax.stories import _vectorize, text_terms
+from bench.stories import load_ecbplus
+from parallax.stories import StoryProfile, story_cosine, text_terms, tfidf_vector
 
 SIZES = (1, 3, 10)
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45)
@@ -40,11 +38,10 @@ def _sister(subtopic: str) -> str:
 
 
 def _centroid_cosine(vec: dict[str, float], members: list[dict[str, float]]) -> float:
-    centroid: Counter[str] = Counter()
+    story = StoryProfile("bench")
     for m in members:
-        centroid.update(m)
-    norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
-    return sum(w * centroid.get(t, 0.0) for t, w in vec.items()) / norm
+        story.add(m, None)
+    return story_cosine(vec, story)
 
 
 def _max_link(vec: dict[str, float], members: list[dict[str, float]]) -> float:
@@ -56,16 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
-    path = CORPORA / "ecbplus" / "ecbplus_docs.jsonl"
-    if not path.exists():
-        print(f"corpus not present: {path}")
+    recs = load_ecbplus()
+    if recs is None:
         return 0
-    recs = [json.loads(line) for line in path.open(encoding="utf-8")]
     counts = {r["doc"]: text_terms(None, r["text"]) for r in recs}
     df: Counter[str] = Counter()
     for c in counts.values():
         df.update(c.keys())
-    vectors = {d: _vectorize(c, dict(df), len(recs)) for d, c in counts.items()}
+    vectors = {d: tfidf_vector(c, dict(df), len(recs)) for d, c in counts.items()}
     subtopic = {r["doc"]: r["subtopic"] for r in recs}
     members: dict[str, list[str]] = defaultdict(list)
     for d, s in subtopic.items():

@@ -92,7 +92,7 @@ _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "r
 
 
 @dataclass
-class _Story:
+class StoryProfile:
     story_id: str
     centroid: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
@@ -320,7 +320,7 @@ def _document_frequencies(con: duckdb.DuckDBPyConnection, terms: Sequence[str]) 
 
 def _candidate_stories(
     con: duckdb.DuckDBPyConnection, vectors: dict[str, dict[str, float]]
-) -> dict[str, _Story]:
+) -> dict[str, StoryProfile]:
     """Archived stories holding the nearest archived documents of any new document, with profiles."""
     q_doc: list[str] = []
     q_term: list[str] = []
@@ -374,9 +374,9 @@ def _candidate_stories(
         ).to_pylist()
     finally:
         con.unregister("_stories_sid")
-    stories: dict[str, _Story] = {}
+    stories: dict[str, StoryProfile] = {}
     for r in prof:
-        st = stories.setdefault(r["story_id"], _Story(r["story_id"]))
+        st = stories.setdefault(r["story_id"], StoryProfile(r["story_id"]))
         st.centroid[r["term"]] = float(r["weight"])
     for st in stories.values():
         st.norm = math.sqrt(sum(w * w for w in st.centroid.values()))
@@ -391,7 +391,7 @@ def _candidate_stories(
 # one batch
 
 
-def _vectorize(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[str, float]:
+def tfidf_vector(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[str, float]:
     weights = {
         t: (1.0 + math.log(c)) * (math.log((n_docs + 1) / (df.get(t, 0) + 1)) + 1.0)
         for t, c in counts.items()
@@ -402,13 +402,13 @@ def _vectorize(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[st
     return {t: w / norm for t, w in top}
 
 
-def _cosine(vec: dict[str, float], story: _Story) -> float:
+def story_cosine(vec: dict[str, float], story: StoryProfile) -> float:
     if not story.norm:
         return 0.0
     return sum(w * story.centroid.get(t, 0.0) for t, w in vec.items()) / story.norm
 
 
-def _in_window(published: datetime | None, story: _Story, window: timedelta) -> bool:
+def _in_window(published: datetime | None, story: StoryProfile, window: timedelta) -> bool:
     if published is None or story.first is None or story.last is None:
         return True
     return story.first - window <= published <= story.last + window
@@ -435,7 +435,7 @@ def _assign_batch(
     for t, n in batch_df.items():
         df[t] = df.get(t, 0) + n
     n_docs += len(ids)
-    vectors = {d: _vectorize(counts[d], df, n_docs) for d in ids}
+    vectors = {d: tfidf_vector(counts[d], df, n_docs) for d in ids}
 
     stories = _candidate_stories(con, vectors)
     by_term: dict[str, set[str]] = defaultdict(set)
@@ -457,7 +457,7 @@ def _assign_batch(
         for sid in sorted(cands):
             if sid == exclude or not _in_window(published[d], stories[sid], window):
                 continue
-            sim = _cosine(vec, stories[sid])
+            sim = story_cosine(vec, stories[sid])
             if best is None or sim > best[0]:
                 best = (sim, sid)
         return best
@@ -474,7 +474,7 @@ def _assign_batch(
             assigned[d] = (best[1], round(best[0], 6), "similarity")
         else:
             sid = stable_id(d, prefix="S")
-            stories[sid] = _Story(sid)
+            stories[sid] = StoryProfile(sid)
             founded.append(d)
             assigned[d] = (sid, None, "new_story")
         join(d, assigned[d][0])
