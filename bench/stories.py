@@ -5,7 +5,8 @@ runs; each run goes through the pipeline's staging load, dedup and `assign_stori
 are built incrementally, never in one batch. Optionally the real spaCy NER fills
 intermediate.int_mentions first (`--ner`), so entity overlap takes part.
 
-    .venv/bin/python -m bench.stories [--runs 5] [--seed 0] [--threshold T] [--ner] [--report]
+    .venv/bin/python -m bench.stories [--runs 5] [--seed 0] [--threshold T] [--split-ncut C]
+        [--ner] [--report]
 
 `--report` lists the stories that mix subtopics (with the subtopic counts) and the subtopics
 split over several stories, to see which occasions get merged.
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--split-ncut", type=float, default=None, help="story_split_ncut (0 = no splitting)")
     ap.add_argument("--ner", action="store_true", help="run spaCy NER to fill int_mentions")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--report", action="store_true", help="list merged stories and split subtopics")
@@ -119,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     truth_of = {f"ecb-{r['doc']}": r["subtopic"] for r in recs}
 
     with tempfile.TemporaryDirectory() as tmp:
-        overrides = {} if args.threshold is None else {"story_threshold": args.threshold}
+        overrides: dict[str, float] = {}
+        if args.threshold is not None:
+            overrides["story_threshold"] = args.threshold
+        if args.split_ncut is not None:
+            overrides["story_split_ncut"] = args.split_ncut
         settings = Settings(root=REPO_ROOT, db_path=Path(tmp) / "bench.duckdb", **overrides)
         con = db.connect(settings.work_db)
         db.apply_sql(con, settings.sql)
@@ -164,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     ari = adjusted_rand_score(truth, pred)
     print(
         f"ECB+ stories: docs={len(docs_eval)} subtopics={len(set(truth))} stories={len(set(pred))} "
-        f"runs={args.runs} seed={args.seed} threshold={settings.story_threshold} ner={args.ner}"
+        f"runs={args.runs} seed={args.seed} threshold={settings.story_threshold} "
+        f"split_ncut={settings.story_split_ncut} ner={args.ner}"
     )
     print(f"  ARI={ari:.4f} purity={purity(truth, pred):.4f} inverse_purity={purity(pred, truth):.4f}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

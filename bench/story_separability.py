@@ -29,7 +29,7 @@ from bench.stories import load_ecbplus
 from parallax.stories import StoryProfile, story_cosine, text_terms, tfidf_vector
 
 SIZES = (1, 3, 10)
-THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
 
 
 def _sister(subtopic: str) -> str:

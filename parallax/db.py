@@ -166,8 +166,16 @@ def run_stamped_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def rollback_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
-    """Delete every row stamped with `run_id` (compensating transaction for a failed run)."""
+    """Undo a run (compensating transaction for a failed run): delete every row stamped with `run_id`.
+
+    Rows of earlier runs that the run changed in place are put back first: documents it split
+    out of an earlier run's story return to it (`parallax.stories.undo_story_moves`).
+    """
+    from parallax.stories import MOVES, undo_story_moves  # stories builds on db: import late
+
     removed: dict[str, int] = {}
+    if MOVES in run_stamped_tables(con):
+        removed["restored:" + MOVES] = undo_story_moves(con, run_id)
     for table in run_stamped_tables(con):
         n = con.execute(f"delete from {_ident(table)} where run_id = ?", [run_id]).fetchone()
         removed[table] = int(n[0]) if n else 0

@@ -59,7 +59,20 @@ class Settings(BaseSettings):
     shingle_size: int = Field(default=5, description="Word shingle size for near-duplicate detection.")
     near_dup_jaccard: float = Field(default=0.8, description="Jaccard at or above which a pair is a copy.")
     near_dup_containment: float = Field(default=0.95, description="Containment making a pair a copy.")
-    story_threshold: float = Field(default=0.35, description="Similarity needed to join a story.")
+    story_threshold: float = Field(
+        default=0.20,
+        description="Similarity needed to join a story (low on purpose: stories that turn out to hold "
+        "two events are split, see story_split_ncut).",
+    )
+    story_split_ncut: float = Field(
+        default=0.9,
+        description="A story whose best two-way normalized cut is below this is split (one event "
+        "scores near 1); 0 disables splitting.",
+    )
+    story_split_min_docs: int = Field(default=2, ge=1, description="Smallest part a story split may leave.")
+    story_split_max_docs: int = Field(
+        default=2000, ge=2, description="Larger stories are not re-examined (cost ~ members squared)."
+    )
     story_window_days: int = Field(default=14, description="Articles further apart are other stories.")
 
     # --- NLP --------------------------------------------------------------------------------

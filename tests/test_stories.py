@@ -10,6 +10,7 @@ import pyarrow as pa
 from conftest import corpus
 from sklearn.metrics import adjusted_rand_score
 from test_dedup import BASE, OTHER, add_docs
+from test_storysplit import FIGHT_A, FIGHT_B
 
 from parallax import db
 from parallax.dedup import deduplicate
@@ -184,3 +185,77 @@ def test_small_batches_keep_one_story(con, settings: Settings, monkeypatch) -> N
     assert st["flood"][0] != st[docs[0]["doc_id"]][0]
     df = con.execute("select sum(df) from intermediate.int_story_term_df where term = ''").fetchone()
     assert df == (4,)
+
+
+def story_rows(con) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+    rows = con.execute(
+        "select doc_id, story_id, similarity, method, run_id from intermediate.int_document_stories"
+    )
+    return {r[0]: r[1:] for r in rows.fetchall()}
+
+
+def test_a_story_holding_two_events_is_split_and_a_rollback_puts_it_back(con, settings: Settings) -> None:
+    """Two occasions merged by a permissive threshold are split once the second has two articles.
+
+    Run 1 puts three articles about one fight and the first article about a rematch in one story (a
+    lone article cannot be split off). Run 2 brings two more rematch articles: the story is split,
+    the founder's part keeps the id, run 1's rematch article moves (keeping its run stamp, logged in
+    int_story_moves), and rolling run 2 back puts it where it was.
+    """
+    from parallax.stage import stable_id
+
+    merged = settings.model_copy(update={"story_threshold": 0.05})
+    a = [{"doc_id": f"fight-a{i}", "body": t, "source": f"outlet{i}"} for i, t in enumerate(FIGHT_A)]
+    b = [{"doc_id": f"fight-b{i}", "body": t, "source": f"outlet{i}"} for i, t in enumerate(FIGHT_B)]
+    run(con, "r1", [*a, b[0]], merged)
+    before = story_rows(con)
+    founder = stable_id("fight-a0", prefix="S")
+    assert {r[0] for r in before.values()} == {founder}
+
+    result = assign_stories(con, "r2", add_docs(con, "r2", b[1:]), merged)
+    after = story_rows(con)
+    rematch = stable_id("fight-b0", prefix="S")
+    assert {d: after[d] for d in ("fight-a0", "fight-a1", "fight-a2")} == {
+        d: before[d] for d in ("fight-a0", "fight-a1", "fight-a2")
+    }
+    assert {after[d][0] for d in ("fight-b0", "fight-b1", "fight-b2")} == {rematch}
+    assert after["fight-b0"][2:] == ("split", "r1")  # moved, keeps the run that assigned it
+    assert {after[d][2:] for d in ("fight-b1", "fight-b2")} == {("split", "r2")}
+    assert result.counts["split"] == 2
+    moves = con.execute(
+        "select doc_id, run_id, from_story_id, to_story_id, from_method, from_run_id "
+        "from intermediate.int_story_moves"
+    ).fetchall()
+    assert moves == [("fight-b0", "r2", founder, rematch, before["fight-b0"][2], "r1")]
+
+    # a rerun changes nothing
+    assign_stories(con, "r2", ["fight-b1", "fight-b2"], merged)
+    assert story_rows(con) == after
+
+    # rolling run 2 back restores run 1's story exactly
+    db.rollback_run(con, "r2")
+    assert story_rows(con) == before
+    assert con.execute("select count(*) from intermediate.int_story_moves").fetchone() == (0,)
+
+    # and running it again gives the same stories
+    assign_stories(con, "r2", add_docs(con, "r2", b[1:]), merged)
+    assert story_rows(con) == after
+
+
+def test_splitting_disabled_keeps_the_merged_story(con, settings: Settings) -> None:
+    merged = settings.model_copy(update={"story_threshold": 0.05, "story_split_ncut": 0.0})
+    docs = [{"doc_id": f"a{i}", "body": t} for i, t in enumerate(FIGHT_A)]
+    docs += [{"doc_id": f"b{i}", "body": t} for i, t in enumerate(FIGHT_B)]
+    run(con, "r1", docs, merged)
+    assert len({s for s, _ in stories(con).values()}) == 1
+
+
+def test_one_run_splits_two_events_found_together(con, settings: Settings) -> None:
+    merged = settings.model_copy(update={"story_threshold": 0.05})
+    docs = [{"doc_id": f"a{i}", "body": t} for i, t in enumerate(FIGHT_A)]
+    docs += [{"doc_id": f"b{i}", "body": t} for i, t in enumerate(FIGHT_B)]
+    run(con, "r1", docs, merged)
+    st = stories(con)
+    assert len({st[f"a{i}"][0] for i in range(3)}) == 1 and len({st[f"b{i}"][0] for i in range(3)}) == 1
+    assert st["a0"][0] != st["b0"][0]
+    assert con.execute("select count(*) from intermediate.int_story_moves").fetchone() == (0,)

@@ -11,5 +11,5 @@ comment on table intermediate.int_document_stories is 'Story membership: article
 comment on column intermediate.int_document_stories.doc_id is 'Document id.';
 comment on column intermediate.int_document_stories.story_id is 'Story id.';
 comment on column intermediate.int_document_stories.similarity is 'Similarity to the story when the document joined it (null for the founding document).';
-comment on column intermediate.int_document_stories.method is 'How it was assigned: new_story, similarity, or duplicate (inherits its canonical document''s story).';
-comment on column intermediate.int_document_stories.run_id is 'Run that assigned it.';
+comment on column intermediate.int_document_stories.method is 'How it was assigned: new_story, similarity, split (moved into a story split off the one it had joined), or duplicate (inherits its canonical document''s story).';
+comment on column intermediate.int_document_stories.run_id is 'Run that assigned it (a later split keeps this stamp and logs the move in int_story_moves).';

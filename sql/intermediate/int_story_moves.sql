@@ -1,0 +1,22 @@
+-- intermediate.int_story_moves: documents a run split out of a story an earlier run had written.
+-- grain: document x run that moved it; key: (doc_id, run_id)
+-- Written by parallax.stories when a story turns out to hold two events; read by db.rollback_run,
+-- which moves the document back (from_* columns) before deleting the run's rows.
+create table if not exists intermediate.int_story_moves (
+    doc_id varchar not null,
+    run_id varchar not null,
+    from_story_id varchar not null,
+    to_story_id varchar not null,
+    from_similarity double,
+    from_method varchar not null,
+    from_run_id varchar not null,
+    primary key (doc_id, run_id)
+);
+comment on table intermediate.int_story_moves is 'Story corrections: a document an earlier run had put in one story, moved by a later run into a story split off it.';
+comment on column intermediate.int_story_moves.doc_id is 'Document id.';
+comment on column intermediate.int_story_moves.run_id is 'Run that moved the document.';
+comment on column intermediate.int_story_moves.from_story_id is 'Story the document was in before the move.';
+comment on column intermediate.int_story_moves.to_story_id is 'Story split off, that the document moved to.';
+comment on column intermediate.int_story_moves.from_similarity is 'Similarity recorded before the move.';
+comment on column intermediate.int_story_moves.from_method is 'Assignment method recorded before the move.';
+comment on column intermediate.int_story_moves.from_run_id is 'Run that had written the document''s story row (kept on the row).';

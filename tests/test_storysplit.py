@@ -1,0 +1,93 @@
+"""Story splitting: spectral bisection by normalized cut separates two events and leaves one alone."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from parallax.stories import text_terms, tfidf_vector
+from parallax.storysplit import normalized_cut_bisection, similarity_matrix, split_members
+
+# Two occasions of the same kind of event: same champion, same sport, other opponent, city, round.
+FIGHT_A = [
+    "Wladimir Klitschko defended his heavyweight titles by stopping Hasim Rahman in the seventh round in "
+    "Mannheim on Saturday. Rahman, a former champion, was outclassed from the opening bell. The referee "
+    "stopped the fight after Klitschko landed a series of left hooks. Klitschko said Rahman was a tough "
+    "opponent.",
+    "Hasim Rahman lost to Wladimir Klitschko in Mannheim, Germany, when the referee ended the heavyweight "
+    "title fight in the seventh round. Klitschko dominated with his jab and kept his IBF and WBO belts. "
+    "Rahman, 36, had not fought for a title since 2006.",
+    "In Mannheim on Saturday night Klitschko retained the heavyweight championship with a seventh-round "
+    "stoppage of Rahman. The German crowd of 12,000 cheered as Klitschko pinned Rahman against the ropes. "
+    "Rahman's trainer said the American would consider retirement.",
+]
+FIGHT_B = [
+    "Wladimir Klitschko stopped Tony Thompson in the sixth round in Bern to retain his heavyweight titles. "
+    "Thompson, a southpaw from Washington, was knocked down twice before the referee waved the fight off. "
+    "Klitschko said Thompson fought bravely in the rematch.",
+    "Tony Thompson was no match for Wladimir Klitschko in Bern, Switzerland, as the champion kept his "
+    "heavyweight belts with a sixth-round knockout. Thompson, 40, had also lost to Klitschko in Hamburg four "
+    "years earlier. The Stade de Suisse crowd saw Klitschko land a crushing right hand.",
+    "Klitschko beat Thompson in Bern on Saturday, a sixth-round knockout in their heavyweight rematch. "
+    "Thompson went down from a right hand and could not continue. Klitschko will next defend his titles in "
+    "the autumn, his manager said in Bern.",
+]
+
+
+def vectors(texts: dict[str, str]) -> dict[str, dict[str, float]]:
+    counts = {k: text_terms(None, t) for k, t in texts.items()}
+    df: Counter[str] = Counter()
+    for c in counts.values():
+        df.update(c.keys())
+    return {k: tfidf_vector(c, dict(df), len(counts)) for k, c in counts.items()}
+
+
+def fights() -> dict[str, dict[str, float]]:
+    texts = {f"a{i}": t for i, t in enumerate(FIGHT_A)} | {f"b{i}": t for i, t in enumerate(FIGHT_B)}
+    return vectors(texts)
+
+
+def test_two_occasions_of_one_kind_of_event_are_split_apart() -> None:
+    vecs = fights()
+    parts = split_members(sorted(vecs), vecs, max_ncut=0.9, min_size=2)
+    assert sorted(parts) == [["a0", "a1", "a2"], ["b0", "b1", "b2"]]
+    found = normalized_cut_bisection(similarity_matrix([vecs[k] for k in sorted(vecs)]), 2)
+    assert found is not None and found[1] < 0.9
+
+
+def test_one_event_is_not_split() -> None:
+    vecs = fights()
+    for group in (["a0", "a1", "a2"], ["b0", "b1", "b2"]):
+        assert split_members(group, vecs, max_ncut=0.9, min_size=1) == [group]
+
+
+def test_parts_smaller_than_min_size_are_never_made() -> None:
+    vecs = fights()
+    assert normalized_cut_bisection(similarity_matrix([vecs[k] for k in ("a0", "a1", "b0")]), 2) is None
+    # a lone article of the other event (a part of one) stays where it is with min_size 2
+    assert split_members(["a0", "a1", "a2", "b0"], vecs, max_ncut=0.9, min_size=2) == [
+        ["a0", "a1", "a2", "b0"]
+    ]
+
+
+def test_recursive_bisection_finds_three_groups_and_an_isolated_member() -> None:
+    vecs = {f"{g}{i}": {f"{g}-core": 0.8, f"{g}-{i}": 0.6} for g in "xyz" for i in range(3)}
+    vecs["lone"] = {"nothing-shared": 1.0}
+    parts = split_members(sorted(vecs), vecs, max_ncut=0.9, min_size=1)
+    assert sorted(parts) == [["lone"], ["x0", "x1", "x2"], ["y0", "y1", "y2"], ["z0", "z1", "z2"]]
+    sim = similarity_matrix([vecs[k] for k in sorted(vecs)])
+    assert sim.shape == (10, 10) and np.all(np.diag(sim) == 0)
+    mask, ncut = normalized_cut_bisection(sim, 1) or (None, None)
+    assert (
+        ncut == 0.0
+        and mask is not None
+        and [k for k, m in zip(sorted(vecs), mask, strict=True) if m] == ["lone"]
+    )
+
+
+@pytest.mark.parametrize("max_ncut", [0.0, -1.0])
+def test_splitting_can_be_disabled(max_ncut: float) -> None:
+    vecs = fights()
+    assert split_members(sorted(vecs), vecs, max_ncut=max_ncut, min_size=2) == [sorted(vecs)]
