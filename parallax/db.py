@@ -174,9 +174,10 @@ def rollback_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     from parallax.stories import MOVES, undo_story_moves  # stories builds on db: import late
 
     removed: dict[str, int] = {}
-    if MOVES in run_stamped_tables(con):
+    tables = run_stamped_tables(con)
+    if MOVES in tables:
         removed["restored:" + MOVES] = undo_story_moves(con, run_id)
-    for table in run_stamped_tables(con):
+    for table in tables:
         n = con.execute(f"delete from {_ident(table)} where run_id = ?", [run_id]).fetchone()
         removed[table] = int(n[0]) if n else 0
     return removed

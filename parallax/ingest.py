@@ -164,6 +164,15 @@ def _sha256_file(path: str) -> str:
     return h.hexdigest()
 
 
+def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str]]:
+    """The latest recorded (size_bytes, mtime_ns, sha256) of every file already read, by path."""
+    rows = con.execute(
+        "select path, size_bytes, mtime_ns, sha256 from audit.ingested_files where mtime_ns is not null "
+        "qualify row_number() over (partition by path order by ingested_at desc) = 1"
+    ).fetchall()
+    return {path: (size, mtime, sha) for path, size, mtime, sha in rows}
+
+
 def scan_inputs(input_dir: Path, settings: Settings, known: KnownFiles | None = None) -> ScanResult:
     """Every input file under `input_dir`, in sorted order, with its size, mtime and sha256.
 

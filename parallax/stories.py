@@ -535,7 +535,8 @@ def _assign_batch(
             for d, (s, sim, m) in assigned.items()
         ],
     )
-    for d, (sid, sim) in _split_stories(con, run_id, sorted(members), settings).items():
+    touched = sorted(sid for sid, n in members.items() if n > 0)
+    for d, (sid, sim) in _split_stories(con, run_id, touched, settings).items():
         if d in assigned:
             assigned[d] = (sid, sim, "split")
     return assigned
@@ -591,21 +592,18 @@ def _split_stories(
         )
         if len(parts) < 2:
             continue
-        for part in parts:
-            if any(stable_id(d, prefix="S") == sid for d in part):
-                continue  # the founder's part keeps the story
+        founders = [i for i, part in enumerate(parts) if any(stable_id(d, prefix="S") == sid for d in part)]
+        # the founder's part keeps the story (the largest one if a story lacks its founder)
+        keep = founders[0] if founders else max(range(len(parts)), key=lambda i: len(parts[i]))
+        for i, part in enumerate(parts):
+            if i == keep:
+                continue
             new_sid = stable_id(part[0], prefix="S")
             story = StoryProfile(new_sid)
             for d in part:
                 story.add(vectors[d], None)
             for d in part:
                 moved[d] = (new_sid, round(story_cosine(vectors[d], story), 6))
-        if not any(stable_id(d, prefix="S") == sid for d in members[sid]):
-            # founder gone (it cannot leave, but a story written by hand might lack it): the
-            # largest part keeps the id
-            keep = max(parts, key=len)
-            for d in keep:
-                moved.pop(d, None)
     if moved:
         _move_documents(con, run_id, moved)
     return moved

@@ -87,17 +87,18 @@ def split_members(
 ) -> list[list[str]]:
     """Partition `members` by recursive bisection while the cut is below `max_ncut`.
 
-    Returns one list per part (one part = no split), members in their given order.
+    Returns one list per part (one part = no split), members in their given order. The similarity
+    matrix is built once; each bisection works on the rows and columns of its part.
     """
     members = list(members)
     if max_ncut <= 0 or len(members) < 2 * min_size:
         return [members]
-    found = normalized_cut_bisection(similarity_matrix([vectors[m] for m in members]), min_size)
-    if found is None or found[1] >= max_ncut:
-        return [members]
-    mask = found[0]
-    left = [m for m, inside in zip(members, mask, strict=True) if inside]
-    right = [m for m, inside in zip(members, mask, strict=True) if not inside]
-    return split_members(left, vectors, max_ncut, min_size) + split_members(
-        right, vectors, max_ncut, min_size
-    )
+    sim = similarity_matrix([vectors[m] for m in members])
+
+    def split(idx: np.ndarray) -> list[np.ndarray]:
+        found = normalized_cut_bisection(sim[np.ix_(idx, idx)], min_size)
+        if found is None or found[1] >= max_ncut:
+            return [idx]
+        return split(idx[found[0]]) + split(idx[~found[0]])
+
+    return [[members[i] for i in part] for part in split(np.arange(len(members)))]

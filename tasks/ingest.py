@@ -25,12 +25,7 @@ def scan_task(ctx: RunContext, input_dir: Path) -> ingest.ScanResult:
 
     Files already read with the same size and mtime keep their recorded hash (not re-read).
     """
-    rows = ctx.con.execute(
-        "select path, size_bytes, mtime_ns, sha256 from audit.ingested_files where mtime_ns is not null "
-        "qualify row_number() over (partition by path order by ingested_at desc) = 1"
-    ).fetchall()
-    known = {path: (size, mtime, sha) for path, size, mtime, sha in rows}
-    return ingest.scan_inputs(input_dir, ctx.settings, known)
+    return ingest.scan_inputs(input_dir, ctx.settings, ingest.known_files(ctx.con))
 
 
 @task(name="select-new-files", cache_policy=NO_CACHE)
