@@ -4,7 +4,10 @@
 
 Files are processed in batches (`Settings.batch_files`) so memory stays flat as input grows; only
 files whose content is new are read. Every row a run writes carries its run_id: a failed
-validation or an exception rolls the run back, and the published file is left untouched.
+validation, an exception or the run timeout (`Settings.run_timeout_seconds`, applied here so it
+holds under the CLI, `parallax serve` and deployments alike) rolls the run back, and the published
+file is left untouched. A publish that fails (a full disk) keeps the validated run in the working
+DB, is recorded in `audit.runs.publish_status`, and the next successful run publishes.
 
 Run it with `parallax run --input DIR --db PATH` or `python -m flows.nightly`.
 """
@@ -18,10 +21,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 from prefect import flow, get_run_logger
+from prefect.states import Failed, State
 
 from parallax import db, failpoints, history, ingest, publish, runner, runs
+from parallax.deadline import RunTimeoutError, deadline
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
 from parallax.settings import Settings, get_settings
@@ -62,6 +68,10 @@ def _current_progress() -> Callable[[str, int, int], None] | None:
 
 class ValidationFailedError(RuntimeError):
     """An expectation suite failed: the run is rolled back and nothing is published."""
+
+
+PublishFailedError = publish.PublishFailedError
+__all__ = ["PublishFailedError", "RunTimeoutError", "ValidationFailedError", "nightly", "progress_callback"]
 
 
 def _nlp(settings: Settings) -> Any:
@@ -126,13 +136,17 @@ def nightly(
     work_db, published = settings.work_db, settings.db
     timed = StepTimer(summary, settings.failpoint)
 
-    with WriterLock(work_db, settings.lock_wait_seconds, summary.run_id):
+    with (
+        deadline(settings.run_timeout_seconds) as limit,
+        WriterLock(work_db, settings.lock_wait_seconds, summary.run_id),
+    ):
         con = db.connect(work_db)
         ctx = RunContext(con=con, run_id=summary.run_id, settings=settings)
         try:
             with timed("setup"):
                 db.apply_sql(con, settings.sql)
                 summary.recovered_runs = runs.recover_unfinished_runs(con)
+                _settle_unconfirmed_publishes(con, published)
                 publish.cleanup_side_files(published)
                 runs.start_run(con, summary, str(settings.input))
             if summary.recovered_runs:
@@ -150,23 +164,87 @@ def nightly(
             if not outcome.success:
                 raise ValidationFailedError(f"validation failed: {outcome.describe_failures()}")
             summary.status = runs.STATUS_SUCCESS
+            summary.publish_status = runs.PUBLISH_PENDING
             runs.finish_run(con, summary)
             con.execute("checkpoint")
         except BaseException as exc:
             summary.status = runs.STATUS_FAILED
-            summary.error = f"{type(exc).__name__}: {exc}"[:2000]
+            summary.publish_status = None
+            summary.error = (limit.message if limit.expired else f"{type(exc).__name__}: {exc}")[:2000]
             db.rollback_run(con, summary.run_id)
             runs.finish_run(con, summary)
             con.execute("checkpoint")
             con.close()
             logger.error("run %s failed and was rolled back: %s", summary.run_id, summary.error)
+            if isinstance(exc, ValidationFailedError):  # expected: one line, no traceback
+                return _failed(exc)
             raise
         con.close()
         with timed("publish"):
-            publish_task(work_db, published, settings.failpoint)
+            failure = _publish(summary, settings)
+        if failure is not None:
+            logger.error("run %s validated but not published: %s", summary.run_id, failure)
+            return _failed(failure)
         summary.published = str(published)
         logger.info("run %s published %s", summary.run_id, published)
     return summary.as_dict()
+
+
+def _failed(exc: Exception) -> Any:
+    """End the flow run Failed with `exc`'s message and no traceback in the logs; the caller of the
+    flow gets `exc` raised (Prefect raises a failed state's exception)."""
+    state: State[Any] = Failed(message=str(exc), data=exc)
+    return state
+
+
+def _publish(summary: runs.RunSummary, settings: Settings) -> publish.PublishFailedError | None:
+    """Publish the checkpointed working DB; record the outcome in `audit.runs` and the data-docs
+    page. Returns the error of a failed publish (the old published file is left as it was)."""
+    from parallax.datadocs import render_data_docs
+    from parallax.validate import data_docs_path
+
+    at = runs.now()
+    failure: publish.PublishFailedError | None = None
+    try:
+        publish_task(settings.work_db, settings.db, settings.failpoint, summary.run_id, at)
+    except publish.PublishFailedError as exc:
+        failure = exc
+    except OSError as exc:  # transient errors that outlasted the task's retries
+        failure = publish.PublishFailedError(f"publish failed: {type(exc).__name__}: {exc}")
+    summary.publish_status = runs.PUBLISHED if failure is None else runs.PUBLISH_FAILED
+    try:
+        con = db.connect(settings.work_db)
+        try:
+            runs.record_publish(
+                con,
+                summary.run_id,
+                summary.publish_status,
+                at if failure is None else None,
+                None if failure is None else str(failure)[:2000],
+            )
+            render_data_docs(con, data_docs_path(settings))
+            con.execute("checkpoint")
+        finally:
+            con.close()
+    except Exception as exc:  # e.g. the working DB's disk is full too: the next run settles it
+        get_run_logger().warning("publish outcome of run %s not recorded: %s", summary.run_id, exc)
+    return failure
+
+
+def _settle_unconfirmed_publishes(con: duckdb.DuckDBPyConnection, published: Path) -> None:
+    """Runs whose publish never reported back (killed while publishing): `published` if the
+    published file holds them, else `failed` (this run publishes their state)."""
+    pending = runs.pending_publishes(con)
+    if not pending:
+        return
+    done = publish.published_runs(published, pending)
+    for run_id in pending:
+        if run_id in done:
+            runs.record_publish(con, run_id, runs.PUBLISHED, done[run_id], None)
+        else:
+            runs.record_publish(
+                con, run_id, runs.PUBLISH_FAILED, None, "publish did not complete (the process ended)"
+            )
 
 
 def _process(
@@ -239,11 +317,13 @@ def _last_model(ctx: RunContext) -> tuple[str | None, str | None]:
 
 if __name__ == "__main__":
     import json
+    import runpy
     import sys
 
-    from parallax.cli import app
+    from parallax.tempserver import temporary_server
 
-    if len(sys.argv) > 1:
-        app()
+    if len(sys.argv) > 1:  # the `parallax` command line (not imported here: cli imports this module)
+        runpy.run_module("parallax.cli", run_name="__main__", alter_sys=True)
     else:
-        print(json.dumps(nightly(), indent=2, default=str))
+        with temporary_server():
+            print(json.dumps(nightly(), indent=2, default=str))

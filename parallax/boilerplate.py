@@ -262,6 +262,7 @@ def replace_for_docs(con: duckdb.DuckDBPyConnection, table: str, doc_ids: Sequen
     view = "_parallax_doc_ids"
     con.register(view, pa.table({"doc_id": pa.array(list(doc_ids), pa.string())}))
     try:
+        db.log_before_images(con, table, f"t.doc_id in (select doc_id from {view})", key=[])
         con.execute(f"delete from {db._ident(table)} where doc_id in (select doc_id from {view})")
     finally:
         con.unregister(view)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(
@@ -29,9 +30,13 @@ _QUIET_ENV = {
 }
 
 
+#: Exit status of a run that passed validation but could not replace the published file.
+EXIT_NOT_PUBLISHED = 3
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one error line and return the Exit to raise."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -84,8 +89,15 @@ def run(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from flows.nightly import ValidationFailedError, nightly, progress_callback
+    from flows.nightly import (
+        PublishFailedError,
+        RunTimeoutError,
+        ValidationFailedError,
+        nightly,
+        progress_callback,
+    )
     from parallax.lock import WriterBusyError
+    from parallax.tempserver import temporary_server
 
     db_path = (db or get_settings().db).expanduser()
     console.print(f"parallax: {input_dir} -> {db_path}", highlight=False)
@@ -102,15 +114,19 @@ def run(
             bar.update(task_id, description=step, completed=done, total=total)
 
         try:
-            flow = nightly.with_options(timeout_seconds=get_settings().run_timeout_seconds)
-            with progress_callback(on_progress):
-                summary = flow(
+            # the run timeout is applied by the flow itself (Settings.run_timeout_seconds)
+            with temporary_server(), progress_callback(on_progress):
+                summary = nightly(
                     input_dir=str(input_dir.absolute()), db_path=str(db_path.absolute()), run_date=run_date
                 )
         except WriterBusyError as exc:
             raise fail(str(exc), code=75) from None
         except ValidationFailedError as exc:
             raise fail(f"{exc}; the published file was left unchanged", code=2) from None
+        except PublishFailedError as exc:
+            raise fail(str(exc), code=EXIT_NOT_PUBLISHED) from None
+        except RunTimeoutError as exc:
+            raise fail(f"{exc}; the run was rolled back and the published file left unchanged") from None
     _print_summary(summary)
 
 

@@ -3,11 +3,18 @@
 Every SQL object lives in its own file `sql/<schema>/<object>.sql`. Statements in those files
 are idempotent (`create ... if not exists`, `create or replace view`), so applying the whole
 folder on every run is safe. Values are always bound as parameters, never formatted in.
+
+Undoing a run (`rollback_run`) deletes every row stamped with its run_id and puts back the rows of
+earlier runs that it changed or deleted. Those are saved, before the change, as *before-images* in
+`audit.row_images` (`log_before_images`): `upsert_arrow` does it by itself for the run set with
+`begin_run`; code that updates or deletes rows with its own SQL calls `log_before_images` first.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -18,6 +25,10 @@ import pyarrow as pa
 STORAGE_VERSION = "v1.5.0"
 SCHEMAS = ("audit", "raw", "staging", "intermediate", "marts")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+#: Before-images of rows a run changed that earlier runs had written (see `log_before_images`).
+IMAGES = "audit.row_images"
+#: Connection variable naming the run whose writes `upsert_arrow` logs (set by `begin_run`).
+RUN_VARIABLE = "parallax_run_id"
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -108,8 +119,18 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> 
     return data.num_rows
 
 
-def upsert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, key: Sequence[str]) -> int:
-    """Delete rows of `table` whose key appears in `data`, then insert `data` (idempotent load)."""
+def upsert_arrow(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    data: pa.Table,
+    key: Sequence[str],
+    run_id: str | None = None,
+) -> int:
+    """Delete rows of `table` whose key appears in `data`, then insert `data` (idempotent load).
+
+    Rows being replaced that an earlier run wrote are logged first (`log_before_images`) for the
+    writing run: `run_id`, else the run set on the connection with `begin_run`.
+    """
     if data.num_rows == 0:
         return 0
     view = "_parallax_upsert_keys"
@@ -117,7 +138,9 @@ def upsert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, key
     register(con, view, keys)
     try:
         cond = " and ".join(f"t.{_ident(k)} is not distinct from k.{_ident(k)}" for k in key)
-        con.execute(f"delete from {_ident(table)} t where exists (select 1 from {view} k where {cond})")
+        match = f"exists (select 1 from {view} k where {cond})"
+        log_before_images(con, table, match, run_id=run_id, key=key)
+        con.execute(f"delete from {_ident(table)} t where {match}")
     finally:
         con.unregister(view)
     return insert_arrow(con, table, data)
@@ -165,19 +188,134 @@ def run_stamped_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def rollback_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
-    """Undo a run (compensating transaction for a failed run): delete every row stamped with `run_id`.
+def begin_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Make `run_id` the connection's writing run: `upsert_arrow` logs before-images for it."""
+    con.execute(f"set variable {RUN_VARIABLE} = ?", [run_id])
 
-    Rows of earlier runs that the run changed in place are put back first: documents it split
-    out of an earlier run's story return to it (`parallax.stories.undo_story_moves`).
+
+def end_run(con: duckdb.DuckDBPyConnection) -> None:
+    """No writing run on the connection any more (nothing further is logged)."""
+    con.execute(f"reset variable {RUN_VARIABLE}")
+
+
+def current_run(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The run set with `begin_run`, or None."""
+    value = scalar(con, "select getvariable(?)", [RUN_VARIABLE])
+    return None if value is None else str(value)
+
+
+def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Primary-key columns of `table` (empty when it has none)."""
+    schema, _, name = _ident(table).rpartition(".")
+    rows = con.execute(
+        "select constraint_column_names from duckdb_constraints() "
+        "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [schema or "main", name],
+    ).fetchall()
+    return list(rows[0][0]) if rows else []
+
+
+def log_before_images(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    where: str,
+    params: Sequence[object] = (),
+    *,
+    run_id: str | None = None,
+    key: Sequence[str] | None = None,
+) -> int:
+    """Save the rows of `table` matching `where` (SQL on alias `t`, `?` bound to `params`) that an
+    earlier run wrote, before run `run_id` (default: the connection's `begin_run`) changes or
+    deletes them. `rollback_run` puts them back. Returns the number of rows saved.
+
+    `key` identifies a row (default: the primary key); rollback deletes the rows with a saved key
+    before re-inserting the saved rows. An empty key (no primary key) re-inserts only: use it for
+    rows the run deletes, not for rows it updates. Tables without `run_id` are not logged.
     """
-    from parallax.stories import MOVES, undo_story_moves  # stories builds on db: import late
+    run_id = run_id or current_run(con)
+    if run_id is None or "run_id" not in table_columns(con, table):
+        return 0
+    rows = fetch_arrow(
+        con,
+        f"select t.* from {_ident(table)} t where ({where}) and t.run_id is distinct from ?",
+        [*params, run_id],
+    )
+    if rows.num_rows == 0:
+        return 0
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, rows.schema) as writer:
+        writer.write_table(rows)
+    seq = scalar(con, f"select coalesce(max(image_seq), 0) + 1 from {IMAGES} where run_id = ?", [run_id])
+    con.execute(
+        f"insert into {IMAGES} (run_id, image_seq, table_name, key_columns, row_count, rows, logged_at) "
+        "values (?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            seq,
+            table,
+            list(primary_key(con, table) if key is None else key),
+            rows.num_rows,
+            sink.getvalue().to_pybytes(),
+            dt.datetime.now(dt.UTC),
+        ],
+    )
+    return rows.num_rows
 
+
+def restore_before_images(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Put back every row `run_id` changed or deleted, as it was before the run; return how many.
+
+    A row logged twice in the run is restored from its first image (the state before the run).
+    """
+    images = con.execute(
+        f"select table_name, key_columns, rows from {IMAGES} where run_id = ? order by image_seq", [run_id]
+    ).fetchall()
+    groups: dict[tuple[str, tuple[str, ...]], list[pa.Table]] = defaultdict(list)
+    seen: dict[tuple[str, tuple[str, ...]], set[tuple[object, ...]]] = defaultdict(set)
+    for table, key_columns, blob in images:
+        key = tuple(key_columns or ())
+        rows = pa.ipc.open_stream(blob).read_all()
+        if key:
+            keys = list(zip(*(rows.column(k).to_pylist() for k in key), strict=True))
+            first = seen[(table, key)]
+            rows = rows.filter(pa.array([k not in first for k in keys], pa.bool_()))
+            first.update(keys)
+        groups[(table, key)].append(rows)
+    view = "_parallax_restore_keys"
+    for (table, key), parts in groups.items():
+        if not key:
+            continue
+        register(con, view, pa.concat_tables(parts, promote_options="permissive").select(list(key)))
+        try:
+            cond = " and ".join(f"t.{_ident(k)} is not distinct from k.{_ident(k)}" for k in key)
+            con.execute(f"delete from {_ident(table)} t where exists (select 1 from {view} k where {cond})")
+        finally:
+            con.unregister(view)
+    restored = 0
+    for (table, _), parts in groups.items():
+        restored += insert_arrow(con, table, pa.concat_tables(parts, promote_options="permissive"))
+    return restored
+
+
+def discard_before_images(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Drop the before-images of a run that finished (it will not be rolled back)."""
+    con.execute(f"delete from {IMAGES} where run_id = ?", [run_id])
+
+
+def rollback_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """Undo a run (compensating transaction for a failed run): delete every row stamped with `run_id`,
+    then put back, as they were, the earlier runs' rows it changed or deleted (`audit.row_images`).
+
+    Idempotent: a rollback interrupted half-way is completed by running it again.
+    """
+    if current_run(con) == run_id:
+        end_run(con)
     removed: dict[str, int] = {}
-    tables = run_stamped_tables(con)
-    if MOVES in tables:
-        removed["restored:" + MOVES] = undo_story_moves(con, run_id)
-    for table in tables:
+    for table in run_stamped_tables(con):
+        if table == IMAGES:
+            continue
         n = con.execute(f"delete from {_ident(table)} where run_id = ?", [run_id]).fetchone()
         removed[table] = int(n[0]) if n else 0
+    removed["restored:" + IMAGES] = restore_before_images(con, run_id)
+    discard_before_images(con, run_id)
     return removed

@@ -576,6 +576,9 @@ def write_annotations(
     con.register("_parallax_extract_ids", ids)
     try:
         for table in ("intermediate.int_mentions", "intermediate.int_facts", "intermediate.int_attributions"):
+            db.log_before_images(
+                con, table, "t.doc_id in (select doc_id from _parallax_extract_ids)", run_id=run_id, key=[]
+            )
             con.execute(
                 f"delete from {table} where doc_id in (select doc_id from _parallax_extract_ids)"
             ).fetchall()
@@ -599,6 +602,7 @@ def write_annotations(
                 ),
             ),
             ["entity_id"],
+            run_id=run_id,
         )
     if mention_rows:
         db.insert_arrow(con, "intermediate.int_mentions", pa.Table.from_pylist(mention_rows))
@@ -633,7 +637,11 @@ def write_annotations(
             for (a, e), (conf, method) in sorted(alias_best.items())
         ]
         db.upsert_arrow(
-            con, "intermediate.int_entity_aliases", pa.Table.from_pylist(alias_rows), ["alias", "entity_id"]
+            con,
+            "intermediate.int_entity_aliases",
+            pa.Table.from_pylist(alias_rows),
+            ["alias", "entity_id"],
+            run_id=run_id,
         )
 
     # facts and attributions
@@ -656,6 +664,13 @@ def write_annotations(
         )
         con.register("_parallax_entity_labels", labels)
         try:
+            db.log_before_images(
+                con,
+                "intermediate.int_mentions",
+                "exists (select 1 from _parallax_entity_labels u where t.entity_id = u.entity_id "
+                "and t.label <> u.label)",
+                run_id=run_id,
+            )
             con.execute(
                 "update intermediate.int_mentions m set label = u.label from _parallax_entity_labels u "
                 "where m.entity_id = u.entity_id and m.label <> u.label"
@@ -666,11 +681,27 @@ def write_annotations(
     # entities this batch used to reference and nothing references any more
     gone = sorted(set(old_entities) - set(touched))
     if gone:
+        db.log_before_images(
+            con,
+            "intermediate.int_entities",
+            "t.entity_id in (select unnest(?::varchar[])) "
+            "and t.entity_id not in (select entity_id from intermediate.int_mentions)",
+            [gone],
+            run_id=run_id,
+        )
         con.execute(
             "delete from intermediate.int_entities where entity_id in (select unnest(?::varchar[])) "
             "and entity_id not in (select entity_id from intermediate.int_mentions)",
             [gone],
         ).fetchall()
+        db.log_before_images(
+            con,
+            "intermediate.int_entity_aliases",
+            "t.entity_id in (select unnest(?::varchar[])) "
+            "and t.entity_id not in (select entity_id from intermediate.int_entities)",
+            [gone],
+            run_id=run_id,
+        )
         con.execute(
             "delete from intermediate.int_entity_aliases where entity_id in (select unnest(?::varchar[])) "
             "and entity_id not in (select entity_id from intermediate.int_entities)",

@@ -15,6 +15,10 @@ STATUS_RUNNING = "running"
 STATUS_SUCCESS = "success"
 STATUS_FAILED = "failed"
 STATUS_CRASHED = "crashed"
+#: audit.runs.publish_status: validated, publish not confirmed / published / publish failed.
+PUBLISH_PENDING = "pending"
+PUBLISHED = "published"
+PUBLISH_FAILED = "failed"
 
 
 def now() -> dt.datetime:
@@ -48,6 +52,7 @@ class RunSummary:
     model_version: str | None = None
     error: str | None = None
     published: str | None = None
+    publish_status: str | None = None
     recovered_runs: list[str] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -58,13 +63,16 @@ class RunSummary:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, input_dir: str) -> None:
+    """Record the run as running and make it the connection's writing run (`db.begin_run`)."""
     con.execute(
         "insert into audit.runs (run_id, run_date, started_at, status, input_dir) values (?, ?, ?, ?, ?)",
         [summary.run_id, summary.run_date, now(), STATUS_RUNNING, input_dir],
     )
+    db.begin_run(con, summary.run_id)
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
+    """Record the run's outcome; a successful run's before-images are dropped (it stays)."""
     steps = pa.array([summary.step_seconds], type=pa.map_(pa.string(), pa.float64()))
     db.register(con, "_run_steps", pa.table({"s": steps}))
     try:
@@ -73,7 +81,8 @@ def finish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
             update audit.runs set
                 finished_at = ?, status = ?, files_seen = ?, files_new = ?, files_rejected = ?,
                 documents_new = ?, mentions_new = ?, validation_success = ?, model = ?,
-                model_version = ?, error = ?, step_seconds = (select s from _run_steps)
+                model_version = ?, error = ?, step_seconds = (select s from _run_steps),
+                publish_status = ?
             where run_id = ?
             """,
             [
@@ -88,11 +97,35 @@ def finish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
                 summary.model,
                 summary.model_version,
                 summary.error,
+                summary.publish_status,
                 summary.run_id,
             ],
         )
     finally:
         con.unregister("_run_steps")
+    if summary.status == STATUS_SUCCESS:
+        db.discard_before_images(con, summary.run_id)
+    if db.current_run(con) == summary.run_id:
+        db.end_run(con)
+
+
+def record_publish(
+    con: duckdb.DuckDBPyConnection, run_id: str, status: str, at: dt.datetime | None, error: str | None
+) -> None:
+    """Record the publish outcome of a finished run (`published` with its time, or `failed`)."""
+    con.execute(
+        "update audit.runs set publish_status = ?, published_at = ?, error = coalesce(?, error) "
+        "where run_id = ?",
+        [status, at, error, run_id],
+    )
+
+
+def pending_publishes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Runs whose publish was started but never confirmed (the process ended during publish)."""
+    rows = con.execute(
+        "select run_id from audit.runs where publish_status = ? order by run_id", [PUBLISH_PENDING]
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def recover_unfinished_runs(con: duckdb.DuckDBPyConnection) -> list[str]:

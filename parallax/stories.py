@@ -34,7 +34,8 @@ after it; a story holding two events shows as a normalized cut well below that o
 is split (`settings.story_split_ncut`). The part holding the founding document keeps the story id,
 so a story id never moves away from the article that founded it; the other part becomes a new
 story. Documents an earlier run had assigned keep their run stamp and are logged in
-`intermediate.int_story_moves`, from which `db.rollback_run` moves them back.
+`intermediate.int_story_moves`; their rows as they were are saved as before-images
+(`db.log_before_images`), from which `db.rollback_run` moves them back.
 
 Measured on ECB+ (bench/stories.py, 982 articles in 1, 5 or 10 incremental runs, three arrival
 orders): mean ARI 0.905 against subtopics (0.852 without splitting, at the 0.35 threshold that was
@@ -556,8 +557,8 @@ def _split_stories(
     story id (so a story id never moves away from the article that founded it); every other part
     becomes a story whose id is `stable_id` of its first document (by doc_id). Copies follow their
     canonical document. A document moved out of a story written by an earlier run keeps that run's
-    stamp and gets a row in `int_story_moves`, which `db.rollback_run` uses to move it back if this
-    run is rolled back. Stories larger than `story_split_max_docs` are not examined.
+    stamp and gets a row in `int_story_moves`; its row as it was is saved as a before-image, which
+    `db.rollback_run` restores if this run is rolled back. Stories larger than `story_split_max_docs` are not examined.
     """
     if settings.story_split_ncut <= 0 or not story_ids:
         return {}
@@ -632,7 +633,8 @@ def _move_documents(con: duckdb.DuckDBPyConnection, run_id: str, moved: dict[str
             where d.doc_id <> d.canonical_doc_id
             """
         )
-        # the first move of an earlier run's row in this run is what a rollback restores
+        # rollback restores the earlier runs' rows from their before-images; the moves are the log
+        db.log_before_images(con, STORIES, "t.doc_id in (select doc_id from _split_rows)", run_id=run_id)
         con.execute(
             f"""
             insert into {MOVES} (
@@ -656,20 +658,6 @@ def _move_documents(con: duckdb.DuckDBPyConnection, run_id: str, moved: dict[str
     finally:
         con.execute("drop table if exists _split_rows")
         con.unregister("_split_moved")
-
-
-def undo_story_moves(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
-    """Move documents that `run_id` split out of earlier runs' stories back; return how many."""
-    (count,) = con.execute(f"select count(*) from {MOVES} where run_id = ?", [run_id]).fetchall()[0]
-    con.execute(
-        f"""
-        update {STORIES} x
-        set story_id = v.from_story_id, similarity = v.from_similarity, method = v.from_method
-        from {MOVES} v where v.doc_id = x.doc_id and v.run_id = ? and x.run_id = v.from_run_id
-        """,
-        [run_id],
-    )
-    return int(count)
 
 
 def _write_stories(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:

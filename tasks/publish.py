@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
 
 from parallax import db, publish, validate
-from tasks._common import RunContext, transient_io_error
+from tasks._common import TRANSIENT_ERRNOS, RunContext, transient_io_error
 
 
 @task(name="build-models", cache_policy=NO_CACHE)
@@ -30,6 +33,23 @@ def validate_task(ctx: RunContext) -> validate.ValidationOutcome:
     retry_delay_seconds=[1, 5],
     retry_condition_fn=transient_io_error,
 )
-def publish_task(work_db: Path, published: Path, failpoint: str | None = None) -> Path:
-    """Atomically replace the analysts' file with a copy of the checkpointed working DB."""
-    return publish.publish(work_db, published, failpoint)
+def publish_task(
+    work_db: Path,
+    published: Path,
+    failpoint: str | None = None,
+    run_id: str | None = None,
+    published_at: dt.datetime | None = None,
+) -> Path | State[Any]:
+    """Atomically replace the analysts' file with a copy of the checkpointed working DB.
+
+    A transient I/O error is retried; any other failure (a full disk) ends the task Failed with
+    the operator's one-paragraph message, without a traceback, and raises `PublishFailedError`
+    in the caller.
+    """
+    try:
+        return publish.publish(work_db, published, failpoint, run_id=run_id, published_at=published_at)
+    except publish.PublishFailedError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, OSError) and cause.errno in TRANSIENT_ERRNOS:
+            raise cause from None  # retried by retry_condition_fn
+        return Failed(message=str(exc), data=exc)

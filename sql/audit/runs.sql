@@ -16,8 +16,12 @@ create table if not exists audit.runs (
     model varchar,
     model_version varchar,
     error varchar,
-    step_seconds map(varchar, double)
+    step_seconds map(varchar, double),
+    publish_status varchar,
+    published_at timestamptz
 );
+alter table audit.runs add column if not exists publish_status varchar;
+alter table audit.runs add column if not exists published_at timestamptz;
 comment on table audit.runs is 'One row per pipeline run: timing, counts per step, validation outcome and the spaCy model used.';
 comment on column audit.runs.run_id is 'Run identifier (time-ordered, unique).';
 comment on column audit.runs.run_date is 'Logical date of the run (the --run-date for backfills, else the day it started, UTC).';
@@ -35,3 +39,5 @@ comment on column audit.runs.model is 'spaCy pipeline name used for extraction.'
 comment on column audit.runs.model_version is 'spaCy pipeline version used for extraction.';
 comment on column audit.runs.error is 'Error message of a failed run.';
 comment on column audit.runs.step_seconds is 'Wall-clock seconds per step.';
+comment on column audit.runs.publish_status is 'pending (validated, publish not confirmed yet), published (this run''s state is the published file) or failed (publish failed, e.g. disk full; the next successful run publishes); null for runs that did not pass.';
+comment on column audit.runs.published_at is 'When the published file was replaced with this run''s state.';

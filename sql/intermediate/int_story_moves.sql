@@ -1,7 +1,7 @@
 -- intermediate.int_story_moves: documents a run split out of a story an earlier run had written.
 -- grain: document x run that moved it; key: (doc_id, run_id)
--- Written by parallax.stories when a story turns out to hold two events; read by db.rollback_run,
--- which moves the document back (from_* columns) before deleting the run's rows.
+-- Written by parallax.stories when a story turns out to hold two events (the log of corrections);
+-- db.rollback_run moves the documents back from the before-images in audit.row_images.
 create table if not exists intermediate.int_story_moves (
     doc_id varchar not null,
     run_id varchar not null,
