@@ -98,6 +98,7 @@ class StepTimer:
 
     def __init__(self, summary: runs.RunSummary, failpoint: str | None) -> None:
         self.summary, self.failpoint = summary, failpoint
+        failpoints.reset()
 
     @contextmanager
     def __call__(self, step: str) -> Iterator[None]:

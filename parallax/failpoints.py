@@ -1,23 +1,44 @@
-"""Failpoints: let tests kill a real run with SIGKILL at a named point, to prove crash recovery.
+"""Failpoints: let tests make a real run fail at a named point, to prove recovery.
 
-`PARALLAX_FAILPOINT=extract` kills the process when the run first reaches the `extract` step;
-`extract#2` the second time (e.g. the second batch). Unset (the default), `hit` does nothing.
+`PARALLAX_FAILPOINT=extract` kills the process (SIGKILL) when the run first reaches the `extract`
+step; `extract#2` the second time (e.g. the second batch). A mode after a colon changes what
+happens: `models:raise` raises `FailpointError` (an ordinary failed run, rolled back by the flow),
+`models:hang` sleeps until something (the run timeout) interrupts it. Unset (the default), `hit`
+does nothing.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from collections import Counter
 
 _seen: Counter[str] = Counter()
+MODES = ("kill", "raise", "hang")
+
+
+class FailpointError(RuntimeError):
+    """Raised by a `:raise` failpoint."""
 
 
 def hit(name: str, failpoint: str | None) -> None:
-    """SIGKILL this process if `failpoint` names this point (and occurrence)."""
+    """Fail as `failpoint` says if it names this point (and occurrence)."""
     if not failpoint:
         return
     _seen[name] += 1
-    target, _, nth = failpoint.partition("#")
-    if target == name and _seen[name] == int(nth or 1):
-        os.kill(os.getpid(), signal.SIGKILL)
+    spec, _, mode = failpoint.partition(":")
+    target, _, nth = spec.partition("#")
+    if target != name or _seen[name] != int(nth or 1):
+        return
+    if mode == "raise":
+        raise FailpointError(f"failpoint {failpoint}")
+    if mode == "hang":
+        while True:
+            time.sleep(1)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def reset() -> None:
+    """Forget the points seen (a new run in the same process counts from one again)."""
+    _seen.clear()

@@ -558,7 +558,8 @@ def _split_stories(
     becomes a story whose id is `stable_id` of its first document (by doc_id). Copies follow their
     canonical document. A document moved out of a story written by an earlier run keeps that run's
     stamp and gets a row in `int_story_moves`; its row as it was is saved as a before-image, which
-    `db.rollback_run` restores if this run is rolled back. Stories larger than `story_split_max_docs` are not examined.
+    `db.rollback_run` restores if this run is rolled back. Stories larger than
+    `story_split_max_docs` are not examined.
     """
     if settings.story_split_ncut <= 0 or not story_ids:
         return {}
