@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 from prefect import flow, get_run_logger
 
-from parallax import db, failpoints, history, ingest, publish, runner, runs
+from parallax import compact, db, failpoints, history, ingest, publish, runner, runs
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
 from parallax.settings import Settings, get_settings
@@ -162,6 +162,7 @@ def nightly(
             logger.error("run %s failed and was rolled back: %s", summary.run_id, summary.error)
             raise
         con.close()
+        compact.maybe_compact(work_db, settings)  # free space past settings.compact_free_share
         with timed("publish"):
             publish_task(work_db, published, settings.failpoint)
         summary.published = str(published)
