@@ -133,3 +133,22 @@ def test_five_small_nights_keep_storage_bounded(env: dict[str, Path]) -> None:
     page = data_docs_path(get_settings()).read_text(encoding="utf-8")
     assert page.count('class="run"') == 5 and "FAILED" not in page
     assert "outcomes identical to run" in page
+
+
+def test_prefect_retention_is_configured_for_servers_started_here() -> None:
+    """./prefect.toml turns on Prefect's flow-run vacuum with a finite retention."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json; from prefect.settings import get_current_settings as g; v = g().server.services.db_vacuum; "
+        "print(json.dumps([sorted(v.enabled_vacuum_types), v.retention_period.total_seconds(), "
+        "g().server.events.retention_period.total_seconds()]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=120
+    )
+    enabled, flow_runs_kept, events_kept = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "flow_runs" in enabled and "events" in enabled
+    assert flow_runs_kept == 30 * 86400 and events_kept == 7 * 86400
