@@ -26,7 +26,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 
-from parallax import db, failpoints, history, ingest, publish, runner, runs
+from parallax import compact, db, failpoints, history, ingest, publish, runner, runs
 from parallax.deadline import RunTimeoutError, deadline
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
@@ -181,6 +181,7 @@ def nightly(
                 return _failed(exc)
             raise
         con.close()
+        compact.maybe_compact(work_db, settings)  # free space past settings.compact_free_share
         with timed("publish"):
             failure = _publish(summary, settings)
         if failure is not None:

@@ -49,6 +49,7 @@ from rapidfuzz import fuzz
 
 from parallax import boilerplate as bp
 from parallax import db
+from parallax.language import detect_languages
 from parallax.settings import Settings
 from parallax.stage import StageResult, chunked
 from parallax.textnorm import (
@@ -614,6 +615,14 @@ def clean_documents(
             sents["end_char"].append(e)
             sents["text"].append(c.body[s:e])
 
+    docs["language"] = detect_languages(
+        (f"{t}\n{b}" if t else b for t, b in zip(docs["title"], docs["body"], strict=True)), settings
+    )
+    docs["nlp_truncated_at"] = [
+        settings.max_nlp_chars if len(b) > settings.max_nlp_chars else None for b in docs["body"]
+    ]
+    result.add("documents_not_model_language", sum(lang not in settings.model_language_set for lang in docs["language"]))
+    result.add("documents_nlp_truncated", sum(t is not None for t in docs["nlp_truncated_at"]))
     all_ids = [p.doc_id for p in preps]
     for table in ("staging.stg_documents", "staging.stg_paragraphs", "staging.stg_sentences",
                   "audit.removed_boilerplate"):  # fmt: skip
@@ -637,11 +646,11 @@ def clean_documents(
 
 _DOC_COLS = (
     "doc_id", "source", "title", "body", "normalized_sha256", "word_count", "paragraph_count",
-    "sentence_count", "published_at",
+    "sentence_count", "published_at", "language", "nlp_truncated_at",
 )  # fmt: skip
 _DOC_TYPES = {
     "word_count": pa.int32(), "paragraph_count": pa.int32(), "sentence_count": pa.int32(),
-    "published_at": pa.timestamp("us", tz="UTC"),
+    "published_at": pa.timestamp("us", tz="UTC"), "nlp_truncated_at": pa.int32(),
 }  # fmt: skip
 _PARA_TYPES = {
     "paragraph_index": pa.int32(),

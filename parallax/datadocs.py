@@ -1,7 +1,8 @@
 """Data docs: one self-contained HTML page of the validation results stored per run (works offline).
 
-Reads `audit.validation_results` (and `audit.runs` when present): for each run, newest first, how many
-expectations held per suite, and every failed expectation with its arguments and observation.
+Reads `audit.validation_runs` / `audit.validation_results` (and `audit.runs` when present): for each
+run, newest first, how many expectations held per suite, and every failed expectation with its
+arguments and observation. A run whose outcomes equal an earlier run's shows that run's rows.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ code{font-size:12px;white-space:pre-wrap;word-break:break-word}
 <h2>Run {{ run.run_id }} — <span class="{{ 'ok' if run.success else 'bad' }}">
 {{ 'passed' if run.success else 'FAILED' }}</span></h2>
 <p>{{ run.held }}/{{ run.total }} expectations held
-{%- if run.status %}; run status {{ run.status }}{% endif %}; validated {{ run.validated_at }}.</p>
+{%- if run.status %}; run status {{ run.status }}{% endif %}; validated {{ run.validated_at }}
+{%- if run.results_run_id != run.run_id %}; outcomes identical to run {{ run.results_run_id }}{% endif %}.</p>
 <table><thead><tr><th>suite</th><th>table</th><th>expectations</th><th>failed</th>
 <th>rows (largest batch)</th></tr></thead><tbody>
 {% for s in run.suites %}<tr><td>{{ s.suite }}</td><td>{{ s.table_name }}</td><td>{{ s.total }}</td>
@@ -72,10 +74,19 @@ def collect(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RUNS) -> list[di
     """Per run (newest first): totals, per-suite counts and failed expectations."""
     runs = _records(
         con,
-        "select run_id, bool_and(success) as success, count(*) as total, "
-        "count(*) filter (where success) as held, max(validated_at) as validated_at "
-        "from audit.validation_results group by run_id "
-        "order by max(validated_at) desc, run_id desc limit ?",
+        """
+        select run_id, success, expectations as total, expectations - failed as held, validated_at,
+               results_run_id
+        from audit.validation_runs
+        union all
+        select run_id, bool_and(success), count(*), count(*) filter (where success), max(validated_at),
+               run_id
+        from audit.validation_results
+        where run_id not in (select run_id from audit.validation_runs)
+        group by run_id
+        order by validated_at desc, run_id desc
+        limit ?
+        """,
         [max_runs],
     )
     has_runs = bool(
@@ -85,11 +96,11 @@ def collect(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RUNS) -> list[di
         ).fetchall()[0][0]
     )
     for run in runs:
-        rid = run["run_id"]
         run["status"] = None
         if has_runs:
-            st = con.execute("select status from audit.runs where run_id = ?", [rid]).fetchall()
+            st = con.execute("select status from audit.runs where run_id = ?", [run["run_id"]]).fetchall()
             run["status"] = st[0][0] if st else None
+        rid = run["results_run_id"]  # the run whose stored rows hold these outcomes
         run["suites"] = _records(
             con,
             "select suite, any_value(table_name) as table_name, count(*) as total, "

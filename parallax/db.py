@@ -183,7 +183,7 @@ def run_stamped_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         "join information_schema.tables t using (table_schema, table_name) "
         "where c.column_name = 'run_id' and t.table_type = 'BASE TABLE' "
         "and c.table_schema in ('raw', 'staging', 'intermediate', 'marts', 'audit') "
-        "and c.table_name not in ('runs', 'validation_results', 'run_steps') order by 1"
+        "and c.table_name not in ('runs', 'validation_results', 'validation_runs', 'run_steps') order by 1"
     ).fetchall()
     return [r[0] for r in rows]
 

@@ -44,6 +44,7 @@ from parallax.entities import (
     vote_label,
 )
 from parallax.facts import Fact, extract_facts
+from parallax.language import other_language_doc_ids
 from parallax.settings import Settings
 from parallax.stage import StageResult
 
@@ -416,8 +417,13 @@ def _processes(settings: Settings) -> int:
 def extract_documents(
     con: duckdb.DuckDBPyConnection, run_id: str, doc_ids: list[str], settings: Settings, nlp: Any
 ) -> StageResult:
-    """Extract, resolve and persist for `doc_ids`; idempotent per document, entity ids stable."""
+    """Extract, resolve and persist for `doc_ids`; idempotent per document, entity ids stable.
+
+    Documents in a language the model does not read (`settings.model_languages`) are skipped."""
     result = StageResult(doc_ids=list(doc_ids))
+    skipped = set(other_language_doc_ids(con, doc_ids, settings))
+    result.add("documents_other_language", len(skipped))
+    doc_ids = [d for d in doc_ids if d not in skipped]
     if not doc_ids:
         return result
     docs, sents, paras = read_inputs(con, doc_ids)

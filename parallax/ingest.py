@@ -9,8 +9,8 @@ listed, files that cannot be read and special files (FIFOs, sockets, devices: ne
 rejected too. A file name that is not valid UTF-8 is rejected as `unsupported`.
 
 Reading (`ingest_files`): every file ends as one or more documents or as audit.rejected_files
-rows with a reason code (empty, binary, undecodable, too_large, unparseable, no_text, unreadable,
-unsupported, outside_input) and a readable detail; the run goes on whatever the bytes are.
+rows with a reason code (empty, binary, undecodable, too_large, too_deep, unparseable, no_text,
+unreadable, unsupported, outside_input) and a readable detail; the run goes on whatever the bytes are.
 
 Formats by extension: `.txt`, `.text` and files without an extension are plain text; `.md`,
 `.markdown` markdown (syntax dropped by clean); `.html`, `.htm`, `.xhtml` through trafilatura
@@ -489,7 +489,19 @@ def _trafilatura() -> Any:
 
 
 def _html_meta(text: str, max_chars: int = TRAFILATURA_MAX_CHARS) -> dict[str, str | None]:
-    """Main text and metadata of an HTML page: trafilatura, else a plain lxml extraction."""
+    """Main text and metadata of an HTML page: trafilatura, else a plain lxml extraction.
+
+    A page nested deeper than libxml2's default limit (256 levels) loses everything below that
+    depth in a default parse (trafilatura's included): it is parsed again with lxml's
+    `huge_tree` (limit 2048) and extracted with the lxml extractor; a page deeper than that is
+    rejected as `too_deep`.
+    """
+    root, limited = _parse_html(text, huge=False)
+    if limited:
+        root, limited = _parse_html(text, huge=True)
+        if limited:
+            raise Rejected("too_deep", f"HTML nested deeper than the parser's limit: {limited}"[:500])
+        return _lxml_extract_tree(root) if root is not None else {}
     meta: dict[str, str | None] = {}
     # trafilatura's cost grows fast on huge pages (a 2 MB page of 100k paragraphs: ~15 s);
     # beyond this size the linear lxml extraction is used instead.
@@ -506,7 +518,10 @@ def _html_meta(text: str, max_chars: int = TRAFILATURA_MAX_CHARS) -> dict[str, s
         d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
         meta = {k: d.get(k) for k in ("title", "text", "url", "sitename", "date")}
     if not (meta.get("text") or "").strip():
-        fb = _lxml_extract(text)
+        try:
+            fb = _lxml_extract_tree(root) if root is not None else {}
+        except Exception:  # lxml raises many types on garbage; no extraction then
+            fb = {}
         meta = {k: meta.get(k) or fb.get(k) for k in ("title", "text", "url", "sitename", "date")}
     return meta
 
@@ -514,15 +529,22 @@ def _html_meta(text: str, max_chars: int = TRAFILATURA_MAX_CHARS) -> dict[str, s
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt")
 
 
-def _lxml_extract(text: str) -> dict[str, str | None]:
-    """Fallback extraction: drop scripts/navigation, keep block-level text, read common meta tags."""
+def _parse_html(text: str, *, huge: bool) -> tuple[Any, str | None]:
+    """(lxml root or None, the resource-limit error libxml2 hit, if any) of an HTML page.
+
+    `huge` lifts libxml2's limits (`XML_PARSE_HUGE`: depth 2048 instead of 256)."""
     import lxml.html
 
     text = _XML_DECL.sub("", _XML_BAD_CHARS.sub("", text))
+    parser = lxml.html.HTMLParser(huge_tree=huge)
     try:
-        return _lxml_extract_tree(lxml.html.fromstring(text))
+        root = lxml.html.fromstring(text, parser=parser)
     except Exception:  # lxml raises many types on garbage; no extraction then
-        return {}
+        return None, None
+    for err in parser.error_log:
+        if err.type_name == "ERR_RESOURCE_LIMIT":
+            return root, str(err.message)
+    return root, None
 
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -591,6 +613,8 @@ def parse_file(data: bytes, fmt: str, settings: Settings) -> tuple[str, list[Rec
     elif fmt == "html":
         try:
             m = _html_meta(text, settings.trafilatura_max_chars)
+        except Rejected:
+            raise
         except Exception as exc:  # an extractor bug must not stop the run: the file is rejected
             raise Rejected(
                 "unparseable", f"HTML extraction failed: {type(exc).__name__}: {exc}"[:500]

@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 
 from parallax import extract
 from parallax.entities import Override, load_overrides
+from parallax.language import other_language_doc_ids
 from parallax.settings import Settings
 from parallax.stage import StageResult
 
@@ -426,10 +427,14 @@ def extract_documents(
 ) -> StageResult:
     """`parallax.extract.extract_documents` with `annotate` run by the run's annotator.
 
+    Documents in a language the model does not read (`settings.model_languages`) are skipped.
     Reads inputs and writes results on the flow process (the single DuckDB writer); without an
     annotator (none given, no session open for `run_id`) it annotates in-process with `nlp`.
     """
     result = StageResult(doc_ids=list(doc_ids))
+    skipped = set(other_language_doc_ids(con, doc_ids, settings))
+    result.add("documents_other_language", len(skipped))
+    doc_ids = [d for d in doc_ids if d not in skipped]
     if not doc_ids:
         return result
     annotator = annotator or session_annotator(run_id) or InProcessAnnotator(settings, nlp)

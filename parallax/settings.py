@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     shingle_size: int = Field(default=5, description="Word shingle size for near-duplicate detection.")
     near_dup_jaccard: float = Field(default=0.8, description="Jaccard at or above which a pair is a copy.")
     near_dup_containment: float = Field(default=0.95, description="Containment making a pair a copy.")
+    lsh_bucket_cap: int = Field(
+        default=50,
+        ge=1,
+        description="Candidates taken from one LSH bucket (template bulletins fill buckets with "
+        "thousands of items; cost ~ cap per item instead of ~ bucket size). Oversized buckets are "
+        "sampled deterministically, so a copy is still found through its other buckets.",
+    )
     story_threshold: float = Field(
         default=0.20,
         description="Similarity needed to join a story (low on purpose: stories that turn out to hold "
@@ -91,7 +98,28 @@ class Settings(BaseSettings):
         description="Run the parser for attributions and fact measures; False keeps only tok2vec+ner "
         "(about 2x faster, no attributions or measures).",
     )
-    max_nlp_chars: int = Field(default=200_000, description="Longer bodies are truncated for spaCy.")
+    max_nlp_chars: int = Field(
+        default=200_000,
+        description="Longer bodies are truncated for spaCy (recorded in stg_documents.nlp_truncated_at).",
+    )
+    model_languages: str = Field(
+        default="en",
+        description="Comma-separated ISO 639-1 codes the spaCy model reads; the first is the default "
+        "language. Documents in other languages are kept and listed but not extracted.",
+    )
+    language_min_confidence: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="Language-id probability needed to call a document another language than the "
+        "default (lower: more short foreign items caught, more English headlines miscalled).",
+    )
+    language_min_letters: int = Field(
+        default=20, description="Texts with fewer letters keep the default language (too short to tell)."
+    )
+    language_sample_chars: int = Field(
+        default=3000, description="Characters of title + body classified (cost ~ linear, ~2k docs/s)."
+    )
 
     # --- runner -----------------------------------------------------------------------------
     runner: str = Field(default="local", description="'local' or 'dask'.")
@@ -105,6 +133,18 @@ class Settings(BaseSettings):
         default=21600,
         description="Whole-run timeout: a hung night ends as failed, is rolled back, releases the lock.",
     )
+    compact_free_share: float = Field(
+        default=0.4,
+        ge=0.0,
+        le=1.0,
+        description="Rewrite the working DB to a fresh file after a run when this share of its "
+        "blocks is free (cost: one copy of the DB, ~the time to write it once).",
+    )
+    compact_min_free_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="...and at least this many bytes are free (small files are not worth a copy).",
+    )
     failpoint: str | None = Field(
         default=None, description="Tests only: SIGKILL the run at this step (see parallax/failpoints.py)."
     )
@@ -113,6 +153,17 @@ class Settings(BaseSettings):
         """Resolve `path` against the root unless it is absolute."""
         path = Path(path).expanduser()
         return path if path.is_absolute() else (self.root / path)
+
+    @property
+    def model_language_set(self) -> frozenset[str]:
+        """Languages the NLP model reads (`model_languages` parsed)."""
+        return frozenset(x.strip().lower() for x in self.model_languages.split(",") if x.strip())
+
+    @property
+    def default_language(self) -> str:
+        """Language assumed when identification is unsure: the first of `model_languages`."""
+        first = [x.strip().lower() for x in self.model_languages.split(",") if x.strip()]
+        return first[0] if first else "en"
 
     @property
     def db(self) -> Path:

@@ -19,7 +19,8 @@ GX (HTTP-free ephemeral context, pandas datasource; GX over SQLAlchemy/duckdb-en
 validates each batch in chunks of `ROWS_PER_CHUNK` rows, so memory stays bounded as tables grow; row
 expectations add up over chunks. Python-computed contract columns (`meta.derive` of a suite, e.g.
 `no_exact_boilerplate`) are added per chunk. Every expectation's outcome is stored in
-`audit.validation_results` (delete by run + insert, so re-validating a run replaces its rows).
+`audit.validation_results` (delete by run + insert, so re-validating a run replaces its rows) unless
+they equal the previous run's; `audit.validation_runs` has one summary row per run pointing at them.
 """
 
 from __future__ import annotations
@@ -592,8 +593,35 @@ def run_suites(
     return ValidationOutcome(run_id, success, stats, results, params, unsuited)
 
 
+# What makes two runs' outcomes "the same" (everything but the run and the time).
+_OUTCOME_COLS = (
+    "suite", "table_name", "expectation_index", "expectation_type", "kwargs", "success", "observed",
+    "unexpected_count", "element_count",
+)  # fmt: skip
+
+
+def _previous_results_run(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
+    """The run whose stored rows hold the latest other validated run's outcomes."""
+    row = con.execute(
+        "select results_run_id from audit.validation_runs where run_id <> ? "
+        "order by validated_at desc, run_id desc limit 1",
+        [run_id],
+    ).fetchone()
+    if row is None:  # results stored before audit.validation_runs existed
+        row = con.execute(
+            "select max(run_id) from audit.validation_results where run_id <> ?", [run_id]
+        ).fetchone()
+    return str(row[0]) if row and row[0] is not None else None
+
+
 def store_results(con: duckdb.DuckDBPyConnection, run_id: str, outcome: ValidationOutcome) -> int:
-    """Write one audit.validation_results row per expectation (replacing the run's earlier rows)."""
+    """Record the run's outcomes; returns the audit.validation_results rows written.
+
+    One audit.validation_runs row per run (replaced when a run is validated again). The
+    expectation rows go to audit.validation_results only when they differ from the previous
+    validated run's: a night with nothing new (same outcomes) points at that run's rows instead of
+    adding ~300 identical ones.
+    """
     now = datetime.now(UTC)
     data = pa.table(
         {
@@ -614,7 +642,26 @@ def store_results(con: duckdb.DuckDBPyConnection, run_id: str, outcome: Validati
         }
     )
     con.execute("delete from audit.validation_results where run_id = ?", [run_id])
-    return db.insert_arrow(con, "audit.validation_results", data)
+    con.execute("delete from audit.validation_runs where run_id = ?", [run_id])
+    cols = ", ".join(_OUTCOME_COLS)
+    new_rows = sorted(data.select(list(_OUTCOME_COLS)).to_pylist(), key=_outcome_key)
+    previous = _previous_results_run(con, run_id)
+    same = False
+    if previous is not None:
+        rel = con.execute(f"select {cols} from audit.validation_results where run_id = ?", [previous])
+        old_rows = [dict(zip(_OUTCOME_COLS, r, strict=True)) for r in rel.fetchall()]
+        same = sorted(old_rows, key=_outcome_key) == new_rows
+    written = 0 if same else db.insert_arrow(con, "audit.validation_results", data)
+    failed = sum(not r.success for r in outcome.results)
+    con.execute(
+        "insert into audit.validation_runs values (?, ?, ?, ?, ?, ?)",
+        [run_id, now, outcome.success, len(outcome.results), failed, previous if same else run_id],
+    )
+    return written
+
+
+def _outcome_key(row: dict[str, Any]) -> tuple[str, int]:
+    return (str(row["suite"]), int(row["expectation_index"]))
 
 
 def validate_run(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings) -> ValidationOutcome:

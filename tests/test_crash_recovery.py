@@ -39,7 +39,7 @@ VOLATILE = {
     "snapshot_at",
     "previous_run_id",
 }
-PER_RUN_TABLES = {"audit.runs", "audit.validation_results"}
+PER_RUN_TABLES = {"audit.runs", "audit.validation_results", "audit.validation_runs"}
 
 
 @pytest.fixture(scope="module")

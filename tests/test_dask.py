@@ -61,7 +61,7 @@ def write_input(root: Path) -> Path:
 
 # Columns whose values depend on the run (its id, its clock), not on the data.
 RUN_DERIVED = {"run_id", "batch_id"}
-PER_RUN_TABLES = {"audit.runs", "audit.validation_results"}
+PER_RUN_TABLES = {"audit.runs", "audit.validation_results", "audit.validation_runs"}
 
 
 def content_digest(path: Path) -> dict[str, tuple[int, str]]:

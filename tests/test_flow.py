@@ -69,7 +69,7 @@ CONTRACT = {
     "audit.rejected_files": ["path", "sha256", "reason", "run_id"],
 }
 # Tables whose rows legitimately change on every run (one row per run / per validation).
-PER_RUN_TABLES = {"audit.runs", "audit.validation_results"}
+PER_RUN_TABLES = {"audit.runs", "audit.validation_results", "audit.validation_runs"}
 
 
 @pytest.fixture

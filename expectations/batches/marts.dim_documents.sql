@@ -12,6 +12,7 @@ select
     is_canonical,
     is_current,
     ingested_at,
+    language,
     duplicate_of is null or (not is_canonical and duplicate_of <> doc_id) as duplicate_consistent
 from marts.dim_documents
 where doc_id in (select doc_id from validation_scope_docs)

@@ -29,6 +29,8 @@ cleaned as (
         title as clean_title,
         body,
         word_count,
+        language,
+        nlp_truncated_at,
         published_at as clean_published_at
     from staging.stg_documents
 ),
@@ -57,6 +59,8 @@ resolved as (
         coalesce(c.clean_title, r.raw_title) as title,
         c.body,
         c.word_count,
+        c.language,
+        c.nlp_truncated_at,
         coalesce(d.canonical_doc_id, r.doc_id) as canonical_doc_id,
         d.duplicate_method,
         -- canonical: dedup says so; before dedup ran, every cleaned document is canonical
@@ -104,7 +108,9 @@ final as (
         url,
         site_name,
         ingested_at,
-        run_id
+        run_id,
+        language,
+        nlp_truncated_at
     from with_story
 )
 
@@ -129,3 +135,5 @@ comment on column marts.dim_documents.url is 'Canonical URL from metadata, if an
 comment on column marts.dim_documents.site_name is 'Site name from metadata, if any.';
 comment on column marts.dim_documents.ingested_at is 'When the document was read.';
 comment on column marts.dim_documents.run_id is 'Run that ingested it.';
+comment on column marts.dim_documents.language is 'ISO 639-1 language of the document (e.g. en), null before cleaning. Documents in a language the NLP model does not read (settings.model_languages) have no mentions, facts or attributions.';
+comment on column marts.dim_documents.nlp_truncated_at is 'Character offset of body at which NLP stopped reading (body longer than settings.max_nlp_chars); null when the whole body was read.';
