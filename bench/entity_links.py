@@ -333,14 +333,16 @@ def split_errors(
     for it in items:
         by_gold[(it.topic, it.gold)][it.pred] += 1
         by_pred[it.pred][it.gold] += 1
-    split = sorted(
-        ((sum(c.values()) - max(c.values()), k, c) for k, c in by_gold.items() if len(c) > 1), reverse=True
-    )
-    merged = sorted(
-        ((sum(c.values()) - max(c.values()), k, c) for k, c in by_pred.items() if len(c) > 1), reverse=True
-    )
-    lines = [f"  split {k[0]}/{k[1]}: {dict(c.most_common(6))}" for _, k, c in split[:limit]]
-    lines += [f"  merged {k}: {dict(c.most_common(6))}" for _, k, c in merged[:limit]]
+
+    def worst(groups: dict[Any, Counter[str]]) -> list[tuple[int, Any, Counter[str]]]:
+        bad = [(sum(c.values()) - max(c.values()), k, c) for k, c in groups.items() if len(c) > 1]
+        return sorted(bad, key=lambda x: (-x[0], str(x[1])))[:limit]
+
+    def show(c: Counter[str]) -> str:
+        return ", ".join(f"{names.get(k, k)}={n}" for k, n in c.most_common(6))
+
+    lines = [f"  split {k[0]}/{descs.get(k[1], k[1])}: {show(c)}" for _, k, c in worst(by_gold)]
+    lines += [f"  merged {names.get(k, k)}: {show(c)}" for _, k, c in worst(by_pred)]
     return lines
 
 

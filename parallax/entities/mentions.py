@@ -17,9 +17,10 @@ from parallax.entities.names import (
     _WORD,
     FUNCTION_WORDS,
     TITLE_WORDS,
+    key_for,
     name_form,
     name_key,
-    split_title,
+    person_name,
     strip_possessive,
 )
 
@@ -152,6 +153,8 @@ class Mention:
     key: str = ""  # comparison key of `name`
     in_heading: bool = False
     trimmed: bool = False
+    word_before: str = ""  # lowercase word right before the span (place evidence: "in", "to")
+    in_parens: bool = False  # written right after "(" (an acronym's definition precedes it)
     # filled by resolve_within_doc
     canonical_name: str = ""
     canonical_key: str = ""
@@ -210,14 +213,21 @@ def _leading_role(body: str, start: int) -> str | None:
     return " ".join(role) if role else None
 
 
+def _word_before(body: str, start: int) -> str:
+    """The word right before a span on its line, lowercase ("" at a line start)."""
+    before = body[max(0, start - 30) : start].rsplit("\n", 1)[-1].split()
+    return before[-1].casefold().strip("\"'“”‘’([,") if before else ""
+
+
 def make_mention(body: str, start: int, end: int, label: str, *, in_heading: bool, trimmed: bool) -> Mention:
+    """A mention of body[start:end]; titles come off PERSON spans only (`person_name`)."""
     text = body[start:end]
-    stripped = strip_possessive(" ".join(text.split()))
-    if stripped[:4].casefold() == "the ":
-        stripped = stripped[4:]
-    name, role_inside = split_title(stripped)
+    if label == "PERSON":
+        name, role_inside = person_name(text)
+    else:
+        name, role_inside = name_form(text), None
     role = role_inside or _leading_role(body, start)
-    name = name_form(name) or name
+    name = name or name_form(text)
     return Mention(
         start=start,
         end=end,
@@ -225,9 +235,11 @@ def make_mention(body: str, start: int, end: int, label: str, *, in_heading: boo
         model_label=label,
         role=role,
         name=name,
-        key=name_key(name),
+        key=key_for(name, label),
         in_heading=in_heading,
         trimmed=trimmed,
+        word_before=_word_before(body, start),
+        in_parens=body[max(0, start - 1) : start] == "(",
     )
 
 
@@ -265,7 +277,7 @@ def clean_mentions(
         hrange = ctx.heading_of(s, e)
         heading = hrange is not None
         trimmed = False
-        if "heading" in steps and hrange is not None:
+        if "heading" in steps and hrange is not None and not _inside_lead_in_phrase(body, s, e, hrange, lex):
             if hrange not in prose_cache:
                 prose_cache[hrange] = hrange[2] != "headline" or is_title_case_prose(
                     body, hrange[0], hrange[1], spans, ctx, lex
@@ -288,6 +300,20 @@ def clean_mentions(
             continue
         result.append(m)
     return result
+
+
+def _inside_lead_in_phrase(
+    body: str, start: int, end: int, hrange: tuple[int, int, str], lex: Lexicon
+) -> bool:
+    """A name inside a "Label:" lead-in after a lowercase word ("Talks in Geneva: ...") stands in
+    running-text position: its capitals are evidence, the lead-in's headline case is not."""
+    if hrange[2] != "lead_in":
+        return False
+    before = body[hrange[0] : start].split()
+    if not before or not before[-1][:1].islower():
+        return False
+    words = strip_possessive(body[start:end]).split()
+    return all(w[:1].isupper() and not lex.is_common_word(w) for w in words)
 
 
 def is_title_case_prose(

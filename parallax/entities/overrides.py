@@ -17,8 +17,15 @@ class Override:
     label: str
 
 
+KEEP_APART = "KEEP_APART"
+
+
 def load_overrides(path: Path) -> dict[str, Override]:
-    """seeds/entity_aliases.csv: alias,canonical_name,label (header; '#' lines are comments)."""
+    """seeds/entity_aliases.csv: alias,canonical_name,label (header; '#' lines are comments).
+
+    A row maps `alias` onto `canonical_name` with `label` (merge). A row whose label is
+    KEEP_APART says the two names are different entities: no rule links them (keep-apart).
+    """
     return dict(_load_overrides_cached(str(path)))
 
 
@@ -34,7 +41,11 @@ def _load_overrides_cached(path: str) -> tuple[tuple[str, Override], ...]:
             alias = (row.get("alias") or "").strip()
             canonical = (row.get("canonical_name") or "").strip()
             label = (row.get("label") or "").strip().upper()
-            if alias and canonical and label:
+            if alias and canonical and label == KEEP_APART:
+                a, b = name_key(alias), name_key(canonical)
+                out[f"!apart:{a}|{b}"] = Override(a, canonical, KEEP_APART)
+                out[f"!apart:{b}|{a}"] = Override(b, alias, KEEP_APART)
+            elif alias and canonical and label:
                 key = override_key(alias)
                 out[key] = Override(key, canonical, label)
                 ckey = override_key(canonical)
@@ -58,3 +69,13 @@ def find_override(overrides: dict[str, Override], name: str) -> Override | None:
     if not overrides:
         return None
     return overrides.get(override_key(name_form(name)))
+
+
+def kept_apart(overrides: dict[str, Override], a: str, b: str) -> bool:
+    """Do the overrides keep the names with keys `a` and `b` apart?"""
+    return bool(overrides) and f"!apart:{a}|{b}" in overrides
+
+
+def apart_pairs(overrides: dict[str, Override]) -> frozenset[tuple[str, str]]:
+    """Every (key, key) pair the overrides keep apart (both orders)."""
+    return frozenset(tuple(k[len("!apart:") :].split("|", 1)) for k in overrides if k.startswith("!apart:"))  # type: ignore[misc]
