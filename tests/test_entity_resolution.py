@@ -7,6 +7,7 @@ label test runs the real model.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -182,3 +183,34 @@ def test_name_inside_a_list_label_is_kept(nlp) -> None:
     doc = nlp(text)
     got = [m.name for m in clean_mentions(doc, build_context(text), lexicon_for(nlp))]
     assert "Geneva" in got
+
+
+# --- auditable: aliases keep method, confidence and evidence; `parallax entities NAME` ---------
+def test_entities_command_shows_why_aliases_were_linked(con, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    from test_extract import stage_docs
+    from typer.testing import CliRunner
+
+    from parallax.cli import app
+    from parallax.extract import extract_documents
+
+    docs = {
+        "n1": "Ferry deal\nNordic Ferry Lines (NFL) agreed to buy two ships from Quill Data Systems. "
+        "Chief executive Marta Lindqvist said NFL would pay in cash. Lindqvist flew to Oslo.",
+    }
+    stage_docs(con, docs)
+    extract_documents(con, "run1", list(docs), settings, nlp)
+    rows = con.execute(
+        "select a.alias, a.method, a.evidence from intermediate.int_entity_aliases a "
+        "join intermediate.int_entities e using (entity_id) where e.canonical_name = 'Nordic Ferry Lines' "
+        "order by alias"
+    ).fetchall()
+    assert ("NFL", "acronym", "same document as Nordic Ferry Lines") in rows
+    con.execute("checkpoint")
+    con.close()
+    result = CliRunner().invoke(app, ["entities", "NFL", "--db", str(settings.work_db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output[result.output.index("[") :])
+    assert found[0]["canonical_name"] == "Nordic Ferry Lines"
+    assert {a["alias"]: a["method"] for a in found[0]["aliases"]}["NFL"] == "acronym"
+    missing = CliRunner().invoke(app, ["entities", "Zzyzx", "--db", str(settings.work_db)])
+    assert missing.exit_code != 0 and "no entity" in missing.output

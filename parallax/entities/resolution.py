@@ -148,7 +148,8 @@ def resolve_entities(
     - Pass 2, one-word names (surnames, team names, acronyms; `short_form_candidates`): they join
       a longer-named entity only on distinctive evidence: the entities of this document that the
       candidate co-occurs with elsewhere, each weighted by its rarity (IDF over the archive), must
-      sum to `evidence.min_score`, and one candidate must lead clearly. One common co-occurring
+      sum to `evidence.min_score` (in an archive too small for that, to the weight of an entity
+      named in one document only), and one candidate must lead clearly. One common co-occurring
       name (a country) is not enough; ambiguous short forms stay separate. A bare surname that
       joins nothing becomes its own entity salted by the document, unless an earlier bare entity
       of that word shares such evidence, so two unrelated bare "Smith"s never collapse.
@@ -225,6 +226,10 @@ def resolve_entities(
     n_docs = ev.n_docs + len({g.doc_id for g in groups})
     ev_batch = Evidence(ev.df, ev.n_docs, ev.min_score, aliases, ev.apart)
 
+    # a small archive cannot make anything rare: there the bar is the weight of one entity named
+    # in a single document, which a lone shared entity (named in two at least) never reaches
+    needed = min(ev.min_score, math.log((n_docs + 1) / 2))
+
     def idf(eid: str) -> float:
         return math.log((n_docs + 1) / (ev.df.get(eid, 0) + batch_df.get(eid, 0) + 1))
 
@@ -249,7 +254,7 @@ def resolve_entities(
         res: Resolution | None = None
         if (
             scored
-            and scored[0][0] >= ev.min_score
+            and scored[0][0] >= needed
             and (len(scored) == 1 or scored[1][0] * 1.5 < scored[0][0])
         ):
             best, shared, chosen = scored[0]
@@ -265,7 +270,7 @@ def resolve_entities(
                 e for e in by_key.get(g.key, []) if label_class(e.label) == "person" or e.classes & g.classes
             ]
             same = sorted(((*score(e, context), e) for e in bare), key=lambda x: (-x[0], x[2].entity_id))
-            if same and same[0][0] >= ev.min_score and (len(same) == 1 or same[1][0] < same[0][0]):
+            if same and same[0][0] >= needed and (len(same) == 1 or same[1][0] < same[0][0]):
                 chosen = same[0][2]
                 res = Resolution(chosen.entity_id, "exact", 0.9)
             else:
