@@ -182,6 +182,10 @@ def _trim_edges(body: str, start: int, end: int) -> tuple[int, int]:
     m = re.match(r"(?i)the\s+", body[start:end])
     if m and end - start > m.end():
         start += m.end()
+    # lowercase words the model ran on past a name ("SEACOM undersea cable") are not the name
+    tail = re.search(r"(?:\s+[a-z][a-z-]*)+$", body[start:end])
+    if tail and tail.start() > 0 and body[start:end][:1].isupper():
+        end = start + tail.start()
     return start, end
 
 

@@ -187,7 +187,8 @@ def resolve_entities(
             compatible = [e for e in cands if label_class(e.label) == label_class(g.label)] or compatible
         pick = compatible or (cands if multi else [])
         method = "override" if g.override else ""
-        if not pick and multi and label_class(g.label) == "person" and not g.override:
+        if not pick and multi and label_class(g.label) in _SHORT_CLASSES - {"work"} and not g.override:
+            # a full person name (or one the tagger called a place/org) and a known variant of it
             variants = [
                 e
                 for e in by_word.get(g.key.split()[-1], [])
@@ -249,14 +250,15 @@ def resolve_entities(
             pool[e.entity_id] = e
         pool.pop(own.entity_id if own else "", None)
         cands = short_form_candidates(g, sorted(pool.values(), key=lambda e: e.entity_id), ev_batch)
+        if g.acronym:  # an acronym stands for the name it abbreviates, not for names it starts
+            expansions = [
+                e for e in cands if initials_of(e.key) == g.key or e.entity_id in aliases.get(g.key, ())
+            ]
+            cands = expansions or cands
         scored = sorted(((*score(e, context), e) for e in cands), key=lambda x: (-x[0], x[2].entity_id))
         chosen: KnownEntity | None = None
         res: Resolution | None = None
-        if (
-            scored
-            and scored[0][0] >= needed
-            and (len(scored) == 1 or scored[1][0] * 1.5 < scored[0][0])
-        ):
+        if scored and scored[0][0] >= needed and (len(scored) == 1 or scored[1][0] * 1.5 < scored[0][0]):
             best, shared, chosen = scored[0]
             lcls = label_class(chosen.label)
             method = "partial_name" if lcls == "person" else ("acronym" if g.acronym else "short_form")

@@ -123,7 +123,7 @@ def resolve_within_doc(
             person_keys.remove(k)
     for k, ms in list(by_key.items()):
         words = k.split()
-        if k in person_keys or ms[0].canonical_key != k or cls[k] not in _PERSONISH:
+        if k in person_keys or ms[0].canonical_key != k or cls[k] not in _PERSONISH | {"work"}:
             continue
         if cls[k] == "place" and _has_place_evidence(ms):
             continue
