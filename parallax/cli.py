@@ -155,9 +155,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 def _register_commands() -> None:
     """Analyst commands (query, stories, report, validate) and `serve` live in their own modules."""
-    from parallax import analyst, schedule
+    from parallax import analyst, entity_audit, schedule
 
     analyst.register(app)
+    entity_audit.register(app)
     schedule.register(app)
 
 

@@ -29,19 +29,26 @@ from parallax.entities import (
     ALL_STEPS,
     TITLE_WORDS,
     DocGroup,
+    Evidence,
     KnownEntity,
     Mention,
     Override,
+    apart_pairs,
     build_context,
     clean_mentions,
     find_override,
+    is_acronym_form,
+    is_short_form,
+    key_for,
     label_class,
     lexicon_for,
     load_overrides,
     name_key,
     resolve_entities,
     resolve_within_doc,
+    short_candidate_ids,
     vote_label,
+    written_as_place,
 )
 from parallax.facts import Fact, extract_facts
 from parallax.language import other_language_doc_ids
@@ -88,6 +95,8 @@ MENTION_SCHEMA = pa.schema(
         ("method", pa.string()),
         ("confidence", pa.float64()),
         ("in_heading", pa.bool_()),
+        ("key", pa.string()),  # the mention's own name key (canonical_key differs when linked)
+        ("as_place", pa.bool_()),  # written as a place here ("in Washington")
     ]
 )
 FACT_SCHEMA = pa.schema(
@@ -244,6 +253,8 @@ def annotate(
                     "method": m.method,
                     "confidence": m.confidence,
                     "in_heading": m.in_heading,
+                    "key": m.key,
+                    "as_place": written_as_place(m),
                 }
             )
         facts: list[Fact] = extract_facts(doc, body, pub_by_id.get(doc_id), lex)
@@ -325,20 +336,41 @@ def read_inputs(
 
 
 def _known_entities(
-    con: duckdb.DuckDBPyConnection, doc_ids: list[str], words: set[str]
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], words: set[str], acronyms: set[str]
 ) -> dict[str, KnownEntity]:
-    """Persisted entities sharing a word with this batch's names, with the label classes their
-    mentions outside the batch carry (the word filter only narrows; `name_key` decides)."""
+    """Persisted entities sharing a word with this batch's names, whose initials are one of its
+    acronyms, or that one of its one-word names was linked to before (int_entity_aliases), with
+    the label classes their mentions outside the batch carry (the SQL filters only narrow;
+    `name_key` and the resolver decide)."""
     rows = con.execute(
         r"""
-        with candidates as (
-            select entity_id, canonical_name, label from intermediate.int_entities
-            where list_has_any(
-                regexp_split_to_array(
-                    regexp_replace(lower(canonical_name), '[.''’]', '', 'g'), '[\s\-‐–—_/]+'
-                ),
-                ?::varchar[]
-            )
+        with named as (
+            select entity_id, canonical_name, label,
+                   list_filter(
+                       regexp_split_to_array(
+                           regexp_replace(lower(canonical_name), '[.''’]', '', 'g'), '[\s\-‐–—_/]+'
+                       ),
+                       lambda w: w <> ''
+                   ) as words
+            from intermediate.int_entities
+        ),
+        aliased as (
+            select distinct entity_id from intermediate.int_entity_aliases
+            where method not in ('exact', 'normalized')
+              and lower(regexp_replace(regexp_replace(alias, '[''’]s?$', ''), '[.]', '', 'g'))
+                  in (select unnest(?::varchar[]))
+        ),
+        candidates as (
+            select entity_id, canonical_name, label from named
+            where list_has_any(words, ?::varchar[])
+               or list_aggregate(
+                      list_transform(
+                          list_filter(words, lambda w: w not in ('of', 'the', 'and', 'for', 'in', 'at', 'a')),
+                          lambda w: w[1]
+                      ),
+                      'string_agg', ''
+                  ) in (select unnest(?::varchar[]))
+               or entity_id in (select entity_id from aliased)
         ),
         other as (
             select m.entity_id, m.model_label from intermediate.int_mentions m
@@ -350,24 +382,19 @@ def _known_entities(
         from candidates c left join other o using (entity_id)
         group by all
         """,
-        [sorted(words), doc_ids],
+        [sorted(words), sorted(words), sorted(acronyms), doc_ids],
     ).fetchall()
     out = {}
     for eid, name, label, labels in rows:
         classes = {label_class(x) for x in (labels or [])} | {label_class(label)}
-        out[eid] = KnownEntity(eid, name, label, name_key(name), classes, set(), new=False)
+        out[eid] = KnownEntity(eid, name, label, key_for(name, label), classes, set(), new=False)
     return out
 
 
 def _load_cooccurrence(
-    con: duckdb.DuckDBPyConnection, known: dict[str, KnownEntity], keys: set[str], doc_ids: list[str]
+    con: duckdb.DuckDBPyConnection, known: dict[str, KnownEntity], cand: list[str], doc_ids: list[str]
 ) -> None:
-    """Fill `cooccurring` for the entities a bare surname in this batch could refer to."""
-    cand = [
-        e.entity_id
-        for e in known.values()
-        if e.key in keys or (len(e.key.split()) > 1 and e.key.split()[-1] in keys)
-    ]
+    """Fill `cooccurring` for the entities a one-word name of this batch could refer to."""
     if not cand:
         return
     rows = con.execute(
@@ -383,6 +410,51 @@ def _load_cooccurrence(
     ).fetchall()
     for eid, others in rows:
         known[eid].cooccurring = set(others or [])
+
+
+def _archive_aliases(
+    con: duckdb.DuckDBPyConnection, known: dict[str, KnownEntity], short_keys: set[str]
+) -> dict[str, set[str]]:
+    """One-word name key -> known entities it was linked to before (surname, short form, acronym)."""
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for alias, eid in con.execute(
+        "select alias, entity_id from intermediate.int_entity_aliases "
+        "where method not in ('exact', 'normalized') and entity_id in (select unnest(?::varchar[]))",
+        [sorted(known)],
+    ).fetchall():
+        key = name_key(alias)
+        if key in short_keys:
+            aliases[key].add(eid)
+    return aliases
+
+
+def _evidence(
+    con: duckdb.DuckDBPyConnection,
+    known: dict[str, KnownEntity],
+    doc_ids: list[str],
+    aliases: dict[str, set[str]],
+    overrides: dict[str, Override],
+    min_score: float,
+) -> Evidence:
+    """Archive evidence for cross-document short forms: document frequency of the known
+    entities and of the entities they co-occur with, and the archive's size."""
+    ids = sorted(set(known) | {x for e in known.values() for x in e.cooccurring})
+    df = dict(
+        con.execute(
+            "select entity_id, count(distinct doc_id) from intermediate.int_mentions "
+            "where entity_id in (select unnest(?::varchar[])) "
+            "and doc_id not in (select unnest(?::varchar[])) group by 1",
+            [ids, doc_ids],
+        ).fetchall()
+    )
+    n_docs = con.execute(
+        "select count(distinct doc_id) from intermediate.int_mentions "
+        "where doc_id not in (select unnest(?::varchar[]))",
+        [doc_ids],
+    ).fetchall()[0][0]
+    return Evidence(
+        df=df, n_docs=int(n_docs or 0), min_score=min_score, aliases=aliases, apart=apart_pairs(overrides)
+    )
 
 
 def _label_votes(
@@ -430,7 +502,9 @@ def extract_documents(
     present = docs.column("doc_id").to_pylist()
     overrides = load_overrides(settings.seeds / ALIASES_FILE)
     ann = annotate(docs, nlp, settings, sents, paras, overrides=overrides)
-    return store_annotations(con, run_id, present, ann, overrides, result)
+    return store_annotations(
+        con, run_id, present, ann, overrides, result, min_score=settings.entity_link_min_evidence
+    )
 
 
 def store_annotations(
@@ -440,11 +514,13 @@ def store_annotations(
     ann: Annotations,
     overrides: dict[str, Override],
     result: StageResult,
+    *,
+    min_score: float = Evidence.min_score,
 ) -> StageResult:
     """Resolve and write `ann` for the documents `present`, adding the evidence counts to `result`."""
     result.add("documents", len(present))
     result.add("skipped_spans", ann.skipped_spans)
-    write_annotations(con, run_id, present, ann, overrides)
+    write_annotations(con, run_id, present, ann, overrides, min_score=min_score)
     result.add("mentions", ann.mentions.num_rows)
     result.add("facts", ann.facts.num_rows)
     result.add("attributions", ann.attributions.num_rows)
@@ -463,6 +539,8 @@ def write_annotations(
     doc_ids: list[str],
     ann: Annotations,
     overrides: dict[str, Override] | None = None,
+    *,
+    min_score: float = Evidence.min_score,
 ) -> dict[tuple[str, str], str]:
     """Resolve `ann` against the archive and replace the rows of `doc_ids`.
 
@@ -485,14 +563,20 @@ def write_annotations(
                 classes={label_class(r["model_label"]) for r in rows} | {label_class(rows[0]["label"])},
                 override=any(r["method"] == "override" for r in rows),
                 mention_count=len(rows),
+                acronym=any(is_acronym_form(r["name"]) for r in rows if r["key"] == key),
+                place_evidence=any(r["as_place"] for r in rows),
+                aliases=frozenset(r["key"] for r in rows if r["key"] and r["key"] != key),
             )
         )
 
     words = {w for g in groups for w in g.key.split()}
-    known = _known_entities(con, doc_ids, words)
-    bare_keys = {g.key for g in groups if label_class(g.label) == "person" and len(g.key.split()) == 1}
-    _load_cooccurrence(con, known, bare_keys, doc_ids)
-    resolution, entities = resolve_entities(groups, list(known.values()))
+    short = [g for g in groups if is_short_form(g)]
+    short_keys = {g.key for g in short}
+    known = _known_entities(con, doc_ids, words, {g.key for g in short if g.acronym})
+    aliases = _archive_aliases(con, known, short_keys)
+    _load_cooccurrence(con, known, sorted(short_candidate_ids(short, known.values(), aliases)), doc_ids)
+    evidence = _evidence(con, known, doc_ids, aliases, overrides, min_score)
+    resolution, entities = resolve_entities(groups, list(known.values()), evidence)
     ent_by_id = {e.entity_id: e for e in entities}
 
     # ---- entities: label by vote over the archive and this batch ---------------------------
@@ -536,7 +620,7 @@ def write_annotations(
 
     # ---- mentions --------------------------------------------------------------------------
     mention_rows = []
-    alias_best: dict[tuple[str, str], tuple[float, str]] = {}
+    alias_best: dict[tuple[str, str], tuple[float, str, str | None]] = {}
     for row in m:
         res = resolution[(row["doc_id"], row["canonical_key"])]
         eid = res.entity_id
@@ -556,19 +640,20 @@ def write_annotations(
             }
         )
         alias = " ".join(row["surface_text"].split())
+        name = name_of[eid]
         if row["method"] == "override" or res.method == "override":
-            method, conf = "override", 1.0
-        elif res.method == "partial_name":
-            method, conf = "partial_name", min(res.confidence, row["confidence"])
-        elif row["method"] == "partial_name":
-            method, conf = "partial_name", row["confidence"]
-        elif alias == name_of[eid]:
-            method, conf = "exact", 1.0
+            method, conf, why = "override", 1.0, "seeds/entity_aliases.csv"
+        elif res.method not in ("exact", "normalized"):
+            method, conf, why = res.method, min(res.confidence, row["confidence"]), res.evidence
+        elif row["method"] not in ("exact", "normalized"):
+            method, conf, why = row["method"], row["confidence"], f"same document as {name}"
+        elif alias == name:
+            method, conf, why = "exact", 1.0, ""
         else:
-            method, conf = "normalized", min(row["confidence"], res.confidence)
+            method, conf, why = "normalized", min(row["confidence"], res.confidence), ""
         prev = alias_best.get((alias, eid))
         if prev is None or conf > prev[0]:
-            alias_best[(alias, eid)] = (conf, method)
+            alias_best[(alias, eid)] = (conf, method, why or None)
 
     old_entities = [
         r[0]
@@ -639,8 +724,9 @@ def write_annotations(
                 "method": method,
                 "confidence": round(conf, 3),
                 "run_id": first.get((a, e), run_id),
+                "evidence": why,
             }
-            for (a, e), (conf, method) in sorted(alias_best.items())
+            for (a, e), (conf, method, why) in sorted(alias_best.items())
         ]
         db.upsert_arrow(
             con,

@@ -447,7 +447,9 @@ def extract_documents(
     t1 = time.perf_counter()
     ann = annotator.annotate(docs, sents, paras, overrides)
     t2 = time.perf_counter()
-    extract.store_annotations(con, run_id, present, ann, overrides, result)
+    extract.store_annotations(
+        con, run_id, present, ann, overrides, result, min_score=settings.entity_link_min_evidence
+    )
     t3 = time.perf_counter()
     for part, seconds in (("read", t1 - t0), ("annotate", t2 - t1), ("write", t3 - t2)):
         PART_SECONDS[part] += seconds

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
         "n_process x nlp_batch_size are annotated in the flow process (no pool start-up).",
     )
     nlp_batch_size: int = Field(default=64, description="Texts per nlp.pipe batch.")
+    entity_link_min_evidence: float = Field(
+        default=3.0,
+        description="Sum of IDF weights of shared co-occurring entities a one-word name (surname, "
+        "team name, acronym) needs to join a longer-named entity of another document; log(20) = one "
+        "entity named in at most 1 of 20 documents. Lower links more (and wrongly more often); "
+        "costs one co-occurrence query per batch.",
+    )
     extract_attributions: bool = Field(
         default=True,
         description="Run the parser for attributions and fact measures; False keeps only tok2vec+ner "

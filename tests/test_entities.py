@@ -7,6 +7,7 @@ import pytest
 
 from parallax.entities import (
     DocGroup,
+    Evidence,
     KnownEntity,
     Mention,
     build_context,
@@ -16,6 +17,7 @@ from parallax.entities import (
     load_overrides,
     name_form,
     name_key,
+    person_name,
     resolve_entities,
     resolve_within_doc,
     split_title,
@@ -33,17 +35,33 @@ from parallax.settings import Settings
         ("Raisi's", "Raisi"),
         ("Raisi’s", "Raisi"),
         ("Jones'", "Jones"),
-        ("President Ebrahim Raisi", "Ebrahim Raisi"),
-        ("Prime Minister Shehbaz Sharif", "Shehbaz Sharif"),
-        ("General Asim Munir's", "Asim Munir"),
         ("the United Nations", "United Nations"),
-        ("Mr. Smith", "Smith"),
-        ("General", "General"),  # a bare title stays a name (e.g. General Motors' "General")
         ("  New \n York ", "New York"),
+        # titles stay in names that are not people's (title stripping is for PERSON spans only)
+        ("Supreme Court", "Supreme Court"),
+        ("General Motors", "General Motors"),
+        ("St. Petersburg", "St. Petersburg"),
+        ("State Department", "State Department"),
     ],
 )
 def test_name_form(text: str, expected: str) -> None:
     assert name_form(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("President Ebrahim Raisi", "Ebrahim Raisi"),
+        ("Prime Minister Shehbaz Sharif", "Shehbaz Sharif"),
+        ("General Asim Munir's", "Asim Munir"),
+        ("Mr. Smith", "Smith"),
+        ("General", "General"),  # a bare title stays a name
+        ("Comedian Dana Whitlock", "Dana Whitlock"),  # job descriptor from nameparser's list
+        ("Coroner Pat Ruelas", "Pat Ruelas"),  # job descriptor from the extension list
+    ],
+)
+def test_person_name_strips_titles_and_descriptors(text: str, expected: str) -> None:
+    assert person_name(text)[0] == expected
 
 
 def test_split_title_keeps_role() -> None:
@@ -191,40 +209,102 @@ def test_one_word_names_merge_only_when_label_compatible() -> None:
 
 def _archive() -> list[KnownEntity]:
     pak = KnownEntity("ent_pak", "Pakistan", "GPE", "pakistan", {"place"})
+    league = KnownEntity("ent_pml", "Muslim League", "ORG", "muslim league", {"org"})
     club = KnownEntity("ent_club", "Real Madrid", "ORG", "real madrid", {"org"})
     shehbaz = KnownEntity(
-        "ent_shehbaz", "Shehbaz Sharif", "PERSON", "shehbaz sharif", {"person"}, {"ent_pak"}
+        "ent_shehbaz", "Shehbaz Sharif", "PERSON", "shehbaz sharif", {"person"}, {"ent_pak", "ent_pml"}
     )
     pak.cooccurring = {"ent_shehbaz"}
-    return [pak, club, shehbaz]
+    league.cooccurring = {"ent_shehbaz"}
+    return [pak, league, club, shehbaz]
 
 
-def test_bare_surname_merges_with_the_one_full_name_of_its_context() -> None:
-    groups = [_g("d9", "pakistan", "Pakistan", "GPE"), _g("d9", "sharif", "Sharif")]
-    res, _ = resolve_entities(groups, _archive())
+# an archive of 200 documents: the country is named in 60 of them, the party in 3
+EVIDENCE = Evidence(df={"ent_pak": 60, "ent_pml": 3, "ent_club": 5, "ent_shehbaz": 10}, n_docs=200)
+
+
+def test_bare_surname_joins_the_full_name_its_rarer_context_agrees_on() -> None:
+    groups = [
+        _g("d9", "pakistan", "Pakistan", "GPE"),
+        _g("d9", "muslim league", "Muslim League", "ORG"),
+        _g("d9", "sharif", "Sharif"),
+    ]
+    res, _ = resolve_entities(groups, _archive(), EVIDENCE)
     assert res[("d9", "sharif")].entity_id == "ent_shehbaz"
     assert res[("d9", "sharif")].method == "partial_name"
+    assert "Muslim League" in res[("d9", "sharif")].evidence
+
+
+def test_one_common_cooccurring_name_is_not_enough() -> None:
+    # a cricketer "Sharif" in a sports story that also names the country
+    groups = [_g("d9", "pakistan", "Pakistan", "GPE"), _g("d9", "sharif", "Sharif")]
+    res, _ = resolve_entities(groups, _archive(), EVIDENCE)
+    assert res[("d9", "sharif")].entity_id != "ent_shehbaz"
 
 
 def test_same_surname_in_another_context_does_not_merge() -> None:
     # a footballer called Sharif in a sports story shares no context with the prime minister
     groups = [_g("d10", "real madrid", "Real Madrid", "ORG"), _g("d10", "sharif", "Sharif")]
-    res, known = resolve_entities(groups, _archive())
+    res, known = resolve_entities(groups, _archive(), EVIDENCE)
     assert res[("d10", "sharif")].entity_id != "ent_shehbaz"
     # and a later politics story's bare "Sharif" does not join the footballer either
-    groups2 = [_g("d11", "pakistan", "Pakistan", "GPE"), _g("d11", "sharif", "Sharif")]
-    res2, _ = resolve_entities(groups2, known)
+    groups2 = [_g("d11", "muslim league", "Muslim League", "ORG"), _g("d11", "sharif", "Sharif")]
+    res2, _ = resolve_entities(groups2, known, EVIDENCE)
     assert res2[("d11", "sharif")].entity_id == "ent_shehbaz"
     assert res2[("d11", "sharif")].entity_id != res[("d10", "sharif")].entity_id
 
 
 def test_ambiguous_surname_is_not_guessed() -> None:
     archive = _archive()
-    nawaz = KnownEntity("ent_nawaz", "Nawaz Sharif", "PERSON", "nawaz sharif", {"person"}, {"ent_pak"})
+    nawaz = KnownEntity(
+        "ent_nawaz", "Nawaz Sharif", "PERSON", "nawaz sharif", {"person"}, {"ent_pak", "ent_pml"}
+    )
     archive.append(nawaz)
-    groups = [_g("d12", "pakistan", "Pakistan", "GPE"), _g("d12", "sharif", "Sharif")]
-    res, _ = resolve_entities(groups, archive)
+    groups = [_g("d12", "muslim league", "Muslim League", "ORG"), _g("d12", "sharif", "Sharif")]
+    res, _ = resolve_entities(groups, archive, EVIDENCE)
     assert res[("d12", "sharif")].entity_id not in ("ent_shehbaz", "ent_nawaz")
+
+
+def test_surname_tagged_as_place_joins_the_person_unless_written_as_a_place() -> None:
+    groups = [_g("d13", "muslim league", "Muslim League", "ORG"), _g("d13", "sharif", "Sharif", "GPE")]
+    res, _ = resolve_entities(groups, _archive(), EVIDENCE)
+    assert res[("d13", "sharif")].entity_id == "ent_shehbaz"  # a tagger label flip does not split
+    place = _g("d14", "sharif", "Sharif", "GPE")
+    place.place_evidence = True  # "... in Sharif"
+    res2, _ = resolve_entities(
+        [_g("d14", "muslim league", "Muslim League", "ORG"), place], _archive(), EVIDENCE
+    )
+    assert res2[("d14", "sharif")].entity_id != "ent_shehbaz"
+
+
+def test_acronym_and_team_name_join_the_long_name_on_rare_evidence() -> None:
+    hp = KnownEntity("ent_hp", "Hewlett-Packard", "ORG", "hewlett packard", {"org"}, {"ent_eyp"})
+    eyp = KnownEntity("ent_eyp", "EYP Facilities", "ORG", "eyp facilities", {"org"}, {"ent_hp"})
+    saints = KnownEntity("ent_no", "New Orleans Saints", "ORG", "new orleans saints", {"org"}, {"ent_coach"})
+    coach = KnownEntity("ent_coach", "Sean Payton", "PERSON", "sean payton", {"person"}, {"ent_no"})
+    ev = Evidence(df={"ent_hp": 4, "ent_eyp": 3, "ent_no": 4, "ent_coach": 3}, n_docs=300)
+    hp_group = _g("a", "hp", "HP", "ORG")
+    hp_group.acronym = True
+    groups = [
+        hp_group,
+        _g("a", "eyp facilities", "EYP Facilities", "ORG"),
+        _g("b", "saints", "Saints", "ORG"),
+        _g("b", "sean payton", "Sean Payton"),
+        _g("c", "saints", "Saints", "ORG"),  # no shared context: stays its own entity
+    ]
+    res, _ = resolve_entities(groups, [hp, eyp, saints, coach], ev)
+    assert res[("a", "hp")].entity_id == "ent_hp" and res[("a", "hp")].method == "acronym"
+    assert res[("b", "saints")].entity_id == "ent_no" and res[("b", "saints")].method == "short_form"
+    assert res[("c", "saints")].entity_id != "ent_no"
+
+
+def test_given_name_variant_joins_across_documents() -> None:
+    fred = KnownEntity("ent_fred", "Frederick Hale", "PERSON", "frederick hale", {"person"})
+    res, _ = resolve_entities([_g("d", "fred hale", "Fred Hale")], [fred])
+    assert res[("d", "fred hale")].entity_id == "ent_fred"
+    assert res[("d", "fred hale")].method == "given_name"
+    res2, _ = resolve_entities([_g("e", "tom hale", "Tom Hale")], [fred])
+    assert res2[("e", "tom hale")].entity_id != "ent_fred"
 
 
 def test_two_people_one_surname_in_one_batch_stay_apart() -> None:

@@ -1,0 +1,216 @@
+"""Within-document resolution failure classes, on text of our own.
+
+Mentions are built with `make_mention` over a real string with the label a tagger could give, so
+each test pins one rule of `resolve_within_doc` independently of the model's guesses; the list
+label test runs the real model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from parallax.entities import (
+    Mention,
+    build_context,
+    clean_mentions,
+    lexicon_for,
+    load_overrides,
+    make_mention,
+    person_key,
+    resolve_within_doc,
+    same_given_name,
+)
+
+
+def mentions(text: str, spans: list[tuple[str, str]]) -> list[Mention]:
+    """Mentions of each (surface, label), found in `text` in the order given."""
+    out: list[Mention] = []
+    pos = 0
+    for surface, label in spans:
+        m = re.compile(r"\b" + re.escape(surface) + r"\b").search(text, pos)
+        assert m, surface
+        pos = m.end()
+        out.append(make_mention(text, m.start(), m.end(), label, in_heading=False, trimmed=False))
+    return out
+
+
+def by_text(ms: list[Mention]) -> dict[str, Mention]:
+    return {m.text: m for m in ms}
+
+
+# --- one name, several labels -----------------------------------------------------------------
+def test_label_flip_of_a_surname_does_not_split_the_person() -> None:
+    text = "Dana Okafor won the vote. Okafor thanked voters. Later Okafor left."
+    ms = resolve_within_doc(
+        mentions(text, [("Dana Okafor", "PERSON"), ("Okafor", "GPE"), ("Okafor", "NORP")])
+    )
+    assert {m.canonical_key for m in ms} == {"dana okafor"}
+    assert {m.label for m in ms} == {"PERSON"}  # one label per entity
+
+
+def test_place_is_not_merged_into_a_person_of_the_same_word() -> None:
+    text = "Actor Denzel Washington flew in from Washington on Friday."
+    ms = by_text(resolve_within_doc(mentions(text, [("Denzel Washington", "PERSON"), ("Washington", "GPE")])))
+    assert ms["Washington"].canonical_key == "washington"
+    assert ms["Washington"].label == "GPE"
+    assert ms["Denzel Washington"].label == "PERSON"
+
+
+# --- descriptors, titles and suffixes ---------------------------------------------------------
+def test_descriptors_and_suffixes_stay_out_of_a_persons_name() -> None:
+    text = "Comedian Dana Whitlock hosted. Coroner Pat Ruelas spoke. Dana Whitlock and Pat Ruelas Jr left."
+    ms = resolve_within_doc(
+        mentions(
+            text,
+            [
+                ("Comedian Dana Whitlock", "PERSON"),
+                ("Coroner Pat Ruelas", "PERSON"),
+                ("Dana Whitlock", "PERSON"),
+                ("Pat Ruelas Jr", "PERSON"),
+            ],
+        )
+    )
+    keys = [m.canonical_key for m in ms]
+    assert keys == ["dana whitlock", "pat ruelas", "dana whitlock", "pat ruelas"]
+    assert ms[0].role == "Comedian" and ms[1].role == "Coroner"
+    assert person_key('Vincent "The Pike" Morano') == "vincent morano"
+
+
+def test_titles_are_not_stripped_from_names_that_are_not_people() -> None:
+    text = (
+        "The Supreme Court, General Motors, the State Department and the Justice Department "
+        "met in St. Petersburg."
+    )
+    ms = by_text(
+        resolve_within_doc(
+            mentions(
+                text,
+                [
+                    ("Supreme Court", "ORG"),
+                    ("General Motors", "ORG"),
+                    ("State Department", "ORG"),
+                    ("Justice Department", "ORG"),
+                    ("St. Petersburg", "GPE"),
+                ],
+            )
+        )
+    )
+    assert ms["Supreme Court"].canonical_key == "supreme court"
+    assert ms["General Motors"].canonical_key == "general motors"
+    assert ms["State Department"].canonical_key != ms["Justice Department"].canonical_key
+    assert ms["St. Petersburg"].canonical_key == "st petersburg"
+    assert all(m.label != "PERSON" for m in ms.values())
+
+
+# --- given-name variants ----------------------------------------------------------------------
+def test_given_name_variants_and_a_given_name_alone_join_the_full_name() -> None:
+    assert same_given_name("Bill", "William") and same_given_name("Fred", "Frederick")
+    assert not same_given_name("Anna", "Frederick")
+    text = (
+        "Frederick Hale arrived. Fred Hale said hello. Frederick Hale smiled and Frederick thanked "
+        "Ines Varga."
+    )
+    ms = resolve_within_doc(
+        mentions(
+            text,
+            [
+                ("Frederick Hale", "PERSON"),
+                ("Fred Hale", "PERSON"),
+                ("Frederick Hale", "PERSON"),
+                ("Frederick", "PERSON"),
+                ("Ines Varga", "PERSON"),
+            ],
+        )
+    )
+    assert [m.canonical_key for m in ms] == ["frederick hale"] * 4 + ["ines varga"]
+    assert ms[1].method == "given_name"
+
+
+# --- acronyms and short forms -----------------------------------------------------------------
+def test_acronym_defined_in_parentheses_or_by_initials_joins_the_long_name() -> None:
+    text = (
+        "Nordic Ferry Lines (NFL) and Quill Data Systems signed a deal. NFL will pay, "
+        "QDS said. The Harbor Otters beat the Otters of old; the Otters won."
+    )
+    ms = resolve_within_doc(
+        mentions(
+            text,
+            [
+                ("Nordic Ferry Lines", "ORG"),
+                ("NFL", "ORG"),
+                ("Quill Data Systems", "ORG"),
+                ("NFL", "ORG"),
+                ("QDS", "ORG"),
+                ("Harbor Otters", "ORG"),
+                ("Otters", "ORG"),
+                ("Otters", "ORG"),
+            ],
+        )
+    )
+    keys = [m.canonical_key for m in ms]
+    nfl, qds = "nordic ferry lines", "quill data systems"
+    assert keys[:5] == [nfl, nfl, qds, nfl, qds]
+    assert ms[4].method == "acronym"
+    assert keys[5:] == ["harbor otters"] * 3 and ms[6].method == "short_form"
+
+
+def test_ambiguous_short_form_stays_separate() -> None:
+    text = "Harbor Otters and River Otters drew. The Otters complained."
+    ms = by_text(
+        resolve_within_doc(
+            mentions(text, [("Harbor Otters", "ORG"), ("River Otters", "ORG"), ("Otters", "ORG")])
+        )
+    )
+    assert ms["Otters"].canonical_key == "otters"
+
+
+# --- overrides --------------------------------------------------------------------------------
+def test_keep_apart_override_blocks_a_link(tmp_path: Path) -> None:
+    seeds = tmp_path / "entity_aliases.csv"
+    seeds.write_text("alias,canonical_name,label\nOkafor,Dana Okafor,KEEP_APART\n", encoding="utf-8")
+    text = "Dana Okafor won the vote. Okafor thanked voters."
+    ms = resolve_within_doc(
+        mentions(text, [("Dana Okafor", "PERSON"), ("Okafor", "PERSON")]), load_overrides(seeds)
+    )
+    assert [m.canonical_key for m in ms] == ["dana okafor", "okafor"]
+
+
+# --- names in list labels (real model) --------------------------------------------------------
+def test_name_inside_a_list_label_is_kept(nlp) -> None:
+    text = "- Talks in Geneva: the two leaders met for three hours on Monday.\n"
+    doc = nlp(text)
+    got = [m.name for m in clean_mentions(doc, build_context(text), lexicon_for(nlp))]
+    assert "Geneva" in got
+
+
+# --- auditable: aliases keep method, confidence and evidence; `parallax entities NAME` ---------
+def test_entities_command_shows_why_aliases_were_linked(con, settings, nlp) -> None:  # type: ignore[no-untyped-def]
+    from test_extract import stage_docs
+    from typer.testing import CliRunner
+
+    from parallax.cli import app
+    from parallax.extract import extract_documents
+
+    docs = {
+        "n1": "Ferry deal\nNordic Ferry Lines (NFL) agreed to buy two ships from Quill Data Systems. "
+        "Chief executive Marta Lindqvist said NFL would pay in cash. Lindqvist flew to Oslo.",
+    }
+    stage_docs(con, docs)
+    extract_documents(con, "run1", list(docs), settings, nlp)
+    rows = con.execute(
+        "select a.alias, a.method, a.evidence from intermediate.int_entity_aliases a "
+        "join intermediate.int_entities e using (entity_id) where e.canonical_name = 'Nordic Ferry Lines' "
+        "order by alias"
+    ).fetchall()
+    assert ("NFL", "acronym", "same document as Nordic Ferry Lines") in rows
+    con.execute("checkpoint")
+    con.close()
+    result = CliRunner().invoke(app, ["entities", "NFL", "--db", str(settings.work_db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output[result.output.index("[") :])
+    assert found[0]["canonical_name"] == "Nordic Ferry Lines"
+    assert {a["alias"]: a["method"] for a in found[0]["aliases"]}["NFL"] == "acronym"
+    missing = CliRunner().invoke(app, ["entities", "Zzyzx", "--db", str(settings.work_db)])
+    assert missing.exit_code != 0 and "no entity" in missing.output
