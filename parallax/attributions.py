@@ -432,6 +432,8 @@ def extract_attributions(
             topic_text = body[slice(*_subtree_span(obj))] if obj is not None else None
             clause = _reported_clause(verb) if lemma in REPORTING_VERBS else None
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            cue: str | None
+            quote: str | None
             if lemma in REPORTING_VERBS and quotes:
                 kind, quote = "quote", " ".join(body[s:e].strip(" ,;:") for s, e in quotes)
                 pred, cue, polarity = lemma, CUE_QUOTE, statement_polarity(verb)

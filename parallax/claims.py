@@ -66,8 +66,10 @@ MIN_QUOTE_WORDS = 3
 
 
 def _negations(tok: Any) -> int:
-    """Negations attached to `tok` itself: its `neg` children and a negating determiner/pre-conjunction."""
-    return sum(1 for c in tok.children if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATION_WORDS))
+    """Negations attached to `tok` itself: its `neg` children (and negating adverbs tagged advmod)."""
+    return sum(
+        1 for c in tok.children if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATION_WORDS)
+    )
 
 
 def polarity_of(verb: Any, subject: Any | None = None, obj: Any | None = None) -> str:

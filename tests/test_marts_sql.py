@@ -224,7 +224,9 @@ def test_rpt_attribution_polarity_separates_claims(con: duckdb.DuckDBPyConnectio
     assert got["a"]["sources_reporting"] == 1 == got["b"]["sources_reporting"]
 
 
-def test_rpt_attribution_negated_claims_conflict_on_actors(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+def test_rpt_attribution_negated_claims_conflict_on_actors(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
     story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue", polarity="negated")
     story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue", polarity="negated")
     got = rows(con, "select source, is_conflict from marts.rpt_attribution_comparison order by source")
@@ -252,6 +254,18 @@ def test_rpt_attribution_source_naming_both_actors(con: duckdb.DuckDBPyConnectio
         for r in rows(con, "select * from marts.rpt_attribution_comparison")
     }
     assert got == {("a", "E_sharif"): True, ("a", "E_raisi"): False, ("b", "E_raisi"): False}
+
+
+def test_report_shows_polarity_and_counts_only_real_conflicts(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    from parallax.report import render_report
+
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue", polarity="negated")
+    page = render_report(con, "S1")
+    assert 'data-polarity="negated"' in page and "<b>not</b> raise" in page
+    assert 'data-conflict="true"' not in page
 
 
 def test_rpt_source_similarity(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
