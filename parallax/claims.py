@@ -15,7 +15,8 @@
   article. A paragraph with an odd number of straight marks drops the mark whose removal leaves the
   best-shaped pairs (an opening mark after a space, a closing mark before a space or punctuation);
   a dropped mark that opens a quotation runs to the paragraph end (the news convention for a
-  quotation continued over several paragraphs).
+  quotation continued over several paragraphs), and a dropped first mark that closes one, right
+  after such a paragraph, closes the quotation from the paragraph start.
 """
 
 from __future__ import annotations
@@ -135,15 +136,23 @@ def _shape(text: str, pos: int, width: int) -> tuple[bool, bool]:
     before = text[pos - 1] if pos > 0 else " "
     after = text[pos + width] if pos + width < len(text) else " "
     opening = (before in _OPEN_BEFORE or before in "“«\n") and after not in " \t\n"
-    closing = before not in " \t\n" and (after in _CLOSE_AFTER or after in "”»\n'\"")
+    ends = after in _CLOSE_AFTER or after in "”»\n'\""
+    # 'fight, " said': a space before the mark but punctuation ending the quoted words
+    spaced_close = (
+        before in " \t"
+        and after in " \t\n"
+        and text[max(0, pos - 20) : pos].rstrip()[-1:] in (",", ".", "!", "?")
+    )
+    closing = (before not in " \t\n" and ends) or spaced_close
     return opening, closing
 
 
-def _pair_straight(text: str, marks: list[int]) -> tuple[list[tuple[int, int]], int | None]:
+def _pair_straight(text: str, marks: list[int]) -> tuple[list[tuple[int, int]], int | None, int | None]:
     """Pair straight quote marks of one paragraph by parity; with an odd count, drop the mark whose
-    removal gives the best-shaped pairs. Returns pairs and the dropped mark that opens a quotation."""
+    removal gives the best-shaped pairs. Returns the pairs, the dropped mark when it opens a quotation
+    and the dropped mark when it closes one (a quotation continued from the previous paragraph)."""
     if len(marks) % 2 == 0:
-        return [(marks[i], marks[i + 1]) for i in range(0, len(marks), 2)], None
+        return [(marks[i], marks[i + 1]) for i in range(0, len(marks), 2)], None, None
     shapes = [_shape(text, p, 1) for p in marks]
     best, best_score = 0, -1
     for drop in range(len(marks)):
@@ -156,7 +165,11 @@ def _pair_straight(text: str, marks: list[int]) -> tuple[list[tuple[int, int]], 
     rest = [marks[i] for i in range(len(marks)) if i != best]
     pairs = [(rest[i], rest[i + 1]) for i in range(0, len(rest), 2)]
     opening, closing = shapes[best]
-    return pairs, (marks[best] if opening and not closing else None)
+    return (
+        pairs,
+        marks[best] if opening and not closing else None,
+        marks[best] if closing and not opening and best == 0 else None,
+    )
 
 
 def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
@@ -176,7 +189,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     shorter than `MIN_QUOTE_WORDS` words are paired but not returned.
     """
     spans: list[tuple[int, int]] = []
-    open_before = False  # the previous paragraph ended inside a directional quotation
+    open_before = False  # the previous paragraph ended inside a quotation
     for p_start, p_end in _paragraphs(text):
         para_spans: list[tuple[int, int]] = []
         straight: list[int] = []
@@ -195,13 +208,15 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 first_close = pos
         if first_close is not None and open_before:
             para_spans.append((p_start, first_close))
-        open_before = stack is not None
         if stack is not None:
             para_spans.append((stack[1], p_end))
-        pairs, opener = _pair_straight(text, straight)
+        pairs, opener, closer = _pair_straight(text, straight)
         para_spans.extend((s + 1, e) for s, e in pairs)
         if opener is not None:
             para_spans.append((opener + 1, p_end))
+        if closer is not None and open_before:
+            para_spans.append((p_start, closer))
+        open_before = stack is not None or opener is not None
         spans.extend(para_spans)
     return sorted((s, e) for s, e in spans if len(text[s:e].split()) >= MIN_QUOTE_WORDS)
 

@@ -46,6 +46,16 @@ def test_odd_mark_opening_a_multi_paragraph_quote_runs_to_paragraph_end() -> Non
     assert got[1] == "The shelters stay open tonight,"
 
 
+def test_quote_continued_on_the_next_line_closes_there() -> None:
+    text = (
+        '"We will march every day, every day!\n'
+        'Nobody listens unless you shout loudly, " said the farmer, who lives nearby.\n'
+        "The farmer said prices rose again."
+    )
+    got = _quoted(text)
+    assert got == ["We will march every day, every day!", "Nobody listens unless you shout loudly, "]
+
+
 def test_long_article_with_an_odd_quote_midway_keeps_speakers_outside() -> None:
     paras = []
     for i in range(40):
