@@ -108,6 +108,8 @@ REPORTING_VERBS = frozenset(
         "ask",
     ]
 )
+# Verbs whose direct object is the person told, not what is claimed ("X told reporters ...").
+ADDRESSEE_VERBS = frozenset(["tell", "inform", "brief", "notify", "remind", "assure", "thank"])
 # Verbs that say nothing about an actor's action on their own.
 LIGHT_VERBS = frozenset(["be", "have", "do", "become", "seem", "appear", "get", "remain"])
 # Nouns whose possessor is the one speaking or acting through them ("Raisi's response focused on").
@@ -239,7 +241,11 @@ def _actors(subj: Any, idx: _MentionIndex, allow_nominal: bool = True) -> list[M
     for tok in [subj, *subj.conjuncts]:
         m = _mention_of_token(tok, idx)
         if m is None and tok.lower_ in ("he", "she"):
-            m = idx.last_person_before(tok.idx)
+            ref = idx.last_person_before(tok.idx)
+            # the antecedent's entity, but the pronoun's place and words ("actor as written"): the
+            # clause stays in its own sentence and the view can tell a pronoun from a name
+            if ref is not None:
+                m = replace(ref, start=tok.idx, end=tok.idx + len(tok.text), text=tok.text)
         if m is None and allow_nominal and tok.pos_ == "NOUN" and tok.lemma_.lower() in COMMUNICATION_NOUNS:
             for child in tok.children:
                 if child.dep_ == "poss":
@@ -299,9 +305,12 @@ def _object(verb: Any) -> tuple[str, Any | None]:
     lemma = verb.lemma_.lower()
     prt = [c.lower_ for c in verb.children if c.dep_ == "prt"]
     pred = " ".join([lemma, *prt])
+    # "X told The Canadian Press": the object of a verb of telling is the addressee, not the topic
+    # (unless a dative names the addressee: "X told them the news")
+    addressee = lemma in ADDRESSEE_VERBS and not any(c.dep_ == "dative" for c in verb.children)
     for c in verb.children:
-        if c.dep_ in ("dobj", "obj", "nsubjpass"):  # passive: the subject is what was acted on
-            return pred, c
+        if c.dep_ in ("dobj", "obj", "nsubjpass") and not (addressee and c.dep_ != "nsubjpass"):
+            return pred, c  # passive: the subject is what was acted on
     for c in verb.children:
         if c.dep_ == "prep" and c.i > verb.i:  # "In contrast, X focused on Y": the prep after the verb
             objs = [o for o in c.children if o.dep_ == "pobj"]

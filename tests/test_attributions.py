@@ -70,6 +70,8 @@ def test_indirect_statement_and_pronoun_speaker(nlp) -> None:
     stmts = [a for a in _attr(nlp, text) if a.kind == "statement"]
     assert stmts
     assert stmts[0].actor_key == "emmanuel macron"
+    assert stmts[0].actor_text == "He", "the actor as written, in its own sentence"
+    assert stmts[0].start >= text.index("He said")
     assert stmts[0].quote is not None and "pension reform would go ahead" in stmts[0].quote
 
 
@@ -169,3 +171,12 @@ def test_long_article_with_odd_straight_quote_keeps_every_speaker(nlp) -> None:
     for a in quotes:
         assert a.quote is not None and a.quote.startswith("The talks on section"), a.quote
         assert " said " not in a.quote
+
+
+def test_the_person_told_is_not_the_topic(nlp) -> None:
+    atts = _attr(nlp, "Emmanuel Macron told The Daily Courier that the pension reform would go ahead.")
+    assert [(a.kind, a.predicate, a.topic) for a in atts if a.actor_key == "emmanuel macron"] == [
+        ("statement", "tell", None)
+    ]
+    told = _attr(nlp, "Emmanuel Macron told reporters on the train.")
+    assert all(a.topic != "reporter" for a in told), told

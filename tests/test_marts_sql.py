@@ -244,6 +244,18 @@ def test_rpt_attribution_conflict_compares_entity_ids(con: duckdb.DuckDBPyConnec
     assert got["a"]["actor_name"] == "Ebrahim Raisi"
 
 
+def test_rpt_attribution_pronoun_actor_is_shown_but_never_flagged(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    # as if b wrote "He raised it", "he" resolved to Raisi
+    con.execute("update intermediate.int_attributions set actor_text = 'He' where doc_id = 'db'")
+    got = {r["source"]: r for r in rows(con, "select * from marts.rpt_attribution_comparison")}
+    assert got["b"]["actor_name"] == "Ebrahim Raisi"
+    assert not got["a"]["is_conflict"] and not got["b"]["is_conflict"]
+
+
 def test_rpt_attribution_source_naming_both_actors(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     # a names Sharif and Raisi, b names Raisi only: only a's Sharif row is disputed (b never names him)
     story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")

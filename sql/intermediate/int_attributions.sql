@@ -27,7 +27,7 @@ comment on column intermediate.int_attributions.doc_id is 'Document id.';
 comment on column intermediate.int_attributions.attribution_index is 'Zero-based position in the document.';
 comment on column intermediate.int_attributions.kind is 'action, statement (reporting verb) or quote.';
 comment on column intermediate.int_attributions.actor_entity_id is 'Canonical entity of the actor, when resolved.';
-comment on column intermediate.int_attributions.actor_text is 'Actor as written.';
+comment on column intermediate.int_attributions.actor_text is 'Actor as written (the pronoun when the actor was resolved from he/she).';
 comment on column intermediate.int_attributions.predicate is 'Lemmatized predicate (raise, focus on, say).';
 comment on column intermediate.int_attributions.topic is 'Normalized topic (kashmir issue), comparable across documents.';
 comment on column intermediate.int_attributions.topic_text is 'Topic as written.';

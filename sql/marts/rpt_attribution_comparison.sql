@@ -4,8 +4,9 @@
 -- is_conflict: sources give the same predicate and topic, with the same polarity, to different
 -- resolved actors: another source of the story gives this claim to resolved actors, none of which is
 -- this row's actor (entity ids, so "Fred X" and "X" resolved to one entity agree). Rows without a topic
--- or without a resolved actor are never in conflict; a claim affirmed by one source and negated by
--- another is a different claim, not an actor conflict.
+-- or without a resolved actor are never in conflict, nor are actors written as a pronoun ("he", "she":
+-- their entity is the closest preceding person, a guess too weak to flag outlets over); a claim
+-- affirmed by one source and negated by another is a different claim, not an actor conflict.
 create or replace view marts.rpt_attribution_comparison as
 with
 
@@ -55,7 +56,9 @@ keyed as (
         d.story_id,
         d.source,
         a.*,
-        coalesce(e.canonical_name, a.actor_text) as actor_name
+        coalesce(e.canonical_name, a.actor_text) as actor_name,
+        -- the actor compared across sources: a resolved entity named in the clause
+        case when lower(a.actor_text) not in ('he', 'she') then a.actor_entity_id end as named_entity_id
     from attributions as a
     inner join documents as d on d.doc_id = a.doc_id
     left join entities as e on e.entity_id = a.actor_entity_id
@@ -69,9 +72,9 @@ claim_actors as (
         topic,
         polarity,
         source,
-        actor_entity_id
+        named_entity_id as actor_entity_id
     from keyed
-    where topic is not null and actor_entity_id is not null
+    where topic is not null and named_entity_id is not null
 ),
 
 claim_sources as (
@@ -109,7 +112,7 @@ disputed as (
         and other.topic = k.topic
         and other.polarity = k.polarity
         and other.source <> k.source
-        and other.actor_entity_id <> k.actor_entity_id
+        and other.actor_entity_id <> k.named_entity_id
     where not exists (
         select 1
         from claim_actors as same
@@ -118,7 +121,7 @@ disputed as (
             and same.topic = other.topic
             and same.polarity = other.polarity
             and same.source = other.source
-            and same.actor_entity_id = k.actor_entity_id
+            and same.actor_entity_id = k.named_entity_id
     )
 ),
 
@@ -150,7 +153,7 @@ final as (
         and cs.polarity = k.polarity
     left join actor_sources as ac
         on ac.story_id = k.story_id and ac.predicate = k.predicate and ac.topic = k.topic
-        and ac.polarity = k.polarity and ac.actor_entity_id = k.actor_entity_id
+        and ac.polarity = k.polarity and ac.actor_entity_id = k.named_entity_id
     left join disputed as dp on dp.doc_id = k.doc_id and dp.attribution_index = k.attribution_index
 )
 
@@ -164,7 +167,7 @@ comment on column marts.rpt_attribution_comparison.polarity is 'affirmed, or neg
 comment on column marts.rpt_attribution_comparison.source is 'Outlet making the attribution.';
 comment on column marts.rpt_attribution_comparison.actor_entity_id is 'Canonical entity of the actor, when resolved (conflicts compare these ids).';
 comment on column marts.rpt_attribution_comparison.actor_name is 'Canonical name of the actor, else the actor as written.';
-comment on column marts.rpt_attribution_comparison.actor_text is 'Actor as written.';
+comment on column marts.rpt_attribution_comparison.actor_text is 'Actor as written (a pronoun when the actor was resolved from he/she).';
 comment on column marts.rpt_attribution_comparison.kind is 'action, statement (reporting verb) or quote.';
 comment on column marts.rpt_attribution_comparison.cue is 'How the claim reaches the reader: said, according to, quote; null when the outlet narrates it.';
 comment on column marts.rpt_attribution_comparison.topic_text is 'Topic as written.';
@@ -175,4 +178,4 @@ comment on column marts.rpt_attribution_comparison.attribution_index is 'Zero-ba
 comment on column marts.rpt_attribution_comparison.sentence_index is 'Zero-based sentence position in the body.';
 comment on column marts.rpt_attribution_comparison.sources_reporting is 'Sources of the story giving this predicate, topic and polarity to a resolved actor (null without a topic or a resolved actor).';
 comment on column marts.rpt_attribution_comparison.sources_naming_actor is 'Of those, sources giving it to this actor''s entity.';
-comment on column marts.rpt_attribution_comparison.is_conflict is 'True when another source gives the same predicate, topic and polarity to resolved actors none of which is this actor. False without a topic or a resolved actor.';
+comment on column marts.rpt_attribution_comparison.is_conflict is 'True when another source gives the same predicate, topic and polarity to resolved actors none of which is this actor. False without a topic, a resolved actor, or when the actor is written as a pronoun.';
