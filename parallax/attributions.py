@@ -330,6 +330,11 @@ def _subject_and_actors(verb: Any, idx: _MentionIndex) -> tuple[list[Mention], b
             if objs:
                 return _actors(objs[0], idx, allow_nominal=False), True
     head = verb.head
+    if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX"):
+        # object control: "X told / urged / allowed Y to raise ..." -> Y acts
+        dobj = next((c for c in head.children if c.dep_ in ("dobj", "obj") and c.i < verb.i), None)
+        if dobj is not None:
+            return _actors(dobj, idx, allow_nominal=False), False
     if verb.dep_ in ("xcomp", "conj") and head is not verb and head.pos_ in ("VERB", "AUX"):
         return _subject_and_actors(head, idx)
     # "X was unable to raise": the xcomp of a predicative adjective takes the clause's subject

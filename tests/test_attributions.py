@@ -180,3 +180,9 @@ def test_the_person_told_is_not_the_topic(nlp) -> None:
     ]
     told = _attr(nlp, "Emmanuel Macron told reporters on the train.")
     assert all(a.topic != "reporter" for a in told), told
+
+
+def test_object_control_gives_the_object_as_actor(nlp) -> None:
+    t = _claims(_attr(nlp, "Emmanuel Macron urged Olaf Scholz to raise the energy issue."))
+    assert ("olaf scholz", "raise", "energy issue", "affirmed") in t
+    assert not any(a == "emmanuel macron" and p == "raise" for a, p, _, _ in t)

@@ -257,7 +257,8 @@ def test_rpt_attribution_pronoun_actor_is_shown_but_never_flagged(
 
 
 def test_rpt_attribution_source_naming_both_actors(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
-    # a names Sharif and Raisi, b names Raisi only: only a's Sharif row is disputed (b never names him)
+    # a names Sharif and Raisi, b names Raisi only: they agree on Raisi, a naming one more is no
+    # disagreement; c naming only Iran disagrees with both
     story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
     story.attribution("da", 1, "Raisi", "E_raisi", "raise", "kashmir issue")
     story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
@@ -265,7 +266,13 @@ def test_rpt_attribution_source_naming_both_actors(con: duckdb.DuckDBPyConnectio
         (r["source"], r["actor_entity_id"]): r["is_conflict"]
         for r in rows(con, "select * from marts.rpt_attribution_comparison")
     }
-    assert got == {("a", "E_sharif"): True, ("a", "E_raisi"): False, ("b", "E_raisi"): False}
+    assert got == {("a", "E_sharif"): False, ("a", "E_raisi"): False, ("b", "E_raisi"): False}
+    story.attribution("dc", 0, "Pakistan", "E_pak", "raise", "kashmir issue")
+    got = {
+        (r["source"], r["actor_entity_id"]): r["is_conflict"]
+        for r in rows(con, "select * from marts.rpt_attribution_comparison")
+    }
+    assert all(got.values()) and len(got) == 4, got
 
 
 def test_report_shows_polarity_and_counts_only_real_conflicts(

@@ -2,8 +2,9 @@
 -- grain: story x (predicate, topic, polarity) x source (one row per attribution in a canonical
 -- document); key: (doc_id, attribution_index)
 -- is_conflict: sources give the same predicate and topic, with the same polarity, to different
--- resolved actors: another source of the story gives this claim to resolved actors, none of which is
--- this row's actor (entity ids, so "Fred X" and "X" resolved to one entity agree). Rows without a topic
+-- resolved actors: another source of the story gives this claim only to resolved actors this row's
+-- source never names for it (entity ids, so "Fred X" and "X" resolved to one entity agree). Two
+-- sources naming a common actor agree on it: one naming an extra actor is not a disagreement. Rows without a topic
 -- or without a resolved actor are never in conflict, nor are actors written as a pronoun ("he", "she":
 -- their entity is the closest preceding person, a guess too weak to flag outlets over); a claim
 -- affirmed by one source and negated by another is a different claim, not an actor conflict.
@@ -100,7 +101,26 @@ actor_sources as (
     group by story_id, predicate, topic, polarity, actor_entity_id
 ),
 
--- rows whose claim another source gives to resolved actors that never include this row's actor
+-- pairs of sources that give a claim to at least one common actor (they agree on someone)
+sharing_sources as (
+    select distinct
+        a.story_id,
+        a.predicate,
+        a.topic,
+        a.polarity,
+        a.source as source_a,
+        b.source as source_b
+    from claim_actors as a
+    inner join claim_actors as b
+        on b.story_id = a.story_id
+        and b.predicate = a.predicate
+        and b.topic = a.topic
+        and b.polarity = a.polarity
+        and b.actor_entity_id = a.actor_entity_id
+        and b.source <> a.source
+),
+
+-- rows whose claim another source gives only to other actors (the two sources share no actor for it)
 disputed as (
     select distinct
         k.doc_id,
@@ -112,17 +132,17 @@ disputed as (
         and other.topic = k.topic
         and other.polarity = k.polarity
         and other.source <> k.source
-        and other.actor_entity_id <> k.named_entity_id
-    where not exists (
-        select 1
-        from claim_actors as same
-        where same.story_id = other.story_id
-            and same.predicate = other.predicate
-            and same.topic = other.topic
-            and same.polarity = other.polarity
-            and same.source = other.source
-            and same.actor_entity_id = k.named_entity_id
-    )
+    where k.named_entity_id is not null
+        and not exists (
+            select 1
+            from sharing_sources as p
+            where p.story_id = k.story_id
+                and p.predicate = k.predicate
+                and p.topic = k.topic
+                and p.polarity = k.polarity
+                and p.source_a = k.source
+                and p.source_b = other.source
+        )
 ),
 
 final as (
@@ -178,4 +198,4 @@ comment on column marts.rpt_attribution_comparison.attribution_index is 'Zero-ba
 comment on column marts.rpt_attribution_comparison.sentence_index is 'Zero-based sentence position in the body.';
 comment on column marts.rpt_attribution_comparison.sources_reporting is 'Sources of the story giving this predicate, topic and polarity to a resolved actor (null without a topic or a resolved actor).';
 comment on column marts.rpt_attribution_comparison.sources_naming_actor is 'Of those, sources giving it to this actor''s entity.';
-comment on column marts.rpt_attribution_comparison.is_conflict is 'True when another source gives the same predicate, topic and polarity to resolved actors none of which is this actor. False without a topic, a resolved actor, or when the actor is written as a pronoun.';
+comment on column marts.rpt_attribution_comparison.is_conflict is 'True when another source gives the same predicate, topic and polarity only to resolved actors this source does not name for it (the two sources share no actor). False without a topic, a resolved actor, or when the actor is written as a pronoun.';
