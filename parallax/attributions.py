@@ -11,7 +11,10 @@
   the reported clause.
 - quote: a reporting verb whose sentence holds a direct quotation outside of which the verb stands
   ("'...,' X said", "X said: '...'"); quote holds the quoted words.
-Subjects "he"/"she" resolve to the closest preceding PERSON mention.
+- "according to X, ...": a statement with speaker X (predicate `say`, cue `according to`).
+Subjects "he"/"she" resolve to the closest preceding PERSON mention. Each attribution carries a
+polarity (negation, "refused to", "denied that": `parallax.claims.polarity_of`) and a cue (how it
+reaches the reader: said / according to / quote, None for the outlet's own narration).
 
 Topics are normalized so that "the Kashmir issue", "the issue of Kashmir" and "Kashmir issues"
 compare equal ("kashmir issue"): determiners dropped, lowercase, head noun lemmatized, the object
@@ -23,11 +26,21 @@ issue" -> "nuclear issue").
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from parallax.claims import (
+    AFFIRMED,
+    CUE_ACCORDING,
+    CUE_QUOTE,
+    CUE_SAID,
+    QuoteIndex,
+    according_to,
+    cue_of,
+    polarity_of,
+    statement_polarity,
+)
 from parallax.entities import Lexicon, Mention, name_key
 
 REPORTING_VERBS = frozenset(
@@ -95,6 +108,8 @@ REPORTING_VERBS = frozenset(
         "ask",
     ]
 )
+# Verbs whose direct object is the person told, not what is claimed ("X told reporters ...").
+ADDRESSEE_VERBS = frozenset(["tell", "inform", "brief", "notify", "remind", "assure", "thank"])
 # Verbs that say nothing about an actor's action on their own.
 LIGHT_VERBS = frozenset(["be", "have", "do", "become", "seem", "appear", "get", "remain"])
 # Nouns whose possessor is the one speaking or acting through them ("Raisi's response focused on").
@@ -153,11 +168,6 @@ TOPIC_NOUNS = frozenset(
     ]
 )
 NUMERIC_ENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
-_QUOTE_RES = (
-    re.compile(r"“([^”]{3,2000})”"),
-    re.compile(r'"((?:[^"\n]|\n(?!\s*\n)){3,2000})"'),
-    re.compile(r"«([^»]{3,2000})»"),
-)
 
 
 @dataclass
@@ -171,6 +181,8 @@ class Attribution:
     quote: str | None
     start: int
     end: int
+    polarity: str = AFFIRMED  # affirmed / negated (parallax.claims.polarity_of)
+    cue: str | None = None  # said / according to / quote; None when the outlet narrates it
 
 
 class _MentionIndex:
@@ -229,7 +241,11 @@ def _actors(subj: Any, idx: _MentionIndex, allow_nominal: bool = True) -> list[M
     for tok in [subj, *subj.conjuncts]:
         m = _mention_of_token(tok, idx)
         if m is None and tok.lower_ in ("he", "she"):
-            m = idx.last_person_before(tok.idx)
+            ref = idx.last_person_before(tok.idx)
+            # the antecedent's entity, but the pronoun's place and words ("actor as written"): the
+            # clause stays in its own sentence and the view can tell a pronoun from a name
+            if ref is not None:
+                m = replace(ref, start=tok.idx, end=tok.idx + len(tok.text), text=tok.text)
         if m is None and allow_nominal and tok.pos_ == "NOUN" and tok.lemma_.lower() in COMMUNICATION_NOUNS:
             for child in tok.children:
                 if child.dep_ == "poss":
@@ -289,9 +305,12 @@ def _object(verb: Any) -> tuple[str, Any | None]:
     lemma = verb.lemma_.lower()
     prt = [c.lower_ for c in verb.children if c.dep_ == "prt"]
     pred = " ".join([lemma, *prt])
+    # "X told The Canadian Press": the object of a verb of telling is the addressee, not the topic
+    # (unless a dative names the addressee: "X told them the news")
+    addressee = lemma in ADDRESSEE_VERBS and not any(c.dep_ == "dative" for c in verb.children)
     for c in verb.children:
-        if c.dep_ in ("dobj", "obj", "nsubjpass"):  # passive: the subject is what was acted on
-            return pred, c
+        if c.dep_ in ("dobj", "obj", "nsubjpass") and not (addressee and c.dep_ != "nsubjpass"):
+            return pred, c  # passive: the subject is what was acted on
     for c in verb.children:
         if c.dep_ == "prep" and c.i > verb.i:  # "In contrast, X focused on Y": the prep after the verb
             objs = [o for o in c.children if o.dep_ == "pobj"]
@@ -311,8 +330,19 @@ def _subject_and_actors(verb: Any, idx: _MentionIndex) -> tuple[list[Mention], b
             if objs:
                 return _actors(objs[0], idx, allow_nominal=False), True
     head = verb.head
+    if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX"):
+        # object control: "X told / urged / allowed Y to raise ..." -> Y acts
+        dobj = next((c for c in head.children if c.dep_ in ("dobj", "obj") and c.i < verb.i), None)
+        if dobj is not None:
+            return _actors(dobj, idx, allow_nominal=False), False
     if verb.dep_ in ("xcomp", "conj") and head is not verb and head.pos_ in ("VERB", "AUX"):
         return _subject_and_actors(head, idx)
+    # "X was unable to raise": the xcomp of a predicative adjective takes the clause's subject
+    if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp" and head.head is not head:
+        return _subject_and_actors(head.head, idx)
+    # "X refrained from raising", "X left without raising": a verb under a preposition of a verb
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        return _subject_and_actors(head.head, idx)
     if (
         verb.dep_ in ("acl", "xcomp", "relcl")
         and head.pos_ == "NOUN"
@@ -326,17 +356,58 @@ def _subject_and_actors(verb: Any, idx: _MentionIndex) -> tuple[list[Mention], b
     return [], False
 
 
-def _quote_spans(body: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of the quoted words (without the marks) overlapping [start, end)."""
-    lo = max(0, start - 3000)
-    text = body[lo : end + 3000]
-    out = []
-    for rx in _QUOTE_RES:
-        for m in rx.finditer(text):
-            s, e = lo + m.start(1), lo + m.end(1)
-            if s < end and e > start and len(m.group(1).split()) >= 3:
-                out.append((s, e))
-    return out
+def _span_without(head: Any, cut: Any) -> tuple[int, int] | None:
+    """(start, end) of `head`'s subtree without the subtree of `cut`, trimmed of edge punctuation."""
+    skip = {t.i for t in cut.subtree}
+    toks = [t for t in head.subtree if t.i not in skip]
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    if not toks:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _reported_clause(verb: Any) -> tuple[int, int] | None:
+    """The clause a reporting verb reports: its ccomp ("X said that ..."), else, for "..., X said"
+    parsed with the verb hanging off the clause (parataxis), the clause before it."""
+    ccomp = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+    if ccomp is not None:
+        return _subtree_span(ccomp)
+    head = verb.head
+    if verb.dep_ == "parataxis" and head is not verb and head.i < verb.i and head.pos_ in ("VERB", "AUX"):
+        return _span_without(head, verb)
+    return None
+
+
+def _according_rows(sent: Any, body: str, idx: _MentionIndex) -> tuple[list[Attribution], set[int]]:
+    """Statements of "according to X, ..." (speaker X, predicate `say`) and the clause heads in scope."""
+    rows: list[Attribution] = []
+    heads: set[int] = set()
+    for speaker, head in according_to(sent):
+        heads.add(head.i)
+        according = speaker.head.head  # according <- to <- speaker
+        clause = _span_without(head, according) if head is not according else None
+        for actor in _actors(speaker, idx):
+            points = [actor.start, actor.end, according.idx, according.idx + len(according.text)]
+            if clause is not None:
+                points.extend(clause)
+            rows.append(
+                Attribution(
+                    kind="statement",
+                    actor_text=actor.text,
+                    actor_key=actor.canonical_key,
+                    predicate="say",
+                    topic=None,
+                    topic_text=None,
+                    quote=body[slice(*clause)][:2000] if clause is not None else None,
+                    start=max(0, min(points)),
+                    end=min(len(body), max(points)),
+                    cue=CUE_ACCORDING,
+                )
+            )
+    return rows, heads
 
 
 def extract_attributions(
@@ -345,16 +416,20 @@ def extract_attributions(
     """Attributions of one parsed document; offsets index `body`.
 
     With a `lexicon`, a predicate must be a verb of spaCy's word index (drops tagging errors
-    such as a ticker or an abbreviation parsed as a verb).
+    such as a ticker or an abbreviation parsed as a verb). Quotation spans are found once for the
+    whole document (`parallax.claims.quote_spans`).
     """
     if not doc.has_annotation("DEP"):
         return []
     verbs = lexicon.verbs if lexicon is not None else frozenset()
     idx = _MentionIndex(mentions)
+    quote_index = QuoteIndex(body)
     out: list[Attribution] = []
     seen: set[tuple[str, str, str | None, int]] = set()
     for sent in doc.sents:
-        quotes = _quote_spans(body, sent.start_char, sent.end_char)
+        quotes = quote_index.overlapping(sent.start_char, sent.end_char)
+        according_rows, according_heads = _according_rows(sent, body, idx)
+        out.extend(according_rows)
         for verb in sent:
             if verb.pos_ != "VERB" or verb.lemma_.lower() in LIGHT_VERBS:
                 continue
@@ -369,25 +444,28 @@ def extract_attributions(
             pred, obj = _object(verb)
             topic = topic_of(obj, idx) if obj is not None else None
             topic_text = body[slice(*_subtree_span(obj))] if obj is not None else None
-            ccomp = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+            clause = _reported_clause(verb) if lemma in REPORTING_VERBS else None
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            cue: str | None
+            quote: str | None
             if lemma in REPORTING_VERBS and quotes:
                 kind, quote = "quote", " ".join(body[s:e].strip(" ,;:") for s, e in quotes)
-                pred = lemma
-            elif lemma in REPORTING_VERBS and ccomp is not None:
-                kind = "statement"
-                cs, ce = _subtree_span(ccomp)
-                quote = body[cs:ce]
-                pred = lemma
+                pred, cue, polarity = lemma, CUE_QUOTE, statement_polarity(verb)
+            elif clause is not None:
+                kind, quote = "statement", body[slice(*clause)]
+                pred, cue, polarity = lemma, CUE_SAID, statement_polarity(verb)
             elif topic is not None:
                 kind, quote = ("statement" if lemma in REPORTING_VERBS else "action"), None
+                cue = cue_of(verb, REPORTING_VERBS, according_heads)
+                polarity = polarity_of(verb, subject, obj)
             else:
                 continue
             for actor in actors:
                 points = [actor.start, actor.end, verb.idx, verb.idx + len(verb.text)]
                 if obj is not None:
                     points.extend(_subtree_span(obj))
-                if ccomp is not None and kind == "statement":
-                    points.extend(_subtree_span(ccomp))
+                if clause is not None and kind == "statement":
+                    points.extend(clause)
                 for s, e in quotes if kind == "quote" else []:
                     points.extend((s, e))
                 start, end = max(0, min(points)), min(len(body), max(points))
@@ -406,6 +484,8 @@ def extract_attributions(
                         quote=quote[:2000] if quote else None,
                         start=start,
                         end=end,
+                        polarity=polarity,
+                        cue=cue,
                     )
                 )
     out.sort(key=lambda a: (a.start, a.end, a.predicate))

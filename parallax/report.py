@@ -101,9 +101,9 @@ def story_data(con: duckdb.DuckDBPyConnection, story_id: str) -> dict[str, Any]:
     )
     attributions = _records(
         con,
-        "select predicate, topic, source, actor_name, actor_entity_id, kind, quote, sentence, is_conflict "
-        "from marts.rpt_attribution_comparison where story_id = ? "
-        "order by is_conflict desc, topic nulls last, predicate, source, attribution_index limit ?",
+        "select predicate, topic, polarity, source, actor_name, actor_entity_id, kind, cue, quote, sentence, "
+        "is_conflict from marts.rpt_attribution_comparison where story_id = ? "
+        "order by is_conflict desc, topic nulls last, predicate, polarity, source, attribution_index limit ?",
         [story_id, MAX_TABLE_ROWS],
     )
     similarity = _records(
@@ -222,8 +222,9 @@ Hover a cell for where the entity first appears.</p>
 <table id="attributions"><thead><tr><th>predicate</th><th>topic</th><th>source</th><th>actor</th><th>kind</th>
 <th>sentence</th><th>conflict</th></tr></thead><tbody>
 {% for a in attributions %}<tr class="{{ 'conflict' if a.is_conflict else '' }}"
- data-conflict="{{ a.is_conflict|lower }}"><td>{{ a.predicate }}</td><td>{{ a.topic or '' }}</td>
-<td>{{ a.source }}</td><td>{{ a.actor_name }}</td><td>{{ a.kind }}</td>
+ data-conflict="{{ a.is_conflict|lower }}" data-polarity="{{ a.polarity }}">
+<td>{% if a.polarity == 'negated' %}<b>not</b> {% endif %}{{ a.predicate }}</td><td>{{ a.topic or '' }}</td>
+<td>{{ a.source }}</td><td>{{ a.actor_name }}</td><td>{{ a.kind }}{% if a.cue %} ({{ a.cue }}){% endif %}</td>
 <td class="sentence">{{ a.sentence or a.quote or '' }}</td>
 <td>{% if a.is_conflict %}<span class="flag">different actors</span>{% endif %}</td></tr>
 {% else %}<tr><td colspan="7">No attributions extracted.</td></tr>{% endfor %}</tbody></table>

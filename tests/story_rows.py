@@ -221,7 +221,14 @@ class Corpus:
         )
 
     def attribution(
-        self, doc_id: str, index: int, actor: str, entity: str | None, predicate: str, topic: str | None
+        self,
+        doc_id: str,
+        index: int,
+        actor: str,
+        entity: str | None,
+        predicate: str,
+        topic: str | None,
+        polarity: str = "affirmed",
     ) -> None:
         body = self.bodies[doc_id]
         pos = body.index(actor)
@@ -239,6 +246,7 @@ class Corpus:
                     "topic": topic,
                     "topic_text": topic,
                     "quote": None,
+                    "polarity": polarity,
                     "sentence_index": self.sentence_of(doc_id, pos),
                     "start_char": pos,
                     "end_char": pos + len(actor),

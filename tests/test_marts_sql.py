@@ -214,6 +214,79 @@ def test_rpt_attribution_same_actor_is_no_conflict(con: duckdb.DuckDBPyConnectio
     assert got == [{"is_conflict": False, "sources_reporting": 2}] * 2
 
 
+def test_rpt_attribution_polarity_separates_claims(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # a says Sharif raised it, b says Raisi did NOT raise it: different claims, no actor conflict
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue", polarity="negated")
+    got = {r["source"]: r for r in rows(con, "select * from marts.rpt_attribution_comparison")}
+    assert got["a"]["polarity"] == "affirmed" and got["b"]["polarity"] == "negated"
+    assert not got["a"]["is_conflict"] and not got["b"]["is_conflict"]
+    assert got["a"]["sources_reporting"] == 1 == got["b"]["sources_reporting"]
+
+
+def test_rpt_attribution_negated_claims_conflict_on_actors(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue", polarity="negated")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue", polarity="negated")
+    got = rows(con, "select source, is_conflict from marts.rpt_attribution_comparison order by source")
+    assert got == [{"source": "a", "is_conflict": True}, {"source": "b", "is_conflict": True}]
+
+
+def test_rpt_attribution_conflict_compares_entity_ids(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # "Sharif" (a) and "Raisi" resolved to one entity (b, c): same actor, whatever the text says;
+    # an unresolved actor (e) neither conflicts nor makes a conflict
+    story.attribution("da", 0, "Sharif", "E_raisi", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    story.attribution("de", 0, "Raisi", None, "raise", "kashmir issue")
+    got = {r["source"]: r for r in rows(con, "select * from marts.rpt_attribution_comparison")}
+    assert not any(r["is_conflict"] for r in got.values()), got
+    assert got["a"]["actor_name"] == "Ebrahim Raisi"
+
+
+def test_rpt_attribution_pronoun_actor_is_shown_but_never_flagged(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    # as if b wrote "He raised it", "he" resolved to Raisi
+    con.execute("update intermediate.int_attributions set actor_text = 'He' where doc_id = 'db'")
+    got = {r["source"]: r for r in rows(con, "select * from marts.rpt_attribution_comparison")}
+    assert got["b"]["actor_name"] == "Ebrahim Raisi"
+    assert not got["a"]["is_conflict"] and not got["b"]["is_conflict"]
+
+
+def test_rpt_attribution_source_naming_both_actors(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # a names Sharif and Raisi, b names Raisi only: they agree on Raisi, a naming one more is no
+    # disagreement; c naming only Iran disagrees with both
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
+    story.attribution("da", 1, "Raisi", "E_raisi", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    got = {
+        (r["source"], r["actor_entity_id"]): r["is_conflict"]
+        for r in rows(con, "select * from marts.rpt_attribution_comparison")
+    }
+    assert got == {("a", "E_sharif"): False, ("a", "E_raisi"): False, ("b", "E_raisi"): False}
+    story.attribution("dc", 0, "Pakistan", "E_pak", "raise", "kashmir issue")
+    got = {
+        (r["source"], r["actor_entity_id"]): r["is_conflict"]
+        for r in rows(con, "select * from marts.rpt_attribution_comparison")
+    }
+    assert all(got.values()) and len(got) == 4, got
+
+
+def test_report_shows_polarity_and_counts_only_real_conflicts(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    from parallax.report import render_report
+
+    story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
+    story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue", polarity="negated")
+    page = render_report(con, "S1")
+    assert 'data-polarity="negated"' in page and "<b>not</b> raise" in page
+    assert 'data-conflict="true"' not in page
+
+
 def test_rpt_source_similarity(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     got = {
         (r["doc_a"], r["doc_b"]): r

@@ -255,3 +255,45 @@ def test_a_missing_object_fails_its_suite(mem: duckdb.DuckDBPyConnection, settin
     assert outcome.failures == ["marts.dim_stories[-1] expect_table_to_exist(marts.dim_stories)"]
     with pytest.raises(ValueError, match="no such suite"):
         run_suites(mem, settings, "r1", only=["nope.nope"])
+
+
+def test_negated_claim_counted_as_affirmed_fails_the_attribution_suite(
+    mem: duckdb.DuckDBPyConnection, settings: Settings
+) -> None:
+    c = Corpus(mem)
+    body = (
+        "Chancellor Scholz did not raise the energy issue. Chancellor Scholz did not only raise the budget."
+    )
+    c.doc("n1", "s1", body)
+
+    def attribution(index: int, clause: str, polarity: str) -> None:
+        start = body.index(clause)
+        row = {
+            "doc_id": "n1",
+            "attribution_index": index,
+            "kind": "action",
+            "actor_entity_id": None,
+            "actor_text": "Scholz",
+            "predicate": "raise",
+            "topic": "energy issue",
+            "topic_text": "the energy issue",
+            "quote": None,
+            "polarity": polarity,
+            "cue": None,
+            "sentence_index": 0,
+            "start_char": start,
+            "end_char": start + len(clause),
+            "run_id": "r1",
+        }
+        given(mem, "intermediate.int_attributions", [row])
+
+    only = ["intermediate.int_attributions"]
+    attribution(0, "Scholz did not raise the energy issue", "negated")
+    attribution(1, "Scholz did not only raise the budget", "affirmed")  # "not only" affirms
+    assert run_suites(mem, settings, "r1", only=only).success
+    mem.execute("update intermediate.int_attributions set polarity = 'affirmed' where attribution_index = 0")
+    outcome = run_suites(mem, settings, "r1", only=only)
+    assert [r.kwargs["column"] for r in outcome.results if not r.success] == ["negation_read"]
+    mem.execute("update intermediate.int_attributions set polarity = 'unsure' where attribution_index = 0")
+    outcome = run_suites(mem, settings, "r1", only=only)
+    assert [r.kwargs["column"] for r in outcome.results if not r.success] == ["polarity"]

@@ -1,21 +1,63 @@
--- Batch for intermediate.int_attributions: the run's attributions; the clause lies inside the body and a
--- resolved actor is an existing entity.
+-- Batch for intermediate.int_attributions: the run's attributions; the clause lies inside the body, a
+-- resolved actor is an existing entity, and no affirmed action reads as negated in the text.
+-- negation_read: an affirmed action whose clause says "<actor> [did|has|was...] not|n't|never
+-- [-ly adverb] <predicate>" (the predicate's first word, final "e" dropped, so "raise" matches
+-- "raised"/"raising"), found by a pattern on the text independently of the parse; "not only" is not a
+-- negation.
+with
+
+rows as (
+    select
+        a.doc_id,
+        a.attribution_index,
+        a.kind,
+        a.actor_entity_id,
+        a.actor_text,
+        a.predicate,
+        a.topic,
+        a.polarity,
+        a.cue,
+        a.sentence_index,
+        a.start_char,
+        a.end_char,
+        a.run_id,
+        d.body,
+        e.entity_id as known_entity_id,
+        lower(substr(d.body, a.start_char + 1, a.end_char - a.start_char)) as clause,
+        regexp_replace(regexp_replace(split_part(a.predicate, ' ', 1), '[^a-z]', '', 'g'), '(..)e$', '\1')
+            as stem
+    from intermediate.int_attributions as a
+    left join staging.stg_documents as d on d.doc_id = a.doc_id
+    left join intermediate.int_entities as e on e.entity_id = a.actor_entity_id
+    where $run_id is null or a.run_id = $run_id
+)
+
 select
-    a.doc_id,
-    a.attribution_index,
-    a.kind,
-    a.actor_entity_id,
-    a.actor_text,
-    a.predicate,
-    a.topic,
-    a.sentence_index,
-    a.start_char,
-    a.end_char,
-    a.run_id,
-    coalesce(a.start_char >= 0 and a.start_char < a.end_char and a.end_char <= length(d.body), false)
+    doc_id,
+    attribution_index,
+    kind,
+    actor_entity_id,
+    actor_text,
+    predicate,
+    topic,
+    polarity,
+    cue,
+    sentence_index,
+    start_char,
+    end_char,
+    run_id,
+    coalesce(start_char >= 0 and start_char < end_char and end_char <= length(body), false)
         as offsets_in_body,
-    a.actor_entity_id is null or e.entity_id is not null as actor_entity_exists
-from intermediate.int_attributions as a
-left join staging.stg_documents as d on d.doc_id = a.doc_id
-left join intermediate.int_entities as e on e.entity_id = a.actor_entity_id
-where $run_id is null or a.run_id = $run_id
+    actor_entity_id is null or known_entity_id is not null as actor_entity_exists,
+    not coalesce(
+        polarity = 'affirmed'
+        and kind = 'action'
+        and length(stem) >= 2
+        and regexp_matches(
+            clause,
+            '\Q' || lower(actor_text) || '\E\s+(?:[a-z]+\s*)?(?:not|n''t|never)\s+(?:[a-z]+ly\s+)?' || stem
+        )
+        and not regexp_matches(clause, '(?:not|n''t)\s+(?:only|just|merely)\s'),
+        false
+    ) as negation_read
+from rows

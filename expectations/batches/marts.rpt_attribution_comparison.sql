@@ -3,6 +3,7 @@ select
     story_id,
     predicate,
     topic,
+    polarity,
     source,
     actor_entity_id,
     actor_name,
