@@ -2,12 +2,14 @@
 
     ingest -> clean -> dedup -> extract -> stories -> models -> validate -> publish
 
-Files are processed in batches (`Settings.batch_files`) so memory stays flat as input grows; only
-files whose content is new are read. Every row a run writes carries its run_id: a failed
-validation, an exception or the run timeout (`Settings.run_timeout_seconds`, applied here so it
-holds under the CLI, `parallax serve` and deployments alike) rolls the run back, and the published
-file is left untouched. A publish that fails (a full disk) keeps the validated run in the working
-DB, is recorded in `audit.runs.publish_status`, and the next successful run publishes.
+Files are read in batches (`Settings.batch_files`) and their documents go through the pipeline in
+batches (`Settings.batch_docs`), so memory stays flat as input and files grow; only files whose
+content is new are read, and only records new to the archive are processed. Every row a run
+writes carries its run_id: a failed validation, an exception or the run timeout
+(`Settings.run_timeout_seconds`, applied here so it holds under the CLI, `parallax serve` and
+deployments alike) rolls the run back, and the published file is left untouched. A publish that
+fails (a full disk) keeps the validated run in the working DB, is recorded in
+`audit.runs.publish_status`, and the next successful run publishes.
 
 Run it with `parallax run --input DIR --db PATH` or `python -m flows.nightly`.
 """
@@ -26,7 +28,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 
-from parallax import compact, db, failpoints, history, ingest, publish, runner, runs
+from parallax import compact, db, failpoints, history, ingest, publish, quarantine, runner, runs
 from parallax.deadline import RunTimeoutError, deadline
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
@@ -255,8 +257,15 @@ def _process(
     timed: StepTimer,
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
-    """Ingest, clean, dedup and extract new files batch by batch, then assign stories."""
-    settings = ctx.settings
+    """Ingest new files, then clean, dedup and extract their new documents batch by batch; then
+    assign stories.
+
+    Files are read `batch_files` at a time and their records stream into raw.documents; the new
+    documents go on `batch_docs` at a time, so memory is flat in the records of a file. Files a
+    run failed on before go first, one per batch; files that failed `max_file_failures` times are
+    quarantined instead of read (`parallax.quarantine`). The progress callback counts documents.
+    """
+    settings, logger = ctx.settings, get_run_logger()
     with timed("scan"):
         scan = scan_task(ctx, settings.input)
         new_files: pa.Table = select_new_files_task(ctx, scan.files)  # pa.Table is Any to mypy
@@ -264,37 +273,30 @@ def _process(
     summary.files_new = new_files.num_rows + scan.rejected.num_rows
     if scan.rejected.num_rows:
         ingest.record_scan_rejections(ctx.con, ctx.run_id, scan.rejected)
+    crashed = quarantine.count_crashes(ctx.con, ctx.run_id)
+    if crashed:
+        logger.warning("%d file(s) were in progress when an earlier run ended; failure counted", crashed)
+    held, suspects, rest = quarantine.split(ctx.con, new_files, settings.max_file_failures)
+    if held.num_rows:
+        ingest.record_quarantined(ctx.con, ctx.run_id, held)
+        logger.warning("quarantined %d file(s): %s", held.num_rows, ", ".join(held["path"].to_pylist()[:20]))
+    file_batches = [suspects.slice(i, 1) for i in range(suspects.num_rows)]
+    file_batches += [rest.slice(o[0], len(o)) for o in chunked(range(rest.num_rows), settings.batch_files)]
     new_docs: list[str] = []
-    total = new_files.num_rows
-    done = 0
-    for offsets in chunked(range(total), settings.batch_files):
-        batch = new_files.slice(offsets[0], len(offsets))
+    done = total = 0
+    for files in file_batches:
+        quarantine.begin(ctx.con, ctx.run_id, files)
         with timed("ingest"):
-            ingested = ingest_task(ctx, settings.input, batch)
-        with timed("clean"):
-            cleaned = clean_task(ctx, ingested.doc_ids)
-        with timed("dedup"):
-            canonical = dedup_task(ctx, cleaned.doc_ids)
-        if canonical.doc_ids:
-            if ctx.nlp is None and summary.model is None:
-                with timed("load_model"):
-                    # only when the flow process annotates; worker processes load their own
-                    if runner.annotates_in_flow(settings):
-                        ctx.nlp = _nlp(settings)
-                        summary.model, summary.model_version = model_identity(ctx.nlp)
-                    else:
-                        summary.model, summary.model_version = runner.pipeline_identity(settings)
-            with timed("extract"):
-                extracted = extract_task(ctx, canonical.doc_ids)
-            summary.mentions_new += extracted.counts.get("mentions", 0)
-            summary.facts_new += extracted.counts.get("facts", 0)
-            summary.attributions_new += extracted.counts.get("attributions", 0)
-        summary.documents_new += len(cleaned.doc_ids)
-        summary.duplicates_new += len(cleaned.doc_ids) - len(canonical.doc_ids)
-        new_docs.extend(cleaned.doc_ids)
-        done += len(offsets)
-        if progress:
-            progress("documents", done, total)
+            ingested = ingest_task(ctx, settings.input, files)
+        _report_deferred(ctx, ingested.deferred)
+        total += len(ingested.doc_ids)
+        for doc_ids in chunked(ingested.doc_ids, settings.batch_docs):
+            _process_documents(ctx, summary, timed, doc_ids)
+            new_docs.extend(doc_ids)
+            done += len(doc_ids)
+            if progress:
+                progress("documents", done, total)
+        quarantine.end(ctx.con, ctx.run_id)
     if new_docs:
         with timed("stories"):
             summary.stories_touched = stories_task(ctx, new_docs).counts.get("stories", 0)
@@ -303,6 +305,49 @@ def _process(
     )
     if summary.model is None:
         summary.model, summary.model_version = _last_model(ctx)
+
+
+def _process_documents(
+    ctx: RunContext, summary: runs.RunSummary, timed: StepTimer, doc_ids: list[str]
+) -> None:
+    """Clean, dedup and extract one batch of new documents."""
+    settings = ctx.settings
+    with timed("clean"):
+        cleaned = clean_task(ctx, doc_ids)
+    with timed("dedup"):
+        canonical = dedup_task(ctx, cleaned.doc_ids)
+    if canonical.doc_ids:
+        if ctx.nlp is None and summary.model is None:
+            with timed("load_model"):
+                # only when the flow process annotates; worker processes load their own
+                if runner.annotates_in_flow(settings):
+                    ctx.nlp = _nlp(settings)
+                    summary.model, summary.model_version = model_identity(ctx.nlp)
+                else:
+                    summary.model, summary.model_version = runner.pipeline_identity(settings)
+        with timed("extract"):
+            extracted = extract_task(ctx, canonical.doc_ids)
+        summary.mentions_new += extracted.counts.get("mentions", 0)
+        summary.facts_new += extracted.counts.get("facts", 0)
+        summary.attributions_new += extracted.counts.get("attributions", 0)
+    summary.documents_new += len(cleaned.doc_ids)
+    summary.duplicates_new += len(cleaned.doc_ids) - len(canonical.doc_ids)
+
+
+def _report_deferred(ctx: RunContext, deferred: list[tuple[str, str, str, str, bool]]) -> None:
+    """Log files left for the next run; count the failed reads towards quarantine."""
+    if not deferred:
+        return
+    get_run_logger().warning(
+        "%d file(s) left for the next run: %s",
+        len(deferred),
+        "; ".join(f"{path} ({reason}: {detail})" for path, _, reason, detail, _ in deferred[:20]),
+    )
+    quarantine.record_failures(
+        ctx.con,
+        ctx.run_id,
+        [(path, sha, f"{reason}: {detail}") for path, sha, reason, detail, fail in deferred if fail],
+    )
 
 
 def _count(ctx: RunContext, query: str, *params: object) -> int:

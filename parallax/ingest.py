@@ -41,7 +41,7 @@ import re
 import stat
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -50,6 +50,7 @@ import duckdb
 import pyarrow as pa
 
 from parallax import db
+from parallax.jsonstream import iter_json_list
 from parallax.settings import Settings
 from parallax.stage import StageResult, stable_id
 from parallax.textnorm import DecodeError, decode_bytes, normalize_line, sha256_text
@@ -99,8 +100,9 @@ _KNOWN_FIELDS = set(TEXT_FIELDS + TITLE_FIELDS + SOURCE_FIELDS + URL_FIELDS + DA
 log = logging.getLogger(__name__)
 _HASH_CHUNK = 1 << 20
 TRAFILATURA_MAX_CHARS = 2_000_000
-# JSONL files where no line parses and more than this many fail are rejected whole.
-_JSONL_ALL_BAD = 1
+# JSON / JSONL files where no record parses and more than this many fail are rejected whole.
+_ALL_BAD = 1
+_LINE = re.compile(r"[^\n]+")
 _NUMERIC = re.compile(r"^\s*[-+]?\d+(?:[.,]\d+)?\s*$")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_\-:.]{2,40})""", re.I)
 
@@ -385,7 +387,55 @@ def _from_mapping(rec: Any, index: int | None) -> Record:
     )
 
 
-def _json_records(text: str) -> list[Record]:
+def _until_good(
+    records: Iterator[tuple[Record, bool]], empty: Rejected, all_bad: Rejected
+) -> Iterator[Record]:
+    """Pass `(record, parsed)` pairs through; while no record has parsed, hold the bad ones back.
+
+    A file where nothing parses (more than `_ALL_BAD` records, or one that is not a record at all)
+    is one whole-file rejection (`all_bad`, its detail completed with the first error) rather than
+    thousands of record rejections; otherwise bad records are rejected one by one. Only the bad
+    records before the first good one are held, so memory stays bounded by the bad ones.
+    """
+    held: list[Record] = []
+    good = False
+    for record, parsed in records:
+        if good:
+            yield record
+        elif parsed:
+            good = True
+            yield from held
+            held.clear()
+            yield record
+        else:
+            held.append(record)
+    if good:
+        return
+    if not held:
+        raise empty
+    if len(held) > _ALL_BAD:
+        raise Rejected(all_bad.reason, f"{all_bad.detail}; first error: {held[0].detail}")
+    yield from held
+
+
+def _json_records(text: str) -> Iterator[Record]:
+    """Records of a JSON file; a top-level list is streamed element by element (see jsonstream)."""
+    start = len(text) - len(text.lstrip(" \t\n\r"))
+    if text.startswith("[", start):
+
+        def elements() -> Iterator[tuple[Record, bool]]:
+            for i, value, err in iter_json_list(text, start):
+                if err is not None:
+                    yield Record(i, reason="unparseable", detail=f"record {i}: {err}"), False
+                else:
+                    yield _from_mapping(value, i), True
+
+        yield from _until_good(
+            elements(),
+            Rejected("no_text", "JSON list without records"),
+            Rejected("unparseable", "no element of the JSON list parses"),
+        )
+        return
     try:
         data = json.loads(text)
     except RecursionError:
@@ -400,81 +450,98 @@ def _json_records(text: str) -> list[Record]:
                     data = inner
                     break
         if isinstance(data, dict):
-            return [_from_mapping(data, None)]
+            yield _from_mapping(data, None)
+            return
     if isinstance(data, list):
         if not data:
             raise Rejected("no_text", "JSON list without records")
-        return [_from_mapping(rec, i) for i, rec in enumerate(data)]
+        for i in range(len(data)):
+            # hand each record over and drop the reference: the list empties as it is read
+            rec, data[i] = data[i], None
+            yield _from_mapping(rec, i)
+        return
     raise Rejected("unparseable", f"JSON {type(data).__name__} is neither an object nor a list of objects")
 
 
-def _jsonl_records(text: str) -> list[Record]:
-    out: list[Record] = []
-    good = 0
-    first_error = ""
-    index = 0
-    # Split on "\n" only: JSON strings may hold raw U+2028 and other characters splitlines() breaks on.
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except RecursionError:
-            rec, err = None, "JSON nested too deeply"
-        except ValueError as exc:
-            rec, err = None, f"invalid JSON: {exc}"
-        else:
-            err = ""
-        if err:
-            first_error = first_error or err
-            out.append(Record(index, reason="unparseable", detail=f"record {index}: {err}"))
-        else:
-            r = _from_mapping(rec, index)
-            good += r.reason is None or r.reason == "no_text"
-            out.append(r)
-        index += 1
-    if not out:
-        raise Rejected("empty", "no records in JSON Lines file")
-    if good == 0 and len(out) > _JSONL_ALL_BAD:
-        raise Rejected("unparseable", f"no line is a JSON object; first error: {first_error}")
-    return out
+def _jsonl_records(text: str) -> Iterator[Record]:
+    def lines() -> Iterator[tuple[Record, bool]]:
+        index = 0
+        # Split on "\n" only: JSON strings may hold raw U+2028 and other characters splitlines()
+        # breaks on. finditer keeps one line at a time in memory, not a list of every line.
+        for m in _LINE.finditer(text):
+            line = m.group()
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except RecursionError:
+                err = "JSON nested too deeply"
+            except ValueError as exc:
+                err = f"invalid JSON: {exc}"
+            else:
+                r = _from_mapping(rec, index)
+                yield r, r.reason is None or r.reason == "no_text"
+                index += 1
+                continue
+            yield Record(index, reason="unparseable", detail=f"record {index}: {err}"), False
+            index += 1
+
+    yield from _until_good(
+        lines(),
+        Rejected("empty", "no records in JSON Lines file"),
+        Rejected("unparseable", "no line is a JSON object"),
+    )
 
 
-def _csv_records(text: str, max_chars: int) -> list[Record]:
+def _csv_records(text: str, max_chars: int) -> Iterator[Record]:
+    """Records of a CSV file; a row that cannot be read (a field over the limit, a broken quote)
+    is rejected on its own and the rows after it are read as usual."""
     sample = text[:65536]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    csv.field_size_limit(max(max_chars + 1, 131072))
-    out: list[Record] = []
-    try:
-        rows = csv.reader(io.StringIO(text, newline=""), dialect)
-        header: list[str] | None = None
-        for i, row in enumerate(rows):
-            if i == 0:
-                names = [c.strip().casefold() for c in row]
-                if any(n in _KNOWN_FIELDS for n in names):
-                    header = names
-                    continue
-            if not any(c.strip() for c in row):
+    limit = max(max_chars + 1, 131072)
+    csv.field_size_limit(limit)
+    rows = csv.reader(io.StringIO(text, newline=""), dialect)
+    header: list[str] | None = None
+    index = 0
+    first = True
+    while True:
+        line = rows.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            reason = "too_large" if "field limit" in str(exc) else "unparseable"
+            detail = f"row {index} (line {line}): " + (
+                f"a field is longer than {limit - 1} characters" if reason == "too_large" else f"{exc}"
+            )
+            yield Record(index, reason=reason, detail=detail)
+            index, first = index + 1, False
+            continue
+        if first:
+            first = False
+            names = [c.strip().casefold() for c in row]
+            if any(n in _KNOWN_FIELDS for n in names):
+                header = names
                 continue
-            index = len(out)
-            if header is not None:
-                out.append(_from_mapping(dict(zip(header, row, strict=False)), index))
-                continue
+        if not any(c.strip() for c in row):
+            continue
+        if header is not None:
+            yield _from_mapping(dict(zip(header, row, strict=False)), index)
+        else:
             cells = [(j, c) for j, c in enumerate(row) if c.strip() and not _NUMERIC.match(c)]
             if not cells:
-                out.append(Record(index, reason="no_text", detail="row has no text cell"))
-                continue
-            tj, tc = max(cells, key=lambda jc: len(jc[1]))
-            before = [c for j, c in cells if j < tj]
-            out.append(_from_mapping({"text": tc, "title": before[-1] if before else None}, index))
-    except csv.Error as exc:
-        raise Rejected("unparseable", f"invalid CSV: {exc}") from None
-    if not out:
+                yield Record(index, reason="no_text", detail="row has no text cell")
+            else:
+                tj, tc = max(cells, key=lambda jc: len(jc[1]))
+                before = [c for j, c in cells if j < tj]
+                yield _from_mapping({"text": tc, "title": before[-1] if before else None}, index)
+        index += 1
+    if index == 0:
         raise Rejected("no_text", "CSV file without data rows")
-    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -600,16 +667,21 @@ def _decode(data: bytes, fmt: str) -> tuple[str, str]:
         raise Rejected(exc.reason, exc.detail) from None
 
 
-def parse_file(data: bytes, fmt: str, settings: Settings) -> tuple[str, list[Record]]:
-    """Decode and parse one file's bytes; returns (encoding, records). Raises `Rejected`."""
+def iter_records(data: bytes, fmt: str, settings: Settings) -> tuple[str, Iterator[Record]]:
+    """Decode one file's bytes; returns (encoding, records read lazily, one at a time).
+
+    Raises `Rejected` for a whole-file problem: at once (empty, undecodable, ...) or while the
+    records are iterated (a JSON file that does not parse, a CSV without data rows).
+    """
     if not data.strip(b" \t\r\n\x0b\x0c\xef\xbb\xbf"):
         raise Rejected("empty", "file is empty" if not data else "file holds only whitespace")
     text, encoding = _decode(data, fmt)
     text = _clean_str(text) or ""
     if not text.strip():
         raise Rejected("empty", "file holds only whitespace")
+    records: Iterator[Record]
     if fmt in ("text", "markdown"):
-        records = [Record(None, text=text)]
+        records = iter([Record(None, text=text)])
     elif fmt == "html":
         try:
             m = _html_meta(text, settings.trafilatura_max_chars)
@@ -619,33 +691,39 @@ def parse_file(data: bytes, fmt: str, settings: Settings) -> tuple[str, list[Rec
             raise Rejected(
                 "unparseable", f"HTML extraction failed: {type(exc).__name__}: {exc}"[:500]
             ) from None
-        records = [
-            Record(
-                None,
-                text=_clean_str(m.get("text")),
-                title=_clean_str(m.get("title")),
-                source=_clean_str(m.get("sitename")),
-                url=_clean_str(m.get("url")),
-                site_name=_clean_str(m.get("sitename")),
-                published_at=parse_datetime(m.get("date")),
-            )
-        ]
-        if not (records[0].text or "").strip():
+        page = Record(
+            None,
+            text=_clean_str(m.get("text")),
+            title=_clean_str(m.get("title")),
+            source=_clean_str(m.get("sitename")),
+            url=_clean_str(m.get("url")),
+            site_name=_clean_str(m.get("sitename")),
+            published_at=parse_datetime(m.get("date")),
+        )
+        if not (page.text or "").strip():
             raise Rejected("no_text", "no main text found in the HTML page")
+        records = iter([page])
     elif fmt == "json":
         records = _json_records(text)
     elif fmt == "jsonl":
         records = _jsonl_records(text)
     else:
         records = _csv_records(text, settings.max_record_chars)
+    return encoding, _limit_size(records, settings.max_record_chars)
+
+
+def _limit_size(records: Iterator[Record], max_chars: int) -> Iterator[Record]:
     for r in records:
-        if r.reason is None and r.text is not None and len(r.text) > settings.max_record_chars:
-            r.reason, r.detail = (
-                "too_large",
-                f"record text has {len(r.text)} characters (limit {settings.max_record_chars})",
-            )
+        if r.reason is None and r.text is not None and len(r.text) > max_chars:
+            r.reason, r.detail = "too_large", f"record text has {len(r.text)} characters (limit {max_chars})"
             r.text = None
-    return encoding, records
+        yield r
+
+
+def parse_file(data: bytes, fmt: str, settings: Settings) -> tuple[str, list[Record]]:
+    """Decode and parse one file's bytes; returns (encoding, records). Raises `Rejected`."""
+    encoding, records = iter_records(data, fmt, settings)
+    return encoding, list(records)
 
 
 def source_for(path: str, meta: str | None) -> str:
@@ -663,7 +741,22 @@ def source_for(path: str, meta: str | None) -> str:
 # --- the stage -------------------------------------------------------------------------------
 
 
-def _read(input_dir: Path, rel: str, max_bytes: int) -> bytes:
+class Deferred(Exception):
+    """A file left for the next run (not recorded as ingested): it vanished, could not be read for
+    a reason that may pass, or is still being written. `failure` marks errors that count towards
+    the file's quarantine (`parallax.quarantine`); a vanished or settling file does not."""
+
+    def __init__(self, reason: str, detail: str, *, failure: bool) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+        self.failure = failure
+
+
+def _read(
+    input_dir: Path, rel: str, max_bytes: int, settle_seconds: float = 0.0
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of one input file and its `fstat` after reading; raises `Rejected` or `Deferred`."""
     root = os.path.realpath(input_dir)
     full = os.path.join(input_dir, *PurePosixPath(rel).parts)
     if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:
@@ -671,22 +764,34 @@ def _read(input_dir: Path, rel: str, max_bytes: int) -> bytes:
     if os.path.islink(full) or not _within(os.path.realpath(full), root):
         raise Rejected("outside_input", "path resolves outside the input folder (symlink not followed)")
     try:
-        st = os.stat(full, follow_symlinks=False)
-    except OSError as exc:
-        raise Rejected("unreadable", f"cannot stat: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise Rejected("unsupported", "not a regular file")
-    if st.st_size > max_bytes:
-        raise Rejected("too_large", f"{st.st_size} bytes (limit {max_bytes})")
-    try:
         fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise Deferred("vanished", "file disappeared between scan and read", failure=False) from None
     except OSError as exc:
-        raise Rejected("unreadable", f"cannot be read: {exc.strerror or exc}") from None
+        raise Deferred("read_error", f"cannot open: {exc.strerror or exc}", failure=True) from None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            before = os.fstat(fd)
+            if not stat.S_ISREG(before.st_mode):
+                raise Rejected("unsupported", "not a regular file")
+            if before.st_size > max_bytes:
+                raise Rejected("too_large", f"{before.st_size} bytes (limit {max_bytes})")
+            age = time.time() - before.st_mtime
+            if -settle_seconds < age < settle_seconds:
+                raise Deferred(
+                    "settling", f"modified {age:.1f} s ago (settle time {settle_seconds} s)", failure=False
+                )
+            data = fh.read(max_bytes + 1)
+            after = os.fstat(fd)
+        except OSError as exc:
+            raise Deferred("read_error", f"cannot be read: {exc.strerror or exc}", failure=True) from None
     if len(data) > max_bytes:
         raise Rejected("too_large", f"more than {max_bytes} bytes (limit)")
-    return data
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(
+        data
+    ) != after.st_size:
+        raise Deferred("changing", "file changed while it was read", failure=False)
+    return data, after
 
 
 _RAW_TYPES = {
@@ -700,50 +805,107 @@ _RAW_COLS = (
 )  # fmt: skip
 
 
-def _iter_files(files: pa.Table) -> Iterator[tuple[str, int, str]]:
-    cols = files.select(["path", "size_bytes", "sha256"]).to_pydict()
-    yield from zip(cols["path"], cols["size_bytes"], cols["sha256"], strict=True)
+@dataclass
+class IngestResult(StageResult):
+    """`StageResult` of ingest (doc_ids: the documents new to the archive) plus the files deferred
+    to the next run as `(path, scan sha256, reason, detail, counts as a failure)`."""
+
+    deferred: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
+
+
+class _NewDocuments:
+    """Document rows buffered and written `limit` at a time; rows whose doc_id is already in
+    raw.documents (the same record of the same file with the same content, read again because
+    the file changed elsewhere) are neither rewritten nor restamped nor handed on."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, limit: int) -> None:
+        self.con, self.limit = con, max(1, limit)
+        self.rows: dict[str, list[Any]] = {k: [] for k in _RAW_COLS}
+        self.new_ids: list[str] = []
+        self.unchanged = 0
+
+    def add(self, doc: dict[str, Any]) -> None:
+        for k in _RAW_COLS:
+            self.rows[k].append(doc[k])
+        if len(self.rows["doc_id"]) >= self.limit:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows["doc_id"]:
+            return
+        table = pa.table({k: pa.array(v, _RAW_TYPES.get(k, pa.string())) for k, v in self.rows.items()})
+        self.rows = {k: [] for k in _RAW_COLS}
+        known = _existing_ids(self.con, table.column("doc_id"))
+        ids = table.column("doc_id").to_pylist()
+        seen: set[str] = set()
+        keep = []
+        for i, doc_id in enumerate(ids):
+            if doc_id not in known and doc_id not in seen:
+                keep.append(i)
+                seen.add(doc_id)
+        self.unchanged += len(ids) - len(keep)
+        db.insert_arrow(self.con, "raw.documents", table.take(pa.array(keep, pa.int64())))
+        self.new_ids.extend(ids[i] for i in keep)
+
+
+def _existing_ids(con: duckdb.DuckDBPyConnection, ids: pa.ChunkedArray) -> set[str]:
+    view = "_parallax_ingest_ids"
+    db.register(con, view, pa.table({"doc_id": ids}))
+    try:
+        rows = con.execute(
+            f"select d.doc_id from raw.documents d semi join {view} v on d.doc_id = v.doc_id"
+        ).fetchall()
+    finally:
+        con.unregister(view)
+    return {r[0] for r in rows}
+
+
+def _iter_files(files: pa.Table) -> Iterator[tuple[str, str]]:
+    cols = files.select(["path", "sha256"]).to_pydict()
+    yield from zip(cols["path"], cols["sha256"], strict=True)
 
 
 def ingest_files(
     con: duckdb.DuckDBPyConnection, run_id: str, input_dir: Path, files: pa.Table, settings: Settings
-) -> StageResult:
-    """Read `files` (from `scan_inputs`) into raw.documents; every file gets an audit trail."""
+) -> IngestResult:
+    """Read `files` (from `scan_inputs`) into raw.documents; every file read gets an audit trail.
+
+    Records stream through: documents are written `settings.batch_docs` at a time, so memory does
+    not grow with the records of a file. Only documents new to the archive are written and
+    returned; a record unchanged since an earlier version of its file keeps that run's row.
+    A file that vanished, could not be read, hit an unexpected error or is still being written
+    (`settings.settle_seconds`) is *deferred*: not recorded, read again by the next run.
+    The recorded sha256 is that of the bytes read.
+    """
     t0 = time.perf_counter()
-    result = StageResult()
+    result = IngestResult()
     now = datetime.now(UTC)
-    docs: dict[str, list] = {k: [] for k in _RAW_COLS}
-    ingested: dict[str, list] = {k: [] for k in ("path", "sha256", "size_bytes", "status", "documents")}
-    mtimes: dict[str, int | None] = (
-        dict(zip(files["path"].to_pylist(), files["mtime_ns"].to_pylist(), strict=True))
-        if "mtime_ns" in files.column_names
-        else {}
-    )
+    out = _NewDocuments(con, settings.batch_docs)
+    ingested: dict[str, list] = {
+        k: [] for k in ("path", "sha256", "size_bytes", "mtime_ns", "status", "documents")
+    }
     rejected: dict[str, list] = {k: [] for k in REJECTED_SCHEMA.names}
 
-    def reject(path: str, sha: str, record: int | None, reason: str, detail: str) -> None:
-        rejected["path"].append(path)
-        rejected["sha256"].append(sha)
-        rejected["record"].append(record)
-        rejected["reason"].append(reason)
-        rejected["detail"].append(detail)
-
-    for path, size, sha in _iter_files(files):
+    for path, scan_sha in _iter_files(files):
         result.add("files", 1)
         fmt = FORMATS.get(PurePosixPath(path).suffix.lower())
-        file_docs: list[dict[str, Any]] = []
+        sha, size, mtime = scan_sha, None, None
+        n_docs = 0
         file_rejects: list[tuple[int | None, str, str]] = []
         try:
             if fmt is None:
                 raise Rejected("unsupported", f"unsupported file type {PurePosixPath(path).suffix!r}")
-            data = _read(input_dir, path, settings.max_file_bytes)
-            encoding, records = parse_file(data, fmt, settings)
+            data, st = _read(input_dir, path, settings.max_file_bytes, settings.settle_seconds)
+            sha, size, mtime = hashlib.sha256(data).hexdigest(), len(data), int(st.st_mtime_ns)
+            encoding, records = iter_records(data, fmt, settings)
+            del data
             for r in records:
                 if r.reason is not None or r.text is None:
                     file_rejects.append((r.index, r.reason or "no_text", r.detail or "record without text"))
                     continue
                 content_sha = sha256_text(f"{r.title or ''}\n{r.text}")
-                file_docs.append(
+                n_docs += 1
+                out.add(
                     {
                         "doc_id": stable_id(path, r.index, content_sha),
                         "path": path,
@@ -763,40 +925,38 @@ def ingest_files(
                     }
                 )
         except Rejected as exc:
-            file_docs, file_rejects = [], [(None, exc.reason, exc.detail)]
-        except (MemoryError, RecursionError) as exc:
-            file_docs = []
-            file_rejects = [(None, "unparseable", f"input too complex to parse: {type(exc).__name__}")]
-        except Exception as exc:
+            file_rejects = [(None, exc.reason, exc.detail)]
+        except RecursionError:
+            file_rejects = [(None, "unparseable", "input too complex to parse: RecursionError")]
+        except Deferred as exc:
+            result.deferred.append((path, scan_sha, exc.reason, exc.detail, exc.failure))
+            continue
+        except MemoryError:
+            result.deferred.append((path, scan_sha, "memory", "MemoryError while reading", True))
+            continue
+        except Exception as exc:  # a bug or an odd file: retried next run, quarantined if it persists
             log.warning("unexpected error reading %s: %r", path, exc)
-            file_docs = []
-            file_rejects = [
-                (None, "unparseable", f"unexpected error while reading: {type(exc).__name__}: {exc}"[:500])
-            ]
-        for d in file_docs:
-            for k in _RAW_COLS:
-                docs[k].append(d[k])
+            detail = f"unexpected error while reading: {type(exc).__name__}: {exc}"[:500]
+            result.deferred.append((path, scan_sha, "error", detail, True))
+            continue
         for index, reason, detail in file_rejects:
-            reject(path, sha, index, reason, detail)
+            for k, v in zip(REJECTED_SCHEMA.names, (path, sha, index, reason, detail), strict=True):
+                rejected[k].append(v)
         result.add("records_rejected", sum(1 for r in file_rejects if r[0] is not None))
-        n_docs = len(file_docs)
-        ingested["path"].append(path)
-        ingested["sha256"].append(sha)
-        ingested["size_bytes"].append(size)
-        ingested["status"].append("loaded" if n_docs else "rejected")
-        ingested["documents"].append(n_docs)
+        for k, v in zip(
+            ingested, (path, sha, size, mtime, "loaded" if n_docs else "rejected", n_docs), strict=True
+        ):
+            ingested[k].append(v)
         result.add("files_loaded" if n_docs else "files_rejected", 1)
+    out.flush()
 
-    raw = pa.table({k: pa.array(v, _RAW_TYPES.get(k, pa.string())) for k, v in docs.items()})
-    # The same record read twice in one batch (cannot happen with distinct paths) keeps one row.
-    db.upsert_arrow(con, "raw.documents", raw, ["doc_id"])
     n_files = len(ingested["path"])
     ing = pa.table(
         {
             "path": pa.array(ingested["path"], pa.string()),
             "sha256": pa.array(ingested["sha256"], pa.string()),
             "size_bytes": pa.array(ingested["size_bytes"], pa.int64()),
-            "mtime_ns": pa.array([mtimes.get(p) for p in ingested["path"]], pa.int64()),
+            "mtime_ns": pa.array(ingested["mtime_ns"], pa.int64()),
             "status": pa.array(ingested["status"], pa.string()),
             "documents": pa.array(ingested["documents"], pa.int32()),
             "run_id": pa.array([run_id] * n_files, pa.string()),
@@ -806,8 +966,44 @@ def ingest_files(
     db.upsert_arrow(con, "audit.ingested_files", ing, ["path", "sha256"])
     rej = pa.Table.from_pydict(rejected, schema=REJECTED_SCHEMA)
     record_scan_rejections(con, run_id, rej)
-    result.doc_ids = list(dict.fromkeys(docs["doc_id"]))
+    result.doc_ids = out.new_ids
     result.add("documents", len(result.doc_ids))
+    result.add("documents_unchanged", out.unchanged)
+    result.add("files_deferred", len(result.deferred))
     result.add("rejected_rows", rej.num_rows)
     result.add("milliseconds", int((time.perf_counter() - t0) * 1000))
     return result
+
+
+def record_quarantined(con: duckdb.DuckDBPyConnection, run_id: str, files: pa.Table) -> int:
+    """Reject quarantined files (`parallax.quarantine.split`: path, size_bytes, mtime_ns, sha256,
+    detail) without reading them: a `quarantined` rejection and a rejected ingested_files row, so
+    later runs skip them until the file changes."""
+    if files.num_rows == 0:
+        return 0
+    n = files.num_rows
+    now = datetime.now(UTC)
+    ing = pa.table(
+        {
+            "path": files.column("path"),
+            "sha256": files.column("sha256"),
+            "size_bytes": files.column("size_bytes"),
+            "mtime_ns": files.column("mtime_ns"),
+            "status": pa.array(["rejected"] * n, pa.string()),
+            "documents": pa.array([0] * n, pa.int32()),
+            "run_id": pa.array([run_id] * n, pa.string()),
+            "ingested_at": pa.array([now] * n, pa.timestamp("us", tz="UTC")),
+        }
+    )
+    db.upsert_arrow(con, "audit.ingested_files", ing, ["path", "sha256"])
+    rej = pa.table(
+        {
+            "path": files.column("path"),
+            "sha256": files.column("sha256"),
+            "record": pa.array([None] * n, pa.int32()),
+            "reason": pa.array(["quarantined"] * n, pa.string()),
+            "detail": files.column("detail"),
+        },
+        schema=REJECTED_SCHEMA,
+    )
+    return record_scan_rejections(con, run_id, rej)

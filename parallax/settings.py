@@ -52,7 +52,31 @@ class Settings(BaseSettings):
     )
     max_record_chars: int = Field(default=2_000_000, description="Longer records are rejected.")
     min_body_chars: int = Field(default=40, description="Shorter documents are rejected as empty.")
-    batch_files: int = Field(default=2000, description="Files per pipeline batch (memory ~ batch size).")
+    batch_files: int = Field(
+        default=2000,
+        description="Files read per ingest batch (one DB write of their audit rows; a crash counts "
+        "against every file of the batch it happened in).",
+    )
+    batch_docs: int = Field(
+        default=2000,
+        ge=1,
+        description="Documents per pipeline batch (clean, dedup, extract); records of multi-record "
+        "files stream through in batches of this size (memory ~ batch size, not file size).",
+    )
+    settle_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="A file modified less than this long ago is left for the next run (it may still "
+        "be being written); 0 reads it at once. Costs that much delay for files dropped just before "
+        "a run.",
+    )
+    max_file_failures: int = Field(
+        default=2,
+        ge=1,
+        description="A file (path and content) whose runs crashed, or whose reading failed, this "
+        "many times is quarantined: rejected with reason `quarantined` instead of being tried every "
+        "night. Lower wastes fewer nights on a bad file; higher forgives more unrelated crashes.",
+    )
 
     # --- dedup / stories --------------------------------------------------------------------
     minhash_perm: int = Field(default=128, description="MinHash permutations (cost ~ linear).")

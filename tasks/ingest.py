@@ -9,7 +9,6 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from parallax import db, ingest
-from parallax.stage import StageResult
 from tasks._common import RunContext, transient_io_error
 
 
@@ -45,6 +44,9 @@ def select_new_files_task(ctx: RunContext, files: pa.Table) -> pa.Table:
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
-def ingest_task(ctx: RunContext, input_dir: Path, files: pa.Table) -> StageResult:
-    """Read a batch of files into raw.documents; rejects go to audit.rejected_files."""
+def ingest_task(ctx: RunContext, input_dir: Path, files: pa.Table) -> ingest.IngestResult:
+    """Read a batch of files into raw.documents; rejects go to audit.rejected_files.
+
+    Returns only documents new to the archive, and the files deferred to the next run.
+    """
     return ingest.ingest_files(ctx.con, ctx.run_id, input_dir, files, ctx.settings)

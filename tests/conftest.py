@@ -15,6 +15,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# Tests write their input files just before a run: read them at once (the default settle time
+# leaves a file modified in the last seconds for the next run).
+os.environ.setdefault("PARALLAX_SETTLE_SECONDS", "0")
 
 from parallax import db
 from parallax.settings import REPO_ROOT, Settings

@@ -13,7 +13,7 @@ comment on table audit.rejected_files is 'Inputs that did not become documents, 
 comment on column audit.rejected_files.path is 'Input file path relative to the input folder.';
 comment on column audit.rejected_files.sha256 is 'SHA-256 of the file bytes (empty string when the file could not be read).';
 comment on column audit.rejected_files.record is 'Position of the rejected record in a multi-record file; null when the whole file is rejected.';
-comment on column audit.rejected_files.reason is 'Reason code: empty, binary, undecodable, too_large, too_deep (HTML nested deeper than 2048 levels), unparseable, no_text, unreadable, unsupported, outside_input.';
+comment on column audit.rejected_files.reason is 'Reason code: empty, binary, undecodable, too_large, too_deep (HTML nested deeper than 2048 levels), unparseable, no_text, unreadable, unsupported, outside_input, quarantined (the file''s runs failed settings.max_file_failures times; see audit.file_failures).';
 comment on column audit.rejected_files.detail is 'Human-readable explanation.';
 comment on column audit.rejected_files.run_id is 'Run that first recorded this rejection (a later run that sees the same input fail for the same reason leaves the row as it is).';
 comment on column audit.rejected_files.rejected_at is 'When the rejection was first recorded.';
