@@ -29,7 +29,7 @@ from parallax.stage import chunked
 from tasks._common import RunContext
 from tasks.clean import clean_task
 from tasks.dedup import dedup_task, stories_task
-from tasks.extract import extract_task
+from tasks.extract import copies_task, extract_task
 from tasks.ingest import ingest_task, scan_task, select_new_files_task
 from tasks.publish import build_models_task, publish_task, validate_task
 
@@ -175,7 +175,8 @@ def _process(
     timed: StepTimer,
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
-    """Ingest, clean, dedup and extract new files batch by batch, then assign stories."""
+    """Ingest, clean, dedup and extract new files batch by batch (copies get their canonical's
+    mentions mapped onto their text), then assign stories."""
     settings = ctx.settings
     with timed("scan"):
         scan = scan_task(ctx, settings.input)
@@ -209,6 +210,10 @@ def _process(
             summary.mentions_new += extracted.counts.get("mentions", 0)
             summary.facts_new += extracted.counts.get("facts", 0)
             summary.attributions_new += extracted.counts.get("attributions", 0)
+        if len(canonical.doc_ids) < len(cleaned.doc_ids):
+            with timed("copies"):
+                # copies of archived canonicals; those of this batch's were mapped when extracted
+                copies_task(ctx, cleaned.doc_ids, canonical.doc_ids)
         summary.documents_new += len(cleaned.doc_ids)
         summary.duplicates_new += len(cleaned.doc_ids) - len(canonical.doc_ids)
         new_docs.extend(cleaned.doc_ids)

@@ -26,6 +26,7 @@ attributions as (
         topic,
         topic_text,
         quote,
+        part,
         sentence_index
     from intermediate.int_attributions
 ),
@@ -96,6 +97,7 @@ final as (
         s.sentence,
         k.doc_id,
         k.attribution_index,
+        k.part,
         k.sentence_index,
         ts.sources_reporting,
         ac.sources_naming_actor,
@@ -126,7 +128,8 @@ comment on column marts.rpt_attribution_comparison.quote is 'Quoted or reported 
 comment on column marts.rpt_attribution_comparison.sentence is 'Sentence containing the attribution.';
 comment on column marts.rpt_attribution_comparison.doc_id is 'Document making the attribution.';
 comment on column marts.rpt_attribution_comparison.attribution_index is 'Zero-based position of the attribution in the document.';
-comment on column marts.rpt_attribution_comparison.sentence_index is 'Zero-based sentence position in the body.';
+comment on column marts.rpt_attribution_comparison.part is 'Where the clause is: title or body.';
+comment on column marts.rpt_attribution_comparison.sentence_index is 'Zero-based sentence position in the body; -1 in the title.';
 comment on column marts.rpt_attribution_comparison.sources_reporting is 'Sources of the story giving this predicate and topic (null without a topic).';
 comment on column marts.rpt_attribution_comparison.sources_naming_actor is 'Of those, sources naming this actor (entity, else folded text) for it.';
 comment on column marts.rpt_attribution_comparison.is_conflict is 'True when sources give different actors for the same story, predicate and topic: sources_naming_actor < sources_reporting > 1. False without a topic.';
