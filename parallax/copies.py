@@ -31,7 +31,9 @@ import pyarrow as pa
 from rapidfuzz.distance import Indel
 
 from parallax import db
+from parallax.entities import Mention, name_form
 from parallax.stage import StageResult, chunked
+from parallax.titles import body_names_in_title
 
 log = logging.getLogger(__name__)
 
@@ -137,37 +139,55 @@ def project_mentions(
     """The copy's mention rows: the canonical's `mentions` (int_mentions rows) mapped onto `copy`.
 
     `canonical` / `copy` hold 'title' and 'body'; `sentences` are the copy's (sentence_index,
-    start_char). Rows come body first, then title, each in text order, numbered from 0.
+    start_char). A copy often runs its own headline: besides the canonical title's mentions mapped
+    onto it, the names of the copy's mapped body mentions found in it count, as for a canonical
+    title (`parallax.titles.body_names_in_title`). Rows come body first, then title, each in text
+    order, numbered from 0.
     """
     sents = _Sentences(sentences)
     out: list[dict[str, Any]] = []
+    body_seen: list[tuple[Mention, dict[str, Any]]] = []
     for part in ("body", "title"):
         ms = sorted(
             (m for m in mentions if m["part"] == part), key=lambda m: (m["start_char"], m["end_char"])
         )
         src, dst = canonical.get(part) or "", copy.get(part) or ""
-        if not ms or not dst:
+        if not dst:
             continue
         mapped = map_spans(src, dst, [(m["start_char"], m["end_char"]) for m in ms])
-        for m, where in zip(ms, mapped, strict=True):
-            if where is None or dst[where[0] : where[1]] != m["surface_text"]:
-                continue
-            out.append(
-                {
-                    "doc_id": copy_id,
-                    "mention_index": len(out),
-                    "part": part,
-                    "surface_text": m["surface_text"],
-                    "label": m["label"],
-                    "model_label": m["model_label"],
-                    "sentence_index": sents.of(where[0]) if part == "body" else TITLE_SENTENCE,
-                    "start_char": where[0],
-                    "end_char": where[1],
-                    "entity_id": m["entity_id"],
-                    "role": m["role"],
-                    "projected_from": canonical_id,
-                }
-            )
+        found = [
+            (where, m)
+            for m, where in zip(ms, mapped, strict=True)
+            if where is not None and dst[where[0] : where[1]] == m["surface_text"]
+        ]
+        if part == "title":
+            repeated = body_names_in_title(dst, [b for b, _ in body_seen], [w for w, _ in found])
+            by_mention = {id(b): row for b, row in body_seen}
+            found += [((s, e), {**by_mention[id(b)], "surface_text": dst[s:e]}) for s, e, b in repeated]
+            found.sort(key=lambda x: x[0])
+        for where, m in found:
+            row = {
+                "doc_id": copy_id,
+                "mention_index": len(out),
+                "part": part,
+                "surface_text": m["surface_text"],
+                "label": m["label"],
+                "model_label": m["model_label"],
+                "sentence_index": sents.of(where[0]) if part == "body" else TITLE_SENTENCE,
+                "start_char": where[0],
+                "end_char": where[1],
+                "entity_id": m["entity_id"],
+                "role": m["role"] if part == "body" or m.get("part") == "title" else None,
+                "projected_from": canonical_id,
+            }
+            out.append(row)
+            if part == "body":
+                text = row["surface_text"]
+                seen = Mention(
+                    where[0], where[1], text, row["model_label"] or row["label"], name=name_form(text)
+                )
+                seen.label = row["label"]
+                body_seen.append((seen, row))
     return out
 
 
@@ -212,8 +232,7 @@ def project_copies(
     Copies of `done_canonicals` are skipped (extracted just now, which projected their copies).
 
     Rows of a copy are replaced only when the projection differs from what is stored (a rerun
-    writes nothing). Counts: copies, copies_changed, mentions (projected), dropped (canonical
-    mentions the copy does not print).
+    writes nothing). Counts: copies, copies_changed, mentions (projected).
     """
     result = StageResult()
     done = set(done_canonicals)
@@ -282,7 +301,6 @@ def _project_batch(
         )
         result.add("copies", 1)
         result.add("mentions", len(new))
-        result.add("dropped", len(canon_mentions.get(canon_id, [])) - len(new))
         if {tuple(r[c] for c in ROW_COLUMNS) for r in new} == stored.get(copy_id, set()):
             continue
         changed.append(copy_id)

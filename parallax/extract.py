@@ -178,7 +178,8 @@ def _title_mentions(
     """The title's mentions: the tagger's, noise-filtered as a heading with the body's evidence,
     plus the body's names the tagger missed there (parallax.titles)."""
     found = clean_mentions(doc, title_context(title, body_ctx), lex, steps=steps)
-    for s, e, label in body_names_in_title(title, body_mentions, [(m.start, m.end) for m in found]):
+    for s, e, seen in body_names_in_title(title, body_mentions, [(m.start, m.end) for m in found]):
+        label = "PERSON" if "PERSON" in (seen.label, seen.model_label) else seen.model_label
         m = make_mention(title, s, e, label, in_heading=True, trimmed=False)
         if is_name_like(m.name):
             found.append(m)

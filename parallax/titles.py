@@ -85,29 +85,29 @@ def model_text(title: str, ctx: DocContext, lex: Lexicon) -> str:
 
 
 def body_names_in_title(
-    title: str, body_mentions: Sequence[Mention], model_spans: Sequence[tuple[int, int]]
-) -> list[tuple[int, int, str]]:
-    """Names of the body the tagger missed in the title: (start, end, model label) spans of `title`.
+    title: str, body_mentions: Sequence[Mention], taken_spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, Mention]]:
+    """Names of the body the tagger missed in the title: (start, end, the body mention it repeats).
 
     A headline mostly repeats names its body spells out, which the small tagger often misses in a
     short, clipped line. A span is a body mention's name (title and possessive stripped) or, for a
     multi-word PERSON, its last word; it matches on word boundaries, in the body's case (any case
     in a headline-case or capitals title, whose first letter must then be a capital), and must
-    not overlap a span the tagger found (`model_spans`). Longer names win.
+    not overlap `taken_spans` (what the tagger found). Longer names win.
     """
-    forms: dict[str, str] = {}
+    forms: dict[str, Mention] = {}
     for m in body_mentions:
         name = m.name or m.text
         if len(name) >= 2:
-            forms.setdefault(name, m.model_label)
+            forms.setdefault(name, m)
         words = name.split()
         if "PERSON" in (m.label, m.model_label) and len(words) > 1 and len(words[-1]) >= 2:
-            forms.setdefault(words[-1], "PERSON")
+            forms.setdefault(words[-1], m)
     if not forms:
         return []
     headline = is_headline_case(title)
-    taken = list(model_spans)
-    out: list[tuple[int, int, str]] = []
+    taken = list(taken_spans)
+    out: list[tuple[int, int, Mention]] = []
     for form in sorted(forms, key=lambda f: (-len(f), f)):
         pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE if headline else 0)
         for hit in pattern.finditer(title):
@@ -116,4 +116,4 @@ def body_names_in_title(
                 continue
             taken.append((s, e))
             out.append((s, e, forms[form]))
-    return sorted(out)
+    return sorted(out, key=lambda x: (x[0], x[1]))
