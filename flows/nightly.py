@@ -37,7 +37,7 @@ from parallax.stage import chunked
 from tasks._common import RunContext
 from tasks.clean import clean_task
 from tasks.dedup import dedup_task, stories_task
-from tasks.extract import extract_task
+from tasks.extract import copies_task, extract_task
 from tasks.ingest import ingest_task, scan_task, select_new_files_task
 from tasks.publish import build_models_task, publish_task, validate_task
 
@@ -260,6 +260,8 @@ def _process(
     """Ingest new files, then clean, dedup and extract their new documents batch by batch; then
     assign stories.
 
+    Copies get their canonical's mentions mapped onto their own text (`copies_task`).
+
     Files are read `batch_files` at a time and their records stream into raw.documents; the new
     documents go on `batch_docs` at a time, so memory is flat in the records of a file. Files a
     run failed on before go first, one per batch; files that failed `max_file_failures` times are
@@ -330,6 +332,10 @@ def _process_documents(
         summary.mentions_new += extracted.counts.get("mentions", 0)
         summary.facts_new += extracted.counts.get("facts", 0)
         summary.attributions_new += extracted.counts.get("attributions", 0)
+    if len(canonical.doc_ids) < len(cleaned.doc_ids):
+        with timed("copies"):
+            # copies of archived canonicals; those of this batch's were mapped when extracted
+            copies_task(ctx, cleaned.doc_ids, canonical.doc_ids)
     summary.documents_new += len(cleaned.doc_ids)
     summary.duplicates_new += len(cleaned.doc_ids) - len(canonical.doc_ids)
 

@@ -29,6 +29,8 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 IMAGES = "audit.row_images"
 #: Connection variable naming the run whose writes `upsert_arrow` logs (set by `begin_run`).
 RUN_VARIABLE = "parallax_run_id"
+_CREATE_TABLE = re.compile(r"create\s+table\s+if\s+not\s+exists\s+([A-Za-z_][\w.]*)\s*\(", re.IGNORECASE)
+_PRIMARY_KEY = re.compile(r"primary\s+key\s*\(([^)]*)\)", re.IGNORECASE)
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -70,7 +72,9 @@ def apply_sql(con: duckdb.DuckDBPyConnection, sql_dir: Path, schemas: Iterable[s
         failed: list[tuple[Path, Exception]] = []
         for file in pending:
             try:
-                con.execute(file.read_text(encoding="utf-8"))
+                text = file.read_text(encoding="utf-8")
+                con.execute(text)
+                upgrade_primary_key(con, text)
                 applied += 1
             except duckdb.CatalogException as exc:  # depends on an object not created yet
                 failed.append((file, exc))
@@ -79,6 +83,60 @@ def apply_sql(con: duckdb.DuckDBPyConnection, sql_dir: Path, schemas: Iterable[s
             raise RuntimeError(f"SQL objects could not be created: {names}")
         pending = [f for f, _ in failed]
     return applied
+
+
+def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
+    """Columns of `table`'s primary key, in order ([] without one; None when the table is absent)."""
+    schema, _, name = _ident(table).rpartition(".")
+    schema = schema or "main"
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, name]
+    ).fetchall()
+    if not exists[0][0]:
+        return None
+    rows = con.execute(
+        "select constraint_column_names from duckdb_constraints() "
+        "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [schema, name],
+    ).fetchall()
+    return list(rows[0][0]) if rows else []
+
+
+def upgrade_primary_key(con: duckdb.DuckDBPyConnection, create_sql: str) -> bool:
+    """Rebuild a table whose primary key differs from the one its SQL file declares.
+
+    DuckDB cannot drop or alter a primary key, so a table created by an older file keeps its old
+    key after `create table if not exists`. The file has already run (its `alter table ... add
+    column` statements gave the old table the new columns, with their defaults): the old table is
+    renamed, the file runs again to create the table with the new key, every row is copied by
+    column name, and the old table is dropped, in one transaction. Returns True when it rebuilt.
+    Costs one copy of the table, once; a file whose key matches does nothing.
+    """
+    create = _CREATE_TABLE.search(create_sql)
+    key = _PRIMARY_KEY.search(create_sql)
+    if create is None or key is None:
+        return False
+    table = _ident(create.group(1))
+    wanted = [c.strip().strip('"') for c in key.group(1).split(",") if c.strip()]
+    have = primary_key(con, table)
+    if have is None or [c.casefold() for c in have] == [c.casefold() for c in wanted]:
+        return False
+    schema, _, name = table.rpartition(".")
+    old_name = f"{name}__old_key"
+    old = f"{schema}.{old_name}" if schema else old_name
+    con.execute("begin transaction")
+    try:
+        con.execute(f"alter table {table} rename to {_ident(old_name)}")
+        con.execute(create_sql)
+        old_cols = set(table_columns(con, old))
+        cols = ", ".join(c for c in table_columns(con, table) if c in old_cols)
+        con.execute(f"insert into {table} ({cols}) select {cols} from {_ident(old)}")
+        con.execute(f"drop table {_ident(old)}")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return True
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -204,17 +262,6 @@ def current_run(con: duckdb.DuckDBPyConnection) -> str | None:
     return None if value is None else str(value)
 
 
-def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """Primary-key columns of `table` (empty when it has none)."""
-    schema, _, name = _ident(table).rpartition(".")
-    rows = con.execute(
-        "select constraint_column_names from duckdb_constraints() "
-        "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
-        [schema or "main", name],
-    ).fetchall()
-    return list(rows[0][0]) if rows else []
-
-
 def log_before_images(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -253,7 +300,7 @@ def log_before_images(
             run_id,
             seq,
             table,
-            list(primary_key(con, table) if key is None else key),
+            list((primary_key(con, table) or []) if key is None else key),
             rows.num_rows,
             sink.getvalue().to_pybytes(),
             dt.datetime.now(dt.UTC),

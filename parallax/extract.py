@@ -23,11 +23,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from parallax import db
+from parallax import copies, db
 from parallax.attributions import Attribution, extract_attributions
 from parallax.entities import (
     ALL_STEPS,
     TITLE_WORDS,
+    DocContext,
     DocGroup,
     Evidence,
     KnownEntity,
@@ -38,11 +39,13 @@ from parallax.entities import (
     clean_mentions,
     find_override,
     is_acronym_form,
+    is_name_like,
     is_short_form,
     key_for,
     label_class,
     lexicon_for,
     load_overrides,
+    make_mention,
     name_key,
     resolve_entities,
     resolve_within_doc,
@@ -54,6 +57,7 @@ from parallax.facts import Fact, extract_facts
 from parallax.language import other_language_doc_ids
 from parallax.settings import Settings
 from parallax.stage import StageResult
+from parallax.titles import body_names_in_title, model_text, title_context
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,9 @@ ATTRIBUTION_COMPONENTS: tuple[str, ...] = (
 )
 REQUIRED_COMPONENTS: tuple[str, ...] = ATTRIBUTION_COMPONENTS
 ALIASES_FILE = "entity_aliases.csv"
+# sentence_index of a span in the title (part = 'title'): stg_sentences split the body only, so a
+# title span is in no body sentence; -1 also sorts before the body's first sentence (0).
+TITLE_SENTENCE = -1
 
 
 def required_components(attributions: bool = True) -> list[str]:
@@ -82,6 +89,7 @@ MENTION_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
         ("mention_index", pa.int32()),
+        ("part", pa.string()),
         ("surface_text", pa.string()),
         ("label", pa.string()),
         ("model_label", pa.string()),
@@ -102,6 +110,7 @@ MENTION_SCHEMA = pa.schema(
 FACT_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
+        ("part", pa.string()),
         ("fact_type", pa.string()),
         ("value_text", pa.string()),
         ("normalized_value", pa.float64()),
@@ -116,6 +125,7 @@ ATTRIBUTION_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
         ("attribution_index", pa.int32()),
+        ("part", pa.string()),
         ("kind", pa.string()),
         ("actor_key", pa.string()),
         ("actor_text", pa.string()),
@@ -170,6 +180,24 @@ class _Sentences:
         return self.index[max(i, 0)]
 
 
+def _title_sentence(_char: int) -> int:
+    return TITLE_SENTENCE
+
+
+def _title_mentions(
+    doc: Any, title: str, body_ctx: DocContext, body_mentions: list[Mention], lex: Any, steps: frozenset[str]
+) -> list[Mention]:
+    """The title's mentions: the tagger's, noise-filtered as a heading with the body's evidence,
+    plus the body's names the tagger missed there (parallax.titles)."""
+    found = clean_mentions(doc, title_context(title, body_ctx), lex, steps=steps)
+    for s, e, seen in body_names_in_title(title, body_mentions, [(m.start, m.end) for m in found]):
+        label = "PERSON" if "PERSON" in (seen.label, seen.model_label) else seen.model_label
+        m = make_mention(title, s, e, label, in_heading=True, trimmed=False)
+        if is_name_like(m.name):
+            found.append(m)
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
 def _published(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -192,8 +220,11 @@ def annotate(
 
     `sentences`: staging.stg_sentences rows (doc_id, sentence_index, start_char, end_char);
     `paragraphs`: staging.stg_paragraphs rows (doc_id, start_char, end_char, is_heading).
-    Offsets index the body; bodies longer than `settings.max_nlp_chars` are truncated (a prefix,
-    so offsets stay valid). Spans whose text does not match the body are skipped with a warning.
+    Titles and bodies go through one `nlp.pipe` as separate texts; every row says its `part`
+    ('title' or 'body') and its offsets index that text (title spans have sentence_index
+    `TITLE_SENTENCE`). Title and body mentions are resolved together within the document. Texts
+    longer than `settings.max_nlp_chars` are truncated (a prefix, so offsets stay valid). Spans
+    whose text does not match are skipped with a warning.
     """
     if overrides is None:
         overrides = load_overrides(settings.seeds / ALIASES_FILE)
@@ -217,87 +248,127 @@ def annotate(
                 head_rows[d].append((s, e))
     lex = lexicon_for(nlp)
     limit = settings.max_nlp_chars
+    titles = (
+        [t or "" for t in docs.column("title").to_pylist()]
+        if "title" in docs.column_names
+        else [""] * len(ids)
+    )
+    title_by_id = dict(zip(ids, titles, strict=True))
+    # one nlp.pipe over bodies and titles: a document's title follows its body in the stream; the
+    # tagger reads a headline in sentence case, from the body's word-case evidence (parallax.titles)
+    texts: list[tuple[str, tuple[str, str]]] = []
+    n_parts: dict[str, int] = {}
+    contexts: dict[str, DocContext] = {}
+    for doc_id, body, title in zip(ids, bodies, titles, strict=True):
+        contexts[doc_id] = build_context(body[:limit], head_rows.get(doc_id, ()))
+        texts.append((body[:limit], (doc_id, "body")))
+        n_parts[doc_id] = 1
+        if title.strip():
+            texts.append((model_text(title[:limit], contexts[doc_id], lex), (doc_id, "title")))
+            n_parts[doc_id] = 2
 
     m_rows: list[dict[str, Any]] = []
     f_rows: list[dict[str, Any]] = []
     a_rows: list[dict[str, Any]] = []
     skipped = 0
-    texts = ((body[:limit], doc_id) for doc_id, body in zip(ids, bodies, strict=True))
-    for doc, doc_id in nlp.pipe(
+    pending: dict[str, dict[str, Any]] = defaultdict(dict)
+    for doc, (doc_id, part) in nlp.pipe(
         texts, as_tuples=True, batch_size=settings.nlp_batch_size, n_process=_processes(settings)
     ):
-        body = body_by_id[doc_id]
-        ctx = build_context(body[:limit], head_rows.get(doc_id, ()))
-        sents = _Sentences(sent_rows.get(doc_id), doc)
-        mentions = resolve_within_doc(clean_mentions(doc, ctx, lex, steps=steps), overrides)
-        good: list[Mention] = []
-        for m in mentions:
-            if body[m.start : m.end] != m.text or not m.text:
-                log.warning("skipping bad mention span %s[%d:%d] %r", doc_id, m.start, m.end, m.text)
-                skipped += 1
-                continue
-            good.append(m)
-        for i, m in enumerate(good):
-            m_rows.append(
-                {
-                    "doc_id": doc_id,
-                    "mention_index": i,
-                    "surface_text": m.text,
-                    "label": m.label,
-                    "model_label": m.model_label,
-                    "sentence_index": sents.of(m.start),
-                    "start_char": m.start,
-                    "end_char": m.end,
-                    "role": m.role,
-                    "name": m.name,
-                    "canonical_name": m.canonical_name,
-                    "canonical_key": m.canonical_key,
-                    "method": m.method,
-                    "confidence": m.confidence,
-                    "in_heading": m.in_heading,
-                    "key": m.key,
-                    "as_place": written_as_place(m),
-                }
-            )
-        facts: list[Fact] = extract_facts(doc, body, pub_by_id.get(doc_id), lex)
-        for f in facts:
-            if body[f.start : f.end] != f.text:
-                log.warning("skipping bad fact span %s[%d:%d] %r", doc_id, f.start, f.end, f.text)
-                skipped += 1
-                continue
-            f_rows.append(
-                {
-                    "doc_id": doc_id,
-                    "fact_type": f.fact_type,
-                    "value_text": f.text,
-                    "normalized_value": f.normalized_value,
-                    "unit": f.unit,
-                    "measure": f.measure,
-                    "sentence_index": sents.of(f.start),
-                    "start_char": f.start,
-                    "end_char": f.end,
-                }
-            )
-        atts: list[Attribution] = extract_attributions(doc, body, good, lex)
-        for i, a in enumerate(atts):
-            a_rows.append(
-                {
-                    "doc_id": doc_id,
-                    "attribution_index": i,
-                    "kind": a.kind,
-                    "actor_key": a.actor_key,
-                    "actor_text": a.actor_text,
-                    "predicate": a.predicate,
-                    "topic": a.topic,
-                    "topic_text": a.topic_text,
-                    "quote": a.quote,
-                    "polarity": a.polarity,
-                    "cue": a.cue,
-                    "sentence_index": sents.of(a.start),
-                    "start_char": a.start,
-                    "end_char": a.end,
-                }
-            )
+        parsed = pending[doc_id]
+        parsed[part] = doc
+        if len(parsed) < n_parts[doc_id]:
+            continue
+        del pending[doc_id]
+        body, title = body_by_id[doc_id], title_by_id[doc_id]
+        ctx = contexts.pop(doc_id)
+        found = {"body": clean_mentions(parsed["body"], ctx, lex, steps=steps)}
+        if "title" in parsed:  # after the body: the title's filter uses the body's evidence
+            found["title"] = _title_mentions(parsed["title"], title[:limit], ctx, found["body"], lex, steps)
+        # one within-document resolution over title and body ("Smith wins" + "John Smith")
+        resolve_within_doc([m for ms in found.values() for m in ms], overrides)
+        sents = _Sentences(sent_rows.get(doc_id), parsed["body"])
+        n_mentions = n_attributions = 0
+        for part, mentions in found.items():
+            text = body if part == "body" else title
+            sentence_of = sents.of if part == "body" else _title_sentence
+            good: list[Mention] = []
+            for m in mentions:
+                if text[m.start : m.end] != m.text or not m.text:
+                    log.warning(
+                        "skipping bad mention span %s %s[%d:%d] %r", doc_id, part, m.start, m.end, m.text
+                    )
+                    skipped += 1
+                    continue
+                good.append(m)
+            for m in good:
+                m_rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "mention_index": n_mentions,
+                        "part": part,
+                        "surface_text": m.text,
+                        "label": m.label,
+                        "model_label": m.model_label,
+                        "sentence_index": sentence_of(m.start),
+                        "start_char": m.start,
+                        "end_char": m.end,
+                        "role": m.role,
+                        "name": m.name,
+                        "canonical_name": m.canonical_name,
+                        "canonical_key": m.canonical_key,
+                        "method": m.method,
+                        "confidence": m.confidence,
+                        "in_heading": m.in_heading,
+                        "key": m.key,
+                        "as_place": written_as_place(m),
+                    }
+                )
+                n_mentions += 1
+            facts: list[Fact] = extract_facts(parsed[part], text, pub_by_id.get(doc_id), lex)
+            for f in facts:
+                if text[f.start : f.end] != f.text:
+                    log.warning(
+                        "skipping bad fact span %s %s[%d:%d] %r", doc_id, part, f.start, f.end, f.text
+                    )
+                    skipped += 1
+                    continue
+                f_rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "part": part,
+                        "fact_type": f.fact_type,
+                        "value_text": f.text,
+                        "normalized_value": f.normalized_value,
+                        "unit": f.unit,
+                        "measure": f.measure,
+                        "sentence_index": sentence_of(f.start),
+                        "start_char": f.start,
+                        "end_char": f.end,
+                    }
+                )
+            atts: list[Attribution] = extract_attributions(parsed[part], text, good, lex)
+            for a in atts:
+                a_rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "attribution_index": n_attributions,
+                        "part": part,
+                        "kind": a.kind,
+                        "actor_key": a.actor_key,
+                        "actor_text": a.actor_text,
+                        "predicate": a.predicate,
+                        "topic": a.topic,
+                        "topic_text": a.topic_text,
+                        "quote": a.quote,
+                        "polarity": a.polarity,
+                        "cue": a.cue,
+                        "sentence_index": sentence_of(a.start),
+                        "start_char": a.start,
+                        "end_char": a.end,
+                    }
+                )
+                n_attributions += 1
     return Annotations(
         mentions=pa.Table.from_pylist(m_rows, schema=MENTION_SCHEMA),
         facts=pa.Table.from_pylist(f_rows, schema=FACT_SCHEMA),
@@ -379,7 +450,7 @@ def _known_entities(
         other as (
             select m.entity_id, m.model_label from intermediate.int_mentions m
             join candidates c using (entity_id)
-            where m.doc_id not in (select unnest(?::varchar[]))
+            where m.doc_id not in (select unnest(?::varchar[])) and m.projected_from is null
         )
         select c.entity_id, c.canonical_name, c.label,
                list(distinct o.model_label) filter (where o.model_label is not null)
@@ -407,7 +478,7 @@ def _load_cooccurrence(
         from intermediate.int_mentions a
         join intermediate.int_mentions b on a.doc_id = b.doc_id and a.entity_id <> b.entity_id
         where a.entity_id in (select unnest(?::varchar[]))
-          and a.doc_id not in (select unnest(?::varchar[]))
+          and a.doc_id not in (select unnest(?::varchar[])) and a.projected_from is null
         group by 1
         """,
         [cand, doc_ids],
@@ -464,12 +535,15 @@ def _evidence(
 def _label_votes(
     con: duckdb.DuckDBPyConnection, entity_ids: list[str], doc_ids: list[str]
 ) -> dict[str, dict[str, float]]:
-    """Model-label votes of each entity's mentions outside the batch (titled mentions vote PERSON)."""
+    """Model-label votes of each entity's mentions outside the batch (titled mentions vote PERSON).
+
+    Mentions projected onto copies are not votes: they repeat their canonical document's."""
     rows = con.execute(
         """
         select entity_id, model_label, count(*), count(role)
         from intermediate.int_mentions
         where entity_id in (select unnest(?::varchar[])) and doc_id not in (select unnest(?::varchar[]))
+          and projected_from is null
         group by 1, 2
         """,
         [entity_ids, doc_ids],
@@ -632,6 +706,7 @@ def write_annotations(
             {
                 "doc_id": row["doc_id"],
                 "mention_index": row["mention_index"],
+                "part": row["part"],
                 "surface_text": row["surface_text"],
                 "label": label_of[eid],
                 "model_label": row["model_label"],
@@ -663,8 +738,9 @@ def write_annotations(
         r[0]
         for r in con.execute(
             "select distinct entity_id from intermediate.int_mentions "
-            "where doc_id in (select unnest(?::varchar[]))",
-            [doc_ids],
+            "where doc_id in (select unnest(?::varchar[])) "
+            "or projected_from in (select unnest(?::varchar[]))",
+            [doc_ids, doc_ids],
         ).fetchall()
     ]
     ids = _ids_table(doc_ids)
@@ -774,7 +850,10 @@ def write_annotations(
         finally:
             con.unregister("_parallax_entity_labels")
 
-    # entities this batch used to reference and nothing references any more
+    # copies of these documents carry their mentions (re-mapped when the canonical changed)
+    copies.project_copies(con, run_id, canonical_ids=doc_ids)
+
+    # entities this batch (or its copies) used to reference and nothing references any more
     gone = sorted(set(old_entities) - set(touched))
     if gone:
         db.log_before_images(

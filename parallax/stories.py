@@ -289,7 +289,7 @@ def _documents(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, 
 
 
 def _entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, Counter[str]]:
-    """Entity mention counts per document from intermediate.int_mentions (empty when absent)."""
+    """Entity mention counts per document from intermediate.int_mentions' bodies (empty when absent)."""
     out: dict[str, Counter[str]] = defaultdict(Counter)
     con.register("_stories_labels", pa.table({"label": pa.array(ENTITY_LABELS, pa.string())}))
     try:
@@ -301,6 +301,7 @@ def _entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, C
             from {MENTIONS} m
             join _stories_ment i on i.doc_id = m.doc_id
             join _stories_labels l on l.label = m.label
+            where m.part = 'body'  -- as measured (title words already count TITLE_WEIGHT times)
             group by all
             """,
             "_stories_ment",

@@ -6,7 +6,7 @@ import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from parallax import extract, runner
+from parallax import copies, extract, runner
 from parallax.entities import Override
 from parallax.settings import Settings
 from parallax.stage import StageResult
@@ -18,6 +18,13 @@ def extract_task(ctx: RunContext, doc_ids: list[str]) -> StageResult:
     """Annotate a batch of canonical documents with spaCy (in-process, on local worker processes or
     on Dask, as `settings.runner` / `n_process` say), then resolve entities and write, here."""
     return runner.extract_documents(ctx.con, ctx.run_id, doc_ids, ctx.settings, ctx.nlp)
+
+
+@task(name="copies", cache_policy=NO_CACHE)
+def copies_task(ctx: RunContext, doc_ids: list[str], extracted: list[str]) -> StageResult:
+    """Map their canonical documents' mentions onto the new copies among `doc_ids` (no model run);
+    copies of the `extracted` canonicals were mapped when those were written."""
+    return copies.project_copies(ctx.con, ctx.run_id, doc_ids, done_canonicals=extracted)
 
 
 @task(name="annotate", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)

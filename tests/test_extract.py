@@ -78,21 +78,25 @@ def _check_contract(con: duckdb.DuckDBPyConnection) -> None:
         con,
         "select m.doc_id, m.surface_text from intermediate.int_mentions m "
         "join staging.stg_documents d using (doc_id) "
-        "where substr(d.body, m.start_char + 1, m.end_char - m.start_char) <> m.surface_text",
+        "where substr(case m.part when 'title' then d.title else d.body end, m.start_char + 1, "
+        "m.end_char - m.start_char) <> m.surface_text",
     )
     assert bad == []
     bad = q(
         con,
         "select f.value_text from intermediate.int_facts f join staging.stg_documents d using (doc_id) "
-        "where substr(d.body, f.start_char + 1, f.end_char - f.start_char) <> f.value_text",
+        "where substr(case f.part when 'title' then d.title else d.body end, f.start_char + 1, "
+        "f.end_char - f.start_char) <> f.value_text",
     )
     assert bad == []
-    # sentence_index is the clean stage's sentence containing the start (or the last one before it)
+    # sentence_index is the clean stage's sentence containing the start (or the last one before it);
+    # a title span has -1
     bad = q(
         con,
         "select m.doc_id, m.surface_text from intermediate.int_mentions m "
-        "join staging.stg_sentences s on s.doc_id = m.doc_id and s.sentence_index = m.sentence_index "
-        "where s.start_char > m.start_char",
+        "left join staging.stg_sentences s on s.doc_id = m.doc_id and s.sentence_index = m.sentence_index "
+        "where (m.part = 'body' and (s.start_char is null or s.start_char > m.start_char)) "
+        "or (m.part = 'title' and m.sentence_index <> -1)",
     )
     assert bad == []
     orphans = q(

@@ -41,6 +41,7 @@ CONTRACT = {
         "entity_id",
         "surface_text",
         "label",
+        "part",
         "sentence_index",
         "start_char",
         "end_char",
@@ -53,6 +54,7 @@ CONTRACT = {
         "label",
         "source",
         "mention_count",
+        "via_copy",
     ],
     "audit.runs": [
         "run_id",

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from story_rows import T0, Corpus, build_story, given, rows
 
-from parallax import db
+from parallax import copies, db
 from parallax.history import snapshot_run
 from parallax.settings import Settings
 
@@ -110,7 +110,7 @@ def test_rpt_entity_coverage(con: duckdb.DuckDBPyConnection, story: Corpus) -> N
         con, "select * from marts.rpt_entity_coverage where story_id = 'S1' order by entity_id, source"
     )
     keyed = {(r["entity_id"], r["source"]): r for r in got}
-    assert set(keyed) == {
+    independent = {
         ("E_raisi", "a"),
         ("E_raisi", "b"),
         ("E_raisi", "c"),
@@ -121,7 +121,18 @@ def test_rpt_entity_coverage(con: duckdb.DuckDBPyConnection, story: Corpus) -> N
         ("E_iran", "a"),
         ("E_iran", "b"),
         ("E_sharif", "a"),
-    }, "the copy in source d is not counted"
+    }
+    assert set(keyed) == independent, "the copy in source d names nothing before its mentions are mapped"
+    # the copy in source d carries its canonical's mentions once they are mapped onto its text
+    copies.project_copies(con, "r1", copy_ids=["dd"])
+    got = rows(
+        con, "select * from marts.rpt_entity_coverage where story_id = 'S1' order by entity_id, source"
+    )
+    keyed = {(r["entity_id"], r["source"]): r for r in got}
+    via_copy = {(e, "d") for e in ("E_raisi", "E_pak", "E_iran", "E_sharif")}
+    assert set(keyed) == independent | via_copy
+    assert all(keyed[k]["via_copy"] is (k in via_copy) for k in keyed)
+    assert keyed[("E_pak", "d")]["mention_count"] == 2
     assert keyed[("E_pak", "a")]["mention_count"] == 2
     assert keyed[("E_pak", "a")]["canonical_name"] == "Pakistan"
     assert keyed[("E_raisi", "a")]["first_appearance_share"] == 0.0
@@ -131,19 +142,23 @@ def test_rpt_entity_coverage(con: duckdb.DuckDBPyConnection, story: Corpus) -> N
 
 
 def test_rpt_entity_divergence(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # source d runs a copy of a's article: it is a source of the story and names what its copy prints
+    copies.project_copies(con, "r1", copy_ids=["dd"])
     got = {
         r["entity_id"]: r for r in rows(con, "select * from marts.rpt_entity_divergence where story_id='S1'")
     }
     assert {e: r["coverage"] for e, r in got.items()} == {
         "E_raisi": "consensus",
         "E_pak": "majority",
-        "E_iran": "minority",
-        "E_sharif": "unique",
+        "E_iran": "majority",
+        "E_sharif": "minority",
     }
-    assert got["E_iran"]["sources_with"] == ["a", "b"]
+    assert got["E_iran"]["sources_with"] == ["a", "b", "d"]
     assert got["E_iran"]["sources_without"] == ["c", "e"]
+    assert got["E_iran"]["sources_via_copy"] == ["d"]
     assert got["E_raisi"]["sources_without"] == []
-    assert (got["E_pak"]["source_count"], got["E_pak"]["story_source_count"]) == (3, 4)
+    assert (got["E_pak"]["source_count"], got["E_pak"]["story_source_count"]) == (4, 5)
+    assert (got["E_sharif"]["sources_with"], got["E_sharif"]["sources_via_copy"]) == (["a", "d"], ["d"])
     lone = rows(con, "select coverage from marts.rpt_entity_divergence where story_id = 'Sdx'")
     assert lone == [{"coverage": "unique"}]
 
@@ -317,12 +332,13 @@ def test_rpt_source_similarity(con: duckdb.DuckDBPyConnection, story: Corpus) ->
 
 
 def test_rpt_story_changes(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    copies.project_copies(con, "r1", copy_ids=["dd"])  # source d names what its copy of a prints
     assert snapshot_run(con, "r1") > 0
     first = rows(con, "select * from marts.rpt_story_changes where story_id = 'S1'")
     assert first and all(r["change"] == "added" and r["previous_run_id"] is None for r in first)
     assert {r["item_key"] for r in first if r["item_kind"] == "source"} == {"a", "b", "c", "d", "e"}
 
-    # run r2: a new source f joins S1, naming Iran and Sharif (Iran: minority -> majority)
+    # run r2: a new source f joins S1, naming Iran and Sharif (Raisi: consensus -> majority)
     c2 = Corpus(con, run_id="r2")
     c2.bodies = story.bodies
     c2.n_docs = 10
@@ -337,8 +353,8 @@ def test_rpt_story_changes(con: duckdb.DuckDBPyConnection, story: Corpus) -> Non
     changes = {(r["change_type"], r["item_key"]): (r["old_value"], r["new_value"]) for r in latest}
     assert ("source_added", "f") in changes
     assert ("document_added", "df") in changes
-    assert changes[("entity_changed", "E_iran")] == ("minority", "majority")
-    assert changes[("entity_changed", "E_sharif")] == ("unique", "minority")
+    assert changes[("entity_changed", "E_raisi")] == ("consensus", "majority")
+    assert ("entity_changed", "E_iran") not in changes  # 3 of 5 sources, then 4 of 6: majority
     assert all(r["previous_run_id"] == "r1" and r["run_id"] == "r2" for r in latest)
     assert "Sdx" not in {
         r[0] for r in con.execute("select story_id from audit.story_snapshots where run_id = 'r2'").fetchall()

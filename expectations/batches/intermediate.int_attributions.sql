@@ -1,5 +1,6 @@
--- Batch for intermediate.int_attributions: the run's attributions; the clause lies inside the body, a
--- resolved actor is an existing entity, and no affirmed action reads as negated in the text.
+-- Batch for intermediate.int_attributions: the run's attributions; the clause lies inside the title or
+-- body (as part says; column offsets_in_body), a resolved actor is an existing entity, and no affirmed
+-- action reads as negated in the text.
 -- negation_read: an affirmed action whose clause says "<actor> [did|has|was...] not|n't|never
 -- [-ly adverb] <predicate>" (the predicate's first word, final "e" dropped, so "raise" matches
 -- "raised"/"raising"), found by a pattern on the text independently of the parse; "not only" is not a
@@ -10,6 +11,7 @@ rows as (
     select
         a.doc_id,
         a.attribution_index,
+        a.part,
         a.kind,
         a.actor_entity_id,
         a.actor_text,
@@ -21,20 +23,27 @@ rows as (
         a.start_char,
         a.end_char,
         a.run_id,
-        d.body,
+        case when a.part = 'title' then d.title else d.body end as text,
         e.entity_id as known_entity_id,
-        lower(substr(d.body, a.start_char + 1, a.end_char - a.start_char)) as clause,
         regexp_replace(regexp_replace(split_part(a.predicate, ' ', 1), '[^a-z]', '', 'g'), '(..)e$', '\1')
             as stem
     from intermediate.int_attributions as a
     left join staging.stg_documents as d on d.doc_id = a.doc_id
     left join intermediate.int_entities as e on e.entity_id = a.actor_entity_id
     where $run_id is null or a.run_id = $run_id
+),
+
+clauses as (
+    select
+        *,
+        lower(substr(text, start_char + 1, end_char - start_char)) as clause
+    from rows
 )
 
 select
     doc_id,
     attribution_index,
+    part,
     kind,
     actor_entity_id,
     actor_text,
@@ -46,7 +55,7 @@ select
     start_char,
     end_char,
     run_id,
-    coalesce(start_char >= 0 and start_char < end_char and end_char <= length(body), false)
+    coalesce(start_char >= 0 and start_char < end_char and end_char <= length(text), false)
         as offsets_in_body,
     actor_entity_id is null or known_entity_id is not null as actor_entity_exists,
     not coalesce(
@@ -60,4 +69,4 @@ select
         and not regexp_matches(clause, '(?:not|n''t)\s+(?:only|just|merely)\s'),
         false
     ) as negation_read
-from rows
+from clauses

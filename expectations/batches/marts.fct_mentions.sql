@@ -5,6 +5,7 @@ select
     entity_id,
     surface_text,
     label,
+    part,
     sentence_index,
     start_char,
     end_char,

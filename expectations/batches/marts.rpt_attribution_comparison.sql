@@ -10,6 +10,7 @@ select
     kind,
     doc_id,
     attribution_index,
+    part,
     is_conflict
 from marts.rpt_attribution_comparison
 where story_id in (select story_id from validation_scope_stories)

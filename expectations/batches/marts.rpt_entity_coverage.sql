@@ -6,6 +6,8 @@ select
     label,
     source,
     mention_count,
+    via_copy,
+    in_title,
     doc_count,
     source_doc_count,
     first_appearance_share,

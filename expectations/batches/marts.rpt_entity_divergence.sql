@@ -8,6 +8,7 @@ select
     coverage,
     source_count,
     story_source_count,
+    sources_via_copy,
     len(sources_with) = source_count
         and len(sources_with) + len(sources_without) = story_source_count
         and len(list_intersect(sources_with, sources_without)) = 0 as lists_consistent

@@ -8,6 +8,7 @@ select
     normalized_value,
     unit,
     measure,
+    part,
     start_char,
     end_char,
     is_conflict,

@@ -57,7 +57,7 @@ comment on column marts.dim_entities.canonical_name is 'Canonical name (full nam
 comment on column marts.dim_entities.label is 'Entity label (PERSON, ORG, GPE, LOC, NORP, ...).';
 comment on column marts.dim_entities.aliases is 'Every surface form mapped to the entity (intermediate.int_entity_aliases), sorted.';
 comment on column marts.dim_entities.roles is 'Titles and roles seen with the name.';
-comment on column marts.dim_entities.mention_count is 'Mentions of the entity in canonical documents.';
+comment on column marts.dim_entities.mention_count is 'Mentions of the entity (titles and bodies; copies carry their canonical''s mapped mentions).';
 comment on column marts.dim_entities.doc_count is 'Documents mentioning the entity.';
 comment on column marts.dim_entities.source_count is 'Distinct sources (outlets) mentioning the entity.';
 comment on column marts.dim_entities.story_count is 'Distinct stories mentioning the entity.';

@@ -33,6 +33,7 @@ attributions as (
         coalesce(polarity, 'affirmed') as polarity,
         cue,
         quote,
+        part,
         sentence_index
     from intermediate.int_attributions
 ),
@@ -162,6 +163,7 @@ final as (
         s.sentence,
         k.doc_id,
         k.attribution_index,
+        k.part,
         k.sentence_index,
         cs.sources_reporting,
         ac.sources_naming_actor,
@@ -195,7 +197,8 @@ comment on column marts.rpt_attribution_comparison.quote is 'Quoted or reported 
 comment on column marts.rpt_attribution_comparison.sentence is 'Sentence containing the attribution.';
 comment on column marts.rpt_attribution_comparison.doc_id is 'Document making the attribution.';
 comment on column marts.rpt_attribution_comparison.attribution_index is 'Zero-based position of the attribution in the document.';
-comment on column marts.rpt_attribution_comparison.sentence_index is 'Zero-based sentence position in the body.';
+comment on column marts.rpt_attribution_comparison.part is 'Where the clause is: title or body.';
+comment on column marts.rpt_attribution_comparison.sentence_index is 'Zero-based sentence position in the body; -1 in the title.';
 comment on column marts.rpt_attribution_comparison.sources_reporting is 'Sources of the story giving this predicate, topic and polarity to a resolved actor (null without a topic or a resolved actor).';
 comment on column marts.rpt_attribution_comparison.sources_naming_actor is 'Of those, sources giving it to this actor''s entity.';
 comment on column marts.rpt_attribution_comparison.is_conflict is 'True when another source gives the same predicate, topic and polarity only to resolved actors this source does not name for it (the two sources share no actor). False without a topic, a resolved actor, or when the actor is written as a pronoun.';

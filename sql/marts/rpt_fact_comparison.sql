@@ -24,6 +24,7 @@ facts as (
         normalized_value,
         unit,
         measure,
+        part,
         sentence_index,
         start_char,
         end_char
@@ -92,6 +93,7 @@ final as (
         k.unit,
         k.measure,
         s.sentence,
+        k.part,
         k.sentence_index,
         k.start_char,
         k.end_char,
@@ -122,9 +124,10 @@ comment on column marts.rpt_fact_comparison.normalized_value is 'Numeric value (
 comment on column marts.rpt_fact_comparison.unit is 'Unit (USD, percent, day, ...) or ISO date for dates.';
 comment on column marts.rpt_fact_comparison.measure is 'What the figure measures (trade, pilgrims), when known; figures compare only when it is.';
 comment on column marts.rpt_fact_comparison.sentence is 'Sentence containing the figure.';
-comment on column marts.rpt_fact_comparison.sentence_index is 'Zero-based sentence position in the body.';
-comment on column marts.rpt_fact_comparison.start_char is 'Start offset into the document body.';
-comment on column marts.rpt_fact_comparison.end_char is 'End offset (exclusive) into the document body.';
+comment on column marts.rpt_fact_comparison.part is 'Where the figure is: title or body; start_char/end_char index that text.';
+comment on column marts.rpt_fact_comparison.sentence_index is 'Zero-based sentence position in the body; -1 in the title.';
+comment on column marts.rpt_fact_comparison.start_char is 'Start offset into the document title or body, as part says.';
+comment on column marts.rpt_fact_comparison.end_char is 'End offset (exclusive) into the document title or body, as part says.';
 comment on column marts.rpt_fact_comparison.sources_reporting_measure is 'Sources of the story giving any figure of this fact_type for the same measure and unit (null without a measure).';
 comment on column marts.rpt_fact_comparison.sources_agreeing is 'Of those, sources giving this same value (normalized number and unit; for a calendar date its ISO value).';
 comment on column marts.rpt_fact_comparison.is_conflict is 'True when another source gives a figure for the same measure and unit and not every such source gives this value (sources_agreeing < sources_reporting_measure > 1).';

@@ -1,0 +1,119 @@
+"""Headlines as text: what the tagger reads of a title, and the noise-filter context it gets.
+
+A headline is written in headline case ("Harlow Wins Mayoral Race In Dunmore") or in capitals,
+where case says little about which words are names; the small English pipeline then tags almost
+nothing. So the tagger reads a *sentence-case* form of such a title, of the same length (offsets
+stay valid, and every span is cut from the title as written):
+
+- a word the body writes capitalized in running text more often than lowercase keeps its capital
+  (an acronym the body writes in capitals keeps them);
+- a word the body writes lowercase more often, or that spaCy's word index knows, is lowercased
+  ("Wins", "Quake", "Mayoral");
+- any other word (a name the body does not repeat) keeps an initial capital;
+- the first word is capitalized, as a sentence's is.
+
+A sentence-case title is read as written. The noise filter then sees the title as written, as a
+heading line (`heading_ranges`), with the body's word-case evidence and names (`title_context`),
+so a capitalized common word there needs evidence to be a name. Names of the body that the tagger
+still missed in the title are added from the body's own mentions (`body_names_in_title`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from parallax.entities import DocContext, Lexicon, Mention, heading_ranges
+
+_TITLE_WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*", re.UNICODE)
+
+
+def title_context(title: str, body_ctx: DocContext) -> DocContext:
+    """Noise-filter context of a headline: its own heading ranges, the body's word-case evidence and names.
+
+    Build it after the body's mentions were cleaned (that fills `running_name_keys`).
+    """
+    return DocContext(
+        body=title,
+        heading_ranges=heading_ranges(title),
+        lower_counts=body_ctx.lower_counts,
+        cap_counts=body_ctx.cap_counts,
+        running_name_keys=set(body_ctx.running_name_keys),
+    )
+
+
+def is_headline_case(title: str) -> bool:
+    """Headline case or capitals (a heading line by `heading_ranges`' rule), not sentence case."""
+    return any(kind == "headline" for _, _, kind in heading_ranges(title))
+
+
+def _same_length(word: str, form: str) -> str:
+    return form if len(form) == len(word) else word
+
+
+def _word_form(word: str, body: str, ctx: DocContext, lex: Lexicon) -> str:
+    key = word.casefold().strip("'’.-")
+    low, cap = ctx.lower_counts.get(key, 0), ctx.cap_counts.get(key, 0)
+    initial = _same_length(word, word[:1] + word[1:].lower())
+    if word.isupper() and len(word) > 1 and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", body):
+        return word  # an acronym the body writes in capitals too
+    if cap > low:
+        return initial
+    if low > cap or lex.in_index(key) or key in lex.stop_words:
+        return _same_length(word, word.lower())
+    return initial
+
+
+def model_text(title: str, ctx: DocContext, lex: Lexicon) -> str:
+    """What the tagger reads of `title` (same length): sentence case for a headline-case title.
+
+    `ctx` is the body's context (`build_context`), `lex` the pipeline's lexicon.
+    """
+    if not is_headline_case(title):
+        return title
+    out = list(title)
+    first = True
+    for m in _TITLE_WORD.finditer(title):
+        word = m.group(0)
+        form = _word_form(word, ctx.body, ctx, lex)
+        if first:
+            form = _same_length(form, form[:1].upper() + form[1:])
+            first = False
+        out[m.start() : m.end()] = form
+    text = "".join(out)
+    return text if len(text) == len(title) else title
+
+
+def body_names_in_title(
+    title: str, body_mentions: Sequence[Mention], taken_spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, Mention]]:
+    """Names of the body the tagger missed in the title: (start, end, the body mention it repeats).
+
+    A headline mostly repeats names its body spells out, which the small tagger often misses in a
+    short, clipped line. A span is a body mention's name (title and possessive stripped) or, for a
+    multi-word PERSON, its last word; it matches on word boundaries, in the body's case (any case
+    in a headline-case or capitals title, whose first letter must then be a capital), and must
+    not overlap `taken_spans` (what the tagger found). Longer names win.
+    """
+    forms: dict[str, Mention] = {}
+    for m in body_mentions:
+        name = m.name or m.text
+        if len(name) >= 2:
+            forms.setdefault(name, m)
+        words = name.split()
+        if "PERSON" in (m.label, m.model_label) and len(words) > 1 and len(words[-1]) >= 2:
+            forms.setdefault(words[-1], m)
+    if not forms:
+        return []
+    headline = is_headline_case(title)
+    taken = list(taken_spans)
+    out: list[tuple[int, int, Mention]] = []
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
+        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE if headline else 0)
+        for hit in pattern.finditer(title):
+            s, e = hit.start(), hit.end()
+            if not title[s : s + 1].isupper() or any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            out.append((s, e, forms[form]))
+    return sorted(out, key=lambda x: (x[0], x[1]))
