@@ -171,8 +171,9 @@ def _locate(fig: GoldFigure, text: str, title: str | None, body: str) -> None:
     fig.part = "missing"
 
 
-def read_rows(db_path: Path) -> tuple[list[dict[str, Any]], dict[str, tuple[str, str | None, str]]]:
-    """rpt_fact_comparison rows (with the document path) and each document's (path, title, body)."""
+def read_rows(db_path: Path) -> tuple[list[dict[str, Any]], dict[str, tuple[Any, ...]]]:
+    """rpt_fact_comparison rows (with the document path) and each document's (path, title, body,
+    duplicate_of, story_id)."""
     import duckdb
 
     con = duckdb.connect(str(db_path), read_only=True)
@@ -184,10 +185,10 @@ def read_rows(db_path: Path) -> tuple[list[dict[str, Any]], dict[str, tuple[str,
         names = [c[0] for c in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         docs = {
-            r[0]: (r[1], r[2], r[3])
+            r[0]: (r[1], r[2], r[3], r[4], r[5])
             for r in con.execute(
-                "select d.doc_id, d.path, s.title, s.body from marts.dim_documents d "
-                "join staging.stg_documents s using (doc_id)"
+                "select d.doc_id, d.path, s.title, s.body, d.duplicate_of, d.story_id "
+                "from marts.dim_documents d join staging.stg_documents s using (doc_id)"
             ).fetchall()
         }
     finally:
@@ -241,7 +242,7 @@ def _same_value(row: dict[str, Any], g: GoldFigure) -> bool:
 
 def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: Path, verbose: bool) -> Scores:
     rows, stored = read_rows(db_path)
-    by_path = {path: (doc_id, title, body) for doc_id, (path, title, body) in stored.items()}
+    by_path = {v[0]: (doc_id, v[1], v[2]) for doc_id, v in stored.items()}
     doc_of: dict[str, str] = {}
     for rec in docs.values():
         rel = f"{source_of(rec)}/{rec['doc'].removesuffix('.xml')}.txt"
@@ -254,6 +255,9 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
         doc_id = doc_of.get(g.doc)
         if doc_id is None:
             g.part = "missing"
+            continue
+        if stored[doc_id][3] is not None:
+            g.part = "copy"  # a near-duplicate of another outlet's article: not compared, by design
             continue
         _, title, body = by_path[stored[doc_id][0]]
         _locate(g, docs[g.doc]["text_detok"], title, body or "")
@@ -271,12 +275,21 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
             row_gold.setdefault((g.row["doc_id"], g.row["start_char"], g.row["end_char"]), g)
 
     s = Scores()
+    stories_per_event: dict[str, set[Any]] = defaultdict(set)
+    for rec in docs.values():
+        doc_id = doc_of.get(rec["doc"])
+        if doc_id is not None and stored[doc_id][3] is None:
+            stories_per_event[rec["subtopic"]].add(stored[doc_id][4])
+    s.lines.append(
+        "stories per event: " + ", ".join(f"{k}={len(v)}" for k, v in sorted(stories_per_event.items()))
+    )
+    gold = [g for g in gold if g.part != "copy"]
     event = [g for g in gold if not g.is_background]
     body = [g for g in event if g.part == "body"]
     found = [g for g in event if g.row is not None and _same_value(g.row, g)]
     s.lines.append(
         f"gold: {len(gold)} figures ({len(event)} event, {len(gold) - len(event)} background) in "
-        f"{len({g.doc for g in gold})} documents, {len({g.subtopic for g in gold})} events; "
+        f"{len({g.doc for g in gold})} documents (copies left out), {len({g.subtopic for g in gold})} events; "
         f"parts: {dict(sorted(_count(g.part for g in gold).items()))}"
     )
     s.ratio("event-figure recall (body)", sum(1 for g in found if g.part == "body"), len(body))

@@ -44,6 +44,7 @@ from parallax.entities import (
     vote_label,
 )
 from parallax.facts import Fact, extract_facts
+from parallax.measures import MEASURES_FILE, load_measures
 from parallax.settings import Settings
 from parallax.stage import StageResult
 
@@ -100,6 +101,11 @@ FACT_SCHEMA = pa.schema(
         ("sentence_index", pa.int32()),
         ("start_char", pa.int32()),
         ("end_char", pa.int32()),
+        ("lower_value", pa.float64()),
+        ("upper_value", pa.float64()),
+        ("value_precision", pa.float64()),
+        ("is_background", pa.bool_()),
+        ("measure_evidence", pa.string()),
     ]
 )
 ATTRIBUTION_SCHEMA = pa.schema(
@@ -204,6 +210,7 @@ def annotate(
             if h:
                 head_rows[d].append((s, e))
     lex = lexicon_for(nlp)
+    measures = load_measures(settings.seeds / MEASURES_FILE)
     limit = settings.max_nlp_chars
 
     m_rows: list[dict[str, Any]] = []
@@ -245,7 +252,7 @@ def annotate(
                     "in_heading": m.in_heading,
                 }
             )
-        facts: list[Fact] = extract_facts(doc, body, pub_by_id.get(doc_id), lex)
+        facts: list[Fact] = extract_facts(doc, body, pub_by_id.get(doc_id), lex, measures)
         for f in facts:
             if body[f.start : f.end] != f.text:
                 log.warning("skipping bad fact span %s[%d:%d] %r", doc_id, f.start, f.end, f.text)
@@ -262,6 +269,11 @@ def annotate(
                     "sentence_index": sents.of(f.start),
                     "start_char": f.start,
                     "end_char": f.end,
+                    "lower_value": f.lower_value,
+                    "upper_value": f.upper_value,
+                    "value_precision": f.value_precision,
+                    "is_background": f.is_background,
+                    "measure_evidence": f.measure_evidence,
                 }
             )
         atts: list[Attribution] = extract_attributions(doc, body, good, lex)
