@@ -32,6 +32,7 @@ from parallax.measures import (
     default_measures,
     measure_of,
     reference_year,
+    surname,
 )
 from parallax.numbers import (
     TIME_UNITS,
@@ -307,9 +308,7 @@ def _anaphoric(span: Any) -> bool:
     if k < 0:
         return False
     prev = doc[k]
-    if prev.lower_ in ("the", "these", "those", "their", "its", "our", "his", "her", "both"):
-        return True
-    return prev.tag_ == "POS" or prev.dep_ == "poss"
+    return prev.lower_ in ("the", "these", "those", "both")
 
 
 def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
@@ -368,6 +367,7 @@ def extract_facts(
     rupee = rupee_country(body)
     ref_year = reference_year(body, published.year if published else None)
     out: list[Fact] = []
+    spans: list[Any] = []
     seen: set[tuple[int, int]] = set()
     for span, label in _candidates(doc):
         start, end = _trim(body, span.start_char, span.end_char)
@@ -423,6 +423,7 @@ def extract_facts(
                 background = True
                 evidence = f"{evidence}; background: {cue}" if evidence else f"background: {cue}"
         seen.add((start, end))
+        spans.append(fig)
         out.append(
             Fact(
                 start=start,
@@ -440,7 +441,45 @@ def extract_facts(
             )
         )
     _running_totals(out, body)
+    if parsed:
+        _link_unnamed_ages(out, spans)
     return out
+
+
+_SPEECH = {"say", "tell", "announce", "report", "confirm", "add", "state", "explain", "describe", "allege"}
+
+
+def _link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
+    """'a 61-year-old man' -> the age of the person the document goes on to name: the named age of
+    the same value in the document, else the next person named within three sentences who is not
+    only a speaker ('Constable Fanning said ...')."""
+    named = {f.normalized_value: f.measure for f in facts if f.fact_type == "age" and f.measure and
+             f.measure_evidence and f.measure_evidence.startswith("age of ") and
+             not f.measure_evidence.startswith(("age of the ", "age of an unnamed"))}  # fmt: skip
+    for f, span in zip(facts, spans, strict=True):
+        ev = f.measure_evidence or ""
+        if f.fact_type != "age" or not ev.startswith(("age of the ", "age of an unnamed")):
+            continue
+        if f.normalized_value in named:
+            f.measure = named[f.normalized_value]
+            f.measure_evidence = f"{ev}, named in the document with the same age ({f.measure})"
+            continue
+        doc = span.doc
+        sents = 0
+        for ent in doc.ents:
+            if ent.start < span.end or ent.label_ != "PERSON":
+                continue
+            sents = len({t.sent.start for t in doc[span.end : ent.start]})
+            if sents > 3:
+                break
+            root = ent.root
+            if root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH:
+                continue
+            if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
+                continue
+            f.measure = f"age:{surname(ent.text)}"
+            f.measure_evidence = f"{ev}, named next: {ent.text}"
+            break
 
 
 def _running_totals(facts: list[Fact], body: str) -> None:

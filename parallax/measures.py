@@ -36,6 +36,25 @@ from typing import Any
 MEASURES_FILE = "measures.csv"
 _NOUNS = {"NOUN", "PROPN"}
 _PEOPLE = {"people", "person", "individual", "other", "others", "resident", "civilian"}
+# Nouns for people: a verb of the table (killed, arrested, rescued) measures people directly; for
+# things ("captured three boats") the noun stays in the key (boat:arrested).
+_PERSON_NOUNS = _PEOPLE | {
+    "man", "woman", "child", "boy", "girl", "baby", "adult", "teenager", "pirate", "brigand", "crew",
+    "crewman", "crewmember", "member", "suspect", "officer", "policeman", "worker", "employee",
+    "soldier", "student", "passenger", "victim", "tourist", "pilgrim", "miner", "fisherman", "migrant",
+    "refugee", "protester", "militant", "rebel", "gunman", "villager", "patient", "prisoner",
+    "inmate", "staff", "family", "guest", "fan", "player", "citizen", "national", "driver", "climber",
+    "hiker", "sailor", "trooper", "firefighter", "guard", "agent", "journalist", "leader", "attacker",
+}  # fmt: skip
+_PERSON_SUFFIXES = ("ist", "ian", "men", "ees", "ants", "ents", "ers")
+
+
+def is_person_noun(tok: Any) -> bool:
+    """A noun for people ("pirates", "officers", "residents"), by list, named entity or suffix."""
+    lem = _lemma(tok)
+    if lem in _PERSON_NOUNS or tok.lower_ in _PERSON_NOUNS or tok.ent_type_ in ("PERSON", "NORP"):
+        return True
+    return tok.pos_ == "NOUN" and tok.lower_.endswith(_PERSON_SUFFIXES) and len(tok.lower_) > 5
 _LIGHT_VERBS = {
     "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
     "include", "make", "get", "give", "take", "see", "show", "put", "seem", "appear", "remain",
@@ -214,6 +233,22 @@ def _argument_noun(verb: Any, skip: set[int]) -> Any:
     return None
 
 
+def _person_described(noun: Any) -> str | None:
+    """Surname of the person a noun phrase describes: "Tennant was a 28-year veteran", "Russell, a
+    20-year veteran", "he leaves two children" is not resolved (pronouns)."""
+    if noun.pos_ not in _NOUNS:
+        return None
+    if noun.dep_ == "appos" and noun.head.ent_type_ == "PERSON":
+        return surname(noun.head.text)
+    if noun.dep_ in ("attr",) and noun.head.pos_ == "AUX":
+        for c in noun.head.children:
+            if c.dep_ == "nsubj" and c.ent_type_ == "PERSON":
+                return surname(c.text)
+    if noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.ent_type_ == "PERSON":
+        return surname(noun.head.head.text)
+    return None
+
+
 def _party(noun: Any) -> str | None:
     """The person or organisation whose deal/offer it is: possessor, compound name, subject or agent."""
     for c in noun.children:
@@ -299,10 +334,15 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
             break
     preds = _predicates(np)
     if measure is None:
-        for p in preds:
+        mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
+        mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
+        for p in preds + mods:
             hit = _table_word(p, table)
             if hit:
                 measure, evidence = hit
+                counted_thing = np.pos_ in _NOUNS and not np.like_num and np.i not in inside
+                if counted_thing and not is_person_noun(np) and _lemma(np) not in table.nouns:
+                    measure, evidence = f"{_lemma(np)}:{measure}", f"noun '{np.text}' + {evidence}"
                 break
     if measure is None:
         noun = np if np.pos_ in _NOUNS and not np.like_num and np.i not in inside else None
@@ -327,6 +367,15 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
             ([f"noun '{noun.text}'"] if noun is not None else [])
             + ([f"verb '{verb.text}'"] if verb is not None else [])
         )
+    if measure == "charges":  # "three counts of vehicular homicide" vs "one count of murder"
+        head = next((t for t in span.doc[span.end : span.end + 2] if _lemma(t) in ("count", "charge")), np)
+        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+        obj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        if obj:
+            measure, evidence = f"charges:{_lemma(obj[0])}", f"{evidence} of '{obj[0].text}'"
+    owner = _person_described(np) if ":" in (measure or "") or measure not in table.measures else None
+    if owner and not (measure or "").startswith("age:"):
+        measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
     if measure in _PARTY_MEASURES:
         owner = np if np.pos_ in _NOUNS else (root.head if root.head.pos_ in _NOUNS else np)
         party = _party(owner)

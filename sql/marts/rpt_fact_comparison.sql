@@ -75,7 +75,7 @@ pairs as (
         a.start_char,
         a.end_char,
         b.source as other_source,
-        a.hi >= b.lo and b.hi >= a.lo as overlaps,
+        a.hi > b.lo and b.hi > a.lo as is_overlapping,
         -- the later document of the pair gives a higher running toll: an update, not a disagreement
         a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
         and a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
@@ -94,9 +94,9 @@ per_fact as (
         start_char,
         end_char,
         count(distinct other_source) + 1 as sources_reporting_measure,
-        count(distinct other_source) filter (where overlaps) + 1 as sources_agreeing,
-        bool_or(not overlaps and not explained_by_time) as is_conflict,
-        bool_or(not overlaps and explained_by_time) as is_update
+        count(distinct other_source) filter (where is_overlapping) + 1 as sources_agreeing,
+        bool_or(not is_overlapping and not explained_by_time) as is_conflict,
+        bool_or(not is_overlapping and explained_by_time) as is_update
     from pairs
     group by doc_id, start_char, end_char
 ),
