@@ -87,7 +87,7 @@ _CODE_BEFORE = re.compile(
     r"Chapter|Level|Gate|Platform|Pier|Unit|Suite|Apt|Box|Lot|Road)\.?\s*|[A-Za-z]-|\b[A-Z]{2}\s)$"
 )
 _STREET_AFTER = re.compile(
-    r"^\s*(?:block\b|(?:[NSEW]\.?\s+|North |South |East |West )?[A-Z][a-z]+\.?\s+"
+    r"^\s*(?:block\b|(?:[NSEW]\.?\s+|North |South |East |West )?(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th))\.?\s+"
     r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Lane|Ln|Way|Place|Pl)\b)"
 )
 _AGE_WORDS = re.compile(r"^(?P<num>.+?)[\s\-‐–]+years?[\s\-‐–]+old$", re.I)
@@ -292,6 +292,10 @@ def _not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> boo
         return True
     if label == "CARDINAL" and re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):
         return True  # a year written alone: a date, not a count
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", text.strip(), re.I):
+        return True  # an ordinal ("5th Avenue")
+    if text.strip().casefold() == "one" and re.search(r"\b(?:no|any|every|some)\s*$", before, re.I):
+        return True  # "no one else was injured"
     if label == "CARDINAL" and re.match(r"\s*of\s+(?:the|those|these|them|his|her|their|its)\b", after):
         if parse_number(text) == 1:  # "one of the bosses"
             return True
@@ -477,7 +481,10 @@ def _link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
                 continue
             if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
                 continue
-            f.measure = f"age:{surname(ent.text)}"
+            key = f"age:{surname(ent.text)}"
+            if key in named.values():
+                continue  # that person's own age is given, and differs
+            f.measure = key
             f.measure_evidence = f"{ev}, named next: {ent.text}"
             break
 

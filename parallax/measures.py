@@ -72,6 +72,11 @@ _EVENT_NOUNS = {
     "game", "season", "election", "bombing", "shooting", "year", "month",
 }  # fmt: skip
 _MODALS = {"can", "could", "may", "might", "would"}
+# Measures that count people or things in the event: only a count (cardinal) can give them.
+COUNT_MEASURES = {
+    "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped", "charged",
+    "seized", "destroyed", "damaged", "victims", "casualties", "survivors", "aftershocks", "escaped",
+}  # fmt: skip
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -113,7 +118,7 @@ def default_measures() -> MeasureTable:
 def surname(ent_text: str) -> str:
     """Key of a person: the last name-like word, lowercase ('Capt. Tom Tennant' -> 'tennant')."""
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text) if w.lower() not in ("jr", "sr", "ii", "iii")]
-    return words[-1].lower().replace("’", "'") if words else ent_text.lower()
+    return words[-1].lower().replace("’", "'").strip("-'") if words else ent_text.lower()
 
 
 def _lemma(tok: Any) -> str:
@@ -182,6 +187,20 @@ def _counted(span: Any) -> Any:
     if nouns and root.pos_ == "NOUN":
         return root
     return root
+
+
+def _counted_before(span: Any) -> Any:
+    """The plural noun last counted before the figure, in its sentence or the two before
+    ("five boats approached ... two of them escaped" -> boats)."""
+    doc = span.doc
+    first = span.sent.start
+    for _ in range(2):
+        if first > 0:
+            first = doc[first - 1].sent.start
+    for t in reversed(doc[first : span.start]):
+        if t.tag_ == "NNS" and any(c.dep_ == "nummod" for c in t.children):
+            return t
+    return None
 
 
 def _predicates(np: Any) -> list[Any]:
@@ -312,6 +331,8 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
     edges = [t for t in span if not t.like_num]
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
     np = _counted(span)
+    # what the noun phrase names: "two of them" names the set counted before ("five boats")
+    named = (_counted_before(span) or np) if np.pos_ == "PRON" else np
     root = span.root
     measure: str | None = None
     evidence: str | None = None
@@ -338,14 +359,14 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
             hit = _table_word(p, table)
-            if hit:
+            if hit and (fact_type == "cardinal" or hit[0] not in COUNT_MEASURES):
                 measure, evidence = hit
-                counted_thing = np.pos_ in _NOUNS and not np.like_num and np.i not in inside
-                if counted_thing and not is_person_noun(np) and _lemma(np) not in table.nouns:
-                    measure, evidence = f"{_lemma(np)}:{measure}", f"noun '{np.text}' + {evidence}"
+                counted_thing = named.pos_ in _NOUNS and not named.like_num and (named.i not in inside or fact_type == "cardinal")
+                if counted_thing and not is_person_noun(named) and _lemma(named) not in table.nouns:
+                    measure, evidence = f"{_lemma(named)}:{measure}", f"noun '{named.text}' + {evidence}"
                 break
     if measure is None:
-        noun = np if np.pos_ in _NOUNS and not np.like_num and np.i not in inside else None
+        noun = named if named.pos_ in _NOUNS and not named.like_num and (named.i not in inside or fact_type == "cardinal") else None
         verb = next((p for p in preds if p.pos_ == "VERB" and _lemma(p) not in _LIGHT_VERBS), None)
         if noun is None and verb is not None:
             noun = _argument_noun(verb, inside)  # "increase trade from $2 billion": trade
