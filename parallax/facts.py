@@ -450,6 +450,11 @@ def extract_facts(
     return out
 
 
+# Nouns for a person an article names later ("a 61-year-old man ... Eric Kirkpatrick").
+_UNNAMED = {
+    "man", "woman", "person", "boy", "girl", "suspect", "driver", "victim", "gunman", "shooter",
+    "attacker", "employee", "worker", "resident", "motorist", "pedestrian", "teenager", "youth",
+}  # fmt: skip
 _SPEECH = {"say", "tell", "announce", "report", "confirm", "add", "state", "explain", "describe", "allege"}
 
 
@@ -464,6 +469,8 @@ def _link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
         ev = f.measure_evidence or ""
         if f.fact_type != "age" or not ev.startswith(("age of the ", "age of an unnamed")):
             continue
+        if (f.measure or "").removeprefix("age:") not in _UNNAMED:
+            continue  # "her lawyer, aged 52": a role, not someone the article goes on to name
         if f.normalized_value in named:
             f.measure = named[f.normalized_value]
             f.measure_evidence = f"{ev}, named in the document with the same age ({f.measure})"

@@ -45,8 +45,10 @@ _PERSON_NOUNS = _PEOPLE | {
     "refugee", "protester", "militant", "rebel", "gunman", "villager", "patient", "prisoner",
     "inmate", "staff", "family", "guest", "fan", "player", "citizen", "national", "driver", "climber",
     "hiker", "sailor", "trooper", "firefighter", "guard", "agent", "journalist", "leader", "attacker",
+    "fighter", "supporter", "farmer", "teacher", "manager", "reporter", "lawyer", "rioter", "shooter",
+    "mother", "father", "son", "daughter", "husband", "wife", "fisherman", "fishermen", "partygoer",
 }  # fmt: skip
-_PERSON_SUFFIXES = ("ist", "ian", "men", "ees", "ants", "ents", "ers")
+_PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
 
 
 def is_person_noun(tok: Any) -> bool:
@@ -161,6 +163,10 @@ def age_subject(span: Any) -> tuple[str, str]:
     # the noun the age describes ("a 66-year-old woman"), else the clause's subject
     head = span.root.head
     if head.pos_ in _NOUNS and head.i >= span.end:
+        for c in head.children:  # "a 61-year-old neighbour, John Reed,"
+            ent = _person_at(doc, c.i) if c.dep_ == "appos" else None
+            if ent is not None:
+                return f"age:{surname(ent.text)}", f"age of {ent.text}"
         return f"age:{_lemma(head)}", f"age of the {head.text}"
     for k in range(span.start - 1, sent.start - 1, -1):
         ent = _person_at(doc, k)
@@ -377,6 +383,13 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
             noun = gov if gov.pos_ in _NOUNS else None  # "an increase of 10%", "a price of $5"
         if verb is not None and _lemma(verb) in _TARGET_WORDS | _TARGET_NOUNS:
             verb = None
+        if noun is not None:  # "the death toll rose to 14": the noun (or its compound) is in the table
+            for w in [noun] + [c for c in noun.children if c.dep_ == "compound"]:
+                if _lemma(w) in table.nouns and (fact_type == "cardinal" or table.nouns[_lemma(w)] not in COUNT_MEASURES):
+                    m = table.nouns[_lemma(w)]
+                    return m, f"noun '{w.text}' -> {m}"
+        if noun is not None and noun.i == root.head.i and fact_type in ("duration", "money", "quantity", "percent"):
+            verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
         if noun is None and verb is None:
             return None, None
         key = _lemma(noun) if noun is not None else None
