@@ -320,7 +320,7 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
                     f"{b['value_text']!r} ({gb.measure if gb else '-'})"
                 )
     s.ratio("grouping precision (pairs same figure)", good, pairs)
-    gpairs = gfound = 0
+    gpairs = gfound = reachable = reachable_found = 0
     missed_pairs: dict[str, int] = defaultdict(int)
     by_measure: dict[tuple[str, str], list[GoldFigure]] = defaultdict(list)
     for g in event:
@@ -336,9 +336,13 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
                 and ra["measure"] == rb.get("measure") and ra["story_id"] == rb["story_id"]
             )
             gfound += ok
+            if ra and rb and ra["story_id"] == rb["story_id"]:
+                reachable += 1
+                reachable_found += ok
             if not ok:
                 missed_pairs[f"{sub}:{measure}"] += 1
     s.ratio("grouping recall (same-figure pairs grouped)", gfound, gpairs)
+    s.ratio("  of pairs whose rows exist in one story", reachable_found, reachable)
 
     conflicts = gold_conflicts(gold)
     flagged = [r for r in rows if r.get("is_conflict")]
@@ -374,6 +378,12 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
         s.lines.extend(f"  {k}: {n}" for k, n in sorted(missed_pairs.items(), key=lambda kv: -kv[1]))
         s.lines.append("false conflict flags (first 40):")
         s.lines.extend(false_flags)
+        s.lines.append("conflicts missed:")
+        for i in sorted(conflicts):
+            g = gold[i]
+            if g.row is None or not g.row.get("is_conflict"):
+                got = f"{g.row['measure']} ({g.row['story_id']})" if g.row else "no row"
+                s.lines.append(f"  {g.doc} {g.part} {g.surface!r} [{g.measure}] -> {got}")
         s.lines.append("background figures flagged:")
         s.lines.extend(f"  {g.doc} {g.surface!r} [{g.measure}]" for g in bg_flagged)
     return s

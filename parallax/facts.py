@@ -321,6 +321,10 @@ def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
     if m:
         n = parse_number(m.group("num"))
         return Value(n, n, n, 0.5) if n is not None and 0 < n < 130 else None
+    aged = re.fullmatch(r"(?:aged?|ages)\s+(\d{1,3})", text.strip(), re.I)
+    if aged:  # the model took "age" into the figure
+        n = float(aged.group(1))
+        return Value(n, n, n, 0.5) if 0 < n < 125 else None
     dec = _DECADE_AGE.match(text.strip())
     if dec and re.search(r"\bin\s+(?:his|her|their)\s*$", body[max(0, start - 12) : start] + " "):
         n = float(dec.group(1))
@@ -403,6 +407,8 @@ def extract_facts(
             fact_type = FACT_LABELS[label]
             value = parse_value(text, body[:start])
             unit = _unit(text, label, value, rupee)
+            if label == "QUANTITY" and (unit is None or re.search(r"[A-Za-z]+-?\d", text)):
+                fact_type, unit = "cardinal", None  # "14 AK-47": a count, the rest a model name
             if label == "MONEY":
                 factor = currency(text, rupee)[1]
                 if factor != 1.0 and value.value is not None:
