@@ -55,6 +55,7 @@ from parallax.entities import (
 )
 from parallax.facts import Fact, extract_facts
 from parallax.language import other_language_doc_ids
+from parallax.measures import MEASURES_FILE, load_measures
 from parallax.settings import Settings
 from parallax.stage import StageResult
 from parallax.titles import body_names_in_title, model_text, title_context
@@ -119,6 +120,11 @@ FACT_SCHEMA = pa.schema(
         ("sentence_index", pa.int32()),
         ("start_char", pa.int32()),
         ("end_char", pa.int32()),
+        ("lower_value", pa.float64()),
+        ("upper_value", pa.float64()),
+        ("value_precision", pa.float64()),
+        ("is_background", pa.bool_()),
+        ("measure_evidence", pa.string()),
     ]
 )
 ATTRIBUTION_SCHEMA = pa.schema(
@@ -247,6 +253,7 @@ def annotate(
             if h:
                 head_rows[d].append((s, e))
     lex = lexicon_for(nlp)
+    measures = load_measures(settings.seeds / MEASURES_FILE)
     limit = settings.max_nlp_chars
     titles = (
         [t or "" for t in docs.column("title").to_pylist()]
@@ -325,7 +332,7 @@ def annotate(
                     }
                 )
                 n_mentions += 1
-            facts: list[Fact] = extract_facts(parsed[part], text, pub_by_id.get(doc_id), lex)
+            facts: list[Fact] = extract_facts(parsed[part], text, pub_by_id.get(doc_id), lex, measures)
             for f in facts:
                 if text[f.start : f.end] != f.text:
                     log.warning(
@@ -345,6 +352,11 @@ def annotate(
                         "sentence_index": sentence_of(f.start),
                         "start_char": f.start,
                         "end_char": f.end,
+                        "lower_value": f.lower_value,
+                        "upper_value": f.upper_value,
+                        "value_precision": f.value_precision,
+                        "is_background": f.is_background,
+                        "measure_evidence": f.measure_evidence,
                     }
                 )
             atts: list[Attribution] = extract_attributions(parsed[part], text, good, lex)

@@ -1,31 +1,53 @@
-"""Figures: MONEY, PERCENT, QUANTITY, CARDINAL and DATE mentions normalized to value + unit.
+"""Figures: money, percentages, quantities, counts, ages, durations and dates, with what they measure.
 
-Conventions (also in the README's analyst notes):
-- MONEY: value in currency units, unit an ISO 4217 code when the symbol/word says which
-  ("$2 billion" -> 2e9 USD; "£3m" -> 3e6 GBP); "rupees" etc. with no country -> the word ("rupee").
-- PERCENT: value in percent ("10%" -> 10, unit "percent").
-- QUANTITY: value and the unit word, singular ("300 tonnes" -> 300 "tonne").
-- CARDINAL: value, unit null. Vague plurals are lower bounds: "thousands of" -> 1000,
-  "hundreds" -> 100, "dozens" -> 12, "millions" -> 1e6, "tens of thousands" -> 10000.
-- DATE: a duration ("three-day", "two weeks") -> value and time unit ("day", "week"); a calendar
-  date -> unit = ISO date at the precision written ("2024-04-22", "2024-04", "2024"), value null;
-  relative days ("yesterday", "Monday") resolve only against a known publication date; otherwise
-  both are null.
-- measure: the noun the figure counts or prices when the dependency parse shows it: the noun it
-  modifies ("three-day journey" -> journey), the object of "of" ("thousands of pilgrims" ->
-  pilgrims), or for a figure under from/to/by/at of a verb, that verb's object or subject
-  ("increase bilateral trade from $2 billion" -> trade).
+Each figure (`Fact`) has:
+- fact_type: money, percent, quantity, cardinal, age, duration or date;
+- normalized_value with lower_value / upper_value (None = open; an exact figure has both equal to the
+  value) and value_precision (half a unit of the last digit written), see `parallax.numbers`;
+- unit: ISO 4217 code for money ("rupee" when the document does not say whose), "percent" or
+  "percentage_point", the singular unit word of a quantity, "year" for ages, the time unit of a
+  duration ("two decades" -> 20 year), the ISO date at the precision written for a calendar date
+  ("2024-04-22", "2024-04", "2024"; relative days resolve only against a publication date);
+- measure: what the figure counts in the event (`parallax.measures`), with measure_evidence, the
+  words that decided it (and, for background figures, the words that showed it);
+- is_background: the figure is about another time or event, or generic; kept, never compared.
+
+Candidates are spaCy's MONEY, PERCENT, QUANTITY, CARDINAL, DATE and TIME entities plus number words
+the model left out ("two hours", "a dozen"). Not figures, and dropped: clock times, phone numbers,
+street and road numbers, model numbers ("AK-47"), list markers, "one of the ...", and an anaphoric
+small count with nothing to measure ("the two nations", "both countries").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from parallax.entities import Lexicon
+from parallax.measures import (
+    MeasureTable,
+    background_cue,
+    default_measures,
+    measure_of,
+    reference_year,
+    surname,
+)
+from parallax.numbers import (
+    TIME_UNITS,
+    Value,
+    currency,
+    duration,
+    parse_number,
+    parse_value,
+    percent_unit,
+    rupee_country,
+    singular,
+    words_of,
+)
+
+__all__ = ["FACT_LABELS", "Fact", "extract_facts", "is_list_marker", "normalize", "parse_number"]
 
 FACT_LABELS = {
     "MONEY": "money",
@@ -33,69 +55,49 @@ FACT_LABELS = {
     "QUANTITY": "quantity",
     "CARDINAL": "cardinal",
     "DATE": "date",
+    "TIME": "duration",
 }
-
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "a": 1, "an": 1, "single": 1,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "dozen": 12, "half": 0.5, "quarter": 0.25, "both": 2, "couple": 2,
-}  # fmt: skip
-_SCALES = {
-    "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12, "lakh": 1e5,
-    "crore": 1e7,
-}  # fmt: skip
-# Vague plurals: lower bounds.
-_VAGUE = {"dozens": 12, "scores": 20, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
-
-_CURRENCY_SYMBOLS = [
-    ("US$", "USD"), ("U.S.$", "USD"), ("C$", "CAD"), ("A$", "AUD"), ("NZ$", "NZD"), ("HK$", "HKD"),
-    ("S$", "SGD"), ("R$", "BRL"), ("$", "USD"), ("£", "GBP"), ("€", "EUR"), ("¥", "JPY"), ("₹", "INR"),
-    ("₽", "RUB"), ("₩", "KRW"), ("₺", "TRY"), ("₪", "ILS"), ("₦", "NGN"), ("Rs.", "rupee"), ("Rs", "rupee"),
-]  # fmt: skip
-_CURRENCY_WORDS = {
-    "dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "sterling": "GBP",
-    "gbp": "GBP", "yen": "JPY", "jpy": "JPY", "yuan": "CNY", "renminbi": "CNY", "cny": "CNY",
-    "rupee": "rupee", "inr": "INR", "pkr": "PKR", "rial": "rial", "riyal": "riyal", "dirham": "AED",
-    "franc": "CHF", "chf": "CHF", "ruble": "RUB", "rouble": "RUB", "rub": "RUB", "won": "KRW",
-    "lira": "TRY", "peso": "peso", "rand": "ZAR", "naira": "NGN", "shekel": "ILS", "krona": "SEK",
-    "krone": "NOK", "real": "BRL", "cent": "cent", "ct": "cent", "cts": "cent", "dlr": "USD",
-    "forint": "HUF", "zloty": "PLN", "baht": "THB", "ringgit": "MYR", "rupiah": "IDR",
-    "kwacha": "kwacha", "dinar": "dinar", "penny": "pence", "pence": "pence",
-}  # fmt: skip
-_CURRENCY_QUALIFIERS = {
-    ("canadian", "dollar"): "CAD", ("australian", "dollar"): "AUD", ("hong", "dollar"): "HKD",
-    ("singapore", "dollar"): "SGD", ("new", "dollar"): "NZD", ("indian", "rupee"): "INR",
-    ("pakistani", "rupee"): "PKR", ("iranian", "rial"): "IRR", ("saudi", "riyal"): "SAR",
-    ("mexican", "peso"): "MXN", ("swiss", "franc"): "CHF", ("danish", "krone"): "DKK",
-    ("norwegian", "krone"): "NOK", ("swedish", "krona"): "SEK", ("brazilian", "real"): "BRL",
-    ("us", "dollar"): "USD", ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD",
-}  # fmt: skip
-_TIME_UNITS = {
-    "second": "second", "minute": "minute", "hour": "hour", "day": "day", "night": "day", "week": "week",
-    "fortnight": "fortnight", "month": "month", "quarter": "quarter", "year": "year", "decade": "decade",
-    "century": "century", "yr": "year", "hr": "hour", "min": "minute",
-}  # fmt: skip
 _MONTHS = {
     m: i + 1
     for i, ms in enumerate(
         [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
          ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"),
-         ("november", "nov"), ("december", "dec")]
+         ("october", "oct"), ("november", "nov"), ("december", "dec")]
     )
     for m in ms
 }  # fmt: skip
 _WEEKDAYS = {
     d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 }
-_NUM = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?|(?<![\w])\.\d+")
+_BASE_TIME = {"decade": ("year", 10.0), "century": ("year", 100.0), "fortnight": ("week", 2.0)}
+_NUMBER_WORDS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+    "million", "billion", "dozen", "dozens", "hundreds", "thousands", "millions", "billions",
+}  # fmt: skip
+_QUALIFIERS = (
+    "at least", "more than", "fewer than", "less than", "up to", "at most", "no more than", "as many as",
+    "about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "under", "between",
+)  # fmt: skip
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|\b(?:a\.?m|p\.?m)\b|o'clock|\bnoon\b|\bmidnight\b|\d\s*(?:am|pm)\b", re.I)
+_PHONE = re.compile(r"\d{3}[-.\s]\d{3}[-.\s]?\d{4}|\(\d{3}\)|\d{3}-\d{4}")
+_CODE_BEFORE = re.compile(
+    r"(?:\b(?:No|Nos|Article|Art|Ch|Channel|Highway|Hwy|Route|Interstate|I|Building|Flight|Room|Section|"
+    r"Chapter|Level|Gate|Platform|Pier|Unit|Suite|Apt|Box|Lot|Road)\.?\s*|[A-Za-z]-|\b[A-Z]{2}\s)$"
+)
+_STREET_AFTER = re.compile(
+    r"^\s*(?:block\b|(?:[NSEW]\.?\s+|North |South |East |West )?(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th))\.?\s+"
+    r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Lane|Ln|Way|Place|Pl)\b)"
+)
+_AGE_WORDS = re.compile(r"^(?P<num>.+?)[\s\-‐–]+years?[\s\-‐–]+old$", re.I)
+_DECADE_AGE = re.compile(r"^(?:(?:his|her|their|the)\s+)?(?:early\s+|mid-?|late\s+)?(\d0)'?s$", re.I)
 
 
 @dataclass
 class Fact:
+    """One figure of a document; `start`/`end` index the text it was read from."""
+
     start: int
     end: int
     text: str
@@ -103,105 +105,11 @@ class Fact:
     normalized_value: float | None
     unit: str | None
     measure: str | None
-
-
-def _singular(word: str) -> str:
-    w = word.casefold()
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    if w.endswith(("ches", "shes", "sses", "xes")):
-        return w[:-2]
-    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
-        return w[:-1]
-    return w
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-‐–—]+", text.casefold().replace(",", " ")) if w]
-
-
-def parse_number(text: str) -> float | None:
-    """Number written with digits, words or both: '2', '1,200', '2.5 million', 'three', 'twenty-five',
-    'a dozen', '$10bn', 'thousands' (lower bound 1000), 'tens of thousands' (10000)."""
-    t = text.casefold().replace("\u00a0", " ")
-    frac = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", t)
-    if frac and 0 < int(frac.group(1)) < int(frac.group(2)) <= 100:  # "7/8" (not "1987/88")
-        return int(frac.group(1)) / int(frac.group(2))
-    m = _NUM.search(t)
-    if m:
-        value = float(m.group(0).replace(",", ""))
-        rest = t[m.end() :]
-        tail = re.match(r"\s*([a-z]+)", rest)
-        if tail and tail.group(1) in _SCALES:
-            unit_word = tail.group(1)
-            # single-letter scales only directly after the number ("$10bn", "3m", "5k")
-            if len(unit_word) > 2 or rest[:1].isalpha():
-                value *= _SCALES[unit_word]
-        return value
-    words = [w.strip(".()") for w in _words(t)]
-    if "of" in words:  # "tens of thousands", "hundreds of millions"
-        i = words.index("of")
-        left, right = words[:i], words[i + 1 :]
-        base = {"tens": 10, "hundreds": 100, "dozens": 12}.get(left[-1] if left else "")
-        r = parse_number(" ".join(right)) if right else None
-        if base is not None and r is not None:
-            return base * r
-        if left:
-            return parse_number(" ".join(left))
-    total, current, seen = 0.0, 0.0, False
-    for w in words:
-        if w in _VAGUE:
-            return float(_VAGUE[w]) * (current or 1.0) + total
-        if w in ("a", "an"):  # "a dozen", "half a million": a multiplier of one at most
-            current = current or 1.0
-            seen = True
-        elif w == "dozen":
-            current = (current or 1.0) * 12
-            seen = True
-        elif w in _UNITS:
-            current += _UNITS[w]
-            seen = True
-        elif w in _SCALES and len(w) > 2:
-            scale = _SCALES[w]
-            current = (current or 1.0) * scale
-            if scale >= 1e3:
-                total += current
-                current = 0.0
-            seen = True
-        elif w in ("and", "about", "some", "nearly", "almost", "around", "over", "more", "than", "up", "to"):
-            continue
-    if not seen:
-        return None
-    return total + current
-
-
-def _currency(text: str) -> str | None:
-    t = text.strip()
-    for sym, code in _CURRENCY_SYMBOLS:
-        if sym in t and (not sym[0].isalpha() or re.search(rf"(?<![A-Za-z]){re.escape(sym)}(?![a-z])", t)):
-            return code
-    words = [_singular(w.strip(".")) for w in _words(t)]
-    for a, b in itertools.pairwise(words):
-        if (a, b) in _CURRENCY_QUALIFIERS:
-            return _CURRENCY_QUALIFIERS[(a, b)]
-    for w in words:
-        if w in _CURRENCY_WORDS:
-            return _CURRENCY_WORDS[w]
-    codes = re.findall(r"\b[A-Z]{3}\b", t)
-    return codes[0] if codes else None
-
-
-def _duration(text: str) -> tuple[float | None, str | None]:
-    words = [w.strip(".,") for w in _words(text)]
-    for i, w in enumerate(words):
-        unit = _TIME_UNITS.get(_singular(w)) or _TIME_UNITS.get(w)
-        if unit is None:
-            continue
-        number_part = " ".join(words[:i])
-        value = parse_number(number_part) if number_part else None
-        if value is not None:
-            return value, unit
-    return None, None
+    lower_value: float | None = None
+    upper_value: float | None = None
+    value_precision: float | None = None
+    is_background: bool = False
+    measure_evidence: str | None = None
 
 
 def _iso_date(text: str, published: dt.date | None) -> str | None:
@@ -243,98 +151,39 @@ def _iso_date(text: str, published: dt.date | None) -> str | None:
     return None
 
 
+def _duration(text: str) -> tuple[float | None, str | None]:
+    value, unit = duration(text)
+    if value is not None and unit in _BASE_TIME:
+        base, factor = _BASE_TIME[unit]
+        return value * factor, base
+    return value, unit
+
+
 def normalize(text: str, label: str, published: dt.date | None = None) -> tuple[float | None, str | None]:
     """(normalized_value, unit) of a figure written as `text` with spaCy label `label`."""
+    value = parse_value(text)
+    unit = _unit(text, label, value, None)
+    if label in ("DATE", "TIME"):
+        v, u = _duration(text)
+        if v is not None:
+            return v, u
+        return None, _iso_date(text, published) if label == "DATE" else None
+    scaled = value.value
+    if label == "MONEY" and scaled is not None:
+        scaled *= currency(text)[1]
+    return scaled, unit
+
+
+def _unit(text: str, label: str, value: Value, rupee: str | None) -> str | None:
     if label == "MONEY":
-        value = parse_number(text)
-        unit = _currency(text)
-        if unit in ("cent", "pence") and value is not None:
-            return value / 100.0, "USD" if unit == "cent" else "GBP"
-        return value, unit
+        return currency(text, rupee)[0]
     if label == "PERCENT":
-        return parse_number(text), "percent"
+        return percent_unit(text)
     if label == "QUANTITY":
-        value = parse_number(text)
-        words = [w for w in _words(text) if not _NUM.fullmatch(w) and w not in _UNITS and w not in _SCALES]
-        words = [
-            w for w in words if w not in ("of", "about", "some", "nearly", "around", "over", "than", "more")
-        ]
-        return value, (_singular(words[-1].strip(".")) if words else None)
-    if label == "CARDINAL":
-        return parse_number(text), None
-    if label == "DATE":
-        value, unit = _duration(text)
-        if value is not None:
-            return value, unit
-        return None, _iso_date(text, published)
-    return None, None
-
-
-# --------------------------------------------------------------------------------------------
-# measure from the dependency parse
-# --------------------------------------------------------------------------------------------
-_NOUNS = {"NOUN", "PROPN"}
-
-
-def _noun_text(tok: Any) -> str:
-    return str(tok.text).casefold()
-
-
-def _phrase_head(tok: Any, lexicon: Lexicon | None) -> Any:
-    """The noun a name-like modifier belongs to when the parser cut the phrase short.
-
-    "thousands of Pakistani Shia pilgrims" is sometimes parsed with "Shia" as the object and
-    "pilgrims" as a verb; a lowercase common noun right after a proper-noun object is the head.
-    """
-    doc = tok.doc
-    if tok.pos_ != "PROPN" or tok.i + 1 >= len(doc) or lexicon is None:
-        return tok
-    nxt = doc[tok.i + 1]
-    word = nxt.text
-    if (
-        word.isalpha()
-        and word.islower()
-        and not word.endswith(("ing", "ed"))
-        and ("noun" in lexicon.in_index(word) or lexicon.is_plural_common_noun(word))
-    ):
-        return nxt
-    return tok
-
-
-def measure_of(span: Any, lexicon: Lexicon | None = None) -> str | None:
-    """What the figure counts or prices, from the parse (None when the parse does not show it)."""
-    root = span.root
-    inside = {t.i for t in span}
-    # "thousands of pilgrims", "a population of 5 million" (figure as head of "of")
-    for child in root.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            objs = [c for c in child.children if c.dep_ == "pobj" and c.pos_ in _NOUNS]
-            if objs:
-                return _noun_text(_phrase_head(objs[0], lexicon))
-    head = root.head
-    modifier_deps = ("nummod", "quantmod", "compound", "amod", "npadvmod", "nmod")
-    if root.dep_ in modifier_deps and head.i not in inside and head.pos_ in _NOUNS:
-        return _noun_text(head)
-    if root.dep_ == "pobj" and head.dep_ == "prep":
-        gov = head.head
-        if head.lower_ == "of" and gov.pos_ in _NOUNS and gov.i not in inside:
-            return _noun_text(gov)  # "a deal of $5 billion"
-        if gov.pos_ in ("VERB", "AUX"):
-            return _verb_measure(gov, inside)
-        if gov.pos_ in _NOUNS and gov.i not in inside:
-            return _noun_text(gov)  # "an increase of 10%", "trade worth ..."
-    if root.dep_ in ("dobj", "attr", "npadvmod", "nsubj", "oprd") and head.pos_ in ("VERB", "AUX"):
-        return _verb_measure(head, inside, exclude_dep=root.dep_)
-    return None
-
-
-def _verb_measure(verb: Any, inside: set[int], exclude_dep: str | None = None) -> str | None:
-    for dep in ("dobj", "nsubjpass", "nsubj"):
-        if dep == exclude_dep:
-            continue
-        for c in verb.children:
-            if c.dep_ == dep and c.i not in inside and c.pos_ in _NOUNS:
-                return _noun_text(c)
+        words = [w for w in words_of(text) if not re.fullmatch(r"[-+]?[\d.,/]+", w)]
+        words = [w.strip(".") for w in words if w not in _NUMBER_WORDS and w not in ("a", "an", "of", "and")]
+        words = [w for w in words if w and w not in {q for c in _QUALIFIERS for q in c.split()}]
+        return singular(words[-1]) if words else None
     return None
 
 
@@ -349,30 +198,326 @@ def is_list_marker(body: str, start: int, end: int) -> bool:
     )
 
 
+def _trim(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (body[start].isspace() or body[start] in '([{"“'):
+        start += 1
+    while end > start and (body[end - 1].isspace() or body[end - 1] in ')]}"”,;:'):
+        end -= 1
+    return start, end
+
+
+def _candidates(doc: Any) -> list[tuple[Any, str]]:
+    """(span, spaCy label) of every figure candidate: numeric entities, then number tokens outside
+    any entity (spaCy leaves out many number words: 'two hours', 'five totally')."""
+    out: list[tuple[Any, str]] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        covered.update(range(ent.start, ent.end))
+        if ent.label_ in FACT_LABELS:
+            out.append((ent, ent.label_))
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        is_num = (tok.like_num or tok.lower_ in _NUMBER_WORDS) and not tok.is_punct
+        if i in covered or not is_num:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and j not in covered and (doc[j].like_num or doc[j].lower_ in _NUMBER_WORDS):
+            j += 1
+        start = i - 1 if i > 0 and doc[i - 1].lower_ in ("a", "an") and tok.lower_ in ("dozen", "hundred", "thousand") else i
+        label = "CARDINAL"
+        if j < len(doc) and singular(doc[j].lower_) in TIME_UNITS and doc[j].i not in covered:
+            j += 1
+            label = "DATE"
+        out.append((doc[start:j], label))
+        i = j
+    out.sort(key=lambda c: c[0].start_char)
+    return out
+
+
+_CURRENCY_BEFORE = re.compile(r"(?:US\$|U\.S\.\$|[A-Z]{1,2}\$|\$|£|€|¥|₹|\bRs\.?|\bUSD|\bEUR|\bGBP|\bINR|\bPKR)\s?$")
+_SCALE_AFTER = re.compile(r"^[\s\-‐–]?(?:bn|mn|mln|bln|billion|million|trillion|tn|crore|lakh)s?\b", re.I)
+_PERCENT_AFTER = re.compile(r"^[\s\-]?(?:%|percentage\s+points?|per\s?cent\b|percent\b)", re.I)
+_RANGE_AFTER = re.compile(r"^\s?(?:-|–|—|to)\s?\d[\d,.]*(?![\d:])")
+_AND_AFTER = re.compile(r"^\s+(?:and|to)\s+(?:\d[\d,.]*|[a-z]+)(?:\s+(?:bn|billion|million|thousand))?(?![\d:])", re.I)
+
+
+def _extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]:
+    """Take in what the model left out: a qualifier before ('at least' [5]), a currency before
+    ('$' [2] 'bn'), a scale word, '%' / 'percentage points', the second end of a range and '-old'."""
+    before = body[max(0, start - 16) : start]
+    m = _CURRENCY_BEFORE.search(before)
+    if m and label in ("CARDINAL", "MONEY", "QUANTITY"):
+        start -= len(m.group(0))
+        label = "MONEY"
+    m = _SCALE_AFTER.match(body[end : end + 12])
+    if m and not re.search(r"[a-z]$", body[start:end], re.I):
+        end += m.end()
+    m = _PERCENT_AFTER.match(body[end : end + 24])
+    if m and label == "CARDINAL":
+        end += m.end()
+        label = "PERCENT"
+    m = _RANGE_AFTER.match(body[end : end + 16])
+    if m and re.search(r"\d$", body[start:end]) and label in ("CARDINAL", "MONEY", "QUANTITY", "PERCENT"):
+        end += m.end()
+    before = body[max(0, start - 16) : start].casefold()
+    if (before.endswith("between ") or body[start:end].casefold().startswith("between ")) and re.search(
+        r"\d$|[a-z]$", body[start:end]
+    ):
+        m = _AND_AFTER.match(body[end : end + 24])
+        if m:
+            end += m.end()
+            if label == "DATE":
+                label = "CARDINAL"
+    for q in sorted(_QUALIFIERS, key=len, reverse=True):
+        if before.endswith(q + " "):
+            start -= len(q) + 1
+            break
+    m = re.match(r"[\s\-‐–]old\b", body[end : end + 5])
+    if re.search(r"years?$", body[start:end]) and m:
+        end += m.end()
+    return start, end, label
+
+
+def _not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool:
+    text = body[start:end]
+    before = body[max(0, start - 14) : start]
+    after = body[end : end + 40]
+    if label == "TIME" and _CLOCK.search(text):
+        return True
+    if _PHONE.search(body[max(0, start - 4) : end + 9]) and label == "CARDINAL":
+        return True
+    if label in ("CARDINAL", "QUANTITY") and (_CODE_BEFORE.search(before) or _STREET_AFTER.match(after)):
+        return True
+    if label == "CARDINAL" and re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):
+        return True  # a year written alone: a date, not a count
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", text.strip(), re.I):
+        return True  # an ordinal ("5th Avenue")
+    if text.strip().casefold() == "one" and re.search(r"\b(?:no|any|every|some)\s*$", before, re.I):
+        return True  # "no one else was injured"
+    if label == "CARDINAL" and re.match(r"\s*of\s+(?:the|those|these|them|his|her|their|its)\b", after):
+        if parse_number(text) == 1:  # "one of the bosses"
+            return True
+    return False
+
+
+def _anaphoric(span: Any) -> bool:
+    """'the two nations', 'both countries', 'these three': a count used as a reference."""
+    doc = span.doc
+    first = span[0]
+    if first.lower_ in ("both", "either", "each"):
+        return True
+    k = span.start - 1
+    if k < 0:
+        return False
+    prev = doc[k]
+    return prev.lower_ in ("the", "these", "those", "both")
+
+
+def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
+    """The age when the figure is one: '45-year-old', 'aged 45', 'Smith, 45,', 'in her 60s'."""
+    m = _AGE_WORDS.match(text.strip())
+    if m:
+        n = parse_number(m.group("num"))
+        return Value(n, n, n, 0.5) if n is not None and 0 < n < 130 else None
+    aged = re.fullmatch(r"(?:aged?|ages)\s+(\d{1,3})", text.strip(), re.I)
+    if aged:  # the model took "age" into the figure
+        n = float(aged.group(1))
+        return Value(n, n, n, 0.5) if 0 < n < 125 else None
+    dec = _DECADE_AGE.match(text.strip())
+    if dec and re.search(r"\bin\s+(?:his|her|their)\s*$", body[max(0, start - 12) : start] + " "):
+        n = float(dec.group(1))
+        return Value(n, n, n + 9, 0.5)
+    if not re.fullmatch(r"\d{1,3}|[a-z]+(?:-[a-z]+)?", text.strip()):
+        return None
+    n = parse_number(text)
+    if n is None or not (0 < n < 125) or n != int(n):
+        return None
+    before = body[max(0, start - 8) : start]
+    if re.search(r"\b(?:aged?|ages)\s+$", before, re.I):
+        return Value(n, n, n, 0.5)
+    after = body[end : end + 2]
+    if span is not None and re.search(r",\s*(?:both\s+)?$", before) and (after[:1] in (",", ".", ";", ")") or after == "" or after[:1] == "\n"):
+        doc = span.doc
+        k = span.start - 1
+        while k >= 0 and doc[k].text in (",", "both"):
+            k -= 1
+        if k >= 0 and (doc[k].ent_type_ == "PERSON" or (doc[k].pos_ == "PROPN" and span.root.dep_ == "appos")):
+            return Value(n, n, n, 0.5)
+    return None
+
+
+def _scaled(value: Value, target: float) -> Value:
+    """`value` re-expressed so that its value is `target` ('two decades' read as 2 -> 20 years)."""
+    if not value.value:
+        return Value(target, target, target, 0.5)
+    k = target / value.value
+    return Value(
+        target,
+        None if value.lower is None else value.lower * k,
+        None if value.upper is None else value.upper * k,
+        None if value.precision is None else value.precision * k,
+        value.qualifier,
+    )
+
+
 def extract_facts(
-    doc: Any, body: str, published: dt.date | None = None, lexicon: Lexicon | None = None
+    doc: Any,
+    body: str,
+    published: dt.date | None = None,
+    lexicon: Lexicon | None = None,
+    measures: MeasureTable | None = None,
 ) -> list[Fact]:
     """Facts of one parsed document; spans are exact slices of `body`."""
+    table = measures or default_measures()
+    parsed = doc.has_annotation("DEP")
+    rupee = rupee_country(body)
+    ref_year = reference_year(body, published.year if published else None)
     out: list[Fact] = []
-    for ent in doc.ents:
-        fact_type = FACT_LABELS.get(ent.label_)
-        if fact_type is None:
-            continue
-        start, end = ent.start_char, ent.end_char
-        # trim whitespace / stray punctuation the model may include
-        while start < end and (body[start].isspace() or body[start] in '([{"“'):
-            start += 1
-        while end > start and (body[end - 1].isspace() or body[end - 1] in ')]}"”,;:'):
-            end -= 1
+    spans: list[Any] = []
+    seen: set[tuple[int, int]] = set()
+    for span, label in _candidates(doc):
+        start, end = _trim(body, span.start_char, span.end_char)
         if end <= start or "\n" in body[start:end]:
             continue
-        if ent.label_ == "CARDINAL" and is_list_marker(body, start, end):
+        if label == "CARDINAL" and is_list_marker(body, start, end):
+            continue
+        start, end, label = _extend(body, start, end, label)
+        if any(s < end and start < e for s, e in seen) or _not_a_figure(body, start, end, label, span):
             continue
         text = body[start:end]
-        value, unit = normalize(text, ent.label_, published)
-        try:
-            measure = measure_of(ent, lexicon) if doc.has_annotation("DEP") else None
-        except (AttributeError, IndexError, ValueError):
-            measure = None
-        out.append(Fact(start, end, text, fact_type, value, unit, measure))
+        fig = doc.char_span(start, end, alignment_mode="expand") if parsed else None
+        fig = fig if fig is not None and len(fig) else span
+        age = _age(text, body, start, end, fig if parsed else None) if label in ("CARDINAL", "DATE") else None
+        if age is not None:
+            fact_type, value, unit = "age", age, "year"
+        elif label in ("DATE", "TIME"):
+            v, u = _duration(text)
+            if v is not None:
+                fact_type, unit = "duration", u
+                value = _scaled(parse_value(text, body[:start]), v)
+            elif label == "TIME":
+                continue  # a time of day, not a figure
+            elif _iso_date(text, published) is None and re.fullmatch(r"[\d,.\s\-–]+|between .+", text, re.I):
+                fact_type, value, unit = "cardinal", parse_value(text, body[:start]), None  # "Between 5 and 7"
+            else:
+                fact_type, value, unit = "date", Value(None, None, None, None), _iso_date(text, published)
+        else:
+            fact_type = FACT_LABELS[label]
+            value = parse_value(text, body[:start])
+            unit = _unit(text, label, value, rupee)
+            if label == "QUANTITY" and (unit is None or re.search(r"[A-Za-z]+-?\d", text)):
+                fact_type, unit = "cardinal", None  # "14 AK-47": a count, the rest a model name
+            if label == "MONEY":
+                factor = currency(text, rupee)[1]
+                if factor != 1.0 and value.value is not None:
+                    value = _scaled(value, value.value * factor)
+        if fact_type in ("cardinal", "quantity", "money", "percent") and value.value is None:
+            continue  # "Christmas", fragments without a number
+        measure: str | None = None
+        evidence: str | None = None
+        background = False
+        if parsed:
+            try:
+                measure, evidence = measure_of(fig, table, fact_type)
+                cue = background_cue(fig, ref_year) if fact_type != "date" else None
+            except (AttributeError, IndexError, ValueError):
+                measure, evidence, cue = None, None, None
+            from_table = measure is not None and (measure.split(":")[0] in table.measures or measure.startswith("age:"))
+            if fact_type == "cardinal" and not from_table and (value.value or 0) <= 10 and _anaphoric(fig):
+                continue  # "the two nations": a reference, nothing counted in the event
+            if fact_type == "cardinal" and value.value == 1 and not from_table:
+                continue  # "one day", "one thing": 'one' counts only with a measure of the table
+            if cue is not None:
+                background = True
+                evidence = f"{evidence}; background: {cue}" if evidence else f"background: {cue}"
+        seen.add((start, end))
+        spans.append(fig)
+        out.append(
+            Fact(
+                start=start,
+                end=end,
+                text=text,
+                fact_type=fact_type,
+                normalized_value=value.value,
+                unit=unit,
+                measure=measure,
+                lower_value=value.lower,
+                upper_value=value.upper,
+                value_precision=value.precision,
+                is_background=background,
+                measure_evidence=evidence,
+            )
+        )
+    _running_totals(out, body)
+    if parsed:
+        _link_unnamed_ages(out, spans)
     return out
+
+
+# Nouns for a person an article names later ("a 61-year-old man ... Eric Kirkpatrick").
+_UNNAMED = {
+    "man", "woman", "person", "boy", "girl", "suspect", "driver", "victim", "gunman", "shooter",
+    "attacker", "employee", "worker", "resident", "motorist", "pedestrian", "teenager", "youth",
+}  # fmt: skip
+_SPEECH = {"say", "tell", "announce", "report", "confirm", "add", "state", "explain", "describe", "allege"}
+
+
+def _link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
+    """'a 61-year-old man' -> the age of the person the document goes on to name: the named age of
+    the same value in the document, else the next person named within three sentences who is not
+    only a speaker ('Constable Fanning said ...')."""
+    named = {f.normalized_value: f.measure for f in facts if f.fact_type == "age" and f.measure and
+             f.measure_evidence and f.measure_evidence.startswith("age of ") and
+             not f.measure_evidence.startswith(("age of the ", "age of an unnamed"))}  # fmt: skip
+    for f, span in zip(facts, spans, strict=True):
+        ev = f.measure_evidence or ""
+        if f.fact_type != "age" or not ev.startswith(("age of the ", "age of an unnamed")):
+            continue
+        if (f.measure or "").removeprefix("age:") not in _UNNAMED:
+            continue  # "her lawyer, aged 52": a role, not someone the article goes on to name
+        if f.normalized_value in named:
+            f.measure = named[f.normalized_value]
+            f.measure_evidence = f"{ev}, named in the document with the same age ({f.measure})"
+            continue
+        doc = span.doc
+        sents = 0
+        for ent in doc.ents:
+            if ent.start < span.end or ent.label_ != "PERSON":
+                continue
+            sents = len({t.sent.start for t in doc[span.end : ent.start]})
+            if sents > 3:
+                break
+            root = ent.root
+            if root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH:
+                continue
+            if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
+                continue
+            key = f"age:{surname(ent.text)}"
+            if key in named.values():
+                continue  # that person's own age is given, and differs
+            f.measure = key
+            f.measure_evidence = f"{ev}, named next: {ent.text}"
+            break
+
+
+def _running_totals(facts: list[Fact], body: str) -> None:
+    """A document giving one measure two values, one in a 'so far' / 'a total of' sentence: that one
+    is the running total over several events (background)."""
+    by_measure: dict[str, list[Fact]] = {}
+    for f in facts:
+        if f.measure and not f.is_background and f.normalized_value is not None:
+            by_measure.setdefault(f.measure, []).append(f)
+    for group in by_measure.values():
+        if len({f.normalized_value for f in group}) < 2:
+            continue
+        for f in group:
+            s = body.rfind(".", 0, f.start) + 1
+            e = body.find(".", f.end)
+            sentence = body[s : e if e >= 0 else len(body)].casefold()
+            m = re.search(r"\b(?:so far|thus far|to date|a total of|in total|altogether)\b", sentence)
+            if m:
+                f.is_background = True
+                cue = f"background: '{m.group(0)}', a running total (another value for this measure)"
+                f.measure_evidence = f"{f.measure_evidence}; {cue}" if f.measure_evidence else cue

@@ -11,6 +11,8 @@ suite, named in the expectation's `meta.batch` (default `rows`):
   `validation_scope_docs(doc_id)` / `validation_scope_stories(story_id)`: the documents the run touched
   (or a bounded sample of all documents for a whole-file check), so views are checked on what the run
   changed.
+- any other name `<batch>`: the rows of `expectations/batches/<suite>.<batch>.sql` (e.g. one row per
+  story the run touched, to check an aggregate per story).
 - `run_metrics`: one row of aggregate figures for the run (documents, duplicate rate, entities per
   document; `expectations/batches/run_metrics.sql`), checked against bounds derived from previous
   successful runs and passed to GX as suite parameters (`{"$PARAMETER": "duplicate_rate_max"}`).
@@ -21,6 +23,11 @@ expectations add up over chunks. Python-computed contract columns (`meta.derive`
 `no_exact_boilerplate`) are added per chunk. Every expectation's outcome is stored in
 `audit.validation_results` (delete by run + insert, so re-validating a run replaces its rows) unless
 they equal the previous run's; `audit.validation_runs` has one summary row per run pointing at them.
+
+Severity (`meta.severity` of an expectation): `error` (the default) fails the run and blocks publishing;
+`warning` is for analytic plausibility (money without a currency, figures without a measure, conflicts
+per story): its outcome is stored and shown, the run goes on. `ValidationOutcome.success` counts errors
+only; `warnings` lists the warnings that did not hold.
 """
 
 from __future__ import annotations
@@ -69,6 +76,7 @@ DUPLICATE_RATE_MAX_DEFAULT = 0.9
 # Folder (next to the published file) of the offline data-docs page rewritten after every validation.
 DATA_DOCS_DIR = "data_docs"
 
+SEVERITY_WARNING = "warning"
 SCOPE_DOCS = "validation_scope_docs"
 SCOPE_STORIES = "validation_scope_stories"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
@@ -88,6 +96,12 @@ class ExpectationOutcome:
     observed: Any = None
     unexpected_count: int | None = None
     element_count: int | None = None
+    severity: str = "error"
+
+    @property
+    def blocking(self) -> bool:
+        """True when the expectation failed and its severity fails the run."""
+        return not self.success and self.severity != SEVERITY_WARNING
 
     @property
     def label(self) -> str:
@@ -121,7 +135,13 @@ class ValidationOutcome:
 
     @property
     def failures(self) -> list[str]:
-        return [r.label for r in self.results if not r.success]
+        """Failed expectations that fail the run (severity error)."""
+        return [r.label for r in self.results if r.blocking]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Failed expectations of severity warning (stored and reported; the run goes on)."""
+        return [r.label for r in self.results if not r.success and not r.blocking]
 
     def describe_failures(self, limit: int = 10) -> str:
         """The failed expectations, named (suite[index] type(column)), for error messages."""
@@ -135,6 +155,8 @@ class ValidationOutcome:
         n, bad = len(self.results), len(self.failures)
         head = f"validation {'passed' if self.success else 'FAILED'}: {n - bad}/{n} expectations held"
         head += f" in {len(self.suites)} suites"
+        if self.warnings:
+            head += f"; {len(self.warnings)} warnings: " + ", ".join(self.warnings[:10])
         return head if not bad else head + "; failed: " + ", ".join(self.failures[:10])
 
 
@@ -459,6 +481,14 @@ def _vacuous(group: list[tuple[int, dict[str, Any]]], df: pd.DataFrame) -> bool:
     return True
 
 
+def _severity(exp: dict[str, Any]) -> str:
+    """`meta.severity` of an expectation: 'warning' or 'error' (default)."""
+    value = str((exp.get("meta") or {}).get("severity") or "error").lower()
+    if value not in ("error", SEVERITY_WARNING):
+        raise ValueError(f"unknown severity {value!r} (error or warning)")
+    return value
+
+
 def _run_suite(
     con: duckdb.DuckDBPyConnection,
     gx: _GX,
@@ -492,6 +522,10 @@ def _run_suite(
             query = _rows_query(con, suite, settings, run_id)
             batches = _chunks(con, query, _bind(query, {"run_id": run_id}), suite.chunk_rows)
             frames = (b.to_pandas() for b in batches)
+        elif (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").exists():
+            query = (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").read_text(encoding="utf-8")
+            batches = _chunks(con, query, _bind(query, {"run_id": run_id}), suite.chunk_rows)
+            frames = (b.to_pandas() for b in batches)
         else:
             raise ValueError(f"suite {suite.name}: unknown batch {batch_name!r}")
         for df in frames:
@@ -512,6 +546,7 @@ def _run_suite(
                         unexpected_count=0,
                         element_count=0,
                     )
+                    out.severity = _severity(exp)
                     merged[i] = _merge(merged.get(i), out)
                 continue
             results = gx.validate(suite.name, group, df, params)
@@ -534,10 +569,11 @@ def _run_suite(
                     observed=_jsonable(observed),
                     unexpected_count=res.get("unexpected_count"),
                     element_count=res.get("element_count", len(df)),
+                    severity=_severity(exp),
                 )
                 merged[i] = _merge(merged.get(i), out)
     results_list = [merged[i] for i in sorted(merged)]
-    failures = [r.label for r in results_list if not r.success]
+    failures = [r.label for r in results_list if r.blocking]
     stats = SuiteStats(suite.name, table, not failures, rows, len(results_list), len(failures), failures)
     return stats, results_list
 
@@ -589,7 +625,7 @@ def run_suites(
     unsuited = [o for o in objects if o not in suited] if only is None else []
     if unsuited:
         log.warning("objects without an expectation suite: %s", ", ".join(unsuited))
-    success = all(r.success for r in results)
+    success = not any(r.blocking for r in results)
     return ValidationOutcome(run_id, success, stats, results, params, unsuited)
 
 
@@ -638,6 +674,7 @@ def store_results(con: duckdb.DuckDBPyConnection, run_id: str, outcome: Validati
             ],
             "unexpected_count": pa.array([r.unexpected_count for r in outcome.results], pa.int64()),
             "element_count": pa.array([r.element_count for r in outcome.results], pa.int64()),
+            "severity": [r.severity for r in outcome.results],
             "validated_at": pa.array([now] * len(outcome.results), pa.timestamp("us", tz="UTC")),
         }
     )

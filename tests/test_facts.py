@@ -95,16 +95,19 @@ def test_money_measure_is_the_verb_object(nlp) -> None:
     assert money["$2 billion"].normalized_value == 2e9
     assert money["$10 billion"].normalized_value == 1e10
     assert {f.unit for f in money.values()} == {"USD"}
-    assert {f.measure for f in money.values()} == {"trade"}
+    # the level now and the level aimed at are two measures, never a conflict
+    assert money["$2 billion"].measure == "trade"
+    assert money["$10 billion"].measure == "trade:target"
 
 
 def test_measure_of_counts_and_durations(nlp) -> None:
     facts = _facts(nlp, "Thousands of protesters marched in the capital during a three-day strike.")
     by_type = {f.fact_type: f for f in facts}
     assert by_type["cardinal"].normalized_value == 1000
-    assert by_type["cardinal"].measure == "protesters"
-    assert by_type["date"].normalized_value == 3 and by_type["date"].unit == "day"
-    assert by_type["date"].measure == "strike"
+    assert (by_type["cardinal"].lower_value, by_type["cardinal"].upper_value) == (1000, None)
+    assert by_type["cardinal"].measure == "protester:march"
+    assert by_type["duration"].normalized_value == 3 and by_type["duration"].unit == "day"
+    assert by_type["duration"].measure == "strike"
 
 
 def test_fact_offsets_index_the_body(nlp) -> None:
@@ -115,4 +118,90 @@ def test_fact_offsets_index_the_body(nlp) -> None:
         assert text[f.start : f.end] == f.text
     assert not any(f.text in ("1", "1.") for f in facts)
     pct = [f for f in facts if f.fact_type == "percent"]
-    assert pct and pct[0].normalized_value == 10 and pct[0].measure == "exports"
+    assert pct and pct[0].normalized_value == 10 and pct[0].measure == "export"
+
+
+# --- one test per failure class of issue 13, on sentences of our own ---------------------------
+
+
+def _by_text(nlp, text: str) -> dict[str, object]:
+    return {f.text: f for f in _facts(nlp, text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The flood killed 14 villagers on Tuesday.",
+        "At least 14 were dead after the flood.",
+        "The flood's death toll rose to 14.",
+        "Fourteen people died in the flood.",
+    ],
+)
+def test_wordings_of_a_death_toll_share_one_measure(nlp, text: str) -> None:
+    counts = [f for f in _facts(nlp, text) if f.fact_type == "cardinal"]
+    assert [f.measure for f in counts] == ["deaths"], counts
+    assert counts[0].measure_evidence  # the words that decided it are kept
+
+
+def test_people_counted_for_different_things_get_different_measures(nlp) -> None:
+    text = "The blast killed 9 workers, 40 others were wounded, 3 remain missing and 800 residents were evacuated."
+    got = {f.text.split()[-1]: f.measure for f in _facts(nlp, text) if f.fact_type == "cardinal"}
+    assert got == {"9": "deaths", "40": "injured", "3": "missing", "800": "evacuated"}
+
+
+def test_things_keep_their_noun(nlp) -> None:
+    text = "Coast guards seized four trawlers and arrested 31 fishermen."
+    got = {f.text: f.measure for f in _facts(nlp, text)}
+    assert got["four"] == "trawler:seized" and got["31"] == "arrested"
+
+
+def test_ages_are_ages_of_a_named_person(nlp) -> None:
+    text = "Maria Lopez, 45, was charged. Her lawyer, aged 52, spoke. A 61-year-old neighbour, John Reed, saw it."
+    ages = {f.text: f for f in _facts(nlp, text) if f.fact_type == "age"}
+    assert ages["45"].normalized_value == 45 and ages["45"].unit == "year" and ages["45"].measure == "age:lopez"
+    assert ages["52"].measure == "age:lawyer"  # a role: not linked to the next name
+    assert ages["61-year-old"].normalized_value == 61 and ages["61-year-old"].measure == "age:reed"
+
+
+def test_background_figures_are_kept_and_marked(nlp) -> None:
+    facts = _facts(
+        nlp,
+        "The storm killed 12 people on Monday, March 3, 2025. The previous storm killed 300 people. "
+        "In 2004 a tsunami killed 5,000 people. A storm of that strength can destroy 200 houses.",
+    )
+    bg = {f.text: f.is_background for f in facts if f.fact_type == "cardinal"}
+    assert bg == {"12": False, "300": True, "5,000": True, "200": True}
+    assert all("background" in (f.measure_evidence or "") for f in facts if f.is_background)
+
+
+def test_anaphoric_counts_times_and_fragments_are_not_figures(nlp) -> None:
+    text = (
+        "The two nations signed a pact at 10:30 a.m. on Christmas Day, and one of the ministers said "
+        "no one was hurt. Call 555-201-3344 or go to 40 East 5th Ave."
+    )
+    assert [f.text for f in _facts(nlp, text) if f.fact_type != "date"] == []
+
+
+def test_bounds_from_qualifiers_and_ranges(nlp) -> None:
+    got = _by_text(nlp, "Between 5 and 7 people were hurt, up to 30 were evacuated and more than 200 fled.")
+    assert (got["Between 5 and 7"].lower_value, got["Between 5 and 7"].upper_value) == (5, 7)
+    assert (got["up to 30"].lower_value, got["up to 30"].upper_value) == (None, 30)
+    assert (got["more than 200"].lower_value, got["more than 200"].upper_value) == (200, None)
+
+
+def test_money_scales_currencies_and_points(nlp) -> None:
+    text = (
+        "The plant cost US$ 2 bn and the port $3-billion; tolls rose by 5 euro cents. In Karachi the fee is "
+        "Rs 500. Turnout fell 4 percentage points to 52 percent."
+    )
+    got = _by_text(nlp, text)
+    assert (got["US$ 2 bn"].normalized_value, got["US$ 2 bn"].unit) == (2e9, "USD")
+    assert (got["$3-billion"].normalized_value, got["$3-billion"].unit) == (3e9, "USD")
+    assert got["5 euro cents"].normalized_value == pytest.approx(0.05) and got["5 euro cents"].unit == "EUR"
+    assert got["Rs 500"].unit == "PKR"  # the document is about Pakistan
+    assert got["4 percentage points"].unit == "percentage_point" and got["52 percent"].unit == "percent"
+
+
+def test_contract_years_are_per_party(nlp) -> None:
+    got = _by_text(nlp, "Arsenal offered a four-year deal, while Chelsea offered a five-year contract.")
+    assert got["four-year"].measure == "deal:arsenal" and got["five-year"].measure == "deal:chelsea"

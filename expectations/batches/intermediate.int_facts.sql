@@ -1,13 +1,19 @@
 -- Batch for intermediate.int_facts: the run's figures; value_text must equal title or body (as part says)
 -- [start_char:end_char].
+-- Contract columns: bounds in order, a measure always explained; plausibility columns (checked as
+-- warnings, `mostly`): money carries an ISO currency code, figures other than dates have a measure.
 select
     f.doc_id,
     f.part,
     f.fact_type,
     f.value_text,
     f.normalized_value,
+    f.lower_value,
+    f.upper_value,
     f.unit,
     f.measure,
+    f.measure_evidence,
+    f.is_background,
     f.sentence_index,
     f.start_char,
     f.end_char,
@@ -17,7 +23,11 @@ select
             case when f.part = 'title' then d.title else d.body end, f.start_char + 1, f.end_char - f.start_char
         ) = f.value_text,
         false
-    ) as offsets_match_text
+    ) as offsets_match_text,
+    f.lower_value is null or f.upper_value is null or f.lower_value <= f.upper_value as bounds_in_order,
+    f.measure is null or f.measure_evidence is not null as measure_explained,
+    f.fact_type <> 'money' or coalesce(regexp_full_match(f.unit, '[A-Z]{3}'), false) as money_has_currency,
+    f.fact_type = 'date' or f.measure is not null as has_measure
 from intermediate.int_facts as f
 left join staging.stg_documents as d on d.doc_id = f.doc_id
 where $run_id is null or f.run_id = $run_id

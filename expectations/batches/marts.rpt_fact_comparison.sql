@@ -6,13 +6,19 @@ select
     fact_type,
     value_text,
     normalized_value,
+    lower_value,
+    upper_value,
     unit,
     measure,
     part,
+    is_background,
     start_char,
     end_char,
+    is_update,
     is_conflict,
     sources_agreeing,
-    sources_reporting_measure
+    sources_reporting_measure,
+    not (is_background and is_conflict) as background_not_flagged,
+    not is_conflict or measure is not null as conflict_has_measure
 from marts.rpt_fact_comparison
 where story_id in (select story_id from validation_scope_stories)

@@ -11,9 +11,11 @@ create table if not exists audit.validation_results (
     observed varchar,
     unexpected_count bigint,
     element_count bigint,
-    validated_at timestamptz not null
+    validated_at timestamptz not null,
+    severity varchar not null default 'error'
 );
-comment on table audit.validation_results is 'Outcome of every Great Expectations expectation in every run; a failed expectation fails the run and blocks publishing.';
+alter table audit.validation_results add column if not exists severity varchar default 'error';
+comment on table audit.validation_results is 'Outcome of every Great Expectations expectation in every run; a failed expectation of severity error fails the run and blocks publishing, one of severity warning is recorded only.';
 comment on column audit.validation_results.run_id is 'Run that validated.';
 comment on column audit.validation_results.suite is 'Suite name (file in expectations/).';
 comment on column audit.validation_results.table_name is 'Table or view validated.';
@@ -25,3 +27,4 @@ comment on column audit.validation_results.observed is 'Observed value or summar
 comment on column audit.validation_results.unexpected_count is 'Rows that broke the expectation, when GX reports it.';
 comment on column audit.validation_results.element_count is 'Rows checked.';
 comment on column audit.validation_results.validated_at is 'When the suite ran.';
+comment on column audit.validation_results.severity is 'error (a failure fails the run) or warning (analytic plausibility: recorded, the run goes on).';

@@ -1,4 +1,5 @@
--- intermediate.int_facts: one row per figure (money, percent, quantity, cardinal, date) in a canonical document.
+-- intermediate.int_facts: one row per figure (money, percent, quantity, cardinal, age, duration, date) in a
+-- canonical document, with its bounds, what it measures (and why), and whether it is background.
 -- grain: fact mention; key: (doc_id, part, start_char, end_char)
 -- A database created before `part` existed is rebuilt with the new key once (parallax.db.upgrade_primary_key).
 create table if not exists intermediate.int_facts (
@@ -13,18 +14,33 @@ create table if not exists intermediate.int_facts (
     start_char integer not null,
     end_char integer not null,
     run_id varchar not null,
+    lower_value double,
+    upper_value double,
+    value_precision double,
+    is_background boolean not null default false,
+    measure_evidence varchar,
     primary key (doc_id, part, start_char, end_char)
 );
 alter table intermediate.int_facts add column if not exists part varchar default 'body';
+alter table intermediate.int_facts add column if not exists lower_value double;
+alter table intermediate.int_facts add column if not exists upper_value double;
+alter table intermediate.int_facts add column if not exists value_precision double;
+alter table intermediate.int_facts add column if not exists is_background boolean default false;
+alter table intermediate.int_facts add column if not exists measure_evidence varchar;
 comment on table intermediate.int_facts is 'Figures given in documents, with normalized value, unit and what they measure.';
 comment on column intermediate.int_facts.doc_id is 'Document id.';
 comment on column intermediate.int_facts.part is 'Where the figure is: title or body of stg_documents; start_char/end_char index that text.';
-comment on column intermediate.int_facts.fact_type is 'money, percent, quantity, cardinal or date.';
+comment on column intermediate.int_facts.fact_type is 'money, percent, quantity, cardinal, age, duration or date.';
 comment on column intermediate.int_facts.value_text is 'Figure as written (title or body [start_char:end_char], as part says).';
-comment on column intermediate.int_facts.normalized_value is 'Numeric value ($2 billion -> 2000000000); for dates, null.';
-comment on column intermediate.int_facts.unit is 'Unit (USD, percent, day, ...) or ISO date for dates.';
-comment on column intermediate.int_facts.measure is 'What the figure measures when the parse shows it (trade, pilgrims).';
+comment on column intermediate.int_facts.normalized_value is 'Numeric value ($2 billion -> 2000000000, "two decades" -> 20 year); for calendar dates, null.';
+comment on column intermediate.int_facts.unit is 'Unit: ISO 4217 code for money (rupee when the document does not say whose), percent or percentage_point, the singular unit word of a quantity, year for ages, the time unit of a duration, or the ISO date of a calendar date.';
+comment on column intermediate.int_facts.measure is 'What the figure counts in the event, one key across outlets'' wordings (deaths, injured, age:<surname>, trade:target, boat:intercept), from the parse and seeds/measures.csv; null when the parse does not say.';
 comment on column intermediate.int_facts.sentence_index is 'Sentence containing the figure; -1 in the title.';
 comment on column intermediate.int_facts.start_char is 'Start offset into stg_documents.title or .body, as part says.';
 comment on column intermediate.int_facts.end_char is 'End offset (exclusive) into stg_documents.title or .body, as part says.';
 comment on column intermediate.int_facts.run_id is 'Run that extracted it.';
+comment on column intermediate.int_facts.lower_value is 'Lowest value the figure allows ("at least 5" -> 5, "5-7" -> 5, "about 300" -> 270); null = open; equals normalized_value for an exact figure.';
+comment on column intermediate.int_facts.upper_value is 'Highest value the figure allows ("up to 55 years" -> 55, "5-7" -> 7); null = open.';
+comment on column intermediate.int_facts.value_precision is 'Half a unit of the last digit written (6 -> 0.5, 6.2 -> 0.05, $2.5 billion -> 50000000): figures closer than this are the same figure rounded.';
+comment on column intermediate.int_facts.is_background is 'True when the figure is about another time or event (an earlier year, "last year", "N years ago", "previous"), a running total over several events, or a generic statement; kept but never compared.';
+comment on column intermediate.int_facts.measure_evidence is 'The words that decided the measure (verb ''killed'' -> deaths), and for background figures the words that showed it.';

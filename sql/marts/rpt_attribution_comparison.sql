@@ -48,9 +48,17 @@ entities as (
 sentences as (
     select
         doc_id,
+        'body' as part,
         sentence_index,
         text as sentence
     from staging.stg_sentences
+    union all
+    select
+        doc_id,
+        'title' as part,
+        -1 as sentence_index,
+        title as sentence
+    from staging.stg_documents
 ),
 
 keyed as (
@@ -169,7 +177,8 @@ final as (
         ac.sources_naming_actor,
         dp.doc_id is not null as is_conflict
     from keyed as k
-    left join sentences as s on s.doc_id = k.doc_id and s.sentence_index = k.sentence_index
+    left join sentences as s
+        on s.doc_id = k.doc_id and s.part = k.part and s.sentence_index = k.sentence_index
     left join claim_sources as cs
         on cs.story_id = k.story_id and cs.predicate = k.predicate and cs.topic = k.topic
         and cs.polarity = k.polarity

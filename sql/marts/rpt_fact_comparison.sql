@@ -1,9 +1,15 @@
--- marts.rpt_fact_comparison: which source gives which figure in a story, and where figures differ.
--- grain: story x fact x source (one row per figure in a canonical document); key: (doc_id, start_char, end_char)
--- Figures compare on (story, fact_type, measure, unit); dates on (story, measure), their ISO value (unit)
--- or duration (number and unit) being the value compared.
--- is_conflict: the figure has a measure, another source gives a figure for the same measure, and not
--- every source giving that measure gives this value.
+-- marts.rpt_fact_comparison: which source gives which figure in a story, and where figures cannot all be true.
+-- grain: story x fact x source (one row per figure in a canonical document); key: (doc_id, part, start_char, end_char)
+-- Figures compare on (story, measure, unit): the measure is what the figure counts in the event
+-- (deaths, injured, age:<surname>, trade:target), one key across outlets' wordings. Background
+-- figures (another time or event, generic statements) and figures without a measure are shown but
+-- never compared; calendar dates have no measure.
+-- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
+-- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
+-- is_conflict: another source gives the same measure and unit an interval that does not overlap this
+-- one, so the two cannot both be true. When both documents have a publication time and the measure
+-- is a running toll (deaths, injured, missing, evacuated, displaced, arrested, rescued, affected),
+-- a later higher figure is an update of the earlier one (is_update), not a conflict.
 create or replace view marts.rpt_fact_comparison as
 with
 
@@ -11,7 +17,8 @@ documents as (
     select
         doc_id,
         story_id,
-        source
+        source,
+        published_at
     from marts.dim_documents
     where is_canonical
 ),
@@ -22,9 +29,14 @@ facts as (
         fact_type,
         value_text,
         normalized_value,
+        lower_value,
+        upper_value,
+        value_precision,
         unit,
         measure,
         part,
+        measure_evidence,
+        coalesce(is_background, false) as is_background,
         sentence_index,
         start_char,
         end_char
@@ -34,52 +46,70 @@ facts as (
 sentences as (
     select
         doc_id,
+        'body' as part,
         sentence_index,
         text as sentence
     from staging.stg_sentences
+    union all
+    select
+        doc_id,
+        'title' as part,
+        -1 as sentence_index,
+        title as sentence
+    from staging.stg_documents
 ),
 
 keyed as (
     select
         d.story_id,
         d.source,
+        d.published_at,
         f.*,
-        -- what is compared: the normalized number with its unit, else the unit alone (the ISO value
-        -- of a calendar date), else the folded text
-        case
-            when f.normalized_value is not null
-                then cast(f.normalized_value as varchar) || ' ' || coalesce(f.unit, '')
-            when f.unit is not null then f.unit
-            else lower(f.value_text)
-        end as value_key,
-        case when f.fact_type = 'date' then '' else coalesce(f.unit, '') end as compare_unit
+        coalesce(f.unit, '') as compare_unit,
+        -- the interval the figure allows, rounding included (open ends as infinities)
+        coalesce(f.lower_value, case when f.upper_value is null then f.normalized_value end, '-infinity'::double)
+        - coalesce(f.value_precision, 0) as lo,
+        coalesce(f.upper_value, case when f.lower_value is null then f.normalized_value end, 'infinity'::double)
+        + coalesce(f.value_precision, 0) as hi,
+        f.measure is not null and not f.is_background and f.fact_type <> 'date'
+        and (f.normalized_value is not null or f.lower_value is not null or f.upper_value is not null)
+            as is_compared
     from facts as f
     inner join documents as d on d.doc_id = f.doc_id
 ),
 
-measure_sources as (
+pairs as (
     select
-        story_id,
-        fact_type,
-        measure,
-        compare_unit,
-        count(distinct source) as sources_reporting_measure
-    from keyed
-    where measure is not null
-    group by story_id, fact_type, measure, compare_unit
+        a.doc_id,
+        a.part,
+        a.start_char,
+        a.end_char,
+        b.source as other_source,
+        a.hi > b.lo and b.hi > a.lo as is_overlapping,
+        -- the later document of the pair gives a higher running toll: an update, not a disagreement
+        a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
+        and a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
+        and ((a.published_at > b.published_at and a.lo > b.hi) or (a.published_at < b.published_at and b.lo > a.hi))
+            as explained_by_time
+    from keyed as a
+    inner join keyed as b
+        on a.story_id = b.story_id and a.measure = b.measure and a.compare_unit = b.compare_unit
+        and a.source <> b.source and b.is_compared
+    where a.is_compared
 ),
 
-value_sources as (
+per_fact as (
     select
-        story_id,
-        fact_type,
-        measure,
-        compare_unit,
-        value_key,
-        count(distinct source) as sources_agreeing
-    from keyed
-    where measure is not null
-    group by story_id, fact_type, measure, compare_unit, value_key
+        doc_id,
+        part,
+        start_char,
+        end_char,
+        count(distinct other_source) + 1 as sources_reporting_measure,
+        count(distinct other_source) filter (where is_overlapping) + 1 as sources_agreeing,
+        bool_or(not is_overlapping and not explained_by_time) as is_conflict,
+        bool_or(not is_overlapping and explained_by_time) as is_update
+    from pairs
+    group by doc_id, part, start_char, end_char
 ),
 
 final as (
@@ -90,44 +120,53 @@ final as (
         k.fact_type,
         k.value_text,
         k.normalized_value,
+        k.lower_value,
+        k.upper_value,
+        k.value_precision,
         k.unit,
         k.measure,
+        k.measure_evidence,
+        k.is_background,
         s.sentence,
         k.part,
         k.sentence_index,
         k.start_char,
         k.end_char,
-        ms.sources_reporting_measure,
-        vs.sources_agreeing,
-        coalesce(
-            ms.sources_reporting_measure > 1 and vs.sources_agreeing < ms.sources_reporting_measure, false
-        ) as is_conflict
+        k.published_at,
+        case when k.is_compared then coalesce(p.sources_reporting_measure, 1) end as sources_reporting_measure,
+        case when k.is_compared then coalesce(p.sources_agreeing, 1) end as sources_agreeing,
+        coalesce(p.is_update, false) as is_update,
+        coalesce(p.is_conflict, false) as is_conflict
     from keyed as k
-    left join sentences as s on s.doc_id = k.doc_id and s.sentence_index = k.sentence_index
-    left join measure_sources as ms
-        on ms.story_id = k.story_id and ms.fact_type = k.fact_type and ms.measure = k.measure
-        and ms.compare_unit = k.compare_unit
-    left join value_sources as vs
-        on vs.story_id = k.story_id and vs.fact_type = k.fact_type and vs.measure = k.measure
-        and vs.compare_unit = k.compare_unit and vs.value_key = k.value_key
+    left join sentences as s
+        on s.doc_id = k.doc_id and s.part = k.part and s.sentence_index = k.sentence_index
+    left join per_fact as p
+        on p.doc_id = k.doc_id and p.part = k.part and p.start_char = k.start_char and p.end_char = k.end_char
 )
 
 select * from final;
 
-comment on view marts.rpt_fact_comparison is 'Figures (money, percentages, quantities, counts, dates) each source of a story gives, side by side, with a flag where sources give different figures for the same measure. Canonical documents only.';
+comment on view marts.rpt_fact_comparison is 'Figures (money, percentages, quantities, counts, ages, durations, dates) each source of a story gives, side by side, with what each measures and a flag where sources give values for one measure that cannot all be true. Canonical documents only.';
 comment on column marts.rpt_fact_comparison.story_id is 'Story (marts.dim_stories).';
 comment on column marts.rpt_fact_comparison.doc_id is 'Document giving the figure.';
 comment on column marts.rpt_fact_comparison.source is 'Outlet giving the figure.';
-comment on column marts.rpt_fact_comparison.fact_type is 'money, percent, quantity, cardinal or date.';
-comment on column marts.rpt_fact_comparison.value_text is 'Figure as written.';
-comment on column marts.rpt_fact_comparison.normalized_value is 'Numeric value ($2 billion -> 2000000000); null for dates.';
-comment on column marts.rpt_fact_comparison.unit is 'Unit (USD, percent, day, ...) or ISO date for dates.';
-comment on column marts.rpt_fact_comparison.measure is 'What the figure measures (trade, pilgrims), when known; figures compare only when it is.';
-comment on column marts.rpt_fact_comparison.sentence is 'Sentence containing the figure.';
+comment on column marts.rpt_fact_comparison.fact_type is 'money, percent, quantity, cardinal, age, duration or date.';
+comment on column marts.rpt_fact_comparison.value_text is 'Figure as written, with its qualifier ("at least 5").';
+comment on column marts.rpt_fact_comparison.normalized_value is 'Numeric value ($2 billion -> 2000000000); null for calendar dates.';
+comment on column marts.rpt_fact_comparison.lower_value is 'Lowest value the figure allows ("at least 5" -> 5, "5-7" -> 5); null = open.';
+comment on column marts.rpt_fact_comparison.upper_value is 'Highest value the figure allows ("up to 55" -> 55, "5-7" -> 7); null = open.';
+comment on column marts.rpt_fact_comparison.value_precision is 'Half a unit of the last digit written; values closer than this are one figure rounded.';
+comment on column marts.rpt_fact_comparison.unit is 'Unit (ISO currency code, percent, percentage_point, year, day, ...) or the ISO date of a calendar date.';
+comment on column marts.rpt_fact_comparison.measure is 'What the figure counts in the event, one key across outlets (deaths, injured, age:<surname>, trade:target); figures compare only on the same measure and unit.';
+comment on column marts.rpt_fact_comparison.measure_evidence is 'The words that decided the measure, and for background figures the words that showed it.';
+comment on column marts.rpt_fact_comparison.is_background is 'True when the figure is about another time or event or is generic: shown, never compared.';
+comment on column marts.rpt_fact_comparison.sentence is 'Sentence containing the figure (the evidence).';
 comment on column marts.rpt_fact_comparison.part is 'Where the figure is: title or body; start_char/end_char index that text.';
 comment on column marts.rpt_fact_comparison.sentence_index is 'Zero-based sentence position in the body; -1 in the title.';
 comment on column marts.rpt_fact_comparison.start_char is 'Start offset into the document title or body, as part says.';
 comment on column marts.rpt_fact_comparison.end_char is 'End offset (exclusive) into the document title or body, as part says.';
-comment on column marts.rpt_fact_comparison.sources_reporting_measure is 'Sources of the story giving any figure of this fact_type for the same measure and unit (null without a measure).';
-comment on column marts.rpt_fact_comparison.sources_agreeing is 'Of those, sources giving this same value (normalized number and unit; for a calendar date its ISO value).';
-comment on column marts.rpt_fact_comparison.is_conflict is 'True when another source gives a figure for the same measure and unit and not every such source gives this value (sources_agreeing < sources_reporting_measure > 1).';
+comment on column marts.rpt_fact_comparison.published_at is 'Publication time of the document, when known (orders updates of a running toll).';
+comment on column marts.rpt_fact_comparison.sources_reporting_measure is 'Sources of the story giving a compared figure for the same measure and unit (null when the figure is not compared: no measure, background or a date).';
+comment on column marts.rpt_fact_comparison.sources_agreeing is 'Of those, sources with a figure this one can agree with (intervals overlap, rounding included), this source counted.';
+comment on column marts.rpt_fact_comparison.is_update is 'True when another source gives a value this one cannot share but the later of the two documents gives the higher running toll (an update, not a disagreement).';
+comment on column marts.rpt_fact_comparison.is_conflict is 'True when another source gives the same measure and unit a value that cannot also be true (intervals do not overlap, rounding included) and publication order does not explain it.';

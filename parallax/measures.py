@@ -1,0 +1,490 @@
+"""What a figure counts in the event (its measure key) and whether it is about the event at all.
+
+Measure keys are built from the dependency parse and lemmas, so that outlets' wordings of one
+measure share one key, and come with the words that decided them (`evidence`):
+
+1. Ages: "a 45-year-old", "Smith, 45,", "aged 45", "in her 60s" -> `age:<surname>` of the named
+   person the age describes (the PERSON entity in apposition or right after), else `age:<noun>`.
+2. The counted noun phrase: the noun the number modifies ("five boats"), the object of "of"
+   ("thousands of pilgrims", "two of the skiffs"), or the figure itself ("killing 5").
+3. The words of `seeds/measures.csv`, checked in order on the noun and its modifiers ("5 deaths",
+   "a death toll of 5", "5 injured people"), then on the predicate the noun phrase is the subject or
+   object of, its conjuncts and its complement ("killed 5", "5 were killed", "shot and killed one",
+   "5 were dead") -> the normalised measure (deaths, injured, missing, evacuated, ...).
+4. Otherwise `<noun lemma>[:<verb lemma>]` ("intercepted three boats" -> `boat:intercept`); light
+   verbs (be, have, say, manage, try ...) pass to their complement or are left out.
+5. Qualifiers: a figure under "to" of a growth verb (increase trade from $2 billion *to $10
+   billion*) or next to "target"/"goal" gets `:target`; a deal, contract or offer gets
+   `:<party>` (the person or organisation offering it) so one party's offer is not compared with
+   another's.
+
+Background (`background_cue`): a figure whose clause names another time (a year before the
+document's own, "last year", "N years ago", "previous", "prior", "earlier"), or is a generic
+statement (a modal verb with an indefinite subject: "a quake of that size can cause ..."), or a
+running total over several events ("in their five operations so far").
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MEASURES_FILE = "measures.csv"
+_NOUNS = {"NOUN", "PROPN"}
+_PEOPLE = {"people", "person", "individual", "other", "others", "resident", "civilian"}
+# Nouns for people: a verb of the table (killed, arrested, rescued) measures people directly; for
+# things ("captured three boats") the noun stays in the key (boat:arrested).
+_PERSON_NOUNS = _PEOPLE | {
+    "man", "woman", "child", "boy", "girl", "baby", "adult", "teenager", "pirate", "brigand", "crew",
+    "crewman", "crewmember", "member", "suspect", "officer", "policeman", "worker", "employee",
+    "soldier", "student", "passenger", "victim", "tourist", "pilgrim", "miner", "fisherman", "migrant",
+    "refugee", "protester", "militant", "rebel", "gunman", "villager", "patient", "prisoner",
+    "inmate", "staff", "family", "guest", "fan", "player", "citizen", "national", "driver", "climber",
+    "hiker", "sailor", "trooper", "firefighter", "guard", "agent", "journalist", "leader", "attacker",
+    "fighter", "supporter", "farmer", "teacher", "manager", "reporter", "lawyer", "rioter", "shooter",
+    "mother", "father", "son", "daughter", "husband", "wife", "fishermen", "partygoer",
+}  # fmt: skip
+_PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
+
+
+def is_person_noun(tok: Any) -> bool:
+    """A noun for people ("pirates", "officers", "residents"), by list, named entity or suffix."""
+    lem = _lemma(tok)
+    if lem in _PERSON_NOUNS or tok.lower_ in _PERSON_NOUNS or tok.ent_type_ in ("PERSON", "NORP"):
+        return True
+    return tok.pos_ == "NOUN" and tok.lower_.endswith(_PERSON_SUFFIXES) and len(tok.lower_) > 5
+_LIGHT_VERBS = {
+    "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
+    "include", "make", "get", "give", "take", "see", "show", "put", "seem", "appear", "remain",
+    "leave", "bring", "become", "add", "confirm", "state", "announce", "reveal", "want", "need",
+}  # fmt: skip
+_GROWTH_VERBS = {"increase", "raise", "boost", "double", "triple", "expand", "grow", "reach", "take", "lift", "push"}
+_TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
+_PARTY_MEASURES = {"deal"}
+_PAST_WORDS = {"previous", "prior", "earlier", "preceding", "past"}
+_RELATIVE_PAST = re.compile(r"\blast\s+(?:year|month|week|decade|season|time|summer|winter|spring|autumn|fall)\b")
+_AGO = re.compile(r"\b(?:years?|decades?|months?|centuries)\s+ago\b|\ba\s+(?:year|decade)\s+ago\b")
+_CUMULATIVE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|altogether|in all)\b")
+_EVENT_NOUNS = {
+    "operation", "attack", "raid", "mission", "incident", "quake", "earthquake", "storm", "match",
+    "game", "season", "election", "bombing", "shooting", "year", "month",
+}  # fmt: skip
+NOUN_AND_VERB = True  # generic keys: noun and verb (noun only measured worse: grouping P 0.89, conflict P 0.61)
+_MODALS = {"can", "could", "may", "might", "would"}
+# Measures that count people or things in the event: only a count (cardinal) can give them.
+COUNT_MEASURES = {
+    "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped", "charged",
+    "seized", "destroyed", "damaged", "victims", "casualties", "survivors", "aftershocks", "escaped",
+}  # fmt: skip
+_ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
+_TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+@dataclass(frozen=True)
+class MeasureTable:
+    """seeds/measures.csv: (kind, word) -> measure."""
+
+    verbs: dict[str, str]
+    adjectives: dict[str, str]
+    nouns: dict[str, str]
+
+    @property
+    def measures(self) -> set[str]:
+        """Every measure key the table can give."""
+        return set(self.verbs.values()) | set(self.adjectives.values()) | set(self.nouns.values())
+
+
+@functools.lru_cache(maxsize=8)
+def load_measures(path: Path) -> MeasureTable:
+    """Read the predicate -> measure table (comment lines start with '#')."""
+    tables: dict[str, dict[str, str]] = {"verb": {}, "adj": {}, "noun": {}}
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            rows = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
+            for row in rows:
+                kind, word, measure = (row.get(k, "").strip().lower() for k in ("kind", "word", "measure"))
+                if kind in tables and word and measure:
+                    tables[kind][word] = measure
+    return MeasureTable(tables["verb"], tables["adj"], tables["noun"])
+
+
+def default_measures() -> MeasureTable:
+    """The table shipped in the repository's seeds/ (for callers without settings)."""
+    return load_measures(Path(__file__).resolve().parent.parent / "seeds" / MEASURES_FILE)
+
+
+def surname(ent_text: str) -> str:
+    """Key of a person: the last name-like word, lowercase ('Capt. Tom Tennant' -> 'tennant')."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text) if w.lower() not in ("jr", "sr", "ii", "iii")]
+    return words[-1].lower().replace("’", "'").strip("-'") if words else ent_text.lower()
+
+
+def _lemma(tok: Any) -> str:
+    return str(tok.lemma_ or tok.text).lower()
+
+
+def _person_at(doc: Any, i: int) -> Any:
+    """The PERSON entity covering token i, or None."""
+    tok = doc[i]
+    if tok.ent_type_ == "PERSON":
+        for ent in doc.ents:
+            if ent.start <= i < ent.end:
+                return ent
+    return None
+
+
+def age_subject(span: Any) -> tuple[str, str]:
+    """(key, evidence) of whose age the figure is: 'age:<surname>', else 'age:<noun>'."""
+    doc = span.doc
+    sent = span.sent
+    # "Smith, 45," / "Smith, 45" / "both 51" after a name: the name just before
+    j = span.start - 1
+    while j >= sent.start and doc[j].text in (",", "both", "aged", "age", "ages"):
+        j -= 1
+    if j >= sent.start and j < span.start - 1:
+        ent = _person_at(doc, j)
+        if ent is not None:
+            return f"age:{surname(ent.text)}", f"age of {ent.text}"
+        if doc[j].pos_ == "PROPN":
+            return f"age:{surname(doc[j].text)}", f"age of {doc[j].text}"
+        if doc[j].pos_ == "NOUN":
+            return f"age:{_lemma(doc[j])}", f"age of the {doc[j].text}"
+    # "a 45-year-old Tom Smith" / "51-year-old Capt. Tom Tennant": a name right after
+    for k in range(span.end, min(span.end + 5, sent.end)):
+        if doc[k].pos_ in ("VERB", "AUX") or doc[k].text in (",", ";", "."):
+            break
+        ent = _person_at(doc, k)
+        if ent is not None:
+            return f"age:{surname(ent.text)}", f"age of {ent.text}"
+    # the noun the age describes ("a 66-year-old woman"), else the clause's subject
+    head = span.root.head
+    if head.pos_ in _NOUNS and head.i >= span.end:
+        for c in head.children:  # "a 61-year-old neighbour, John Reed,"
+            ent = _person_at(doc, c.i) if c.dep_ == "appos" else None
+            if ent is not None:
+                return f"age:{surname(ent.text)}", f"age of {ent.text}"
+        return f"age:{_lemma(head)}", f"age of the {head.text}"
+    for k in range(span.start - 1, sent.start - 1, -1):
+        ent = _person_at(doc, k)
+        if ent is not None:
+            return f"age:{surname(ent.text)}", f"age of {ent.text} (named before)"
+    return "age:person", "age of an unnamed person"
+
+
+def _counted(span: Any) -> Any:
+    """The noun phrase head the figure counts: the modified noun, the object of 'of', or the figure."""
+    root = span.root
+    inside = {t.i for t in span}
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i >= span.end - 1:
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    head = root.head
+    while head.pos_ in ("NUM", "PROPN") and head.dep_ in ("nummod", "compound") and head.head.i > head.i:
+        head = head.head  # "six AK-47 rifles": through the model name to the rifles
+    if root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod") and head.i not in inside:
+        if head.pos_ in _NOUNS or head.pos_ == "PRON":
+            while head.dep_ == "compound" and head.head.pos_ in _NOUNS and head.head.i > head.i:
+                head = head.head  # "six AK-47 rifles": the rifles, not the model name
+            return head
+    # nouns inside the span after the number ("five suspicious boats" tagged as one entity)
+    nouns = [t for t in span if t.pos_ == "NOUN" and not t.like_num]
+    if nouns and root.pos_ == "NOUN":
+        return root
+    return root
+
+
+def _counted_before(span: Any) -> Any:
+    """The plural noun last counted before the figure, in its sentence or the three before
+    ("five boats approached ... two of them escaped" -> boats)."""
+    doc = span.doc
+    first = span.sent.start
+    for _ in range(3):
+        if first > 0:
+            first = doc[first - 1].sent.start
+    for t in reversed(doc[first : span.start]):
+        if t.tag_ == "NNS" and any(c.dep_ == "nummod" for c in t.children):
+            return t
+    return None
+
+
+def _predicates(np: Any) -> list[Any]:
+    """Verbs (and predicate adjectives) the noun phrase is an argument of, with conjuncts and
+    complements of light verbs."""
+    out: list[Any] = []
+    tok = np
+    # climb out of prepositions and appositions: "the death of 5", "from $2 billion", "one of 99"
+    for _ in range(3):
+        if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent"):
+            tok = tok.head.head
+            if tok.pos_ in ("VERB", "AUX"):
+                break
+        elif tok.dep_ in ("appos", "conj") and tok.head.pos_ in _NOUNS | {"NUM", "PRON"}:
+            tok = tok.head
+        else:
+            break
+    if tok.pos_ in ("VERB", "AUX") and tok is not np:
+        out.append(tok)
+    elif tok.dep_ in _ARG_DEPS:
+        verb = tok.head if tok.dep_ != "ROOT" else tok
+        if verb.pos_ in ("VERB", "AUX", "ADJ"):
+            out.append(verb)
+    for child in np.children:  # "five boats approaching", "60 others injured", "2 people dead"
+        if child.dep_ in ("acl", "relcl", "amod") and child.pos_ in ("VERB", "ADJ"):
+            out.append(child)
+    expanded: list[Any] = []
+    for verb in out:
+        expanded.append(verb)
+        for c in verb.children:
+            own_subject = any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+            if c.dep_ == "conj" and c.pos_ == "VERB" and not own_subject:  # "shot and killed one"
+                expanded.append(c)
+            if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and c.pos_ in ("ADJ", "VERB"):
+                expanded.append(c)
+        if verb.dep_ == "conj" and verb.head.pos_ == "VERB" and not any(
+            g.dep_ in ("nsubj", "nsubjpass") for g in verb.children
+        ):
+            expanded.append(verb.head)
+        if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":  # "tried to flee" read from "flee"
+            expanded.append(verb.head)
+    return expanded
+
+
+def _argument_noun(verb: Any, skip: set[int]) -> Any:
+    """The object (else subject) noun of a verb: what a figure under it measures ("increase trade
+    from $2 billion", "the standoff lasted two hours")."""
+    for dep in ("dobj", "nsubjpass", "nsubj"):
+        for c in verb.children:
+            if c.dep_ == dep and c.i not in skip and c.pos_ in _NOUNS and not c.like_num:
+                return c
+    return None
+
+
+def _person_described(noun: Any) -> str | None:
+    """Surname of the person a noun phrase describes: "Tennant was a 28-year veteran", "Russell, a
+    20-year veteran", "he leaves two children" is not resolved (pronouns)."""
+    if noun.pos_ not in _NOUNS:
+        return None
+    if noun.dep_ == "appos" and noun.head.ent_type_ == "PERSON":
+        return surname(noun.head.text)
+    if noun.dep_ in ("attr",) and noun.head.pos_ == "AUX":
+        for c in noun.head.children:
+            if c.dep_ == "nsubj" and c.ent_type_ == "PERSON":
+                return surname(c.text)
+    if noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.ent_type_ == "PERSON":
+        return surname(noun.head.head.text)
+    return None
+
+
+def _party(noun: Any) -> str | None:
+    """The person or organisation whose deal/offer it is: possessor, compound name, subject or agent."""
+    for c in noun.children:
+        if c.dep_ in ("poss", "compound") and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return surname(c.text) if c.ent_type_ == "PERSON" else c.text.lower()
+    verb = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass", "pobj") and verb.pos_ in ("VERB", "ADP"):
+        if verb.pos_ == "ADP":
+            verb = verb.head
+        for c in verb.children:
+            if c.dep_ == "nsubj" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                return surname(c.text) if c.ent_type_ == "PERSON" else c.text.lower()
+            if c.dep_ == "nsubj" and c.pos_ in _NOUNS:
+                return _lemma(c)
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                        return surname(p.text) if p.ent_type_ == "PERSON" else p.text.lower()
+    return None
+
+
+def _is_target(span: Any, np: Any) -> bool:
+    """A level aimed at, not reached: "to a targeted $10 billion", "a $10 billion goal", "aims to
+    raise exports to 5 million"."""
+    root = span.root
+    doc = span.doc
+    near = doc[max(span.start - 3, span.sent.start) : min(span.end + 2, span.sent.end)]
+    if any(_lemma(t) in _TARGET_NOUNS for t in near) or (np is not root and _lemma(np) in _TARGET_NOUNS):
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in ("to", "at") and _lemma(root.head.head) in _GROWTH_VERBS:
+        verb = root.head.head
+        chain = [verb, verb.head, verb.head.head]
+        return any(_lemma(t) in _TARGET_WORDS for t in chain) or any(
+            c.dep_ == "aux" and c.lower_ in ("will", "would", "to", "shall") for c in verb.children
+        )
+    return False
+
+
+def _table_word(tok: Any, table: MeasureTable) -> tuple[str, str] | None:
+    """(measure, evidence) when the token is a word of the table in its role."""
+    lem, low = _lemma(tok), tok.lower_
+    if tok.pos_ in _NOUNS and lem in table.nouns:
+        return table.nouns[lem], f"noun '{tok.text}' -> {table.nouns[lem]}"
+    if tok.pos_ == "VERB" and lem in table.verbs:
+        return table.verbs[lem], f"verb '{tok.text}' -> {table.verbs[lem]}"
+    if tok.pos_ in ("ADJ", "VERB", "ADV") and (lem in table.adjectives or low in table.adjectives):
+        m = table.adjectives.get(low) or table.adjectives[lem]
+        return m, f"'{tok.text}' -> {m}"
+    return None
+
+
+def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | None, str | None]:
+    """(measure key, evidence) of a figure span; (None, None) when the parse does not say."""
+    if fact_type == "age":
+        return age_subject(span)
+    if fact_type == "date":
+        return None, None
+    doc = span.doc
+    inside = set(range(span.start, span.end))
+    # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
+    edges = [t for t in span if not t.like_num]
+    edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
+    np = _counted(span)
+    # what the noun phrase names: "two of them" names the set counted before ("five boats")
+    elliptic = np.pos_ == "PRON" or (np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj"))
+    named = (_counted_before(span) or np) if elliptic else np  # "the remaining three", "two of them"
+    root = span.root
+    measure: str | None = None
+    evidence: str | None = None
+    for t in edges:
+        hit = _table_word(t, table)
+        if hit and (t.pos_ in _NOUNS or t.i == span.end):
+            measure = hit[0]
+            evidence = hit[1] + (" (next to the figure)" if t.i not in inside else " (in the figure)")
+            if t.pos_ in _NOUNS:
+                np = t
+            break
+    # the counted noun and its modifiers ("5 deaths", "death toll of 5", "injured people")
+    words = [np] + [c for c in np.children if c.dep_ in ("compound", "amod") and c.i not in inside]
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ in _NOUNS:
+        words.append(root.head.head)  # "a toll of 5", "a reward of $35,000"
+    for w in words if measure is None else []:
+        hit = _table_word(w, table) if w.i not in inside or w.pos_ in _NOUNS else None
+        if hit and w.pos_ != "VERB":
+            measure, evidence = hit
+            break
+    preds = _predicates(np)
+    if measure is None:
+        mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
+        mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
+        for p in preds + mods:
+            hit = _table_word(p, table)
+            if hit and (fact_type == "cardinal" or hit[0] not in COUNT_MEASURES):
+                measure, evidence = hit
+                counted_thing = named.pos_ in _NOUNS and not named.like_num and (named.i not in inside or fact_type == "cardinal")
+                if counted_thing and not is_person_noun(named) and _lemma(named) not in table.nouns:
+                    if measure == "arrested":  # things are seized, not arrested ("captured three boats")
+                        measure = "seized"
+                    measure, evidence = f"{_lemma(named)}:{measure}", f"noun '{named.text}' + {evidence}"
+                break
+    if measure is None:
+        noun = named if named.pos_ in _NOUNS and not named.like_num and (named.i not in inside or fact_type == "cardinal") else None
+        verb = next((p for p in preds if p.pos_ == "VERB" and _lemma(p) not in _LIGHT_VERBS), None)
+        if noun is None and verb is not None:
+            noun = _argument_noun(verb, inside)  # "increase trade from $2 billion": trade
+            if noun is not None and (_lemma(verb) in _GROWTH_VERBS or fact_type in ("money", "percent")):
+                verb = None
+        if noun is None and root.dep_ == "pobj" and root.head.lower_ in ("of", "for", "at", "worth"):
+            gov = root.head.head
+            noun = gov if gov.pos_ in _NOUNS else None  # "an increase of 10%", "a price of $5"
+        if verb is not None and _lemma(verb) in _TARGET_WORDS | _TARGET_NOUNS:
+            verb = None
+        if noun is not None:  # "the death toll rose to 14": the noun (or its compound) is in the table
+            for w in [noun] + [c for c in noun.children if c.dep_ == "compound"]:
+                if _lemma(w) in table.nouns and (fact_type == "cardinal" or table.nouns[_lemma(w)] not in COUNT_MEASURES):
+                    m = table.nouns[_lemma(w)]
+                    return m, f"noun '{w.text}' -> {m}"
+        if noun is not None and noun.i == root.head.i and fact_type in ("duration", "money", "quantity", "percent"):
+            verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
+        if noun is None and verb is None:
+            return None, None
+        key = _lemma(noun) if noun is not None else None
+        if key in _PEOPLE:
+            key = "people"
+        parts = [x for x in (key, _lemma(verb) if verb is not None and (key is None or NOUN_AND_VERB) else None) if x]
+        measure = ":".join(parts)
+        evidence = " + ".join(
+            ([f"noun '{noun.text}'"] if noun is not None else [])
+            + ([f"verb '{verb.text}'"] if verb is not None else [])
+        )
+    if measure == "charges":  # "three counts of vehicular homicide" vs "one count of murder"
+        head = next((t for t in span.doc[span.end : span.end + 2] if _lemma(t) in ("count", "charge")), np)
+        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+        obj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        if obj:
+            measure, evidence = f"charges:{_lemma(obj[0])}", f"{evidence} of '{obj[0].text}'"
+    owner = _person_described(np) if ":" in (measure or "") or measure not in table.measures else None
+    if owner and not (measure or "").startswith("age:"):
+        measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
+    if measure in _PARTY_MEASURES:
+        owner = np if np.pos_ in _NOUNS else (root.head if root.head.pos_ in _NOUNS else np)
+        party = _party(owner)
+        if party:
+            measure, evidence = f"{measure}:{party}", f"{evidence}; offered by {party}"
+    if _is_target(span, np):
+        measure, evidence = f"{measure}:target", f"{evidence}; a target"
+    return measure, evidence
+
+
+def _governor(tok: Any) -> Any:
+    """The nearest verb above a token (the token itself when it is one), else the sentence root."""
+    for _ in range(12):
+        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT" or tok.head is tok:
+            return tok
+        tok = tok.head
+    return tok
+
+
+def _clause(span: Any) -> list[Any]:
+    """Tokens of the figure's own clause: those whose nearest governing verb is the figure's
+    (subordinate and relative clauses have their own verb and are left out)."""
+    gov = _governor(span.root)
+    sent = span.sent
+    return [t for t in sent if t.i == gov.i or _governor(t.head if t.i == gov.i else t).i == gov.i]
+
+
+def reference_year(text: str, published_year: int | None) -> int | None:
+    """The year the document reports from: its publication year, else the latest year it names."""
+    if published_year is not None:
+        return published_year
+    years = [int(y) for y in _YEAR.findall(text)]
+    return max(years) if years else None
+
+
+def background_cue(span: Any, ref_year: int | None) -> str | None:
+    """The words showing the figure is about another time or event, or generic; None if none."""
+    clause = _clause(span)
+    text = " ".join(t.text for t in clause).lower()
+    inside = {t.i for t in span}
+    if ref_year is not None:
+        for t in clause:
+            if t.i in inside:
+                continue
+            m = _YEAR.fullmatch(t.text)
+            if m and t.ent_type_ == "DATE" and int(m.group(1)) < ref_year:
+                return f"year {t.text}"
+    m = _RELATIVE_PAST.search(text) or _AGO.search(text)
+    if m:
+        return f"'{m.group(0)}'"
+    for t in clause:
+        if t.lower_ in _PAST_WORDS and t.dep_ == "amod" and t.i not in inside:
+            return f"'{t.text} {t.head.text}'"
+    cum = _CUMULATIVE.search(text)
+    if cum:
+        for t in clause:
+            if t.i in inside or t.pos_ != "NOUN" or t.tag_ != "NNS" or _lemma(t) not in _EVENT_NOUNS:
+                continue
+            if any(c.dep_ == "nummod" or c.like_num for c in t.children):
+                return f"'{cum.group(0)}' over several {t.text}"
+    # generic: "a quake of that size can cause ..." (modal verb, indefinite subject)
+    gov = _governor(span.root)
+    modal = next((c for c in gov.children if c.dep_ == "aux" and c.lower_ in _MODALS), None)
+    subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if modal is not None and subj and any(d.lower_ in ("a", "an", "any") for d in subj[0].children if d.dep_ == "det"):
+        return f"generic: '{subj[0].text} {modal.text} {gov.text}'"
+    return None
