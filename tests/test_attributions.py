@@ -186,3 +186,8 @@ def test_object_control_gives_the_object_as_actor(nlp) -> None:
     t = _claims(_attr(nlp, "Emmanuel Macron urged Olaf Scholz to raise the energy issue."))
     assert ("olaf scholz", "raise", "energy issue", "affirmed") in t
     assert not any(a == "emmanuel macron" and p == "raise" for a, p, _, _ in t)
+
+
+def test_relative_clause_subject_is_the_noun_it_describes(nlp) -> None:
+    t = _claims(_attr(nlp, "Chancellor Olaf Scholz, who did not raise the energy issue, left early."))
+    assert t == {("olaf scholz", "raise", "energy issue", "negated")}
