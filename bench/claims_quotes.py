@@ -70,7 +70,8 @@ def main() -> int:
                     if o != n:
                         disagreements.append((d["doc"], m.start(), o, n))
                 pos += len(para) + 2
-    print(f"reporting verbs {total}; inside a quotation: old {old_in}, new {new_in}; differ {len(disagreements)}")
+    print(f"reporting verbs {total}; inside a quotation: old {old_in}, new {new_in}")
+    print(f"the rules differ on {len(disagreements)}")
     for doc, offset, o, n in disagreements:
         print(f"  {doc} paragraph offset {offset}: old inside={o} new inside={n}")
     return 0

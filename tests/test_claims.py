@@ -94,7 +94,7 @@ def test_stray_opening_mark_not_followed_by_more_quoting_is_ignored() -> None:
 
 
 def test_mixed_and_mistyped_marks_pair_by_their_context() -> None:
-    mixed = "“ The roads are icy tonight, \" a driver told the local radio station."
+    mixed = '“ The roads are icy tonight, " a driver told the local radio station.'
     assert _quoted(mixed) == [" The roads are icy tonight, "]
     mistyped = "`` The bridge stays shut until spring, `` said the city engineer on Monday."
     assert _quoted(mistyped) == [" The bridge stays shut until spring, "]
