@@ -28,9 +28,23 @@ from typing import Any
 # clause to them. One negation each; an even number of negations is affirmed.
 NEGATIVE_HEADS: dict[str, frozenset[str]] = {
     # "X refused / failed / declined to raise", "X denied raising", "X avoided raising",
-    # "X forgot to raise", "X stopped raising" (complement is an xcomp of the verb)
+    # "X forgot to raise", "X stopped raising", "X hesitated to raise" (complement is an xcomp of the
+    # verb; "X did not hesitate to raise" is then a double negation, affirmed)
     "verb_xcomp": frozenset(
-        ["refuse", "decline", "fail", "deny", "avoid", "neglect", "forget", "omit", "cease", "stop", "reject"]
+        [
+            "refuse",
+            "decline",
+            "fail",
+            "deny",
+            "avoid",
+            "neglect",
+            "forget",
+            "omit",
+            "cease",
+            "stop",
+            "reject",
+            "hesitate",
+        ]
     ),
     # "X refrained / abstained / desisted from raising" (complement under the preposition "from")
     "verb_from": frozenset(["refrain", "abstain", "desist", "shy", "stop", "prevent", "bar", "keep"]),

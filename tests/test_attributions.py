@@ -111,6 +111,8 @@ def test_other_negative_heads(nlp) -> None:
 def test_double_negation_is_affirmed(nlp) -> None:
     t = _claims(_attr(nlp, "Chancellor Olaf Scholz never failed to raise the energy issue."))
     assert t == {("olaf scholz", "raise", "energy issue", "affirmed")}
+    t = _claims(_attr(nlp, "Chancellor Olaf Scholz did not hesitate to raise the energy issue."))
+    assert t == {("olaf scholz", "raise", "energy issue", "affirmed")}
 
 
 def test_negation_does_not_leak_into_a_conjoined_clause(nlp) -> None:
