@@ -108,6 +108,8 @@ REPORTING_VERBS = frozenset(
         "ask",
     ]
 )
+# Subjects of a relative clause that stand for the noun the clause describes.
+RELATIVE_PRONOUNS = frozenset(["who", "which", "that"])
 # Verbs whose direct object is the person told, not what is claimed ("X told reporters ...").
 ADDRESSEE_VERBS = frozenset(["tell", "inform", "brief", "notify", "remind", "assure", "thank"])
 # Verbs that say nothing about an actor's action on their own.
@@ -323,6 +325,8 @@ def _subject_and_actors(verb: Any, idx: _MentionIndex) -> tuple[list[Mention], b
     """Actors of a verb: subject, passive agent, inherited from xcomp/conj heads, nominal possessor."""
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
+            if c.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl" and verb.head is not verb:
+                return _actors(verb.head, idx), False  # "Raisi, who raised the issue, ..."
             return _actors(c, idx), False
     for c in verb.children:
         if c.dep_ == "agent":

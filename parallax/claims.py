@@ -9,30 +9,42 @@
 - **Speaker cues**: how the claim reaches the reader: `said` (a reporting verb with a clause:
   "X said that ...", "..., X said"), `according to` ("according to X, ..."), `quote` (a direct
   quotation), null when the outlet narrates it itself.
-- **Quotation spans, once per document**: directional marks (“…”, «…», ``…'') pair by direction;
-  straight quotes (") pair by parity *within a paragraph* (a line), the parity reset at each
-  paragraph start, so one stray mark cannot invert quoted and unquoted text for the rest of a long
-  article. A paragraph with an odd number of straight marks drops the mark whose removal leaves the
-  best-shaped pairs (an opening mark after a space, a closing mark before a space or punctuation);
-  a dropped mark that opens a quotation runs to the paragraph end (the news convention for a
-  quotation continued over several paragraphs), and a dropped first mark that closes one, right
-  after such a paragraph, closes the quotation from the paragraph start.
+- **Quotation spans, once per document**, paragraph (line) by paragraph: each mark is an opening or
+  a closing one by its glyph (“…”, «…», ``…'') or, for the straight mark ("), by the characters
+  around it (an opening mark after a space, a closing one before a space or punctuation), else by
+  alternation within the paragraph. The pairing restarts at every paragraph, so one stray mark cannot
+  invert quoted and unquoted text for the rest of a long article; a quotation left open at a
+  paragraph end runs to that end only when the next paragraph goes on quoting (the news convention
+  for a quotation over several paragraphs), else its opening mark is taken as stray.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
 from typing import Any
 
 # Heads that negate the clause depending on them, by part of speech and the dependency that links the
 # clause to them. One negation each; an even number of negations is affirmed.
 NEGATIVE_HEADS: dict[str, frozenset[str]] = {
     # "X refused / failed / declined to raise", "X denied raising", "X avoided raising",
-    # "X forgot to raise", "X stopped raising" (complement is an xcomp of the verb)
+    # "X forgot to raise", "X stopped raising", "X hesitated to raise" (complement is an xcomp of the
+    # verb; "X did not hesitate to raise" is then a double negation, affirmed)
     "verb_xcomp": frozenset(
-        ["refuse", "decline", "fail", "deny", "avoid", "neglect", "forget", "omit", "cease", "stop", "reject"]
+        [
+            "refuse",
+            "decline",
+            "fail",
+            "deny",
+            "avoid",
+            "neglect",
+            "forget",
+            "omit",
+            "cease",
+            "stop",
+            "reject",
+            "hesitate",
+        ]
     ),
     # "X refrained / abstained / desisted from raising" (complement under the preposition "from")
     "verb_from": frozenset(["refrain", "abstain", "desist", "shy", "stop", "prevent", "bar", "keep"]),
@@ -56,8 +68,11 @@ CUE_SAID = "said"
 CUE_ACCORDING = "according to"
 CUE_QUOTE = "quote"
 
-# Quotation marks that show their direction: opening -> closing.
-_DIRECTIONAL = {"“": "”", "«": "»", "``": "''", "„": "“"}
+# Quotation marks: those showing their direction (curly, guillemets, the ``...'' of some feeds),
+# and the straight mark, whose direction comes from the characters around it.
+_OPENING = frozenset(["“", "«", "``", "„"])
+_CLOSING = frozenset(["”", "»", "''"])
+_START_MARKS = '“«`„"'
 _MARKS = re.compile(r"``|''|[“”«»„\"]")
 _OPEN_BEFORE = set(" \t([{—–-/:")
 _CLOSE_AFTER = set(" \t.,;:!?)]}—–-")
@@ -147,77 +162,75 @@ def _shape(text: str, pos: int, width: int) -> tuple[bool, bool]:
     return opening, closing
 
 
-def _pair_straight(text: str, marks: list[int]) -> tuple[list[tuple[int, int]], int | None, int | None]:
-    """Pair straight quote marks of one paragraph by parity; with an odd count, drop the mark whose
-    removal gives the best-shaped pairs. Returns the pairs, the dropped mark when it opens a quotation
-    and the dropped mark when it closes one (a quotation continued from the previous paragraph)."""
-    if len(marks) % 2 == 0:
-        return [(marks[i], marks[i + 1]) for i in range(0, len(marks), 2)], None, None
-    shapes = [_shape(text, p, 1) for p in marks]
-    best, best_score = 0, -1
-    for drop in range(len(marks)):
-        rest = [i for i in range(len(marks)) if i != drop]
-        score = sum(shapes[rest[k]][0] + shapes[rest[k + 1]][1] for k in range(0, len(rest), 2))
-        # the dropped mark opening a quotation that runs to the paragraph end is a fine reading
-        score += shapes[drop][0] and not shapes[drop][1] and drop == len(marks) - 1
-        if score > best_score:
-            best, best_score = drop, score
-    rest = [marks[i] for i in range(len(marks)) if i != best]
-    pairs = [(rest[i], rest[i + 1]) for i in range(0, len(rest), 2)]
-    opening, closing = shapes[best]
-    return (
-        pairs,
-        marks[best] if opening and not closing else None,
-        marks[best] if closing and not opening and best == 0 else None,
-    )
+def _role(text: str, pos: int, mark: str) -> str:
+    """'open', 'close' or 'either' for one mark: its glyph's direction unless the characters around
+    it clearly say otherwise ("delivers, `` said": an opening glyph typed as a closing mark)."""
+    opening, closing = _shape(text, pos, len(mark))
+    if mark in _OPENING:
+        return "close" if closing and not opening else "open"
+    if mark in _CLOSING:
+        return "open" if opening and not closing else "close"
+    if opening != closing:
+        return "open" if opening else "close"
+    return "either"
 
 
-def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out = []
     start = 0
     for m in re.finditer(r"\n+", text):
         if m.start() > start:
-            yield start, m.start()
+            out.append((start, m.start()))
         start = m.end()
     if start < len(text):
-        yield start, len(text)
+        out.append((start, len(text)))
+    return out
+
+
+def _pair_paragraph(
+    text: str, p_start: int, p_end: int, continued: bool
+) -> tuple[list[tuple[int, int]], int | None, str | None]:
+    """Quotations of one paragraph: (spans, start of a quotation still open at its end, role of its
+    first mark). `continued`: the previous paragraph ended inside a quotation, so a closing mark
+    before any opening one closes a quotation begun at the paragraph start."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    first: str | None = None
+    for m in _MARKS.finditer(text, p_start, p_end):
+        role = _role(text, m.start(), m.group())
+        first = first or role
+        if open_at is None:
+            if role != "close":
+                open_at = m.end()
+            elif continued and not spans:
+                spans.append((p_start, m.start()))
+            continued = False
+        elif role == "open":
+            open_at = m.end()  # a second opening mark: the first one was stray
+        else:
+            spans.append((open_at, m.start()))
+            open_at = None
+    return spans, open_at, first
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quotation of a document (the words, without the marks), in order.
 
-    Found once for the whole text; straight quotes pair within a paragraph (a line); quotations
-    shorter than `MIN_QUOTE_WORDS` words are paired but not returned.
+    Found once for the whole text, paragraph (line) by paragraph, so a stray mark never inverts the
+    rest of the document. A quotation left open at a paragraph end continues to that end only when
+    the next paragraph goes on quoting (it starts with a quotation mark, or its first mark closes);
+    otherwise the opening mark was stray. Quotations shorter than `MIN_QUOTE_WORDS` words are paired
+    but not returned.
     """
+    paras = _paragraphs(text)
     spans: list[tuple[int, int]] = []
-    open_before = False  # the previous paragraph ended inside a quotation
-    for p_start, p_end in _paragraphs(text):
-        para_spans: list[tuple[int, int]] = []
-        straight: list[int] = []
-        stack: tuple[str, int] | None = None
-        first_close: int | None = None
-        for m in _MARKS.finditer(text, p_start, p_end):
-            mark, pos = m.group(), m.start()
-            if mark == '"':
-                straight.append(pos)
-            elif mark in _DIRECTIONAL and not (mark == "“" and stack is not None and stack[0] == "„"):
-                stack = (mark, m.end())
-            elif stack is not None and _DIRECTIONAL[stack[0]] == mark:
-                para_spans.append((stack[1], pos))
-                stack = None
-            elif stack is None and first_close is None and not para_spans and mark in ("”", "»", "''"):
-                first_close = pos
-        if first_close is not None and open_before:
-            para_spans.append((p_start, first_close))
-        if stack is not None:
-            para_spans.append((stack[1], p_end))
-        pairs, opener, closer = _pair_straight(text, straight)
-        para_spans.extend((s + 1, e) for s, e in pairs)
-        if opener is not None:
-            para_spans.append((opener + 1, p_end))
-        if closer is not None and open_before:
-            para_spans.append((p_start, closer))
-        open_before = stack is not None or opener is not None
+    pending: tuple[int, int] | None = None  # (quotation start, paragraph end) awaiting the next paragraph
+    for p_start, p_end in paras:
+        para_spans, open_at, first = _pair_paragraph(text, p_start, p_end, pending is not None)
+        if pending is not None and (text[p_start] in _START_MARKS or first == "close"):
+            spans.append(pending)
         spans.extend(para_spans)
+        pending = (open_at, p_end) if open_at is not None else None
     return sorted((s, e) for s, e in spans if len(text[s:e].split()) >= MIN_QUOTE_WORDS)
 
 

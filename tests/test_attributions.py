@@ -111,6 +111,8 @@ def test_other_negative_heads(nlp) -> None:
 def test_double_negation_is_affirmed(nlp) -> None:
     t = _claims(_attr(nlp, "Chancellor Olaf Scholz never failed to raise the energy issue."))
     assert t == {("olaf scholz", "raise", "energy issue", "affirmed")}
+    t = _claims(_attr(nlp, "Chancellor Olaf Scholz did not hesitate to raise the energy issue."))
+    assert t == {("olaf scholz", "raise", "energy issue", "affirmed")}
 
 
 def test_negation_does_not_leak_into_a_conjoined_clause(nlp) -> None:
@@ -186,3 +188,8 @@ def test_object_control_gives_the_object_as_actor(nlp) -> None:
     t = _claims(_attr(nlp, "Emmanuel Macron urged Olaf Scholz to raise the energy issue."))
     assert ("olaf scholz", "raise", "energy issue", "affirmed") in t
     assert not any(a == "emmanuel macron" and p == "raise" for a, p, _, _ in t)
+
+
+def test_relative_clause_subject_is_the_noun_it_describes(nlp) -> None:
+    t = _claims(_attr(nlp, "Chancellor Olaf Scholz, who did not raise the energy issue, left early."))
+    assert t == {("olaf scholz", "raise", "energy issue", "negated")}

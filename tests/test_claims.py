@@ -81,3 +81,22 @@ def test_overlapping_lookup() -> None:
 def test_negative_heads_table_is_lowercase_lemmas() -> None:
     for words in NEGATIVE_HEADS.values():
         assert all(w == w.lower() and w.isalpha() for w in words)
+
+
+def test_stray_opening_mark_not_followed_by_more_quoting_is_ignored() -> None:
+    text = (
+        '"A fire destroyed two barns near the river on Sunday night, the fire service said.\n\n'
+        "Nobody was hurt in the blaze, the service added."
+    )
+    index = QuoteIndex(text)
+    assert not index.inside(text.index("the fire service said"))
+    assert quote_spans(text) == []
+
+
+def test_mixed_and_mistyped_marks_pair_by_their_context() -> None:
+    mixed = '“ The roads are icy tonight, " a driver told the local radio station.'
+    assert _quoted(mixed) == [" The roads are icy tonight, "]
+    mistyped = "`` The bridge stays shut until spring, `` said the city engineer on Monday."
+    assert _quoted(mistyped) == [" The bridge stays shut until spring, "]
+    reversed_curly = "”We are ready for the storm“, the harbour master said this morning."
+    assert not QuoteIndex(reversed_curly).inside(reversed_curly.index("said"))

@@ -229,6 +229,27 @@ def test_rpt_attribution_same_actor_is_no_conflict(con: duckdb.DuckDBPyConnectio
     assert got == [{"is_conflict": False, "sources_reporting": 2}] * 2
 
 
+def test_int_attributions_upgrades_a_file_without_polarity(settings: Settings) -> None:
+    c = duckdb.connect()
+    c.execute("create schema intermediate")
+    c.execute(
+        "create table intermediate.int_attributions (doc_id varchar not null, attribution_index integer "
+        "not null, kind varchar not null, actor_entity_id varchar, actor_text varchar not null, predicate "
+        "varchar not null, topic varchar, topic_text varchar, quote varchar, sentence_index integer not "
+        "null, start_char integer not null, end_char integer not null, run_id varchar not null, "
+        "primary key (doc_id, attribution_index))"
+    )
+    c.execute(
+        "insert into intermediate.int_attributions values ('d', 0, 'action', null, 'X', 'raise', "
+        "'kashmir issue', null, null, 0, 0, 1, 'r0')"
+    )
+    db.apply_sql(c, settings.sql)
+    assert c.execute("select polarity, cue from intermediate.int_attributions").fetchall() == [
+        ("affirmed", None)
+    ]
+    c.close()
+
+
 def test_rpt_attribution_polarity_separates_claims(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     # a says Sharif raised it, b says Raisi did NOT raise it: different claims, no actor conflict
     story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")

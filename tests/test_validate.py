@@ -266,7 +266,7 @@ def test_negated_claim_counted_as_affirmed_fails_the_attribution_suite(
     )
     c.doc("n1", "s1", body)
 
-    def attribution(index: int, clause: str, polarity: str) -> None:
+    def attribution(index: int, clause: str, polarity: str, topic: str) -> None:
         start = body.index(clause)
         row = {
             "doc_id": "n1",
@@ -275,8 +275,8 @@ def test_negated_claim_counted_as_affirmed_fails_the_attribution_suite(
             "actor_entity_id": None,
             "actor_text": "Scholz",
             "predicate": "raise",
-            "topic": "energy issue",
-            "topic_text": "the energy issue",
+            "topic": topic,
+            "topic_text": topic,
             "quote": None,
             "polarity": polarity,
             "cue": None,
@@ -288,8 +288,8 @@ def test_negated_claim_counted_as_affirmed_fails_the_attribution_suite(
         given(mem, "intermediate.int_attributions", [row])
 
     only = ["intermediate.int_attributions"]
-    attribution(0, "Scholz did not raise the energy issue", "negated")
-    attribution(1, "Scholz did not only raise the budget", "affirmed")  # "not only" affirms
+    attribution(0, "Scholz did not raise the energy issue", "negated", "energy issue")
+    attribution(1, "Scholz did not only raise the budget", "affirmed", "budget")  # "not only" affirms
     assert run_suites(mem, settings, "r1", only=only).success
     mem.execute("update intermediate.int_attributions set polarity = 'affirmed' where attribution_index = 0")
     outcome = run_suites(mem, settings, "r1", only=only)

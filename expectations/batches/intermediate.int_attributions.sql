@@ -2,9 +2,9 @@
 -- body (as part says; column offsets_in_body), a resolved actor is an existing entity, and no affirmed
 -- action reads as negated in the text.
 -- negation_read: an affirmed action whose clause says "<actor> [did|has|was...] not|n't|never
--- [-ly adverb] <predicate>" (the predicate's first word, final "e" dropped, so "raise" matches
--- "raised"/"raising"), found by a pattern on the text independently of the parse; "not only" is not a
--- negation.
+-- [-ly adverb] <predicate> [up to 3 words] <topic>" (the predicate's first word with a final "e"
+-- dropped, so "raise" matches "raised"/"raising"; the topic's last word cut to 4 letters), found by a
+-- pattern on the text independently of the parse; "not only" is not a negation.
 with
 
 rows as (
@@ -26,7 +26,9 @@ rows as (
         case when a.part = 'title' then d.title else d.body end as text,
         e.entity_id as known_entity_id,
         regexp_replace(regexp_replace(split_part(a.predicate, ' ', 1), '[^a-z]', '', 'g'), '(..)e$', '\1')
-            as stem
+            as stem,
+        left(regexp_replace(regexp_extract(coalesce(a.topic, ''), '(\S+)$', 1), '[^a-z]', '', 'g'), 4)
+            as topic_stem
     from intermediate.int_attributions as a
     left join staging.stg_documents as d on d.doc_id = a.doc_id
     left join intermediate.int_entities as e on e.entity_id = a.actor_entity_id
@@ -65,6 +67,7 @@ select
         and regexp_matches(
             clause,
             '\Q' || lower(actor_text) || '\E\s+(?:[a-z]+\s*)?(?:not|n''t|never)\s+(?:[a-z]+ly\s+)?' || stem
+            || '[a-z]*(?:\s+\S+){0,3}?\s+\S*' || topic_stem
         )
         and not regexp_matches(clause, '(?:not|n''t)\s+(?:only|just|merely)\s'),
         false
