@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from parallax.settings import REPO_ROOT
 
@@ -55,7 +54,7 @@ UNTIED = {"flows.nightly", "parallax.cli", "parallax.schedule", "parallax.db", "
 
 def test_no_import_cycles_through_the_entry_points_and_db() -> None:
     graph = import_graph()
-    assert UNTIED <= set(graph)
+    assert set(graph) >= UNTIED
     assert [c for c in cycles(graph) if UNTIED & set(c)] == []
 
 
