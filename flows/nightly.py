@@ -210,9 +210,9 @@ def _publish(summary: runs.RunSummary, settings: Settings) -> publish.PublishFai
     at = runs.now()
     failure: publish.PublishFailedError | None = None
     try:
-        publish_task(settings.work_db, settings.db, settings.failpoint, summary.run_id, at)
-    except publish.PublishFailedError as exc:
-        failure = exc
+        outcome = publish_task(settings.work_db, settings.db, settings.failpoint, summary.run_id, at)
+        if isinstance(outcome, publish.PublishFailedError):
+            failure = outcome
     except OSError as exc:  # transient errors that outlasted the task's retries
         failure = publish.PublishFailedError(f"publish failed: {type(exc).__name__}: {exc}")
     summary.publish_status = runs.PUBLISHED if failure is None else runs.PUBLISH_FAILED

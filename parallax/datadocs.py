@@ -1,8 +1,9 @@
 """Data docs: one self-contained HTML page of the validation results stored per run (works offline).
 
 Reads `audit.validation_runs` / `audit.validation_results` (and `audit.runs` when present): for each
-run, newest first, how many expectations held per suite, and every failed expectation with its
-arguments and observation. A run whose outcomes equal an earlier run's shows that run's rows.
+run, newest first, how many expectations held per suite, every failed expectation with its arguments
+and observation, and whether the run was published (a failed publish is shown with its error). A run
+whose outcomes equal an earlier run's shows that run's rows.
 """
 
 from __future__ import annotations
@@ -34,10 +35,15 @@ code{font-size:12px;white-space:pre-wrap;word-break:break-word}
 {% for run in runs %}
 <section class="run" id="run-{{ run.run_id }}">
 <h2>Run {{ run.run_id }} — <span class="{{ 'ok' if run.success else 'bad' }}">
-{{ 'passed' if run.success else 'FAILED' }}</span></h2>
+{{ 'passed' if run.success else 'FAILED' }}</span>
+{%- if run.publish_status == 'failed' %} — <span class="bad">PUBLISH FAILED</span>{% endif %}</h2>
 <p>{{ run.held }}/{{ run.total }} expectations held
 {%- if run.status %}; run status {{ run.status }}{% endif %}; validated {{ run.validated_at }}
-{%- if run.results_run_id != run.run_id %}; outcomes identical to run {{ run.results_run_id }}{% endif %}.</p>
+{%- if run.results_run_id != run.run_id %}; outcomes identical to run {{ run.results_run_id }}{% endif %}
+{%- if run.publish_status == 'published' %}; published {{ run.published_at }}{% endif %}.</p>
+{% if run.publish_status == 'failed' %}<p class="publish-failed"><span class="bad">Not published:</span>
+analysts still see an earlier published file; the next successful run publishes this state.
+<code>{{ run.error }}</code></p>{% endif %}
 <table><thead><tr><th>suite</th><th>table</th><th>expectations</th><th>failed</th>
 <th>rows (largest batch)</th></tr></thead><tbody>
 {% for s in run.suites %}<tr><td>{{ s.suite }}</td><td>{{ s.table_name }}</td><td>{{ s.total }}</td>
@@ -89,17 +95,23 @@ def collect(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RUNS) -> list[di
         """,
         [max_runs],
     )
-    has_runs = bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
+    run_columns = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
             "where table_schema = 'audit' and table_name = 'runs'"
-        ).fetchall()[0][0]
-    )
+        ).fetchall()
+    }
+    # files published before publish_status existed lack the publish columns
+    wanted = [c for c in ("status", "publish_status", "published_at", "error") if c in run_columns]
     for run in runs:
-        run["status"] = None
-        if has_runs:
-            st = con.execute("select status from audit.runs where run_id = ?", [run["run_id"]]).fetchall()
-            run["status"] = st[0][0] if st else None
+        run.update(dict.fromkeys(("status", "publish_status", "published_at", "error")))
+        if wanted:
+            st = con.execute(
+                f"select {', '.join(wanted)} from audit.runs where run_id = ?", [run["run_id"]]
+            ).fetchall()
+            if st:
+                run.update(zip(wanted, st[0], strict=True))
         rid = run["results_run_id"]  # the run whose stored rows hold these outcomes
         run["suites"] = _records(
             con,

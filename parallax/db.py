@@ -338,9 +338,17 @@ def restore_before_images(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
             con.execute(f"delete from {_ident(table)} t where exists (select 1 from {view} k where {cond})")
         finally:
             con.unregister(view)
-    restored = 0
+    per_table: dict[str, list[pa.Table]] = defaultdict(list)
     for (table, _), parts in groups.items():
-        restored += insert_arrow(con, table, pa.concat_tables(parts, promote_options="permissive"))
+        per_table[table].extend(parts)
+    restored = 0
+    for table, parts in per_table.items():
+        rows = pa.concat_tables(parts, promote_options="permissive")
+        # a row saved under two keys (two writers with different upsert keys) goes back once
+        once: dict[str, int] = {}
+        for i, row in enumerate(rows.to_pylist()):
+            once.setdefault(repr(sorted(row.items())), i)
+        restored += insert_arrow(con, table, rows.take(pa.array(sorted(once.values()), pa.int64())))
     return restored
 
 

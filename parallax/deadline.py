@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 
 
@@ -24,7 +25,11 @@ class Deadline:
     """What `deadline` yields: `expired` turns True once the time is up."""
 
     seconds: float | None
-    expired: bool = False
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def expired(self) -> bool:
+        return self.seconds is not None and time.monotonic() - self.started >= self.seconds
 
     @property
     def message(self) -> str:
@@ -48,16 +53,11 @@ def deadline(seconds: float | None) -> Iterator[Deadline]:
     if not in_main or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None):
         from prefect.utilities.timeout import timeout
 
-        try:
-            with timeout(state.seconds, RunTimeoutError):
-                yield state
-        except RunTimeoutError:
-            state.expired = True
-            raise
+        with timeout(state.seconds, RunTimeoutError):
+            yield state
         return
 
     def expire(signum: int, frame: FrameType | None) -> None:
-        state.expired = True
         raise RunTimeoutError(state.message)
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -162,7 +162,8 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = Field(default=0.0, description="Wait this long for a running writer.")
     run_timeout_seconds: float = Field(
         default=21600,
-        description="Whole-run timeout: a hung night ends as failed, is rolled back, releases the lock.",
+        description="Whole-run timeout, applied by the flow (CLI, serve, deployments): a hung night "
+        "ends as failed, is rolled back and releases the lock; 0 disables it.",
     )
     compact_free_share: float = Field(
         default=0.4,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.states import Failed, State
 
 from parallax import db, publish, validate
 from tasks._common import TRANSIENT_ERRNOS, RunContext, transient_io_error
@@ -39,12 +37,11 @@ def publish_task(
     failpoint: str | None = None,
     run_id: str | None = None,
     published_at: dt.datetime | None = None,
-) -> Path | State[Any]:
+) -> Path | publish.PublishFailedError:
     """Atomically replace the analysts' file with a copy of the checkpointed working DB.
 
-    A transient I/O error is retried; any other failure (a full disk) ends the task Failed with
-    the operator's one-paragraph message, without a traceback, and raises `PublishFailedError`
-    in the caller.
+    A transient I/O error is retried; any other failure (a full disk) is returned, not raised, so
+    the flow records it and ends Failed with the operator's one-paragraph message and no traceback.
     """
     try:
         return publish.publish(work_db, published, failpoint, run_id=run_id, published_at=published_at)
@@ -52,4 +49,4 @@ def publish_task(
         cause = exc.__cause__
         if isinstance(cause, OSError) and cause.errno in TRANSIENT_ERRNOS:
             raise cause from None  # retried by retry_condition_fn
-        return Failed(message=str(exc), data=exc)
+        return exc

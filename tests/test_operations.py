@@ -156,6 +156,7 @@ def test_hung_step_times_out_fails_the_run_and_rolls_back(
     assert status == "failed" and "timeout of 20 s" in error
 
     monkeypatch.delenv("PARALLAX_FAILPOINT")
+    monkeypatch.delenv("PARALLAX_RUN_TIMEOUT_SECONDS")
     get_settings.cache_clear()
     assert run_flow(env)["documents_new"] == 2
 

@@ -70,3 +70,23 @@ def test_failed_publish_raises_one_paragraph_and_leaves_no_side_file(settings: S
     assert isinstance(err.value.__cause__, OSError)
     assert published.read_bytes() == before
     assert list(published.parent.glob("*.publishing*")) == []
+
+
+def test_data_docs_say_whether_each_run_was_published(con, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from parallax.datadocs import render_data_docs
+
+    for run_id, status, error in (("r1", "published", None), ("r2", "failed", "publish failed: disk full")):
+        summary = runs.RunSummary(run_id=run_id, run_date=runs.now().date(), status=runs.STATUS_SUCCESS)
+        runs.start_run(con, summary, "in")
+        runs.finish_run(con, summary)
+        runs.record_publish(con, run_id, status, runs.now() if status == "published" else None, error)
+        con.execute(
+            "insert into audit.validation_results (run_id, suite, table_name, expectation_index, "
+            "expectation_type, kwargs, success, validated_at) "
+            "values (?, 's', 't', 0, 'x', '{}', true, now())",
+            [run_id],
+        )
+    page = render_data_docs(con, tmp_path / "index.html").read_text(encoding="utf-8")
+    r1, r2 = page.split('id="run-r1"')[1], page.split('id="run-r2"')[1].split('id="run-r1"')[0]
+    assert "PUBLISH FAILED" in r2 and "publish failed: disk full" in r2
+    assert "PUBLISH FAILED" not in r1 and "published 20" in r1

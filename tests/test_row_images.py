@@ -112,3 +112,26 @@ def test_a_crashed_run_is_restored_by_recovery(con: duckdb.DuckDBPyConnection) -
     db.end_run(con)  # the process died; a new connection has no run set
     assert runs.recover_unfinished_runs(con) == [summary.run_id]
     assert table(con, ents) == before
+
+
+def test_a_row_saved_under_two_keys_is_restored_once(con: duckdb.DuckDBPyConnection) -> None:
+    paras = "staging.stg_paragraphs"
+    rows = pa.table(
+        {
+            "doc_id": ["d1", "d1"],
+            "paragraph_index": pa.array([0, 1], pa.int32()),
+            "text": ["Para one.", "Para two."],
+            "start_char": pa.array([0, 11], pa.int32()),
+            "end_char": pa.array([9, 20], pa.int32()),
+            "is_heading": [False, False],
+            "run_id": ["r1", "r1"],
+        }
+    )
+    db.upsert_arrow(con, paras, rows, ["doc_id", "paragraph_index"])
+    before = table(con, paras)
+    db.begin_run(con, "r2")
+    db.log_before_images(con, paras, "t.doc_id = ?", ["d1"], key=["doc_id"])
+    db.upsert_arrow(con, paras, rows.slice(0, 1), ["doc_id", "paragraph_index"])
+    con.execute(f"delete from {paras} where doc_id = 'd1'")
+    db.rollback_run(con, "r2")
+    assert table(con, paras) == before

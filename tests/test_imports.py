@@ -1,0 +1,62 @@
+"""No import cycles between the project's modules (imports inside functions included)."""
+
+from __future__ import annotations
+
+import ast
+
+from parallax.settings import REPO_ROOT
+
+PACKAGES = ("parallax", "flows", "tasks")
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = {
+        ".".join(p.relative_to(REPO_ROOT).with_suffix("").parts): p
+        for pkg in PACKAGES
+        for p in (REPO_ROOT / pkg).glob("*.py")
+        if p.name != "__init__.py"
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            deps.update(t for t in targets if t in modules and t != name)
+        graph[name] = deps
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        for dep in sorted(graph[node]):
+            if dep == path[0]:
+                found.append([*path, dep])
+            elif dep not in path and dep > path[0]:  # each cycle once, from its smallest module
+                visit(dep, [*path, dep])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    return found
+
+
+# Modules that used to be in cycles (flows.nightly -> cli -> schedule -> flows.nightly through the
+# `__main__` block; db.rollback_run importing stories). Known and not yet untied elsewhere:
+# parallax.runner <-> tasks.extract (the Dask runner submits `annotate_task`).
+UNTIED = {"flows.nightly", "parallax.cli", "parallax.schedule", "parallax.db", "parallax.stories"}
+
+
+def test_no_import_cycles_through_the_entry_points_and_db() -> None:
+    graph = import_graph()
+    assert set(graph) >= UNTIED
+    assert [c for c in cycles(graph) if UNTIED & set(c)] == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
