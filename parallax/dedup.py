@@ -30,6 +30,14 @@ Canonical member and the stability policy
 - Copies point to the cluster's canonical (a star, no chains); `jaccard`/`containment` are measured
   against the canonical even when the copy was found through another member.
 
+Oversized buckets (template bulletins: weather, markets, results share most shingles, so one
+band key or anchor can hold thousands of documents) offer at most `settings.lsh_bucket_cap`
+candidates each, the same documents in every bucket (earliest processed in a batch, lowest
+doc_id in the archive), as NeMo Curator's bucket anchors and text-dedup's bucket caps do: work is
+~ documents x cap instead of ~ documents squared. A copy is still found through the smaller,
+more specific buckets it shares with its original, or through the capped members, which are
+near-identical to it by construction of such a bucket.
+
 Incremental and bounded: new documents are processed in batches of `BATCH_DOCS`; a batch reads only
 the index rows whose keys it shares and the bodies of its candidates, so the work grows with the
 new documents, not with the archive.
@@ -229,9 +237,12 @@ def _archive_candidates(
     con: duckdb.DuckDBPyConnection,
     band_rows: pa.Table,
     shingle_rows: pa.Table,
+    cap: int,
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, tuple[int, int]]]:
     """LSH band matches and anchor matches of the batch against the persisted index.
 
+    Only the first `cap` archived documents (by doc_id, the same order in every bucket) of each
+    bucket the batch queries are matched (see `Settings.lsh_bucket_cap`).
     Returns (band matches new->old->bands, anchor matches new->old->shared, old -> (shingles, anchors)).
     """
     band_hits: dict[str, dict[str, int]] = defaultdict(dict)
@@ -239,28 +250,9 @@ def _archive_candidates(
     con.register("_dedup_bands", band_rows)
     con.register("_dedup_shingles", shingle_rows)
     try:
-        for r in db.fetch_arrow(
-            con,
-            f"""
-            select q.doc_id as new_id, b.doc_id as old_id, count(*) as n
-            from _dedup_bands q
-            join {BUCKETS} b on b.band = q.band and b.bucket = q.bucket
-            where b.band >= 0 and b.doc_id <> q.doc_id
-            group by all
-            """,
-        ).to_pylist():
-            band_hits[r["new_id"]][r["old_id"]] = int(r["n"])
-        for r in db.fetch_arrow(
-            con,
-            f"""
-            select q.doc_id as new_id, b.doc_id as old_id, count(*) as n
-            from _dedup_shingles q
-            join {BUCKETS} b on b.band = {ANCHOR_BAND} and b.bucket = q.bucket
-            where b.doc_id <> q.doc_id
-            group by all
-            """,
-        ).to_pylist():
-            anchor_hits[r["new_id"]][r["old_id"]] = int(r["n"])
+        for query, hits in ((_ARCHIVE_BANDS, band_hits), (_ARCHIVE_ANCHORS, anchor_hits)):
+            for r in db.fetch_arrow(con, query, [cap]).to_pylist():
+                hits[r["new_id"]][r["old_id"]] = int(r["n"])
     finally:
         con.unregister("_dedup_bands")
         con.unregister("_dedup_shingles")
@@ -279,6 +271,35 @@ def _archive_candidates(
     return band_hits, anchor_hits, stats
 
 
+# Index rows of the buckets a batch queries, at most `cap` (the bound parameter) per bucket.
+_ARCHIVE_BANDS = f"""
+with keys as (select distinct band, bucket from _dedup_bands),
+members as (
+    select b.band, b.bucket, b.doc_id
+    from {BUCKETS} b join keys k on b.band = k.band and b.bucket = k.bucket
+    where b.band >= 0
+    qualify row_number() over (partition by b.band, b.bucket order by b.doc_id) <= ?
+)
+select q.doc_id as new_id, m.doc_id as old_id, count(*) as n
+from _dedup_bands q join members m on m.band = q.band and m.bucket = q.bucket
+where m.doc_id <> q.doc_id
+group by all
+"""
+_ARCHIVE_ANCHORS = f"""
+with keys as (select distinct bucket from _dedup_shingles),
+members as (
+    select b.bucket, b.doc_id
+    from {BUCKETS} b join keys k on b.bucket = k.bucket
+    where b.band = {ANCHOR_BAND}
+    qualify row_number() over (partition by b.bucket order by b.doc_id) <= ?
+)
+select q.doc_id as new_id, m.doc_id as old_id, count(*) as n
+from _dedup_shingles q join members m on m.bucket = q.bucket
+where m.doc_id <> q.doc_id
+group by all
+"""
+
+
 def _batch_candidates(
     con: duckdb.DuckDBPyConnection,
     band_rows: pa.Table,
@@ -286,33 +307,48 @@ def _batch_candidates(
     anchor_rows: pa.Table,
     band_hits: dict[str, dict[str, int]],
     anchor_hits: dict[str, dict[str, int]],
-) -> None:
-    """Add matches against documents of the same batch processed earlier (lower `ord`)."""
+    cap: int,
+) -> int:
+    """Add matches against documents of the same batch processed earlier (lower `ord`).
+
+    Each bucket offers its first `cap` documents in processing order (the same documents in every
+    bucket, and the likeliest canonical ones). Returns the number of buckets that were capped.
+    """
     con.register("_dedup_qb", band_rows)
     con.register("_dedup_qs", shingle_rows)
     con.register("_dedup_qa", anchor_rows)
     try:
-        for r in db.fetch_arrow(
+        for query, hits in ((_BATCH_BANDS, band_hits), (_BATCH_ANCHORS, anchor_hits)):
+            for r in db.fetch_arrow(con, query, [cap]).to_pylist():
+                hits[r["new_id"]][r["old_id"]] = int(r["n"])
+        capped = db.scalar(
             con,
-            """
-            select q.doc_id as new_id, b.doc_id as old_id, count(*) as n
-            from _dedup_qb q join _dedup_qb b on b.band = q.band and b.bucket = q.bucket and b.ord < q.ord
-            group by all
-            """,
-        ).to_pylist():
-            band_hits[r["new_id"]][r["old_id"]] = int(r["n"])
-        for r in db.fetch_arrow(
-            con,
-            """
-            select q.doc_id as new_id, a.doc_id as old_id, count(*) as n
-            from _dedup_qs q join _dedup_qa a on a.bucket = q.bucket and a.ord < q.ord
-            group by all
-            """,
-        ).to_pylist():
-            anchor_hits[r["new_id"]][r["old_id"]] = int(r["n"])
+            "select count(*) from (select 1 from _dedup_qb group by band, bucket having count(*) > ?"
+            " union all select 1 from _dedup_qa group by bucket having count(*) > ?)",
+            [cap, cap],
+        )
     finally:
         for name in ("_dedup_qb", "_dedup_qs", "_dedup_qa"):
             con.unregister(name)
+    return int(capped or 0)  # type: ignore[call-overload]
+
+
+_BATCH_BANDS = """
+with capped as (
+    select * from _dedup_qb qualify row_number() over (partition by band, bucket order by ord) <= ?
+)
+select q.doc_id as new_id, b.doc_id as old_id, count(*) as n
+from _dedup_qb q join capped b on b.band = q.band and b.bucket = q.bucket and b.ord < q.ord
+group by all
+"""
+_BATCH_ANCHORS = """
+with capped as (
+    select * from _dedup_qa qualify row_number() over (partition by bucket order by ord) <= ?
+)
+select q.doc_id as new_id, a.doc_id as old_id, count(*) as n
+from _dedup_qs q join capped a on a.bucket = q.bucket and a.ord < q.ord
+group by all
+"""
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,9 +451,10 @@ def _dedup_batch(
     band_tbl = rows_table(rows_bands, lambda d: np.arange(rows_bands[d].size))
     shingle_tbl = rows_table({d: as_int64(_shingles(docs[d])) for d in leaders})
     anchor_tbl = rows_table(rows_anchors)
-    band_hits, anchor_hits, old_stats = _archive_candidates(con, band_tbl, shingle_tbl)
+    cap = settings.lsh_bucket_cap
+    band_hits, anchor_hits, old_stats = _archive_candidates(con, band_tbl, shingle_tbl, cap)
     # Within the batch a document is compared with the documents processed before it only.
-    _batch_candidates(con, band_tbl, shingle_tbl, anchor_tbl, band_hits, anchor_hits)
+    capped = _batch_candidates(con, band_tbl, shingle_tbl, anchor_tbl, band_hits, anchor_hits, cap)
     stats = {**old_stats, **{d: (int(_shingles(docs[d]).size), int(rows_anchors[d].size)) for d in leaders}}
     candidates: dict[str, list[str]] = {
         d: _select(band_hits.get(d, {}), anchor_hits.get(d, {}), stats[d], stats) for d in leaders
@@ -527,6 +564,7 @@ def _dedup_batch(
         "near": methods.count("near"),
         "diff_rows": len(diff_rows),
         "indexed": len(indexed),
+        "lsh_buckets_capped": capped,
     }
 
 
