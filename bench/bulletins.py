@@ -118,7 +118,9 @@ def run(n: int, cap: int | None) -> dict[str, object]:
         "counts": {k: v for k, v in result.counts.items() if k in ("canonical", "exact", "near")},
         "exact_found": sum(cluster.get(i) == cluster.get(j) for i, j in truth["exact"]),
         "exact_truth": len(truth["exact"]),
-        "near_found": sum(cluster.get(i) == cluster.get(j) and method.get(i) != "exact" for i, j in truth["near"]),
+        "near_found": sum(
+            cluster.get(i) == cluster.get(j) and method.get(i) != "exact" for i, j in truth["near"]
+        ),
         "near_truth": len(truth["near"]),
         "originals_merged": merged,
         "pairs": len(pairs),

@@ -621,7 +621,10 @@ def clean_documents(
     docs["nlp_truncated_at"] = [
         settings.max_nlp_chars if len(b) > settings.max_nlp_chars else None for b in docs["body"]
     ]
-    result.add("documents_not_model_language", sum(lang not in settings.model_language_set for lang in docs["language"]))
+    result.add(
+        "documents_not_model_language",
+        sum(lang not in settings.model_language_set for lang in docs["language"]),
+    )
     result.add("documents_nlp_truncated", sum(t is not None for t in docs["nlp_truncated_at"]))
     all_ids = [p.doc_id for p in preps]
     for table in ("staging.stg_documents", "staging.stg_paragraphs", "staging.stg_sentences",

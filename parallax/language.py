@@ -149,7 +149,9 @@ def model_reads(language: str | None, settings: Settings) -> bool:
     return (language or settings.default_language) in settings.model_language_set
 
 
-def other_language_doc_ids(con: duckdb.DuckDBPyConnection, doc_ids: list[str], settings: Settings) -> list[str]:
+def other_language_doc_ids(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], settings: Settings
+) -> list[str]:
     """Documents among `doc_ids` whose recorded language the NLP model does not read.
 
     They stay in staging and the marts (listed with their language) but get no mentions, facts

@@ -47,7 +47,9 @@ def bulletins(n: int, seed: int = 7) -> tuple[list[dict], list[tuple[str, str, s
     return docs, pairs
 
 
-def _dedup(con: duckdb.DuckDBPyConnection, settings: Settings, docs: list[dict]) -> tuple[dict[str, tuple], int]:
+def _dedup(
+    con: duckdb.DuckDBPyConnection, settings: Settings, docs: list[dict]
+) -> tuple[dict[str, tuple], int]:
     ids = add_docs(con, "r1", docs)
     result = deduplicate(con, "r1", ids, settings)
     return dup_rows(con), result.counts["lsh_buckets_capped"]
@@ -68,7 +70,9 @@ def test_capped_buckets_decide_as_uncapped_ones(settings: Settings, tmp_path) ->
     assert all(capped[c][:2] == (capped[o][0], m) for c, o, m in pairs)
 
 
-def test_three_thousand_bulletins_are_bounded_and_right(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def test_three_thousand_bulletins_are_bounded_and_right(
+    con: duckdb.DuckDBPyConnection, settings: Settings
+) -> None:
     docs, pairs = bulletins(3000)
     t0 = time.perf_counter()
     ids = add_docs(con, "r1", docs)

@@ -24,9 +24,15 @@ def _inventory(path: Path) -> dict[str, object]:
         return {
             "tables": tables,
             "counts": counts,
-            "views": con.execute("select schema_name, view_name, comment from duckdb_views() where not internal order by 1, 2").fetchall(),
-            "columns": con.execute("select table_name, column_name, comment from duckdb_columns() order by 1, 2").fetchall(),
-            "constraints": con.execute("select table_name, constraint_type from duckdb_constraints() order by 1, 2").fetchall(),
+            "views": con.execute(
+                "select schema_name, view_name, comment from duckdb_views() where not internal order by 1, 2"
+            ).fetchall(),
+            "columns": con.execute(
+                "select table_name, column_name, comment from duckdb_columns() order by 1, 2"
+            ).fetchall(),
+            "constraints": con.execute(
+                "select table_name, constraint_type from duckdb_constraints() order by 1, 2"
+            ).fetchall(),
         }
     finally:
         con.close()
@@ -37,9 +43,10 @@ def test_compact_rewrites_a_file_full_of_free_blocks_keeping_everything(settings
     con = db.connect(path)
     db.apply_sql(con, settings.sql)
     con.execute(
-        "insert into raw.documents (doc_id, path, source, file_sha256, content_sha256, format, text, ingested_at, run_id) "
-        "select 'd' || i, 'p' || i, 's', 'x', 'y', 'text', repeat('words and more words ', 200) || i, now(), 'r1' "
-        "from range(20000) t(i)"
+        "insert into raw.documents "
+        "(doc_id, path, source, file_sha256, content_sha256, format, text, ingested_at, run_id) "
+        "select 'd' || i, 'p' || i, 's', 'x', 'y', 'text', repeat('words and more words ', 200) || i, "
+        "now(), 'r1' from range(20000) t(i)"
     )
     con.execute("checkpoint")
     con.execute("delete from raw.documents where doc_id <> 'd7'")
@@ -117,7 +124,9 @@ def test_five_small_nights_keep_storage_bounded(env: dict[str, Path]) -> None:
     sizes, rows = [], []
     for night in range(1, 6):
         if night in (2, 3):
-            (env["input"] / f"harbour{night}.txt").write_text(ITEM.format(i=night, n=night * 7), encoding="utf-8")
+            (env["input"] / f"harbour{night}.txt").write_text(
+                ITEM.format(i=night, n=night * 7), encoding="utf-8"
+            )
         summary = nightly(input_dir=str(env["input"]), db_path=str(env["db"]))
         assert summary["status"] == "success"
         sizes.append(env["work"].stat().st_size)
@@ -142,7 +151,8 @@ def test_prefect_retention_is_configured_for_servers_started_here() -> None:
     import sys
 
     code = (
-        "import json; from prefect.settings import get_current_settings as g; v = g().server.services.db_vacuum; "
+        "import json; from prefect.settings import get_current_settings as g; "
+        "v = g().server.services.db_vacuum; "
         "print(json.dumps([sorted(v.enabled_vacuum_types), v.retention_period.total_seconds(), "
         "g().server.events.retention_period.total_seconds()]))"
     )
