@@ -65,6 +65,23 @@ def test_compact_rewrites_a_file_full_of_free_blocks_keeping_everything(settings
     assert not list(path.parent.glob("*.compacting"))
 
 
+def test_a_failed_compaction_keeps_the_working_file(settings: Settings) -> None:
+    """The side file cannot be created (a directory holds its name): the run's file stays as it was."""
+    path = settings.work_db
+    con = db.connect(path)
+    db.apply_sql(con, settings.sql)
+    con.execute("create table audit.filler as select repeat('x', 1000) || i as v from range(50000) t(i)")
+    con.execute("checkpoint")
+    con.execute("drop table audit.filler")
+    con.execute("checkpoint")
+    con.close()
+    before = path.read_bytes()
+    path.with_name(path.name + ".compacting").mkdir()
+    result = maybe_compact(path, settings.model_copy(update={"compact_min_free_bytes": 0}))
+    assert not result.compacted and result.free_share > 0.4
+    assert path.read_bytes() == before
+
+
 def test_thresholds() -> None:
     s = Settings(compact_free_share=0.4, compact_min_free_bytes=1000)
     assert needs_compaction(100, 50, 262144, s)
