@@ -29,6 +29,8 @@ joined lines changed the text):
 7. Body = paragraphs joined by a blank line; paragraph and sentence offsets index the body.
    Headings: short title-case lines without sentence punctuation, or ending with ':'.
    Sentences: rule-based splitter (abbreviations, initials, decimals, "No. 5" kept whole).
+8. Language of title + body (`parallax.language`, ISO 639-1; the default language when unsure),
+   and `nlp_truncated_at` = `settings.max_nlp_chars` when the body is longer (NLP reads a prefix).
 
 A document whose cleaned body is shorter than `settings.min_body_chars` is not written to
 staging: it gets an audit.rejected_files row (reason `no_text`, its path and record) and is not
@@ -621,7 +623,10 @@ def clean_documents(
     docs["nlp_truncated_at"] = [
         settings.max_nlp_chars if len(b) > settings.max_nlp_chars else None for b in docs["body"]
     ]
-    result.add("documents_not_model_language", sum(lang not in settings.model_language_set for lang in docs["language"]))
+    result.add(
+        "documents_not_model_language",
+        sum(lang not in settings.model_language_set for lang in docs["language"]),
+    )
     result.add("documents_nlp_truncated", sum(t is not None for t in docs["nlp_truncated_at"]))
     all_ids = [p.doc_id for p in preps]
     for table in ("staging.stg_documents", "staging.stg_paragraphs", "staging.stg_sentences",

@@ -63,7 +63,9 @@ def needs_compaction(total: int, free: int, block_size: int, settings: Settings)
     """True when the free blocks pass both thresholds of `settings`."""
     if total <= 0:
         return False
-    return free / total >= settings.compact_free_share and free * block_size >= settings.compact_min_free_bytes
+    return (
+        free / total >= settings.compact_free_share and free * block_size >= settings.compact_min_free_bytes
+    )
 
 
 def _table_counts(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, int]:

@@ -18,6 +18,8 @@ How a copy is found
   A pair is a copy when Jaccard >= `near_dup_jaccard` or containment (share of the smaller body's
   shingles found in the other) >= `near_dup_containment`. Titles are not compared: the same body
   under two headlines is a copy, and so is a title-only variant.
+  Both channels live in `parallax.candidates`; oversized buckets (template bulletins) offer at
+  most `settings.lsh_bucket_cap` candidates each.
 
 Canonical member and the stability policy
 - Within a run, documents are processed in priority order: earliest `published_at` first (unknown
@@ -38,9 +40,7 @@ new documents, not with the archive.
 from __future__ import annotations
 
 import difflib
-import math
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +50,17 @@ import numpy as np
 import pyarrow as pa
 
 from parallax import db
+from parallax.candidates import (
+    ANCHOR_BAND,
+    ANCHOR_KEEP_ALL_BELOW,
+    ANCHOR_MODULUS,
+    BAND_ROWS,
+    BUCKETS,
+    SIGNATURES,
+    archive_candidates,
+    batch_candidates,
+    select_candidates,
+)
 from parallax.settings import Settings
 from parallax.shingles import (
     MinHasher,
@@ -63,27 +74,11 @@ from parallax.shingles import (
 )
 from parallax.stage import StageResult, chunked
 
-# Signature values per LSH band. With 128 permutations: 25 bands of 5 rows, so a pair at Jaccard
-# 0.8 shares a band with probability 1 - (1 - 0.8**5)**25 > 0.9999; at 0.3 only ~6% (fewer
-# candidates to confirm). More rows per band = fewer candidates but lower recall.
-BAND_ROWS = 5
-# Containment anchors: 1 shingle in ANCHOR_MODULUS is stored (index rows ~ shingles / 8);
-# documents with fewer than ANCHOR_KEEP_ALL_BELOW shingles store all of them.
-ANCHOR_MODULUS = 8
-ANCHOR_KEEP_ALL_BELOW = 64
-# A pair is an anchor candidate when it shares at least this share of the anchors a contained
-# copy would share (lower = more candidates to confirm, higher recall).
-ANCHOR_SHARE = 0.25
-# Candidates confirmed per new document at most (best LSH / anchor evidence first).
-MAX_CANDIDATES = 64
 # New documents per batch (memory ~ BATCH_DOCS bodies + their shingles).
 BATCH_DOCS = 2000
 
 DUPLICATES = "intermediate.int_document_duplicates"
 DIFFS = "intermediate.int_duplicate_diffs"
-SIGNATURES = "intermediate.int_minhash_signatures"
-BUCKETS = "intermediate.int_lsh_buckets"
-ANCHOR_BAND = -1
 
 
 @dataclass
@@ -225,131 +220,6 @@ def _canonical_of(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[st
     return dict(zip(ids_, canon, strict=True))
 
 
-def _archive_candidates(
-    con: duckdb.DuckDBPyConnection,
-    band_rows: pa.Table,
-    shingle_rows: pa.Table,
-) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, tuple[int, int]]]:
-    """LSH band matches and anchor matches of the batch against the persisted index.
-
-    Returns (band matches new->old->bands, anchor matches new->old->shared, old -> (shingles, anchors)).
-    """
-    band_hits: dict[str, dict[str, int]] = defaultdict(dict)
-    anchor_hits: dict[str, dict[str, int]] = defaultdict(dict)
-    con.register("_dedup_bands", band_rows)
-    con.register("_dedup_shingles", shingle_rows)
-    try:
-        for r in db.fetch_arrow(
-            con,
-            f"""
-            select q.doc_id as new_id, b.doc_id as old_id, count(*) as n
-            from _dedup_bands q
-            join {BUCKETS} b on b.band = q.band and b.bucket = q.bucket
-            where b.band >= 0 and b.doc_id <> q.doc_id
-            group by all
-            """,
-        ).to_pylist():
-            band_hits[r["new_id"]][r["old_id"]] = int(r["n"])
-        for r in db.fetch_arrow(
-            con,
-            f"""
-            select q.doc_id as new_id, b.doc_id as old_id, count(*) as n
-            from _dedup_shingles q
-            join {BUCKETS} b on b.band = {ANCHOR_BAND} and b.bucket = q.bucket
-            where b.doc_id <> q.doc_id
-            group by all
-            """,
-        ).to_pylist():
-            anchor_hits[r["new_id"]][r["old_id"]] = int(r["n"])
-    finally:
-        con.unregister("_dedup_bands")
-        con.unregister("_dedup_shingles")
-    olds = {o for hits in anchor_hits.values() for o in hits}
-    stats: dict[str, tuple[int, int]] = {}
-    if olds:
-        tbl = _with_ids(
-            con,
-            sorted(olds),
-            f"select s.doc_id, s.shingle_count, s.anchor_count from {SIGNATURES} s "
-            "join _dedup_stats i on i.doc_id = s.doc_id",
-            "_dedup_stats",
-        )
-        for r in tbl.to_pylist():
-            stats[r["doc_id"]] = (int(r["shingle_count"]), int(r["anchor_count"]))
-    return band_hits, anchor_hits, stats
-
-
-def _batch_candidates(
-    con: duckdb.DuckDBPyConnection,
-    band_rows: pa.Table,
-    shingle_rows: pa.Table,
-    anchor_rows: pa.Table,
-    band_hits: dict[str, dict[str, int]],
-    anchor_hits: dict[str, dict[str, int]],
-) -> None:
-    """Add matches against documents of the same batch processed earlier (lower `ord`)."""
-    con.register("_dedup_qb", band_rows)
-    con.register("_dedup_qs", shingle_rows)
-    con.register("_dedup_qa", anchor_rows)
-    try:
-        for r in db.fetch_arrow(
-            con,
-            """
-            select q.doc_id as new_id, b.doc_id as old_id, count(*) as n
-            from _dedup_qb q join _dedup_qb b on b.band = q.band and b.bucket = q.bucket and b.ord < q.ord
-            group by all
-            """,
-        ).to_pylist():
-            band_hits[r["new_id"]][r["old_id"]] = int(r["n"])
-        for r in db.fetch_arrow(
-            con,
-            """
-            select q.doc_id as new_id, a.doc_id as old_id, count(*) as n
-            from _dedup_qs q join _dedup_qa a on a.bucket = q.bucket and a.ord < q.ord
-            group by all
-            """,
-        ).to_pylist():
-            anchor_hits[r["new_id"]][r["old_id"]] = int(r["n"])
-    finally:
-        for name in ("_dedup_qb", "_dedup_qs", "_dedup_qa"):
-            con.unregister(name)
-
-
-# --------------------------------------------------------------------------------------------
-# candidate selection
-
-
-def _anchor_expected(new_shingles: int, old_shingles: int, old_anchors: int) -> float:
-    """Shared anchors a contained copy would show: the new document is queried with all of its
-    shingles against the anchors the old one stored."""
-    if new_shingles <= old_shingles:  # new contained in old: its shingles that old sampled
-        old_rate = 1.0 if old_shingles < ANCHOR_KEEP_ALL_BELOW else 1.0 / ANCHOR_MODULUS
-        return new_shingles * old_rate
-    return float(old_anchors)  # old contained in new: every anchor old stored
-
-
-def _select(
-    band_hits: dict[str, int],
-    anchor_hits: dict[str, int],
-    new_stats: tuple[int, int],
-    old_stats: dict[str, tuple[int, int]],
-) -> list[str]:
-    scored: list[tuple[float, str]] = []
-    for old, n in band_hits.items():
-        scored.append((1000.0 + n, old))
-    for old, shared in anchor_hits.items():
-        if old in band_hits:
-            continue
-        st = old_stats.get(old)
-        if st is None:
-            continue
-        expected = _anchor_expected(new_stats[0], st[0], st[1])
-        if shared >= max(1, math.floor(ANCHOR_SHARE * expected)):
-            scored.append((shared / max(expected, 1.0), old))
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    return [old for _, old in scored[:MAX_CANDIDATES]]
-
-
 # --------------------------------------------------------------------------------------------
 # one batch
 
@@ -415,12 +285,13 @@ def _dedup_batch(
     band_tbl = rows_table(rows_bands, lambda d: np.arange(rows_bands[d].size))
     shingle_tbl = rows_table({d: as_int64(_shingles(docs[d])) for d in leaders})
     anchor_tbl = rows_table(rows_anchors)
-    band_hits, anchor_hits, old_stats = _archive_candidates(con, band_tbl, shingle_tbl)
+    cap = settings.lsh_bucket_cap
+    band_hits, anchor_hits, old_stats = archive_candidates(con, band_tbl, shingle_tbl, cap)
     # Within the batch a document is compared with the documents processed before it only.
-    _batch_candidates(con, band_tbl, shingle_tbl, anchor_tbl, band_hits, anchor_hits)
+    capped = batch_candidates(con, band_tbl, shingle_tbl, anchor_tbl, band_hits, anchor_hits, cap)
     stats = {**old_stats, **{d: (int(_shingles(docs[d]).size), int(rows_anchors[d].size)) for d in leaders}}
     candidates: dict[str, list[str]] = {
-        d: _select(band_hits.get(d, {}), anchor_hits.get(d, {}), stats[d], stats) for d in leaders
+        d: select_candidates(band_hits.get(d, {}), anchor_hits.get(d, {}), stats[d], stats) for d in leaders
     }
 
     in_batch = set(leaders)
@@ -527,6 +398,7 @@ def _dedup_batch(
         "near": methods.count("near"),
         "diff_rows": len(diff_rows),
         "indexed": len(indexed),
+        "lsh_buckets_capped": capped,
     }
 
 

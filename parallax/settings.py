@@ -166,11 +166,12 @@ class Settings(BaseSettings):
         "ends as failed, is rolled back and releases the lock; 0 disables it.",
     )
     compact_free_share: float = Field(
-        default=0.4,
+        default=0.25,
         ge=0.0,
         le=1.0,
         description="Rewrite the working DB to a fresh file after a run when this share of its "
-        "blocks is free (cost: one copy of the DB, ~the time to write it once).",
+        "blocks is free, so the file (and every published copy) stays under ~1/(1 - share) of its "
+        "live data (cost: one copy of the DB, about what a publish costs).",
     )
     compact_min_free_bytes: int = Field(
         default=64 * 1024 * 1024,

@@ -52,4 +52,6 @@ def test_ingest_records_too_deep(con: duckdb.DuckDBPyConnection, settings: Setti
     ingested = ingest_files(con, "run1", src, scan.files, settings)
     assert len(ingested.doc_ids) == 1
     assert con.execute("select path from raw.documents").fetchall() == [("deep.html",)]
-    assert con.execute("select path, reason from audit.rejected_files").fetchall() == [("abyss.html", "too_deep")]
+    assert con.execute("select path, reason from audit.rejected_files").fetchall() == [
+        ("abyss.html", "too_deep")
+    ]

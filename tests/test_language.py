@@ -24,7 +24,10 @@ SPANISH = (
     "El ayuntamiento aprobó el martes por la noche un presupuesto mayor para la renovación de "
     "las escuelas. Según la alcaldesa, las obras empezarán en primavera y durarán dos años."
 )
-CHINESE = "市议会周二晚间通过了一项用于学校翻修的预算。市长表示，工程将于春季开始，持续两年。反对派批评这笔开支过高。"
+CHINESE = (
+    "市议会周二晚间通过了一项用于学校翻修的预算。"
+    "市长表示，工程将于春季开始，持续两年。反对派批评这笔开支过高。"
+)
 ENGLISH = (
     "The city council on Tuesday night approved a larger budget for repairing the schools. "
     "The mayor said the work would begin in the spring and last two years, while the opposition "
@@ -94,9 +97,18 @@ def test_foreign_documents_are_listed_but_not_extracted(
 
     src = tmp_path / "input"
     src.mkdir()
-    (src / "paris.txt").write_text("Budget des écoles adopté\n\n" + FRENCH + " Emmanuel Macron a salué la décision à Paris.\n", encoding="utf-8")
-    (src / "berlin.txt").write_text("Schulhaushalt beschlossen\n\n" + GERMAN + " Olaf Scholz lobte in Berlin den Beschluss.\n", encoding="utf-8")
-    (src / "london.txt").write_text("Council backs school budget\n\n" + ENGLISH + " Keir Starmer praised the decision in London.\n", encoding="utf-8")
+    (src / "paris.txt").write_text(
+        "Budget des écoles adopté\n\n" + FRENCH + " Emmanuel Macron a salué la décision à Paris.\n",
+        encoding="utf-8",
+    )
+    (src / "berlin.txt").write_text(
+        "Schulhaushalt beschlossen\n\n" + GERMAN + " Olaf Scholz lobte in Berlin den Beschluss.\n",
+        encoding="utf-8",
+    )
+    (src / "london.txt").write_text(
+        "Council backs school budget\n\n" + ENGLISH + " Keir Starmer praised the decision in London.\n",
+        encoding="utf-8",
+    )
     ids = _stage(con, settings, src)
     result = extract_documents(con, "run1", ids, settings, nlp)
     assert result.counts["documents_other_language"] == 2
@@ -105,7 +117,11 @@ def test_foreign_documents_are_listed_but_not_extracted(
         "select d.path, d.language, count(m.doc_id) from marts.dim_documents d "
         "left join intermediate.int_mentions m using (doc_id) group by all order by 1"
     ).fetchall()
-    assert [(p, lang) for p, lang, _ in rows] == [("berlin.txt", "de"), ("london.txt", "en"), ("paris.txt", "fr")]
+    assert [(p, lang) for p, lang, _ in rows] == [
+        ("berlin.txt", "de"),
+        ("london.txt", "en"),
+        ("paris.txt", "fr"),
+    ]
     mentions = {p: n for p, _, n in rows}
     assert mentions["berlin.txt"] == 0 and mentions["paris.txt"] == 0
     assert mentions["london.txt"] > 0
@@ -120,23 +136,28 @@ def test_truncation_is_recorded(con: duckdb.DuckDBPyConnection, settings: Settin
     """A body longer than max_nlp_chars records where NLP stops reading; a short one records null."""
     src = tmp_path / "input"
     src.mkdir()
+
     def paragraph(i: int) -> str:
         return " ".join(
             f"The committee met for session {i}-{j} to discuss the harbour project and its costs."
             for j in range(40)
         )
 
-    (src / "long.txt").write_text("Long report\n\n" + "\n\n".join(paragraph(i) for i in range(5)), encoding="utf-8")
+    (src / "long.txt").write_text(
+        "Long report\n\n" + "\n\n".join(paragraph(i) for i in range(5)), encoding="utf-8"
+    )
     (src / "short.txt").write_text("Short report\n\n" + paragraph(0)[:300], encoding="utf-8")
     small = settings.model_copy(update={"max_nlp_chars": 5000})
     _stage(con, small, src)
     rows = dict(
         con.execute(
-            "select r.path, s.nlp_truncated_at from staging.stg_documents s join raw.documents r using (doc_id)"
+            "select r.path, s.nlp_truncated_at from staging.stg_documents s "
+            "join raw.documents r using (doc_id)"
         ).fetchall()
     )
     assert rows == {"long.txt": 5000, "short.txt": None}
     body_len = con.execute(
-        "select length(body) from staging.stg_documents s join raw.documents r using (doc_id) where path = 'long.txt'"
+        "select length(body) from staging.stg_documents s join raw.documents r using (doc_id) "
+        "where path = 'long.txt'"
     ).fetchone()
     assert body_len is not None and body_len[0] > 5000

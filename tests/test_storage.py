@@ -24,9 +24,15 @@ def _inventory(path: Path) -> dict[str, object]:
         return {
             "tables": tables,
             "counts": counts,
-            "views": con.execute("select schema_name, view_name, comment from duckdb_views() where not internal order by 1, 2").fetchall(),
-            "columns": con.execute("select table_name, column_name, comment from duckdb_columns() order by 1, 2").fetchall(),
-            "constraints": con.execute("select table_name, constraint_type from duckdb_constraints() order by 1, 2").fetchall(),
+            "views": con.execute(
+                "select schema_name, view_name, comment from duckdb_views() where not internal order by 1, 2"
+            ).fetchall(),
+            "columns": con.execute(
+                "select table_name, column_name, comment from duckdb_columns() order by 1, 2"
+            ).fetchall(),
+            "constraints": con.execute(
+                "select table_name, constraint_type from duckdb_constraints() order by 1, 2"
+            ).fetchall(),
         }
     finally:
         con.close()
@@ -37,9 +43,10 @@ def test_compact_rewrites_a_file_full_of_free_blocks_keeping_everything(settings
     con = db.connect(path)
     db.apply_sql(con, settings.sql)
     con.execute(
-        "insert into raw.documents (doc_id, path, source, file_sha256, content_sha256, format, text, ingested_at, run_id) "
-        "select 'd' || i, 'p' || i, 's', 'x', 'y', 'text', repeat('words and more words ', 200) || i, now(), 'r1' "
-        "from range(20000) t(i)"
+        "insert into raw.documents "
+        "(doc_id, path, source, file_sha256, content_sha256, format, text, ingested_at, run_id) "
+        "select 'd' || i, 'p' || i, 's', 'x', 'y', 'text', repeat('words and more words ', 200) || i, "
+        "now(), 'r1' from range(20000) t(i)"
     )
     con.execute("checkpoint")
     con.execute("delete from raw.documents where doc_id <> 'd7'")
@@ -56,6 +63,23 @@ def test_compact_rewrites_a_file_full_of_free_blocks_keeping_everything(settings
     finally:
         con.close()
     assert not list(path.parent.glob("*.compacting"))
+
+
+def test_a_failed_compaction_keeps_the_working_file(settings: Settings) -> None:
+    """The side file cannot be created (a directory holds its name): the run's file stays as it was."""
+    path = settings.work_db
+    con = db.connect(path)
+    db.apply_sql(con, settings.sql)
+    con.execute("create table audit.filler as select repeat('x', 1000) || i as v from range(50000) t(i)")
+    con.execute("checkpoint")
+    con.execute("drop table audit.filler")
+    con.execute("checkpoint")
+    con.close()
+    before = path.read_bytes()
+    path.with_name(path.name + ".compacting").mkdir()
+    result = maybe_compact(path, settings.model_copy(update={"compact_min_free_bytes": 0}))
+    assert not result.compacted and result.free_share > 0.25
+    assert path.read_bytes() == before
 
 
 def test_thresholds() -> None:
@@ -84,6 +108,13 @@ ITEM = (
 )
 
 
+FRENCH = (
+    "Le port agrandit ses quais\n\nLe conseil du port a approuvé lundi la construction de quatorze "
+    "nouveaux quais pour les navires de marchandises. Selon la direction, les travaux commenceront "
+    "au printemps et dureront deux ans. Les syndicats demandent des garanties sur les emplois.\n"
+)
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None) -> Iterator[dict[str, Path]]:
     paths = {"input": tmp_path / "input", "db": tmp_path / "pub" / "parallax.duckdb"}
@@ -109,15 +140,18 @@ def _counts(work: Path) -> tuple[int, int]:
 
 @pytest.mark.integration
 def test_five_small_nights_keep_storage_bounded(env: dict[str, Path]) -> None:
-    """Nights 2-3 add one small file each, nights 4-5 add nothing. Without compaction the working
-    file doubled on night 2 (half its blocks free); every night added ~280 validation rows."""
+    """Nights 2-3 add one small file each (English, then French), nights 4-5 add nothing. Without
+    compaction the working file doubled on night 2 (half its blocks free); every night added ~280
+    validation rows."""
     from flows.nightly import nightly
     from parallax.validate import data_docs_path, validate_published
 
     sizes, rows = [], []
     for night in range(1, 6):
-        if night in (2, 3):
-            (env["input"] / f"harbour{night}.txt").write_text(ITEM.format(i=night, n=night * 7), encoding="utf-8")
+        if night == 2:
+            (env["input"] / "harbour2.txt").write_text(ITEM.format(i=2, n=14), encoding="utf-8")
+        if night == 3:  # a French article: kept and listed, not run through the English model
+            (env["input"] / "port.txt").write_text(FRENCH, encoding="utf-8")
         summary = nightly(input_dir=str(env["input"]), db_path=str(env["db"]))
         assert summary["status"] == "success"
         sizes.append(env["work"].stat().st_size)
@@ -128,6 +162,15 @@ def test_five_small_nights_keep_storage_bounded(env: dict[str, Path]) -> None:
     assert rows[4][0] == rows[3][0], rows
     assert [r[1] for r in rows] == [1, 2, 3, 4, 5]
     # the published file still validates, and the data-docs page lists the last night as passed
+    con = duckdb.connect(str(env["db"]), read_only=True)
+    try:
+        french = con.execute(
+            "select d.language, count(m.doc_id) from marts.dim_documents d "
+            "left join marts.fct_mentions m using (doc_id) where d.path = 'port.txt' group by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert french == [("fr", 0)]
     outcome = validate_published(env["db"], get_settings())
     assert outcome.success, outcome.describe_failures()
     page = data_docs_path(get_settings()).read_text(encoding="utf-8")
@@ -142,7 +185,8 @@ def test_prefect_retention_is_configured_for_servers_started_here() -> None:
     import sys
 
     code = (
-        "import json; from prefect.settings import get_current_settings as g; v = g().server.services.db_vacuum; "
+        "import json; from prefect.settings import get_current_settings as g; "
+        "v = g().server.services.db_vacuum; "
         "print(json.dumps([sorted(v.enabled_vacuum_types), v.retention_period.total_seconds(), "
         "g().server.events.retention_period.total_seconds()]))"
     )
