@@ -1,7 +1,8 @@
 """Failpoints: let tests kill a real run with SIGKILL at a named point, to prove crash recovery.
 
 `PARALLAX_FAILPOINT=extract` kills the process when the run first reaches the `extract` step;
-`extract#2` the second time (e.g. the second batch). Unset (the default), `hit` does nothing.
+`extract#2` the second time (e.g. the second batch); `read:feed.jsonl` when ingest opens that input
+file (a file that kills every run). Unset (the default), `hit` does nothing.
 """
 
 from __future__ import annotations

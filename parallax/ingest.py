@@ -49,7 +49,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from parallax import db
+from parallax import db, failpoints
 from parallax.jsonstream import iter_json_list
 from parallax.settings import Settings
 from parallax.stage import StageResult, stable_id
@@ -871,6 +871,7 @@ def ingest_files(
         try:
             if fmt is None:
                 raise Rejected("unsupported", f"unsupported file type {PurePosixPath(path).suffix!r}")
+            failpoints.hit(f"read:{path}", settings.failpoint)  # tests: a file that kills the run
             data, st = _read(input_dir, path, settings.max_file_bytes, settings.settle_seconds)
             sha, size, mtime = hashlib.sha256(data).hexdigest(), len(data), int(st.st_mtime_ns)
             encoding, records = iter_records(data, fmt, settings)
