@@ -170,23 +170,21 @@ def test_a_file_whose_runs_keep_failing_is_quarantined_and_the_count_survives_ro
     quarantine.begin(con, "r1", files)  # r1 dies inside this batch
     db.rollback_run(con, "r1")  # what the next run's recovery does
     assert quarantine.count_crashes(con, "r2") == 2  # both files were in the batch
-    held, suspects, rest = quarantine.split(con, files, settings.max_file_failures)
-    assert (held.num_rows, suspects["path"].to_pylist(), rest.num_rows) == (
-        0,
-        ["a_killer.json", "b_fine.txt"],
-        0,
-    )
+    held, to_read = quarantine.split(con, files, settings.max_file_failures)
+    assert (held.num_rows, to_read["failures"].to_pylist()) == (0, [1, 1])
+    suspects = quarantine.batches(to_read, 100)
+    assert [b["path"].to_pylist() for b in suspects] == [["a_killer.json"], ["b_fine.txt"]]
 
-    quarantine.begin(con, "r2", suspects.slice(0, 1))  # r2 runs suspects one by one and dies on the first
+    quarantine.begin(con, "r2", suspects[0])  # r2 runs suspects one by one and dies on the first
     db.rollback_run(con, "r2")
     assert quarantine.count_crashes(con, "r3") == 1
-    held, suspects, rest = quarantine.split(con, files, settings.max_file_failures)
+    held, to_read = quarantine.split(con, files, settings.max_file_failures)
     assert held["path"].to_pylist() == ["a_killer.json"]
     assert "quarantined after 2 failed runs" in held["detail"][0].as_py()
-    assert suspects["path"].to_pylist() == ["b_fine.txt"]
+    assert to_read["path"].to_pylist() == ["b_fine.txt"]
     record_quarantined(con, "r3", held)
-    quarantine.begin(con, "r3", suspects)
-    ingest_files(con, "r3", inp, suspects, settings)
+    quarantine.begin(con, "r3", to_read)
+    ingest_files(con, "r3", inp, to_read, settings)
     quarantine.end(con, "r3")
     assert con.execute("select path, reason from audit.rejected_files").fetchall() == [
         ("a_killer.json", "quarantined")
@@ -197,3 +195,10 @@ def test_a_file_whose_runs_keep_failing_is_quarantined_and_the_count_survives_ro
     ]
     # the fine file's batch completed: its row is gone; the killer's count stays for the operator
     assert con.execute("select path, failures from audit.file_failures").fetchall() == [("a_killer.json", 2)]
+
+
+def test_batches_keep_order_and_isolate_files_that_failed_before() -> None:
+    files = pa.table({"path": list("abcdefg"), "failures": [0, 0, 1, 0, 0, 0, 2]})
+    got = [b["path"].to_pylist() for b in quarantine.batches(files, 2)]
+    assert got == [["a", "b"], ["c"], ["d", "e"], ["f"], ["g"]]
+    assert [b["path"].to_pylist() for b in quarantine.batches(files.slice(0, 0), 2)] == []
