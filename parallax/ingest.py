@@ -10,7 +10,13 @@ rejected too. A file name that is not valid UTF-8 is rejected as `unsupported`.
 
 Reading (`ingest_files`): every file ends as one or more documents or as audit.rejected_files
 rows with a reason code (empty, binary, undecodable, too_large, unparseable, no_text, unreadable,
-unsupported, outside_input) and a readable detail; the run goes on whatever the bytes are.
+unsupported, outside_input, quarantined) and a readable detail; the run goes on whatever the bytes
+are. A problem that may pass (the file vanished, an I/O error, MemoryError, an unexpected error, a
+file modified within `settings.settle_seconds` or while read) *defers* the file instead: nothing is
+recorded and the next run reads it again. Records stream (a JSON list element by element, JSONL
+line by line, CSV row by row); a bad record is rejected on its own with its index. Only documents
+new to the archive are written: a record whose doc_id (path, record, content) is already in
+raw.documents keeps the row of the run that first read it, and is not handed on to clean again.
 
 Formats by extension: `.txt`, `.text` and files without an extension are plain text; `.md`,
 `.markdown` markdown (syntax dropped by clean); `.html`, `.htm`, `.xhtml` through trafilatura
