@@ -263,8 +263,8 @@ def _process(
     Copies get their canonical's mentions mapped onto their own text (`copies_task`).
 
     Files are read `batch_files` at a time and their records stream into raw.documents; the new
-    documents go on `batch_docs` at a time, so memory is flat in the records of a file. Files a
-    run failed on before go first, one per batch; files that failed `max_file_failures` times are
+    documents go on `batch_docs` at a time, so memory is flat in the records of a file. A file a
+    run failed on before gets a batch of its own; files that failed `max_file_failures` times are
     quarantined instead of read (`parallax.quarantine`). The progress callback counts documents.
     """
     settings, logger = ctx.settings, get_run_logger()
@@ -278,12 +278,11 @@ def _process(
     crashed = quarantine.count_crashes(ctx.con, ctx.run_id)
     if crashed:
         logger.warning("%d file(s) were in progress when an earlier run ended; failure counted", crashed)
-    held, suspects, rest = quarantine.split(ctx.con, new_files, settings.max_file_failures)
+    held, files = quarantine.split(ctx.con, new_files, settings.max_file_failures)
     if held.num_rows:
         ingest.record_quarantined(ctx.con, ctx.run_id, held)
         logger.warning("quarantined %d file(s): %s", held.num_rows, ", ".join(held["path"].to_pylist()[:20]))
-    file_batches = [suspects.slice(i, 1) for i in range(suspects.num_rows)]
-    file_batches += [rest.slice(o[0], len(o)) for o in chunked(range(rest.num_rows), settings.batch_files)]
+    file_batches = quarantine.batches(files, settings.batch_files)
     new_docs: list[str] = []
     done = total = 0
     for files in file_batches:

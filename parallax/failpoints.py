@@ -1,8 +1,9 @@
 """Failpoints: let tests make a real run fail at a named point, to prove recovery.
 
 `PARALLAX_FAILPOINT=extract` kills the process (SIGKILL) when the run first reaches the `extract`
-step; `extract#2` the second time (e.g. the second batch). A mode after a colon changes what
-happens: `models:raise` raises `FailpointError` (an ordinary failed run, rolled back by the flow),
+step; `extract#2` the second time (e.g. the second batch); `read:feed.jsonl` when ingest opens that
+input file (a file that kills every run). A mode after a colon changes what happens to a step:
+`models:raise` raises `FailpointError` (an ordinary failed run, rolled back by the flow),
 `models:hang` sleeps until something (the run timeout) interrupts it. Unset (the default), `hit`
 does nothing.
 """
@@ -27,7 +28,9 @@ def hit(name: str, failpoint: str | None) -> None:
     if not failpoint:
         return
     _seen[name] += 1
-    spec, _, mode = failpoint.partition(":")
+    spec, _, mode = failpoint.rpartition(":")
+    if mode not in MODES:  # a colon inside the point's name ("read:feed.jsonl"), no mode
+        spec, mode = failpoint, "kill"
     target, _, nth = spec.partition("#")
     if target != name or _seen[name] != int(nth or 1):
         return

@@ -9,8 +9,14 @@ listed, files that cannot be read and special files (FIFOs, sockets, devices: ne
 rejected too. A file name that is not valid UTF-8 is rejected as `unsupported`.
 
 Reading (`ingest_files`): every file ends as one or more documents or as audit.rejected_files
-rows with a reason code (empty, binary, undecodable, too_large, too_deep, unparseable, no_text,
-unreadable, unsupported, outside_input) and a readable detail; the run goes on whatever the bytes are.
+rows with a reason code (empty, binary, undecodable, too_large, too_deep, unparseable, no_text, unreadable,
+unsupported, outside_input, quarantined) and a readable detail; the run goes on whatever the bytes
+are. A problem that may pass (the file vanished, an I/O error, MemoryError, an unexpected error, a
+file modified within `settings.settle_seconds` or while read) *defers* the file instead: nothing is
+recorded and the next run reads it again. Records stream (a JSON list element by element, JSONL
+line by line, CSV row by row); a bad record is rejected on its own with its index. Only documents
+new to the archive are written: a record whose doc_id (path, record, content) is already in
+raw.documents keeps the row of the run that first read it, and is not handed on to clean again.
 
 Formats by extension: `.txt`, `.text` and files without an extension are plain text; `.md`,
 `.markdown` markdown (syntax dropped by clean); `.html`, `.htm`, `.xhtml` through trafilatura
@@ -49,7 +55,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from parallax import db
+from parallax import db, failpoints
 from parallax.jsonstream import iter_json_list
 from parallax.settings import Settings
 from parallax.stage import StageResult, stable_id
@@ -895,6 +901,7 @@ def ingest_files(
         try:
             if fmt is None:
                 raise Rejected("unsupported", f"unsupported file type {PurePosixPath(path).suffix!r}")
+            failpoints.hit(f"read:{path}", settings.failpoint)  # tests: a file that kills the run
             data, st = _read(input_dir, path, settings.max_file_bytes, settings.settle_seconds)
             sha, size, mtime = hashlib.sha256(data).hexdigest(), len(data), int(st.st_mtime_ns)
             encoding, records = iter_records(data, fmt, settings)

@@ -11,7 +11,7 @@ and kill the run, again every night. `audit.file_failures` is that memory: it ha
   failed inside that batch) into one failure per file.
 - A read that failed in a way that may pass (I/O error, MemoryError, an unexpected exception) is
   a failure too (`record_failures`), and the file is tried again next night.
-- `split_suspects` orders files with failures first, one per batch, so the next crash is
+- `batches` gives each file with failures a batch of its own (order kept), so the next crash is
   attributed to the file that causes it, not to its batch neighbours.
 - `quarantined`: files with `settings.max_file_failures` failures are rejected with reason
   `quarantined` instead of being read (`parallax.ingest.record_quarantined`).
@@ -102,20 +102,43 @@ def failure_counts(con: duckdb.DuckDBPyConnection, files: pa.Table) -> dict[tupl
     return {(p, s): (int(n), e or "") for p, s, n, e in rows}
 
 
-def split(
-    con: duckdb.DuckDBPyConnection, files: pa.Table, max_failures: int
-) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """Split `files` into (quarantined, suspects, the rest); quarantined gets a `detail` column."""
+def split(con: duckdb.DuckDBPyConnection, files: pa.Table, max_failures: int) -> tuple[pa.Table, pa.Table]:
+    """Split `files` into (quarantined, to read), order kept; to read gets a `failures` column and
+    quarantined a `detail` column."""
     counts = failure_counts(con, files)
     keys = list(zip(files.column("path").to_pylist(), files.column("sha256").to_pylist(), strict=True))
-    quarantine = [i for i, k in enumerate(keys) if k in counts and counts[k][0] >= max_failures]
-    suspects = [i for i, k in enumerate(keys) if k in counts and counts[k][0] < max_failures]
-    rest = [i for i, k in enumerate(keys) if k not in counts]
-    q = files.take(pa.array(quarantine, pa.int64()))
+    failures = [counts.get(k, (0, ""))[0] for k in keys]
+    held = [i for i, n in enumerate(failures) if n >= max_failures]
+    read = [i for i, n in enumerate(failures) if n < max_failures]
     details = [
-        f"quarantined after {counts[keys[i]][0]} failed runs or reads (limit {max_failures}); last: "
+        f"quarantined after {failures[i]} failed runs or reads (limit {max_failures}); last: "
         f"{counts[keys[i]][1]}"[:900]
-        for i in quarantine
+        for i in held
     ]
-    q = q.append_column("detail", pa.array(details, pa.string()))
-    return q, files.take(pa.array(suspects, pa.int64())), files.take(pa.array(rest, pa.int64()))
+    quarantined = files.take(pa.array(held, pa.int64())).append_column(
+        "detail", pa.array(details, pa.string())
+    )
+    to_read = files.take(pa.array(read, pa.int64()))
+    to_read = to_read.append_column("failures", pa.array([failures[i] for i in read], pa.int32()))
+    return quarantined, to_read
+
+
+def batches(files: pa.Table, size: int) -> list[pa.Table]:
+    """Batches of at most `size` files in their order; a file that failed before (`failures` > 0,
+    from `split`) is a batch of its own, so a crash it causes is counted against it alone."""
+    out: list[pa.Table] = []
+    start = 0
+    failures = (
+        files.column("failures").to_pylist() if "failures" in files.column_names else [0] * files.num_rows
+    )
+    for i, n in enumerate(failures):
+        if n > 0 or i - start >= size:
+            if i > start:
+                out.append(files.slice(start, i - start))
+            start = i
+        if n > 0:
+            out.append(files.slice(i, 1))
+            start = i + 1
+    if files.num_rows > start:
+        out.append(files.slice(start, files.num_rows - start))
+    return out

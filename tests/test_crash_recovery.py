@@ -51,6 +51,7 @@ def api_env(prefect_harness: None) -> dict[str, str]:
     env.update(
         PREFECT_API_URL=str(PREFECT_API_URL.value()),
         PARALLAX_BATCH_FILES="2",
+        PARALLAX_SETTLE_SECONDS="0",  # inputs are written just before each run: read them at once
         PREFECT_LOGGING_LEVEL="WARNING",
     )
     return env

@@ -17,12 +17,12 @@ create table if not exists raw.documents (
     ingested_at timestamptz not null,
     run_id varchar not null
 );
-comment on table raw.documents is 'Documents as read from input files (decoded to Unicode, not cleaned). A changed file yields new document versions; old versions stay.';
+comment on table raw.documents is 'Documents as read from input files (decoded to Unicode, not cleaned). A changed file yields new versions of its new or changed records; an unchanged record keeps its row (and run_id) from the run that first read it; old versions stay, also when the input file is gone.';
 comment on column raw.documents.doc_id is 'Stable document id: hash of path, record and content.';
 comment on column raw.documents.path is 'Input file path relative to the input folder.';
 comment on column raw.documents.record is 'Position of the record in a multi-record file (JSON list, JSONL, CSV), else null.';
 comment on column raw.documents.source is 'Outlet: metadata field when present, else the input subfolder, else the file stem.';
-comment on column raw.documents.file_sha256 is 'SHA-256 of the input file bytes.';
+comment on column raw.documents.file_sha256 is 'SHA-256 of the input file bytes as read when the document was first ingested.';
 comment on column raw.documents.content_sha256 is 'SHA-256 of the decoded record text (title + text).';
 comment on column raw.documents.format is 'Input format: text, markdown, html, json, jsonl or csv.';
 comment on column raw.documents.encoding is 'Detected character encoding of the input bytes.';
@@ -32,4 +32,4 @@ comment on column raw.documents.url is 'Canonical URL from metadata, if any.';
 comment on column raw.documents.site_name is 'Site name from metadata, if any.';
 comment on column raw.documents.published_at is 'Publication time from metadata, if any.';
 comment on column raw.documents.ingested_at is 'When the document was read.';
-comment on column raw.documents.run_id is 'Run that ingested it.';
+comment on column raw.documents.run_id is 'Run that first ingested it (rolling that run back removes it; later runs that read the same record again do not restamp it).';
