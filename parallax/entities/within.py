@@ -153,8 +153,8 @@ def resolve_within_doc(
             if len(expanded) == 1:
                 _link(ms, expanded.pop(), "acronym", 0.85)
                 continue
-        if cls[k] in ("person", "place"):
-            continue
+        if cls[k] in ("person", "place") or any(is_acronym_form(m.name) for m in ms):
+            continue  # an acronym stands for what it abbreviates ("HP"), not a unit named after it
         parts = [
             p
             for p in multi
