@@ -214,3 +214,13 @@ def test_entities_command_shows_why_aliases_were_linked(con, settings, nlp) -> N
     assert {a["alias"]: a["method"] for a in found[0]["aliases"]}["NFL"] == "acronym"
     missing = CliRunner().invoke(app, ["entities", "Zzyzx", "--db", str(settings.work_db)])
     assert missing.exit_code != 0 and "no entity" in missing.output
+
+
+def test_lowercase_words_the_model_ran_on_past_a_name_are_trimmed() -> None:
+    from parallax.entities.mentions import _trim_edges
+
+    text = "The BALTNET subsea cable broke. Officials at Nordic Ferry Lines said so."
+    start = text.index("BALTNET")
+    assert text[slice(*_trim_edges(text, start, start + len("BALTNET subsea cable")))] == "BALTNET"
+    start = text.index("Nordic")
+    assert text[slice(*_trim_edges(text, start, start + len("Nordic Ferry Lines")))] == "Nordic Ferry Lines"
