@@ -224,3 +224,14 @@ def test_lowercase_words_the_model_ran_on_past_a_name_are_trimmed() -> None:
     assert text[slice(*_trim_edges(text, start, start + len("BALTNET subsea cable")))] == "BALTNET"
     start = text.index("Nordic")
     assert text[slice(*_trim_edges(text, start, start + len("Nordic Ferry Lines")))] == "Nordic Ferry Lines"
+
+
+def test_headline_verb_inside_a_span_leaves_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    from parallax.entities.mentions import _filter_heading_span
+
+    text = "Why the Council Picked Dana Whitlock As Host\n\nDana Whitlock will host the gala in May.\n"
+    ctx = build_context(text)
+    ctx.running_name_keys.add("dana whitlock")
+    start = text.index("Council")
+    span = _filter_heading_span(None, text, start, text.index(" As Host"), ctx, lexicon_for(nlp))
+    assert span is not None and text[span[0] : span[1]] == "Dana Whitlock"
