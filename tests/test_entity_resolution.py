@@ -19,6 +19,7 @@ from parallax.entities import (
     load_overrides,
     make_mention,
     person_key,
+    person_name,
     resolve_within_doc,
     same_given_name,
 )
@@ -76,6 +77,8 @@ def test_descriptors_and_suffixes_stay_out_of_a_persons_name() -> None:
     assert keys == ["dana whitlock", "pat ruelas", "dana whitlock", "pat ruelas"]
     assert ms[0].role == "Comedian" and ms[1].role == "Coroner"
     assert person_key('Vincent "The Pike" Morano') == "vincent morano"
+    assert person_name("Harbor Otters QB Lee Baca") == ("Lee Baca", "Harbor Otters QB")
+    assert person_name("Billie Jean King") == ("Billie Jean King", None)
 
 
 def test_titles_are_not_stripped_from_names_that_are_not_people() -> None:
@@ -154,6 +157,14 @@ def test_acronym_defined_in_parentheses_or_by_initials_joins_the_long_name() -> 
     assert keys[:5] == [nfl, nfl, qds, nfl, qds]
     assert ms[4].method == "acronym"
     assert keys[5:] == ["harbor otters"] * 3 and ms[6].method == "short_form"
+
+
+def test_organisation_name_ending_a_longer_one_joins_it() -> None:
+    text = "The Nordic Maritime Authority fined the line. The Maritime Authority said more may follow."
+    ms = resolve_within_doc(
+        mentions(text, [("Nordic Maritime Authority", "ORG"), ("Maritime Authority", "ORG")])
+    )
+    assert [m.canonical_key for m in ms] == ["nordic maritime authority"] * 2
 
 
 def test_ambiguous_short_form_stays_separate() -> None:

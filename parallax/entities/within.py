@@ -162,6 +162,18 @@ def resolve_within_doc(
         ]
         if len(parts) == 1:
             _link(ms, parts[0], "short_form", 0.8)
+    # a multi-word organisation name that ends exactly one longer one ("Surgeon General" /
+    # "U.S. Surgeon General")
+    for k in multi:
+        w = k.split()
+        if cls[k] != "org" or by_key[k][0].canonical_key != k:
+            continue
+        tails = [
+            p for p in multi if p != k and cls[p] == "org" and p.split()[-len(w) :] == w and allowed(k, p)
+        ]
+        tails = [p for p in tails if len(p.split()) > len(w) and by_key[p][0].canonical_key == p]
+        if len(tails) == 1:
+            _link(by_key[k], tails[0], "short_form", 0.8)
 
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
