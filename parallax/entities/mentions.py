@@ -385,7 +385,8 @@ def _filter_heading_span(
         pieces: list[tuple[int, int]] = []
         run_lo = lo
         for i in range(lo, hi + 1):
-            if i == hi or common(i):
+            # split at a common content word, never at a conjunction ("Pakistan & Kashmir")
+            if i == hi or (common(i) and body[words[i][0] : words[i][1]].casefold() not in FUNCTION_WORDS):
                 if i > run_lo:
                     pieces.append((run_lo, i))
                 run_lo = i + 1

@@ -44,6 +44,9 @@ LOCATIVE_WORDS = frozenset(
      "toward", "towards", "via", "through", "northern", "southern", "eastern", "western",
      "central", "downtown", "suburban", "rural"}
 )  # fmt: skip
+# classes whose names have short forms ("Saints", "Academy"); not groups: "Pakistani" is not
+# "Pakistani Shia"
+_PART_CLASSES = frozenset({"org", "work", "event"})
 _PERSONISH = frozenset({"person", "org", "place", "group"})  # classes a tagger flips a surname between
 
 
@@ -158,7 +161,7 @@ def resolve_within_doc(
         parts = [
             p
             for p in multi
-            if cls[p] == cls[k] and (p.split()[-1] == k or p.split()[0] == k) and allowed(k, p)
+            if cls[p] == cls[k] in _PART_CLASSES and k in (p.split()[-1], p.split()[0]) and allowed(k, p)
         ]
         if len(parts) == 1:
             _link(ms, parts[0], "short_form", 0.8)
