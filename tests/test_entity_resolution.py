@@ -19,6 +19,7 @@ from parallax.entities import (
     load_overrides,
     make_mention,
     person_key,
+    person_name,
     resolve_within_doc,
     same_given_name,
 )
@@ -76,6 +77,8 @@ def test_descriptors_and_suffixes_stay_out_of_a_persons_name() -> None:
     assert keys == ["dana whitlock", "pat ruelas", "dana whitlock", "pat ruelas"]
     assert ms[0].role == "Comedian" and ms[1].role == "Coroner"
     assert person_key('Vincent "The Pike" Morano') == "vincent morano"
+    assert person_name("Harbor Otters QB Lee Baca") == ("Lee Baca", "Harbor Otters QB")
+    assert person_name("Billie Jean King") == ("Billie Jean King", None)
 
 
 def test_titles_are_not_stripped_from_names_that_are_not_people() -> None:
@@ -156,6 +159,14 @@ def test_acronym_defined_in_parentheses_or_by_initials_joins_the_long_name() -> 
     assert keys[5:] == ["harbor otters"] * 3 and ms[6].method == "short_form"
 
 
+def test_organisation_name_ending_a_longer_one_joins_it() -> None:
+    text = "The Nordic Maritime Authority fined the line. The Maritime Authority said more may follow."
+    ms = resolve_within_doc(
+        mentions(text, [("Nordic Maritime Authority", "ORG"), ("Maritime Authority", "ORG")])
+    )
+    assert [m.canonical_key for m in ms] == ["nordic maritime authority"] * 2
+
+
 def test_ambiguous_short_form_stays_separate() -> None:
     text = "Harbor Otters and River Otters drew. The Otters complained."
     ms = by_text(
@@ -214,3 +225,24 @@ def test_entities_command_shows_why_aliases_were_linked(con, settings, nlp) -> N
     assert {a["alias"]: a["method"] for a in found[0]["aliases"]}["NFL"] == "acronym"
     missing = CliRunner().invoke(app, ["entities", "Zzyzx", "--db", str(settings.work_db)])
     assert missing.exit_code != 0 and "no entity" in missing.output
+
+
+def test_lowercase_words_the_model_ran_on_past_a_name_are_trimmed() -> None:
+    from parallax.entities.mentions import _trim_edges
+
+    text = "The BALTNET subsea cable broke. Officials at Nordic Ferry Lines said so."
+    start = text.index("BALTNET")
+    assert text[slice(*_trim_edges(text, start, start + len("BALTNET subsea cable")))] == "BALTNET"
+    start = text.index("Nordic")
+    assert text[slice(*_trim_edges(text, start, start + len("Nordic Ferry Lines")))] == "Nordic Ferry Lines"
+
+
+def test_headline_verb_inside_a_span_leaves_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    from parallax.entities.mentions import _filter_heading_span
+
+    text = "Why the Council Picked Dana Whitlock As Host\n\nDana Whitlock will host the gala in May.\n"
+    ctx = build_context(text)
+    ctx.running_name_keys.add("dana whitlock")
+    start = text.index("Council")
+    span = _filter_heading_span(None, text, start, text.index(" As Host"), ctx, lexicon_for(nlp))
+    assert span is not None and text[span[0] : span[1]] == "Dana Whitlock"

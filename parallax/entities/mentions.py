@@ -291,6 +291,8 @@ def clean_mentions(
                 continue
             trimmed = res != (s, e)
             s, e = res
+        elif "heading" in steps:
+            s = _drop_leading_gerund(body, s, e, ctx, lex)
         pieces = _split_conjunction(body, s, e, ctx) if "split_conj" in steps else [(s, e)]
         for ps, pe in pieces:
             m = make_mention(body, ps, pe, label, in_heading=heading, trimmed=trimmed or len(pieces) > 1)
@@ -377,6 +379,24 @@ def _filter_heading_span(
         hi -= 1
     if lo >= hi:
         return None
+    if strict:
+        # a headline verb inside the span ("Academy Picked Ellen DeGeneres"): keep the longest
+        # piece between common words that running text names
+        pieces: list[tuple[int, int]] = []
+        run_lo = lo
+        for i in range(lo, hi + 1):
+            # split at a common content word, never at a conjunction ("Pakistan & Kashmir")
+            if i == hi or (common(i) and body[words[i][0] : words[i][1]].casefold() not in FUNCTION_WORDS):
+                if i > run_lo:
+                    pieces.append((run_lo, i))
+                run_lo = i + 1
+        named = [
+            (a, b)
+            for a, b in pieces
+            if name_key(body[words[a][0] : words[b - 1][1]]) in ctx.running_name_keys
+        ]
+        if len(pieces) > 1 and named:
+            lo, hi = max(named, key=lambda p: (p[1] - p[0], p[0]))
     s, e = words[lo][0], words[hi - 1][1]
     s, e = _trim_edges(body, s, e)
     if e <= s:
@@ -397,6 +417,16 @@ def _filter_heading_span(
     if all(ctx.cap_counts.get(w.casefold(), 0) > 0 for w in name_words):
         return s, e
     return None
+
+
+def _drop_leading_gerund(body: str, start: int, end: int, ctx: DocContext, lex: Lexicon) -> int:
+    """A sentence-initial verb the model ran into a name ("Choosing DeGeneres, ...") is dropped
+    when the rest is a name of the document's running text."""
+    m = re.match(r"([A-Z][a-z]+ing)\s+", body[start:end])
+    if not m or "verb" not in lex.in_index(m.group(1)):
+        return start
+    rest = start + m.end()
+    return rest if name_key(body[rest:end]) in ctx.running_name_keys else start
 
 
 def _split_conjunction(body: str, start: int, end: int, ctx: DocContext) -> list[tuple[int, int]]:

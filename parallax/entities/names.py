@@ -21,7 +21,7 @@ _TITLE_EXTENSIONS = frozenset(
         # portfolio words of multi-word offices ("Interior Minister", "Defence Secretary")
         "defence", "defense", "interior", "finance", "justice",
         # press descriptors before a name ("Rapper X", "Quarterback Y", "Gunman Z")
-        "star", "rapper", "quarterback", "striker", "midfielder", "defender", "goalkeeper",
+        "star", "rapper", "quarterback", "qb", "striker", "midfielder", "defender", "goalkeeper",
         "pitcher", "astronaut", "reporter", "cleric", "suspect", "gunman", "boss", "owner",
         "analyst", "actress", "actor", "singer", "coach",
     }
@@ -186,8 +186,19 @@ def name_form(text: str) -> str:
 
 def person_name(text: str) -> tuple[str, str | None]:
     """A PERSON span -> (name, role): leading titles and descriptors out, as the role
-    ("Comedian Ellen DeGeneres" -> "Ellen DeGeneres", "Comedian")."""
-    return split_title(name_form(text))
+    ("Comedian Ellen DeGeneres" -> "Ellen DeGeneres", "Comedian"; "Acme CEO Ana Lopez" ->
+    "Ana Lopez", "Acme CEO")."""
+    name, role = split_title(name_form(text))
+    if role is None:
+        # a descriptor after an organisation or place ("Colts QB Andrew Luck", "County Sheriff
+        # Lee Baca"): the name is what follows the last title word, when two or more capitalised
+        # words follow it
+        words = name.split()
+        for i in range(len(words) - 3, 0, -1):
+            rest = words[i + 1 :]
+            if words[i].casefold() in TITLE_WORDS and all(w[:1].isupper() for w in rest):
+                return " ".join(rest), " ".join(words[: i + 1])
+    return name, role
 
 
 _QUOTED = re.compile(r"\s*[\"“”][^\"“”]{1,30}[\"“”]\s*")

@@ -44,6 +44,9 @@ LOCATIVE_WORDS = frozenset(
      "toward", "towards", "via", "through", "northern", "southern", "eastern", "western",
      "central", "downtown", "suburban", "rural"}
 )  # fmt: skip
+# classes whose names have short forms ("Saints", "Academy"); not groups: "Pakistani" is not
+# "Pakistani Shia"
+_PART_CLASSES = frozenset({"org", "work", "event"})
 _PERSONISH = frozenset({"person", "org", "place", "group"})  # classes a tagger flips a surname between
 
 
@@ -153,15 +156,27 @@ def resolve_within_doc(
             if len(expanded) == 1:
                 _link(ms, expanded.pop(), "acronym", 0.85)
                 continue
-        if cls[k] in ("person", "place"):
-            continue
+        if cls[k] in ("person", "place") or any(is_acronym_form(m.name) for m in ms):
+            continue  # an acronym stands for what it abbreviates ("HP"), not a unit named after it
         parts = [
             p
             for p in multi
-            if cls[p] == cls[k] and (p.split()[-1] == k or p.split()[0] == k) and allowed(k, p)
+            if cls[p] == cls[k] in _PART_CLASSES and k in (p.split()[-1], p.split()[0]) and allowed(k, p)
         ]
         if len(parts) == 1:
             _link(ms, parts[0], "short_form", 0.8)
+    # a multi-word organisation name that ends exactly one longer one ("Surgeon General" /
+    # "U.S. Surgeon General")
+    for k in multi:
+        w = k.split()
+        if cls[k] != "org" or by_key[k][0].canonical_key != k:
+            continue
+        tails = [
+            p for p in multi if p != k and cls[p] == "org" and p.split()[-len(w) :] == w and allowed(k, p)
+        ]
+        tails = [p for p in tails if len(p.split()) > len(w) and by_key[p][0].canonical_key == p]
+        if len(tails) == 1:
+            _link(by_key[k], tails[0], "short_form", 0.8)
 
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
