@@ -1,6 +1,6 @@
 """The `nightly` flow: input folder -> validated, published DuckDB file for analysts.
 
-    ingest -> clean -> dedup -> extract -> stories -> models -> validate -> publish
+    ingest -> clean -> dedup -> extract (+ copies) -> stories -> models -> validate -> publish
 
 Files are processed in batches (`Settings.batch_files`) so memory stays flat as input grows; only
 files whose content is new are read. Every row a run writes carries its run_id: a failed
