@@ -1,6 +1,6 @@
 """The `nightly` flow: input folder -> validated, published DuckDB file for analysts.
 
-    ingest -> clean -> dedup -> extract -> stories -> models -> validate -> publish
+    ingest -> clean -> dedup -> extract (+ copies) -> stories -> models -> validate -> publish
 
 Files are read in batches (`Settings.batch_files`) and their documents go through the pipeline in
 batches (`Settings.batch_docs`), so memory stays flat as input and files grow; only files whose

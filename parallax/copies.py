@@ -31,7 +31,7 @@ import pyarrow as pa
 from rapidfuzz.distance import Indel
 
 from parallax import db
-from parallax.entities import Mention, name_form
+from parallax.entities import Mention, build_context, name_form
 from parallax.stage import StageResult, chunked
 from parallax.titles import body_names_in_title
 
@@ -161,7 +161,9 @@ def project_mentions(
             if where is not None and dst[where[0] : where[1]] == m["surface_text"]
         ]
         if part == "title":
-            repeated = body_names_in_title(dst, [b for b, _ in body_seen], [w for w, _ in found])
+            repeated = body_names_in_title(
+                dst, [b for b, _ in body_seen], [w for w, _ in found], build_context(copy.get("body") or "")
+            )
             by_mention = {id(b): row for b, row in body_seen}
             found += [((s, e), {**by_mention[id(b)], "surface_text": dst[s:e]}) for s, e, b in repeated]
             found.sort(key=lambda x: x[0])

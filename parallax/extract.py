@@ -58,7 +58,7 @@ from parallax.language import other_language_doc_ids
 from parallax.measures import MEASURES_FILE, load_measures
 from parallax.settings import Settings
 from parallax.stage import StageResult
-from parallax.titles import body_names_in_title, model_text, title_context
+from parallax.titles import body_names_in_title, model_text, only_title_words, title_context
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +195,12 @@ def _title_mentions(
 ) -> list[Mention]:
     """The title's mentions: the tagger's, noise-filtered as a heading with the body's evidence,
     plus the body's names the tagger missed there (parallax.titles)."""
-    found = clean_mentions(doc, title_context(title, body_ctx), lex, steps=steps)
-    for s, e, seen in body_names_in_title(title, body_mentions, [(m.start, m.end) for m in found]):
+    found = [
+        m
+        for m in clean_mentions(doc, title_context(title, body_ctx), lex, steps=steps)
+        if not only_title_words(m.text)  # "Sheriff", "Deputy" alone in a headline name nobody
+    ]
+    for s, e, seen in body_names_in_title(title, body_mentions, [(m.start, m.end) for m in found], body_ctx):
         label = "PERSON" if "PERSON" in (seen.label, seen.model_label) else seen.model_label
         m = make_mention(title, s, e, label, in_heading=True, trimmed=False)
         if is_name_like(m.name):

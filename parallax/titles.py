@@ -23,9 +23,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from parallax.entities import DocContext, Lexicon, Mention, heading_ranges
+from parallax.entities import FUNCTION_WORDS, TITLE_WORDS, DocContext, Lexicon, Mention, heading_ranges
 
 _TITLE_WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*", re.UNICODE)
+
+
+def only_title_words(name: str) -> bool:
+    """A "name" made only of personal titles and function words ("Sheriff", "Deputy", "the Minister")."""
+    words = [w.strip(".,'’").casefold() for w in name.split()]
+    return all(w in TITLE_WORDS or w in FUNCTION_WORDS for w in words if w)
+
+
+def _lowercase_in(word: str, ctx: DocContext) -> bool:
+    w = word.casefold()
+    return ctx.lower_counts.get(w, 0) > ctx.cap_counts.get(w, 0)
 
 
 def title_context(title: str, body_ctx: DocContext) -> DocContext:
@@ -85,23 +96,34 @@ def model_text(title: str, ctx: DocContext, lex: Lexicon) -> str:
 
 
 def body_names_in_title(
-    title: str, body_mentions: Sequence[Mention], taken_spans: Sequence[tuple[int, int]]
+    title: str,
+    body_mentions: Sequence[Mention],
+    taken_spans: Sequence[tuple[int, int]],
+    body_ctx: DocContext | None = None,
 ) -> list[tuple[int, int, Mention]]:
     """Names of the body the tagger missed in the title: (start, end, the body mention it repeats).
 
     A headline mostly repeats names its body spells out, which the small tagger often misses in a
     short, clipped line. A span is a body mention's name (title and possessive stripped) or, for a
-    multi-word PERSON, its last word; it matches on word boundaries, in the body's case (any case
-    in a headline-case or capitals title, whose first letter must then be a capital), and must
-    not overlap `taken_spans` (what the tagger found). Longer names win.
+    multi-word PERSON, its last word (never a bare personal title, nor a word the body writes
+    lowercase more often, per `body_ctx`: "sheriff" of a mis-tagged "County Sheriff"); it matches on
+    word boundaries, in the body's case (any case in a headline-case or capitals title, whose first
+    letter must then be a capital), and must not overlap `taken_spans` (what the tagger found).
+    Longer names win.
     """
     forms: dict[str, Mention] = {}
     for m in body_mentions:
         name = m.name or m.text
-        if len(name) >= 2:
+        if len(name) >= 2 and not only_title_words(name):
             forms.setdefault(name, m)
         words = name.split()
-        if "PERSON" in (m.label, m.model_label) and len(words) > 1 and len(words[-1]) >= 2:
+        if (
+            "PERSON" in (m.label, m.model_label)
+            and len(words) > 1
+            and len(words[-1]) >= 2
+            and not only_title_words(words[-1])
+            and not (body_ctx is not None and _lowercase_in(words[-1], body_ctx))
+        ):
             forms.setdefault(words[-1], m)
     if not forms:
         return []

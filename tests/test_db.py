@@ -51,6 +51,66 @@ def test_apply_sql_reports_broken_objects(tmp_path: Path) -> None:
         db.apply_sql(duckdb.connect(), tmp_path)
 
 
+OLD_MENTIONS = """
+create table if not exists intermediate.int_mentions (
+    doc_id varchar not null, mention_index integer not null, surface_text varchar not null,
+    label varchar not null, model_label varchar, sentence_index integer not null,
+    start_char integer not null, end_char integer not null, entity_id varchar not null,
+    role varchar, run_id varchar not null, primary key (doc_id, start_char, end_char)
+);
+"""
+
+
+def test_a_table_created_with_an_older_key_is_rebuilt_with_the_new_one(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = tmp_path / "old.duckdb"
+    con = db.connect(path)
+    con.execute("create schema intermediate")
+    con.execute(OLD_MENTIONS)
+    con.execute(
+        "insert into intermediate.int_mentions "
+        "values ('d1', 0, 'Maardu', 'GPE', 'GPE', 0, 4, 10, 'E1', null, 'r1')"
+    )
+    con.execute("create schema marts")
+    con.execute("create view marts.old_view as select doc_id from intermediate.int_mentions")
+    assert db.primary_key(con, "intermediate.int_mentions") == ["doc_id", "start_char", "end_char"]
+    con.close()
+
+    con = db.connect(path)
+    try:
+        db.apply_sql(con, settings.sql)
+        assert db.primary_key(con, "intermediate.int_mentions") == [
+            "doc_id",
+            "part",
+            "start_char",
+            "end_char",
+        ]
+        assert con.execute(
+            "select doc_id, part, surface_text, projected_from, run_id from intermediate.int_mentions"
+        ).fetchall() == [("d1", "body", "Maardu", None, "r1")]
+        # a title span at the same offsets as a body span is a different row now
+        con.execute(
+            "insert into intermediate.int_mentions (doc_id, mention_index, part, surface_text, label, "
+            "sentence_index, start_char, end_char, entity_id, run_id) "
+            "values ('d1', 1, 'title', 'Maardu', 'GPE', -1, 4, 10, 'E1', 'r1')"
+        )
+        assert con.execute("select count(*) from marts.old_view").fetchone() == (2,)
+        comment = con.execute(
+            "select comment from duckdb_columns() where table_name = 'int_mentions' and column_name = 'part'"
+        ).fetchone()
+        assert comment and comment[0]
+        # applying again changes nothing
+        assert (
+            db.upgrade_primary_key(con, (settings.sql / "intermediate" / "int_mentions.sql").read_text())
+            is False
+        )
+        db.apply_sql(con, settings.sql)
+        assert con.execute("select count(*) from intermediate.int_mentions").fetchone() == (2,)
+    finally:
+        con.close()
+
+
 def test_upsert_replaces_rows_by_key(con: duckdb.DuckDBPyConnection) -> None:
     rows = pa.table(
         {

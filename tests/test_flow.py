@@ -147,10 +147,11 @@ def test_sample_articles_give_contract_tables_and_second_run_changes_nothing(env
             "003_0e2efafa0fdf3893",
         ]
         assert all(d[2] is None and d[3] is None for d in docs)
-        # every mention's offsets point at its text in the cleaned body
+        # every mention's offsets point at its text in the cleaned title or body, as part says
         bad = con.execute(
             "select count(*) from marts.fct_mentions m join marts.dim_documents d using (doc_id) "
-            "where substring(d.body, m.start_char + 1, m.end_char - m.start_char) <> m.surface_text"
+            "where substring(case m.part when 'title' then d.title else d.body end, m.start_char + 1, "
+            "m.end_char - m.start_char) <> m.surface_text"
         ).fetchone()
         assert bad == (0,)
         assert con.execute("select count(*) from marts.fct_mentions").fetchone()[0] > 20

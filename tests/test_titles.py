@@ -9,7 +9,7 @@ from parallax import db
 from parallax.entities import Lexicon, build_context, make_mention
 from parallax.extract import TITLE_SENTENCE, annotate, extract_documents
 from parallax.settings import Settings
-from parallax.titles import body_names_in_title, is_headline_case, model_text
+from parallax.titles import body_names_in_title, is_headline_case, model_text, only_title_words
 
 BODY = (
     "Grace Okafor won the runoff in Maardu on Sunday, beating two rivals.\n"
@@ -50,6 +50,14 @@ def test_body_names_found_in_headline_on_word_boundaries() -> None:
     assert [(s, e) for s, e, _ in hits] == [(0, 6)]  # the surname, not inside "Okaforville"
     assert hits[0][2] is full
     assert body_names_in_title("OKAFOR WINS", [full], [(0, 6)]) == []  # the tagger's span wins
+
+
+def test_a_bare_personal_title_is_not_a_headline_name() -> None:
+    body = "Harbour County Sheriff spoke to reporters. The sheriff said the sheriff office would reopen."
+    tagged = make_mention(body, 0, 22, "PERSON", in_heading=False, trimmed=False)  # a tagger slip
+    assert tagged.text == "Harbour County Sheriff"
+    assert body_names_in_title("Sheriff Speaks Out", [tagged], [], build_context(body)) == []
+    assert only_title_words("Deputy") and only_title_words("the Minister") and not only_title_words("Okafor")
 
 
 def test_title_mentions_have_title_offsets_and_the_body_entity(nlp, settings: Settings) -> None:
