@@ -72,7 +72,8 @@ def test_stories_lists_counts(published: Path) -> None:
     s1 = rows[0]
     assert (s1["documents"], s1["sources"], s1["entities"]) == (4, 5, 4)
     assert (s1["consensus_entities"], s1["unique_entities"]) == (1, 1)
-    assert (s1["fact_conflicts"], s1["attribution_conflicts"]) == (2, 2)
+    # fact conflicts count measures the sources disagree on (one here, given by two rows), not rows
+    assert (s1["fact_conflicts"], s1["fact_agreements"], s1["attribution_conflicts"]) == (1, 0, 2)
 
 
 def test_report_writes_a_page_and_rejects_unknown_story(published: Path, tmp_path: Path) -> None:
