@@ -189,9 +189,8 @@ left join (
     select
         story_id,
         count(distinct measure) filter (where is_conflict) as conflicts,
-        count(distinct measure) filter (where sources_reporting_measure > 1) - count(distinct measure) filter (
-            where is_conflict or is_update
-        ) as agreements
+        count(distinct measure) filter (where sources_reporting_measure > 1)
+        - count(distinct measure) filter (where is_conflict or is_update) as agreements
     from marts.rpt_fact_comparison group by story_id
 ) as f on f.story_id = s.story_id
 left join (

@@ -46,7 +46,7 @@ _PERSON_NOUNS = _PEOPLE | {
     "inmate", "staff", "family", "guest", "fan", "player", "citizen", "national", "driver", "climber",
     "hiker", "sailor", "trooper", "firefighter", "guard", "agent", "journalist", "leader", "attacker",
     "fighter", "supporter", "farmer", "teacher", "manager", "reporter", "lawyer", "rioter", "shooter",
-    "mother", "father", "son", "daughter", "husband", "wife", "fisherman", "fishermen", "partygoer",
+    "mother", "father", "son", "daughter", "husband", "wife", "fishermen", "partygoer",
 }  # fmt: skip
 _PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
 
@@ -57,23 +57,41 @@ def is_person_noun(tok: Any) -> bool:
     if lem in _PERSON_NOUNS or tok.lower_ in _PERSON_NOUNS or tok.ent_type_ in ("PERSON", "NORP"):
         return True
     return tok.pos_ == "NOUN" and tok.lower_.endswith(_PERSON_SUFFIXES) and len(tok.lower_) > 5
+
+
 _LIGHT_VERBS = {
     "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
     "include", "make", "get", "give", "take", "see", "show", "put", "seem", "appear", "remain",
     "leave", "bring", "become", "add", "confirm", "state", "announce", "reveal", "want", "need",
 }  # fmt: skip
-_GROWTH_VERBS = {"increase", "raise", "boost", "double", "triple", "expand", "grow", "reach", "take", "lift", "push"}
+_GROWTH_VERBS = {
+    "increase",
+    "raise",
+    "boost",
+    "double",
+    "triple",
+    "expand",
+    "grow",
+    "reach",
+    "take",
+    "lift",
+    "push",
+}
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
 _PAST_WORDS = {"previous", "prior", "earlier", "preceding", "past"}
-_RELATIVE_PAST = re.compile(r"\blast\s+(?:year|month|week|decade|season|time|summer|winter|spring|autumn|fall)\b")
+_RELATIVE_PAST = re.compile(
+    r"\blast\s+(?:year|month|week|decade|season|time|summer|winter|spring|autumn|fall)\b"
+)
 _AGO = re.compile(r"\b(?:years?|decades?|months?|centuries)\s+ago\b|\ba\s+(?:year|decade)\s+ago\b")
 _CUMULATIVE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|altogether|in all)\b")
 _EVENT_NOUNS = {
     "operation", "attack", "raid", "mission", "incident", "quake", "earthquake", "storm", "match",
     "game", "season", "election", "bombing", "shooting", "year", "month",
 }  # fmt: skip
-NOUN_AND_VERB = True  # generic keys: noun and verb (noun only measured worse: grouping P 0.89, conflict P 0.61)
+NOUN_AND_VERB = (
+    True  # generic keys: noun and verb (noun only measured worse: grouping P 0.89, conflict P 0.61)
+)
 _MODALS = {"can", "could", "may", "might", "would"}
 # Measures that count people or things in the event: only a count (cardinal) can give them.
 COUNT_MEASURES = {
@@ -120,7 +138,11 @@ def default_measures() -> MeasureTable:
 
 def surname(ent_text: str) -> str:
     """Key of a person: the last name-like word, lowercase ('Capt. Tom Tennant' -> 'tennant')."""
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text) if w.lower() not in ("jr", "sr", "ii", "iii")]
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text)
+        if w.lower() not in ("jr", "sr", "ii", "iii")
+    ]
     return words[-1].lower().replace("’", "'").strip("-'") if words else ent_text.lower()
 
 
@@ -188,11 +210,11 @@ def _counted(span: Any) -> Any:
     head = root.head
     while head.pos_ in ("NUM", "PROPN") and head.dep_ in ("nummod", "compound") and head.head.i > head.i:
         head = head.head  # "six AK-47 rifles": through the model name to the rifles
-    if root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod") and head.i not in inside:
-        if head.pos_ in _NOUNS or head.pos_ == "PRON":
-            while head.dep_ == "compound" and head.head.pos_ in _NOUNS and head.head.i > head.i:
-                head = head.head  # "six AK-47 rifles": the rifles, not the model name
-            return head
+    modifier = root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
+    if modifier and head.i not in inside and (head.pos_ in _NOUNS or head.pos_ == "PRON"):
+        while head.dep_ == "compound" and head.head.pos_ in _NOUNS and head.head.i > head.i:
+            head = head.head  # "six AK-47 rifles": the rifles, not the model name
+        return head
     # nouns inside the span after the number ("five suspicious boats" tagged as one entity)
     nouns = [t for t in span if t.pos_ == "NOUN" and not t.like_num]
     if nouns and root.pos_ == "NOUN":
@@ -247,8 +269,10 @@ def _predicates(np: Any) -> list[Any]:
                 expanded.append(c)
             if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and c.pos_ in ("ADJ", "VERB"):
                 expanded.append(c)
-        if verb.dep_ == "conj" and verb.head.pos_ == "VERB" and not any(
-            g.dep_ in ("nsubj", "nsubjpass") for g in verb.children
+        if (
+            verb.dep_ == "conj"
+            and verb.head.pos_ == "VERB"
+            and not any(g.dep_ in ("nsubj", "nsubjpass") for g in verb.children)
         ):
             expanded.append(verb.head)
         if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":  # "tried to flee" read from "flee"
@@ -346,7 +370,9 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
     np = _counted(span)
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
-    elliptic = np.pos_ == "PRON" or (np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj"))
+    elliptic = np.pos_ == "PRON" or (
+        np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj")
+    )
     named = (_counted_before(span) or np) if elliptic else np  # "the remaining three", "two of them"
     root = span.root
     measure: str | None = None
@@ -376,14 +402,24 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
             hit = _table_word(p, table)
             if hit and (fact_type == "cardinal" or hit[0] not in COUNT_MEASURES):
                 measure, evidence = hit
-                counted_thing = named.pos_ in _NOUNS and not named.like_num and (named.i not in inside or fact_type == "cardinal")
+                counted_thing = (
+                    named.pos_ in _NOUNS
+                    and not named.like_num
+                    and (named.i not in inside or fact_type == "cardinal")
+                )
                 if counted_thing and not is_person_noun(named) and _lemma(named) not in table.nouns:
                     if measure == "arrested":  # things are seized, not arrested ("captured three boats")
                         measure = "seized"
                     measure, evidence = f"{_lemma(named)}:{measure}", f"noun '{named.text}' + {evidence}"
                 break
     if measure is None:
-        noun = named if named.pos_ in _NOUNS and not named.like_num and (named.i not in inside or fact_type == "cardinal") else None
+        noun = (
+            named
+            if named.pos_ in _NOUNS
+            and not named.like_num
+            and (named.i not in inside or fact_type == "cardinal")
+            else None
+        )
         verb = next((p for p in preds if p.pos_ == "VERB" and _lemma(p) not in _LIGHT_VERBS), None)
         if noun is None and verb is not None:
             noun = _argument_noun(verb, inside)  # "increase trade from $2 billion": trade
@@ -396,17 +432,27 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
             verb = None
         if noun is not None:  # "the death toll rose to 14": the noun (or its compound) is in the table
             for w in [noun] + [c for c in noun.children if c.dep_ == "compound"]:
-                if _lemma(w) in table.nouns and (fact_type == "cardinal" or table.nouns[_lemma(w)] not in COUNT_MEASURES):
+                if _lemma(w) in table.nouns and (
+                    fact_type == "cardinal" or table.nouns[_lemma(w)] not in COUNT_MEASURES
+                ):
                     m = table.nouns[_lemma(w)]
                     return m, f"noun '{w.text}' -> {m}"
-        if noun is not None and noun.i == root.head.i and fact_type in ("duration", "money", "quantity", "percent"):
+        if (
+            noun is not None
+            and noun.i == root.head.i
+            and fact_type in ("duration", "money", "quantity", "percent")
+        ):
             verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
         if noun is None and verb is None:
             return None, None
         key = _lemma(noun) if noun is not None else None
         if key in _PEOPLE:
             key = "people"
-        parts = [x for x in (key, _lemma(verb) if verb is not None and (key is None or NOUN_AND_VERB) else None) if x]
+        parts = [
+            x
+            for x in (key, _lemma(verb) if verb is not None and (key is None or NOUN_AND_VERB) else None)
+            if x
+        ]
         measure = ":".join(parts)
         evidence = " + ".join(
             ([f"noun '{noun.text}'"] if noun is not None else [])
@@ -485,6 +531,10 @@ def background_cue(span: Any, ref_year: int | None) -> str | None:
     gov = _governor(span.root)
     modal = next((c for c in gov.children if c.dep_ == "aux" and c.lower_ in _MODALS), None)
     subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if modal is not None and subj and any(d.lower_ in ("a", "an", "any") for d in subj[0].children if d.dep_ == "det"):
+    if (
+        modal is not None
+        and subj
+        and any(d.lower_ in ("a", "an", "any") for d in subj[0].children if d.dep_ == "det")
+    ):
         return f"generic: '{subj[0].text} {modal.text} {gov.text}'"
     return None

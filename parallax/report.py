@@ -226,10 +226,12 @@ Hover a cell for where the entity first appears.</p>
 be true (bounds and rounding taken into account), <b>update</b> when a later article gives a higher toll.</p>
 <table id="measures"><thead><tr><th>measure</th><th>unit</th><th>sources</th><th>figures</th><th>status</th>
 </tr></thead><tbody>
-{% for m in measures %}<tr class="{{ 'conflict' if m.status == 'conflict' else '' }}" data-status="{{ m.status }}">
+{% for m in measures %}<tr class="{{ 'conflict' if m.status == 'conflict' else '' }}"
+ data-status="{{ m.status }}">
 <td>{{ m.measure }}</td><td>{{ m.unit or '' }}</td><td class="num">{{ m.source_count }}</td>
 <td>{{ m.figures|join('; ') }}</td>
-<td>{% if m.status == 'conflict' %}<span class="flag">conflict</span>{% else %}{{ m.status }}{% endif %}</td></tr>
+<td>{% if m.status == 'conflict' %}<span class="flag">conflict</span>{% else %}{{ m.status }}{% endif %}
+</td></tr>
 {% else %}<tr><td colspan="5">No measure is given by two sources.</td></tr>{% endfor %}</tbody></table>
 <table id="facts"><thead><tr><th>measure</th><th>type</th><th>source</th><th>figure</th><th>value</th>
 <th>bounds</th><th>unit</th><th>sentence</th><th>differs</th></tr></thead><tbody>
@@ -242,7 +244,8 @@ else '…' }} – {{ fmt_num(f.upper_value) if f.upper_value is not none else '�
 <td>{{ f.unit or '' }}</td>
 <td class="sentence">{{ f.sentence or '' }}</td>
 <td>{% if f.is_conflict %}<span class="flag">differs</span> ({{ f.sources_agreeing }} of
-{{ f.sources_reporting_measure }} sources){% elif f.is_update %}update{% elif f.is_background %}background{% endif %}</td></tr>
+{{ f.sources_reporting_measure }} sources){% elif f.is_update %}update{% elif f.is_background %}background
+{% endif %}</td></tr>
 {% else %}<tr><td colspan="9">No figures extracted.</td></tr>{% endfor %}</tbody></table>
 
 <h2>Who did or said what</h2>

@@ -201,23 +201,77 @@ def test_bounds_that_can_all_be_true_are_no_conflict(con: duckdb.DuckDBPyConnect
     # "at least 5", "more than 200" and "249" can all be true
     story.fact("da", "Raisi", "cardinal", 5.0, None, "deaths", lower_value=5.0, value_precision=0.5)
     story.fact("db", "Raisi", "cardinal", 200.0, None, "deaths", lower_value=200.0, value_precision=0.5)
-    story.fact("dc", "Raisi", "cardinal", 249.0, None, "deaths", lower_value=249.0, upper_value=249.0, value_precision=0.5)
+    story.fact(
+        "dc",
+        "Raisi",
+        "cardinal",
+        249.0,
+        None,
+        "deaths",
+        lower_value=249.0,
+        upper_value=249.0,
+        value_precision=0.5,
+    )
     assert _flags(con) == {"a": (False, False), "b": (False, False), "c": (False, False)}
 
 
 def test_rounding_is_no_conflict_but_another_value_is(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     # 6 and 6.2 miles are one figure rounded; an age of 60 against 61 is a disagreement
-    story.fact("da", "Raisi", "quantity", 6.0, "mile", "depth", lower_value=6.0, upper_value=6.0, value_precision=0.5)
-    story.fact("db", "Raisi", "quantity", 6.2, "mile", "depth", lower_value=6.2, upper_value=6.2, value_precision=0.05)
-    story.fact("dc", "Raisi", "age", 60.0, "year", "age:raisi", lower_value=60.0, upper_value=60.0, value_precision=0.5)
-    story.fact("de", "Raisi", "age", 61.0, "year", "age:raisi", lower_value=61.0, upper_value=61.0, value_precision=0.5)
+    story.fact(
+        "da", "Raisi", "quantity", 6.0, "mile", "depth", lower_value=6.0, upper_value=6.0, value_precision=0.5
+    )
+    story.fact(
+        "db",
+        "Raisi",
+        "quantity",
+        6.2,
+        "mile",
+        "depth",
+        lower_value=6.2,
+        upper_value=6.2,
+        value_precision=0.05,
+    )
+    story.fact(
+        "dc",
+        "Raisi",
+        "age",
+        60.0,
+        "year",
+        "age:raisi",
+        lower_value=60.0,
+        upper_value=60.0,
+        value_precision=0.5,
+    )
+    story.fact(
+        "de",
+        "Raisi",
+        "age",
+        61.0,
+        "year",
+        "age:raisi",
+        lower_value=61.0,
+        upper_value=61.0,
+        value_precision=0.5,
+    )
     assert _flags(con) == {"a": (False, False), "b": (False, False), "c": (True, False), "e": (True, False)}
 
 
 def test_background_figures_are_never_compared(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     story.fact("da", "Raisi", "cardinal", 12.0, None, "deaths", lower_value=12.0, upper_value=12.0)
-    story.fact("db", "Raisi", "cardinal", 300.0, None, "deaths", lower_value=300.0, upper_value=300.0, is_background=True)
-    got = rows(con, "select source, is_conflict, sources_reporting_measure from marts.rpt_fact_comparison order by 1")
+    story.fact(
+        "db",
+        "Raisi",
+        "cardinal",
+        300.0,
+        None,
+        "deaths",
+        lower_value=300.0,
+        upper_value=300.0,
+        is_background=True,
+    )
+    got = rows(
+        con, "select source, is_conflict, sources_reporting_measure from marts.rpt_fact_comparison order by 1"
+    )
     assert got == [
         {"source": "a", "is_conflict": False, "sources_reporting_measure": 1},
         {"source": "b", "is_conflict": False, "sources_reporting_measure": None},
