@@ -439,7 +439,7 @@ def extract_facts(
         background = False
         if parsed:
             try:
-                measure, evidence = measure_of(fig, table, fact_type)
+                measure, evidence = measure_of(fig, table, fact_type, lexicon)
                 cue = background_cue(fig, ref_year) if fact_type != "date" else None
             except (AttributeError, IndexError, ValueError):
                 measure, evidence, cue = None, None, None

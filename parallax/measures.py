@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parallax.numbers import singular
+
 MEASURES_FILE = "measures.csv"
 _NOUNS = {"NOUN", "PROPN"}
 _PEOPLE = {"people", "person", "individual", "other", "others", "resident", "civilian"}
@@ -198,7 +200,26 @@ def age_subject(span: Any) -> tuple[str, str]:
     return "age:person", "age of an unnamed person"
 
 
-def _counted(span: Any) -> Any:
+def _phrase_head(tok: Any, lexicon: Any) -> Any:
+    """The noun a name-like modifier belongs to when the parser cut the phrase short: "thousands of
+    Pakistani Shia pilgrims" parsed with "Shia" as the object: a lowercase common noun right after
+    a proper-noun object is the head."""
+    doc = tok.doc
+    if tok.pos_ != "PROPN" or tok.i + 1 >= len(doc) or lexicon is None:
+        return tok
+    nxt = doc[tok.i + 1]
+    word = nxt.text
+    if (
+        word.isalpha()
+        and word.islower()
+        and not word.endswith(("ing", "ed"))
+        and ("noun" in lexicon.in_index(word) or lexicon.is_plural_common_noun(word))
+    ):
+        return nxt
+    return tok
+
+
+def _counted(span: Any, lexicon: Any = None) -> Any:
     """The noun phrase head the figure counts: the modified noun, the object of 'of', or the figure."""
     root = span.root
     inside = {t.i for t in span}
@@ -206,7 +227,7 @@ def _counted(span: Any) -> Any:
         if child.dep_ == "prep" and child.lower_ == "of" and child.i >= span.end - 1:
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
-                return objs[0]
+                return _phrase_head(objs[0], lexicon)
     head = root.head
     while head.pos_ in ("NUM", "PROPN") and head.dep_ in ("nummod", "compound") and head.head.i > head.i:
         head = head.head  # "six AK-47 rifles": through the model name to the rifles
@@ -357,8 +378,11 @@ def _table_word(tok: Any, table: MeasureTable) -> tuple[str, str] | None:
     return None
 
 
-def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | None, str | None]:
-    """(measure key, evidence) of a figure span; (None, None) when the parse does not say."""
+def measure_of(
+    span: Any, table: MeasureTable, fact_type: str, lexicon: Any = None
+) -> tuple[str | None, str | None]:
+    """(measure key, evidence) of a figure span; (None, None) when the parse does not say.
+    `lexicon` (parallax.entities.Lexicon) mends phrases the parser cut short."""
     if fact_type == "age":
         return age_subject(span)
     if fact_type == "date":
@@ -368,7 +392,8 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
-    np = _counted(span)
+    np = _counted(span, lexicon)
+    mended = np is not _counted(span)  # a noun the parser took for something else
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
     elliptic = np.pos_ == "PRON" or (
         np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj")
@@ -415,7 +440,7 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
     if measure is None:
         noun = (
             named
-            if named.pos_ in _NOUNS
+            if (named.pos_ in _NOUNS or mended)
             and not named.like_num
             and (named.i not in inside or fact_type == "cardinal")
             else None
@@ -445,7 +470,7 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
             verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
         if noun is None and verb is None:
             return None, None
-        key = _lemma(noun) if noun is not None else None
+        key = None if noun is None else singular(noun.text) if mended and noun is np else _lemma(noun)
         if key in _PEOPLE:
             key = "people"
         parts = [
