@@ -223,12 +223,14 @@ def gold_conflicts(gold: list[GoldFigure]) -> set[int]:
             a, b = gold[i], gold[j]
             if a.source == b.source:
                 continue
-            ta, tb = _written_tolerance(a.surface, a.value), _written_tolerance(b.surface, b.value)
+            # half a unit, exclusive: 60 and 61 touch at 60.5, which neither allows
+            ta = 0.999 * _written_tolerance(a.surface, a.value)
+            tb = 0.999 * _written_tolerance(b.surface, b.value)
             a_lo = -1e300 if a.lower is None else a.lower - ta
             a_hi = 1e300 if a.upper is None else a.upper + ta
             b_lo = -1e300 if b.lower is None else b.lower - tb
             b_hi = 1e300 if b.upper is None else b.upper + tb
-            if a_hi <= b_lo or b_hi <= a_lo:
+            if a_hi < b_lo or b_hi < a_lo:
                 out.update((i, j))
     return out
 

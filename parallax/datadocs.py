@@ -44,7 +44,8 @@ code{font-size:12px;white-space:pre-wrap;word-break:break-word}
 {% if run.failures %}<table class="failures"><thead><tr><th>suite</th><th>#</th><th>expectation</th>
 <th>arguments</th><th>unexpected / checked</th><th>observed</th></tr></thead><tbody>
 {% for f in run.failures %}<tr><td>{{ f.suite }}</td><td>{{ f.expectation_index }}</td>
-<td>{{ f.expectation_type }}</td><td><code>{{ f.kwargs }}</code></td>
+<td>{{ f.expectation_type }}{% if f.severity == 'warning' %} (warning){% endif %}</td>
+<td><code>{{ f.kwargs }}</code></td>
 <td>{{ f.unexpected_count }} / {{ f.element_count }}</td><td><code>{{ f.observed }}</code></td></tr>
 {% endfor %}</tbody></table>{% endif %}
 </section>
@@ -72,7 +73,7 @@ def collect(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RUNS) -> list[di
     """Per run (newest first): totals, per-suite counts and failed expectations."""
     runs = _records(
         con,
-        "select run_id, bool_and(success) as success, count(*) as total, "
+        "select run_id, bool_and(success or severity = 'warning') as success, count(*) as total, "
         "count(*) filter (where success) as held, max(validated_at) as validated_at "
         "from audit.validation_results group by run_id "
         "order by max(validated_at) desc, run_id desc limit ?",
@@ -100,7 +101,7 @@ def collect(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RUNS) -> list[di
         failures = _records(
             con,
             "select suite, expectation_index, expectation_type, kwargs, observed, unexpected_count, "
-            "element_count from audit.validation_results where run_id = ? and not success "
+            "element_count, severity from audit.validation_results where run_id = ? and not success "
             "order by suite, expectation_index",
             [rid],
         )

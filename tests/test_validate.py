@@ -255,3 +255,24 @@ def test_a_missing_object_fails_its_suite(mem: duckdb.DuckDBPyConnection, settin
     assert outcome.failures == ["marts.dim_stories[-1] expect_table_to_exist(marts.dim_stories)"]
     with pytest.raises(ValueError, match="no such suite"):
         run_suites(mem, settings, "r1", only=["nope.nope"])
+
+
+def test_plausibility_warnings_are_stored_but_do_not_fail_the_run(
+    mem: duckdb.DuckDBPyConnection, settings: Settings
+) -> None:
+    story = build_story(mem)
+    # money without a currency and figures without a measure: implausible, not broken
+    for doc, text in (("da", "Raisi"), ("db", "Raisi"), ("dc", "today")):
+        story.fact(doc, text, "money", 5.0, None, None, lower_value=5.0, upper_value=5.0)
+    outcome = validate_run(mem, "r1", settings)
+    assert outcome.success, outcome.summary()
+    warned = {(r.suite, r.kwargs.get("column")) for r in outcome.results if not r.success}
+    assert warned == {
+        ("intermediate.int_facts", "money_has_currency"),
+        ("intermediate.int_facts", "has_measure"),
+    }
+    assert len(outcome.warnings) == 2 and "warnings" in outcome.summary()
+    stored = mem.execute(
+        "select distinct severity from audit.validation_results where run_id = 'r1' and not success"
+    ).fetchall()
+    assert stored == [("warning",)]
