@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python -m bench.stories
 	$(BIN)/python -m bench.story_separability
 	$(BIN)/python -m bench.entities
+	$(BIN)/python -m bench.figures
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

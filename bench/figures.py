@@ -223,12 +223,14 @@ def gold_conflicts(gold: list[GoldFigure]) -> set[int]:
             a, b = gold[i], gold[j]
             if a.source == b.source:
                 continue
-            ta, tb = _written_tolerance(a.surface, a.value), _written_tolerance(b.surface, b.value)
+            # half a unit, exclusive: 60 and 61 touch at 60.5, which neither allows
+            ta = 0.999 * _written_tolerance(a.surface, a.value)
+            tb = 0.999 * _written_tolerance(b.surface, b.value)
             a_lo = -1e300 if a.lower is None else a.lower - ta
             a_hi = 1e300 if a.upper is None else a.upper + ta
             b_lo = -1e300 if b.lower is None else b.lower - tb
             b_hi = 1e300 if b.upper is None else b.upper + tb
-            if a_hi <= b_lo or b_hi <= a_lo:
+            if a_hi < b_lo or b_hi < a_lo:
                 out.update((i, j))
     return out
 
@@ -267,7 +269,12 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
             if (r.get("part") or "body") == g.part and r["start_char"] < g.pend and g.pstart < r["end_char"]
         ]
         # prefer the row giving the figure's value, then the widest overlap
-        candidates.sort(key=lambda r: (not _same_value(r, g), -(min(r["end_char"], g.pend) - max(r["start_char"], g.pstart))))
+        candidates.sort(
+            key=lambda r: (
+                not _same_value(r, g),
+                -(min(r["end_char"], g.pend) - max(r["start_char"], g.pstart)),
+            )
+        )
         g.row = candidates[0] if candidates else None
     row_gold: dict[tuple[str, int, int], GoldFigure] = {}
     for g in gold:
@@ -289,7 +296,8 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
     found = [g for g in event if g.row is not None and _same_value(g.row, g)]
     s.lines.append(
         f"gold: {len(gold)} figures ({len(event)} event, {len(gold) - len(event)} background) in "
-        f"{len({g.doc for g in gold})} documents (copies left out), {len({g.subtopic for g in gold})} events; "
+        f"{len({g.doc for g in gold})} documents (copies left out), "
+        f"{len({g.subtopic for g in gold})} events; "
         f"parts: {dict(sorted(_count(g.part for g in gold).items()))}"
     )
     s.ratio("event-figure recall (body)", sum(1 for g in found if g.part == "body"), len(body))
@@ -310,8 +318,12 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
             ga = row_gold.get((a["doc_id"], a["start_char"], a["end_char"]))
             gb = row_gold.get((b["doc_id"], b["start_char"], b["end_char"]))
             ok = bool(
-                ga and gb and not ga.is_background and not gb.is_background
-                and ga.subtopic == gb.subtopic and ga.measure == gb.measure
+                ga
+                and gb
+                and not ga.is_background
+                and not gb.is_background
+                and ga.subtopic == gb.subtopic
+                and ga.measure == gb.measure
             )
             good += ok
             if not ok and len(bad_examples) < 40:
@@ -332,8 +344,13 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
             gpairs += 1
             ra, rb = a.row, b.row
             ok = bool(
-                ra and rb and ra.get("measure") and not ra.get("is_background") and not rb.get("is_background")
-                and ra["measure"] == rb.get("measure") and ra["story_id"] == rb["story_id"]
+                ra
+                and rb
+                and ra.get("measure")
+                and not ra.get("is_background")
+                and not rb.get("is_background")
+                and ra["measure"] == rb.get("measure")
+                and ra["story_id"] == rb["story_id"]
             )
             gfound += ok
             if ra and rb and ra["story_id"] == rb["story_id"]:
@@ -362,15 +379,17 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
     bg = [g for g in gold if g.is_background]
     bg_flagged = [g for g in bg if g.row is not None and g.row.get("is_conflict")]
     s.lines.append(f"{'background figures flagged (must be 0)':<44} {len(bg_flagged):6d}")
-    s.ratio("background figures marked is_background", sum(1 for g in bg if g.row and g.row.get("is_background")), len(bg))
+    s.ratio(
+        "background figures marked is_background",
+        sum(1 for g in bg if g.row and g.row.get("is_background")),
+        len(bg),
+    )
     s.lines.append(f"{'rows in the view / flagged':<44} {len(rows)} / {len(flagged)}")
     if verbose:
         s.lines.append("missed event figures:")
         for g in event:
             if g not in found:
-                got = (
-                    f"{g.row['value_text']!r}={g.row.get('normalized_value')}" if g.row else "no row"
-                )
+                got = f"{g.row['value_text']!r}={g.row.get('normalized_value')}" if g.row else "no row"
                 s.lines.append(f"  {g.doc} {g.part} {g.surface!r}={g.value:g} [{g.measure}] -> {got}")
         s.lines.append("pairs grouped wrongly (first 40):")
         s.lines.extend(bad_examples)

@@ -171,6 +171,7 @@ select
     coalesce(d.consensus, 0) as consensus_entities,
     coalesce(d.unique_entities, 0) as unique_entities,
     coalesce(f.conflicts, 0) as fact_conflicts,
+    coalesce(f.agreements, 0) as fact_agreements,
     coalesce(a.conflicts, 0) as attribution_conflicts,
     s.first_seen_at
 from marts.dim_stories as s
@@ -183,7 +184,13 @@ left join (
     group by story_id
 ) as d on d.story_id = s.story_id
 left join (
-    select story_id, count(*) filter (where is_conflict) as conflicts
+    -- measures the sources disagree on (values that cannot all be true), and measures two sources
+    -- or more give alike; background figures and updates of a running toll are neither
+    select
+        story_id,
+        count(distinct measure) filter (where is_conflict) as conflicts,
+        count(distinct measure) filter (where sources_reporting_measure > 1)
+        - count(distinct measure) filter (where is_conflict or is_update) as agreements
     from marts.rpt_fact_comparison group by story_id
 ) as f on f.story_id = s.story_id
 left join (

@@ -52,7 +52,8 @@ analysts still see an earlier published file; the next successful run publishes 
 {% if run.failures %}<table class="failures"><thead><tr><th>suite</th><th>#</th><th>expectation</th>
 <th>arguments</th><th>unexpected / checked</th><th>observed</th></tr></thead><tbody>
 {% for f in run.failures %}<tr><td>{{ f.suite }}</td><td>{{ f.expectation_index }}</td>
-<td>{{ f.expectation_type }}</td><td><code>{{ f.kwargs }}</code></td>
+<td>{{ f.expectation_type }}{% if f.severity == 'warning' %} (warning){% endif %}</td>
+<td><code>{{ f.kwargs }}</code></td>
 <td>{{ f.unexpected_count }} / {{ f.element_count }}</td><td><code>{{ f.observed }}</code></td></tr>
 {% endfor %}</tbody></table>{% endif %}
 </section>
@@ -85,7 +86,7 @@ def collect(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RUNS) -> list[di
                results_run_id
         from audit.validation_runs
         union all
-        select run_id, bool_and(success), count(*), count(*) filter (where success), max(validated_at),
+        select run_id, bool_and(success or severity = 'warning'), count(*), count(*) filter (where success), max(validated_at),
                run_id
         from audit.validation_results
         where run_id not in (select run_id from audit.validation_runs)
@@ -123,7 +124,7 @@ def collect(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RUNS) -> list[di
         failures = _records(
             con,
             "select suite, expectation_index, expectation_type, kwargs, observed, unexpected_count, "
-            "element_count from audit.validation_results where run_id = ? and not success "
+            "element_count, severity from audit.validation_results where run_id = ? and not success "
             "order by suite, expectation_index",
             [rid],
         )

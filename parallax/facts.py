@@ -80,7 +80,9 @@ _QUALIFIERS = (
     "at least", "more than", "fewer than", "less than", "up to", "at most", "no more than", "as many as",
     "about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "under", "between",
 )  # fmt: skip
-_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|\b(?:a\.?m|p\.?m)\b|o'clock|\bnoon\b|\bmidnight\b|\d\s*(?:am|pm)\b", re.I)
+_CLOCK = re.compile(
+    r"\d{1,2}[:.]\d{2}|\b(?:a\.?m|p\.?m)\b|o'clock|\bnoon\b|\bmidnight\b|\d\s*(?:am|pm)\b", re.I
+)
 _PHONE = re.compile(r"\d{3}[-.\s]\d{3}[-.\s]?\d{4}|\(\d{3}\)|\d{3}-\d{4}")
 _CODE_BEFORE = re.compile(
     r"(?:\b(?:No|Nos|Article|Art|Ch|Channel|Highway|Hwy|Route|Interstate|I|Building|Flight|Room|Section|"
@@ -225,7 +227,11 @@ def _candidates(doc: Any) -> list[tuple[Any, str]]:
         j = i + 1
         while j < len(doc) and j not in covered and (doc[j].like_num or doc[j].lower_ in _NUMBER_WORDS):
             j += 1
-        start = i - 1 if i > 0 and doc[i - 1].lower_ in ("a", "an") and tok.lower_ in ("dozen", "hundred", "thousand") else i
+        start = (
+            i - 1
+            if i > 0 and doc[i - 1].lower_ in ("a", "an") and tok.lower_ in ("dozen", "hundred", "thousand")
+            else i
+        )
         label = "CARDINAL"
         if j < len(doc) and singular(doc[j].lower_) in TIME_UNITS and doc[j].i not in covered:
             j += 1
@@ -236,11 +242,15 @@ def _candidates(doc: Any) -> list[tuple[Any, str]]:
     return out
 
 
-_CURRENCY_BEFORE = re.compile(r"(?:US\$|U\.S\.\$|[A-Z]{1,2}\$|\$|£|€|¥|₹|\bRs\.?|\bUSD|\bEUR|\bGBP|\bINR|\bPKR)\s?$")
+_CURRENCY_BEFORE = re.compile(
+    r"(?:US\$|U\.S\.\$|[A-Z]{1,2}\$|\$|£|€|¥|₹|\bRs\.?|\bUSD|\bEUR|\bGBP|\bINR|\bPKR)\s?$"
+)
 _SCALE_AFTER = re.compile(r"^[\s\-‐–]?(?:bn|mn|mln|bln|billion|million|trillion|tn|crore|lakh)s?\b", re.I)
 _PERCENT_AFTER = re.compile(r"^[\s\-]?(?:%|percentage\s+points?|per\s?cent\b|percent\b)", re.I)
 _RANGE_AFTER = re.compile(r"^\s?(?:-|–|—|to)\s?\d[\d,.]*(?![\d:])")
-_AND_AFTER = re.compile(r"^\s+(?:and|to)\s+(?:\d[\d,.]*|[a-z]+)(?:\s+(?:bn|billion|million|thousand))?(?![\d:])", re.I)
+_AND_AFTER = re.compile(
+    r"^\s+(?:and|to)\s+(?:\d[\d,.]*|[a-z]+)(?:\s+(?:bn|billion|million|thousand))?(?![\d:])", re.I
+)
 
 
 def _extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]:
@@ -296,10 +306,8 @@ def _not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> boo
         return True  # an ordinal ("5th Avenue")
     if text.strip().casefold() == "one" and re.search(r"\b(?:no|any|every|some)\s*$", before, re.I):
         return True  # "no one else was injured"
-    if label == "CARDINAL" and re.match(r"\s*of\s+(?:the|those|these|them|his|her|their|its)\b", after):
-        if parse_number(text) == 1:  # "one of the bosses"
-            return True
-    return False
+    one_of = re.match(r"\s*of\s+(?:the|those|these|them|his|her|their|its)\b", after)
+    return label == "CARDINAL" and bool(one_of) and parse_number(text) == 1  # "one of the bosses"
 
 
 def _anaphoric(span: Any) -> bool:
@@ -338,12 +346,18 @@ def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
     if re.search(r"\b(?:aged?|ages)\s+$", before, re.I):
         return Value(n, n, n, 0.5)
     after = body[end : end + 2]
-    if span is not None and re.search(r",\s*(?:both\s+)?$", before) and (after[:1] in (",", ".", ";", ")") or after == "" or after[:1] == "\n"):
+    if (
+        span is not None
+        and re.search(r",\s*(?:both\s+)?$", before)
+        and (after[:1] in (",", ".", ";", ")") or after == "" or after[:1] == "\n")
+    ):
         doc = span.doc
         k = span.start - 1
         while k >= 0 and doc[k].text in (",", "both"):
             k -= 1
-        if k >= 0 and (doc[k].ent_type_ == "PERSON" or (doc[k].pos_ == "PROPN" and span.root.dep_ == "appos")):
+        if k >= 0 and (
+            doc[k].ent_type_ == "PERSON" or (doc[k].pos_ == "PROPN" and span.root.dep_ == "appos")
+        ):
             return Value(n, n, n, 0.5)
     return None
 
@@ -390,6 +404,7 @@ def extract_facts(
         fig = doc.char_span(start, end, alignment_mode="expand") if parsed else None
         fig = fig if fig is not None and len(fig) else span
         age = _age(text, body, start, end, fig if parsed else None) if label in ("CARDINAL", "DATE") else None
+        unit: str | None
         if age is not None:
             fact_type, value, unit = "age", age, "year"
         elif label in ("DATE", "TIME"):
@@ -400,7 +415,11 @@ def extract_facts(
             elif label == "TIME":
                 continue  # a time of day, not a figure
             elif _iso_date(text, published) is None and re.fullmatch(r"[\d,.\s\-–]+|between .+", text, re.I):
-                fact_type, value, unit = "cardinal", parse_value(text, body[:start]), None  # "Between 5 and 7"
+                fact_type, value, unit = (
+                    "cardinal",
+                    parse_value(text, body[:start]),
+                    None,
+                )  # "Between 5 and 7"
             else:
                 fact_type, value, unit = "date", Value(None, None, None, None), _iso_date(text, published)
         else:
@@ -420,11 +439,13 @@ def extract_facts(
         background = False
         if parsed:
             try:
-                measure, evidence = measure_of(fig, table, fact_type)
+                measure, evidence = measure_of(fig, table, fact_type, lexicon)
                 cue = background_cue(fig, ref_year) if fact_type != "date" else None
             except (AttributeError, IndexError, ValueError):
                 measure, evidence, cue = None, None, None
-            from_table = measure is not None and (measure.split(":")[0] in table.measures or measure.startswith("age:"))
+            from_table = measure is not None and (
+                measure.split(":")[0] in table.measures or measure.startswith("age:")
+            )
             if fact_type == "cardinal" and not from_table and (value.value or 0) <= 10 and _anaphoric(fig):
                 continue  # "the two nations": a reference, nothing counted in the event
             if fact_type == "cardinal" and value.value == 1 and not from_table:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parallax.numbers import singular
+
 MEASURES_FILE = "measures.csv"
 _NOUNS = {"NOUN", "PROPN"}
 _PEOPLE = {"people", "person", "individual", "other", "others", "resident", "civilian"}
@@ -57,23 +59,41 @@ def is_person_noun(tok: Any) -> bool:
     if lem in _PERSON_NOUNS or tok.lower_ in _PERSON_NOUNS or tok.ent_type_ in ("PERSON", "NORP"):
         return True
     return tok.pos_ == "NOUN" and tok.lower_.endswith(_PERSON_SUFFIXES) and len(tok.lower_) > 5
+
+
 _LIGHT_VERBS = {
     "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
     "include", "make", "get", "give", "take", "see", "show", "put", "seem", "appear", "remain",
     "leave", "bring", "become", "add", "confirm", "state", "announce", "reveal", "want", "need",
 }  # fmt: skip
-_GROWTH_VERBS = {"increase", "raise", "boost", "double", "triple", "expand", "grow", "reach", "take", "lift", "push"}
+_GROWTH_VERBS = {
+    "increase",
+    "raise",
+    "boost",
+    "double",
+    "triple",
+    "expand",
+    "grow",
+    "reach",
+    "take",
+    "lift",
+    "push",
+}
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
 _PAST_WORDS = {"previous", "prior", "earlier", "preceding", "past"}
-_RELATIVE_PAST = re.compile(r"\blast\s+(?:year|month|week|decade|season|time|summer|winter|spring|autumn|fall)\b")
+_RELATIVE_PAST = re.compile(
+    r"\blast\s+(?:year|month|week|decade|season|time|summer|winter|spring|autumn|fall)\b"
+)
 _AGO = re.compile(r"\b(?:years?|decades?|months?|centuries)\s+ago\b|\ba\s+(?:year|decade)\s+ago\b")
 _CUMULATIVE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|altogether|in all)\b")
 _EVENT_NOUNS = {
     "operation", "attack", "raid", "mission", "incident", "quake", "earthquake", "storm", "match",
     "game", "season", "election", "bombing", "shooting", "year", "month",
 }  # fmt: skip
-NOUN_AND_VERB = True  # generic keys: noun and verb (noun only measured worse: grouping P 0.89, conflict P 0.61)
+NOUN_AND_VERB = (
+    True  # generic keys: noun and verb (noun only measured worse: grouping P 0.89, conflict P 0.61)
+)
 _MODALS = {"can", "could", "may", "might", "would"}
 # Measures that count people or things in the event: only a count (cardinal) can give them.
 COUNT_MEASURES = {
@@ -120,7 +140,11 @@ def default_measures() -> MeasureTable:
 
 def surname(ent_text: str) -> str:
     """Key of a person: the last name-like word, lowercase ('Capt. Tom Tennant' -> 'tennant')."""
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text) if w.lower() not in ("jr", "sr", "ii", "iii")]
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text)
+        if w.lower() not in ("jr", "sr", "ii", "iii")
+    ]
     return words[-1].lower().replace("’", "'").strip("-'") if words else ent_text.lower()
 
 
@@ -176,7 +200,26 @@ def age_subject(span: Any) -> tuple[str, str]:
     return "age:person", "age of an unnamed person"
 
 
-def _counted(span: Any) -> Any:
+def _phrase_head(tok: Any, lexicon: Any) -> Any:
+    """The noun a name-like modifier belongs to when the parser cut the phrase short: "thousands of
+    Pakistani Shia pilgrims" parsed with "Shia" as the object: a lowercase common noun right after
+    a proper-noun object is the head."""
+    doc = tok.doc
+    if tok.pos_ != "PROPN" or tok.i + 1 >= len(doc) or lexicon is None:
+        return tok
+    nxt = doc[tok.i + 1]
+    word = nxt.text
+    if (
+        word.isalpha()
+        and word.islower()
+        and not word.endswith(("ing", "ed"))
+        and ("noun" in lexicon.in_index(word) or lexicon.is_plural_common_noun(word))
+    ):
+        return nxt
+    return tok
+
+
+def _counted(span: Any, lexicon: Any = None) -> Any:
     """The noun phrase head the figure counts: the modified noun, the object of 'of', or the figure."""
     root = span.root
     inside = {t.i for t in span}
@@ -184,15 +227,15 @@ def _counted(span: Any) -> Any:
         if child.dep_ == "prep" and child.lower_ == "of" and child.i >= span.end - 1:
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
-                return objs[0]
+                return _phrase_head(objs[0], lexicon)
     head = root.head
     while head.pos_ in ("NUM", "PROPN") and head.dep_ in ("nummod", "compound") and head.head.i > head.i:
         head = head.head  # "six AK-47 rifles": through the model name to the rifles
-    if root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod") and head.i not in inside:
-        if head.pos_ in _NOUNS or head.pos_ == "PRON":
-            while head.dep_ == "compound" and head.head.pos_ in _NOUNS and head.head.i > head.i:
-                head = head.head  # "six AK-47 rifles": the rifles, not the model name
-            return head
+    modifier = root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
+    if modifier and head.i not in inside and (head.pos_ in _NOUNS or head.pos_ == "PRON"):
+        while head.dep_ == "compound" and head.head.pos_ in _NOUNS and head.head.i > head.i:
+            head = head.head  # "six AK-47 rifles": the rifles, not the model name
+        return head
     # nouns inside the span after the number ("five suspicious boats" tagged as one entity)
     nouns = [t for t in span if t.pos_ == "NOUN" and not t.like_num]
     if nouns and root.pos_ == "NOUN":
@@ -247,8 +290,10 @@ def _predicates(np: Any) -> list[Any]:
                 expanded.append(c)
             if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and c.pos_ in ("ADJ", "VERB"):
                 expanded.append(c)
-        if verb.dep_ == "conj" and verb.head.pos_ == "VERB" and not any(
-            g.dep_ in ("nsubj", "nsubjpass") for g in verb.children
+        if (
+            verb.dep_ == "conj"
+            and verb.head.pos_ == "VERB"
+            and not any(g.dep_ in ("nsubj", "nsubjpass") for g in verb.children)
         ):
             expanded.append(verb.head)
         if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":  # "tried to flee" read from "flee"
@@ -333,8 +378,11 @@ def _table_word(tok: Any, table: MeasureTable) -> tuple[str, str] | None:
     return None
 
 
-def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | None, str | None]:
-    """(measure key, evidence) of a figure span; (None, None) when the parse does not say."""
+def measure_of(
+    span: Any, table: MeasureTable, fact_type: str, lexicon: Any = None
+) -> tuple[str | None, str | None]:
+    """(measure key, evidence) of a figure span; (None, None) when the parse does not say.
+    `lexicon` (parallax.entities.Lexicon) mends phrases the parser cut short."""
     if fact_type == "age":
         return age_subject(span)
     if fact_type == "date":
@@ -344,9 +392,12 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
-    np = _counted(span)
+    np = _counted(span, lexicon)
+    mended = np is not _counted(span)  # a noun the parser took for something else
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
-    elliptic = np.pos_ == "PRON" or (np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj"))
+    elliptic = np.pos_ == "PRON" or (
+        np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj")
+    )
     named = (_counted_before(span) or np) if elliptic else np  # "the remaining three", "two of them"
     root = span.root
     measure: str | None = None
@@ -376,14 +427,24 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
             hit = _table_word(p, table)
             if hit and (fact_type == "cardinal" or hit[0] not in COUNT_MEASURES):
                 measure, evidence = hit
-                counted_thing = named.pos_ in _NOUNS and not named.like_num and (named.i not in inside or fact_type == "cardinal")
+                counted_thing = (
+                    named.pos_ in _NOUNS
+                    and not named.like_num
+                    and (named.i not in inside or fact_type == "cardinal")
+                )
                 if counted_thing and not is_person_noun(named) and _lemma(named) not in table.nouns:
                     if measure == "arrested":  # things are seized, not arrested ("captured three boats")
                         measure = "seized"
                     measure, evidence = f"{_lemma(named)}:{measure}", f"noun '{named.text}' + {evidence}"
                 break
     if measure is None:
-        noun = named if named.pos_ in _NOUNS and not named.like_num and (named.i not in inside or fact_type == "cardinal") else None
+        noun = (
+            named
+            if (named.pos_ in _NOUNS or mended)
+            and not named.like_num
+            and (named.i not in inside or fact_type == "cardinal")
+            else None
+        )
         verb = next((p for p in preds if p.pos_ == "VERB" and _lemma(p) not in _LIGHT_VERBS), None)
         if noun is None and verb is not None:
             noun = _argument_noun(verb, inside)  # "increase trade from $2 billion": trade
@@ -396,17 +457,27 @@ def measure_of(span: Any, table: MeasureTable, fact_type: str) -> tuple[str | No
             verb = None
         if noun is not None:  # "the death toll rose to 14": the noun (or its compound) is in the table
             for w in [noun] + [c for c in noun.children if c.dep_ == "compound"]:
-                if _lemma(w) in table.nouns and (fact_type == "cardinal" or table.nouns[_lemma(w)] not in COUNT_MEASURES):
+                if _lemma(w) in table.nouns and (
+                    fact_type == "cardinal" or table.nouns[_lemma(w)] not in COUNT_MEASURES
+                ):
                     m = table.nouns[_lemma(w)]
                     return m, f"noun '{w.text}' -> {m}"
-        if noun is not None and noun.i == root.head.i and fact_type in ("duration", "money", "quantity", "percent"):
+        if (
+            noun is not None
+            and noun.i == root.head.i
+            and fact_type in ("duration", "money", "quantity", "percent")
+        ):
             verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
         if noun is None and verb is None:
             return None, None
-        key = _lemma(noun) if noun is not None else None
+        key = None if noun is None else singular(noun.text) if mended and noun is np else _lemma(noun)
         if key in _PEOPLE:
             key = "people"
-        parts = [x for x in (key, _lemma(verb) if verb is not None and (key is None or NOUN_AND_VERB) else None) if x]
+        parts = [
+            x
+            for x in (key, _lemma(verb) if verb is not None and (key is None or NOUN_AND_VERB) else None)
+            if x
+        ]
         measure = ":".join(parts)
         evidence = " + ".join(
             ([f"noun '{noun.text}'"] if noun is not None else [])
@@ -485,6 +556,10 @@ def background_cue(span: Any, ref_year: int | None) -> str | None:
     gov = _governor(span.root)
     modal = next((c for c in gov.children if c.dep_ == "aux" and c.lower_ in _MODALS), None)
     subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if modal is not None and subj and any(d.lower_ in ("a", "an", "any") for d in subj[0].children if d.dep_ == "det"):
+    if (
+        modal is not None
+        and subj
+        and any(d.lower_ in ("a", "an", "any") for d in subj[0].children if d.dep_ == "det")
+    ):
         return f"generic: '{subj[0].text} {modal.text} {gov.text}'"
     return None

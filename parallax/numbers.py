@@ -79,7 +79,15 @@ CURRENCY_QUALIFIERS = {
     ("sri", "rupee"): "LKR", ("nepalese", "rupee"): "NPR", ("nepali", "rupee"): "NPR",
 }  # fmt: skip
 # Hundredth parts: value / 100 in the main currency (the main currency from the words, else USD).
-_SUBUNITS = {"cent": "USD", "cents": "USD", "ct": "USD", "cts": "USD", "penny": "GBP", "pence": "GBP", "paise": "INR"}
+_SUBUNITS = {
+    "cent": "USD",
+    "cents": "USD",
+    "ct": "USD",
+    "cts": "USD",
+    "penny": "GBP",
+    "pence": "GBP",
+    "paise": "INR",
+}
 # Country cues for "Rs" / "rupees" (lowercase words of the document).
 RUPEE_COUNTRIES = {
     "PKR": ("pakistan", "pakistani", "islamabad", "karachi", "lahore", "rawalpindi", "peshawar"),
@@ -98,9 +106,31 @@ _RANGE = re.compile(
     r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(?:-|–|—|to)\s*(\d[\d,]*(?:\.\d+)?)(?![\d])", re.IGNORECASE
 )
 _BETWEEN = re.compile(r"\bbetween\s+(.+?)\s+(?:and|to)\s+(.+)$", re.IGNORECASE)
-_LOWER_CUES = ("at least", "more than", "over", "above", "upwards of", "in excess of", "no fewer than", "exceeding")
-_UPPER_CUES = ("up to", "at most", "less than", "fewer than", "under", "below", "no more than", "as many as", "maximum of")
-_ABOUT_CUES = ("about", "around", "some", "roughly", "approximately", "an estimated", "estimated", "circa", "nearly", "almost", "close to", "just under", "just over")  # fmt: skip
+_LOWER_CUES = (
+    "at least",
+    "more than",
+    "over",
+    "above",
+    "upwards of",
+    "in excess of",
+    "no fewer than",
+    "exceeding",
+)
+_UPPER_CUES = (
+    "up to",
+    "at most",
+    "less than",
+    "fewer than",
+    "under",
+    "below",
+    "no more than",
+    "as many as",
+    "maximum of",
+)
+_ABOUT_CUES = (
+    "about", "around", "some", "roughly", "approximately", "an estimated", "estimated", "circa", "nearly",
+    "almost", "close to", "just under", "just over",
+)  # fmt: skip
 APPROX = 0.1  # "about 300" -> [270, 330]
 
 
@@ -271,13 +301,19 @@ def parse_value(text: str, before: str = "") -> Value:
     words = words_of(t)
     head = t.casefold()
     for cue in _LOWER_CUES:
-        if head.startswith(cue + " ") or re.search(rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]):
+        if head.startswith(cue + " ") or re.search(
+            rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]
+        ):
             return Value(value, value, None, precision, cue)
     for cue in _UPPER_CUES:
-        if head.startswith(cue + " ") or re.search(rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]):
+        if head.startswith(cue + " ") or re.search(
+            rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]
+        ):
             return Value(value, None, value, precision, cue)
     for cue in _ABOUT_CUES:
-        if head.startswith(cue + " ") or re.search(rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]):
+        if head.startswith(cue + " ") or re.search(
+            rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]
+        ):
             below = cue in ("nearly", "almost", "close to", "just under")
             hi = value if below else value * (1 + APPROX)
             lo = value * (1 - APPROX) if cue != "just over" else value
@@ -290,7 +326,10 @@ def parse_value(text: str, before: str = "") -> Value:
 def rupee_country(text: str) -> str | None:
     """ISO code of the rupee a document means: the country it names most (None when none)."""
     t = text.casefold()
-    counts = {code: sum(len(re.findall(rf"\b{re.escape(c)}\b", t)) for c in cues) for code, cues in RUPEE_COUNTRIES.items()}
+    counts = {
+        code: sum(len(re.findall(rf"\b{re.escape(c)}\b", t)) for c in cues)
+        for code, cues in RUPEE_COUNTRIES.items()
+    }
     best = max(counts.items(), key=lambda kv: kv[1])
     return best[0] if best[1] > 0 else None
 

@@ -94,9 +94,23 @@ def story_data(con: duckdb.DuckDBPyConnection, story_id: str) -> dict[str, Any]:
     )
     facts = _records(
         con,
-        "select source, fact_type, measure, value_text, normalized_value, unit, sentence, is_conflict, "
-        "sources_agreeing, sources_reporting_measure from marts.rpt_fact_comparison where story_id = ? "
-        "order by is_conflict desc, measure nulls last, fact_type, source, start_char limit ?",
+        "select source, fact_type, measure, measure_evidence, value_text, normalized_value, lower_value, "
+        "upper_value, unit, sentence, is_background, is_update, is_conflict, sources_agreeing, "
+        "sources_reporting_measure from marts.rpt_fact_comparison where story_id = ? "
+        "order by is_conflict desc, is_background, measure nulls last, fact_type, source, start_char limit ?",
+        [story_id, MAX_TABLE_ROWS],
+    )
+    # one row per measure given by two sources or more: each source's figures side by side
+    measures = _records(
+        con,
+        "select measure, unit, "
+        "case when bool_or(is_conflict) then 'conflict' when bool_or(is_update) then 'update' "
+        "else 'agree' end as status, count(distinct source) as source_count, "
+        "list(source || ': ' || value_text order by source, start_char) as figures "
+        "from marts.rpt_fact_comparison where story_id = ? and sources_reporting_measure > 1 "
+        "group by measure, unit "
+        "order by case status when 'conflict' then 0 when 'update' then 1 else 2 end, source_count desc, "
+        "measure limit ?",
         [story_id, MAX_TABLE_ROWS],
     )
     attributions = _records(
@@ -127,6 +141,7 @@ def story_data(con: duckdb.DuckDBPyConnection, story_id: str) -> dict[str, Any]:
         "heatmap": _heatmap(coverage, divergence, sources),
         "divergence": divergence,
         "facts": facts,
+        "measures": measures,
         "attributions": attributions,
         "similarity": similarity,
         "changes": changes,
@@ -207,16 +222,31 @@ Hover a cell for where the entity first appears.</p>
 {% else %}<tr><td colspan="6">No entities extracted.</td></tr>{% endfor %}</tbody></table>
 
 <h2>Figures</h2>
+<p class="note">Measures two sources or more give, side by side: <b>conflict</b> when their values cannot all
+be true (bounds and rounding taken into account), <b>update</b> when a later article gives a higher toll.</p>
+<table id="measures"><thead><tr><th>measure</th><th>unit</th><th>sources</th><th>figures</th><th>status</th>
+</tr></thead><tbody>
+{% for m in measures %}<tr class="{{ 'conflict' if m.status == 'conflict' else '' }}"
+ data-status="{{ m.status }}">
+<td>{{ m.measure }}</td><td>{{ m.unit or '' }}</td><td class="num">{{ m.source_count }}</td>
+<td>{{ m.figures|join('; ') }}</td>
+<td>{% if m.status == 'conflict' %}<span class="flag">conflict</span>{% else %}{{ m.status }}{% endif %}
+</td></tr>
+{% else %}<tr><td colspan="5">No measure is given by two sources.</td></tr>{% endfor %}</tbody></table>
 <table id="facts"><thead><tr><th>measure</th><th>type</th><th>source</th><th>figure</th><th>value</th>
-<th>unit</th><th>sentence</th><th>differs</th></tr></thead><tbody>
+<th>bounds</th><th>unit</th><th>sentence</th><th>differs</th></tr></thead><tbody>
 {% for f in facts %}<tr class="{{ 'conflict' if f.is_conflict else '' }}"
- data-conflict="{{ f.is_conflict|lower }}">
+ data-conflict="{{ f.is_conflict|lower }}" title="{{ f.measure_evidence or '' }}">
 <td>{{ f.measure or '' }}</td><td>{{ f.fact_type }}</td><td>{{ f.source }}</td><td>{{ f.value_text }}</td>
-<td class="num">{{ fmt_num(f.normalized_value) }}</td><td>{{ f.unit or '' }}</td>
+<td class="num">{{ fmt_num(f.normalized_value) }}</td>
+<td class="num">{% if f.lower_value != f.upper_value %}{{ fmt_num(f.lower_value) if f.lower_value is not none
+else '…' }} – {{ fmt_num(f.upper_value) if f.upper_value is not none else '…' }}{% endif %}</td>
+<td>{{ f.unit or '' }}</td>
 <td class="sentence">{{ f.sentence or '' }}</td>
 <td>{% if f.is_conflict %}<span class="flag">differs</span> ({{ f.sources_agreeing }} of
-{{ f.sources_reporting_measure }} sources){% endif %}</td></tr>
-{% else %}<tr><td colspan="8">No figures extracted.</td></tr>{% endfor %}</tbody></table>
+{{ f.sources_reporting_measure }} sources){% elif f.is_update %}update{% elif f.is_background %}background
+{% endif %}</td></tr>
+{% else %}<tr><td colspan="9">No figures extracted.</td></tr>{% endfor %}</tbody></table>
 
 <h2>Who did or said what</h2>
 <table id="attributions"><thead><tr><th>predicate</th><th>topic</th><th>source</th><th>actor</th><th>kind</th>

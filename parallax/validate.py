@@ -523,7 +523,9 @@ def _run_suite(
             batches = _chunks(con, query, _bind(query, {"run_id": run_id}), suite.chunk_rows)
             frames = (b.to_pandas() for b in batches)
         elif (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").exists():
-            query = (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").read_text(encoding="utf-8")
+            query = (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").read_text(
+                encoding="utf-8"
+            )
             batches = _chunks(con, query, _bind(query, {"run_id": run_id}), suite.chunk_rows)
             frames = (b.to_pandas() for b in batches)
         else:

@@ -198,7 +198,9 @@ class Corpus:
         value: float | None,
         unit: str | None,
         measure: str | None,
+        **extra: object,
     ) -> None:
+        """One int_facts row found by its text; `extra` sets further columns (lower_value, is_background)."""
         body = self.bodies[doc_id]
         pos = body.index(text)
         given(
@@ -216,6 +218,7 @@ class Corpus:
                     "start_char": pos,
                     "end_char": pos + len(text),
                     "run_id": self.run_id,
+                    **extra,
                 }
             ],
         )

@@ -74,7 +74,8 @@ def test_stories_lists_counts(published: Path) -> None:
     # d runs a copy of a's article: a source of the story; this fixture maps none of a's mentions
     # onto it, so Raisi is named by 4 of 5 sources (majority, not consensus)
     assert (s1["consensus_entities"], s1["unique_entities"]) == (0, 1)
-    assert (s1["fact_conflicts"], s1["attribution_conflicts"]) == (2, 2)
+    # fact conflicts count measures the sources disagree on (one here, given by two rows), not rows
+    assert (s1["fact_conflicts"], s1["fact_agreements"], s1["attribution_conflicts"]) == (1, 0, 2)
 
 
 def test_report_writes_a_page_and_rejects_unknown_story(published: Path, tmp_path: Path) -> None:

@@ -144,7 +144,10 @@ def test_wordings_of_a_death_toll_share_one_measure(nlp, text: str) -> None:
 
 
 def test_people_counted_for_different_things_get_different_measures(nlp) -> None:
-    text = "The blast killed 9 workers, 40 others were wounded, 3 remain missing and 800 residents were evacuated."
+    text = (
+        "The blast killed 9 workers, 40 others were wounded, 3 remain missing "
+        "and 800 residents were evacuated."
+    )
     got = {f.text.split()[-1]: f.measure for f in _facts(nlp, text) if f.fact_type == "cardinal"}
     assert got == {"9": "deaths", "40": "injured", "3": "missing", "800": "evacuated"}
 
@@ -156,9 +159,14 @@ def test_things_keep_their_noun(nlp) -> None:
 
 
 def test_ages_are_ages_of_a_named_person(nlp) -> None:
-    text = "Maria Lopez, 45, was charged. Her lawyer, aged 52, spoke. A 61-year-old neighbour, John Reed, saw it."
+    text = (
+        "Maria Lopez, 45, was charged. Her lawyer, aged 52, spoke. "
+        "A 61-year-old neighbour, John Reed, saw it."
+    )
     ages = {f.text: f for f in _facts(nlp, text) if f.fact_type == "age"}
-    assert ages["45"].normalized_value == 45 and ages["45"].unit == "year" and ages["45"].measure == "age:lopez"
+    assert (
+        ages["45"].normalized_value == 45 and ages["45"].unit == "year" and ages["45"].measure == "age:lopez"
+    )
     assert ages["52"].measure == "age:lawyer"  # a role: not linked to the next name
     assert ages["61-year-old"].normalized_value == 61 and ages["61-year-old"].measure == "age:reed"
 

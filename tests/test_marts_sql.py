@@ -188,21 +188,119 @@ def test_rpt_fact_comparison_agreeing_figures_are_no_conflict(
     ]
 
 
-def test_rpt_fact_comparison_dates_compare_on_value(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
-    story.fact("dc", "today", "date", None, "2026-11-01", "arrival")  # calendar dates: the ISO value
+def test_rpt_fact_comparison_dates_are_not_compared(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # calendar dates are when things happened, not figures of the event: never a conflict (they were
+    # most of the noise flagged before measures existed)
+    story.fact("dc", "today", "date", None, "2026-11-01", "arrival")
     story.fact("de", "length", "date", None, "2026-11-02", "arrival")
-    story.fact("da", "Raisi", "date", 3.0, "day", "visit")  # durations: number and unit
-    story.fact("db", "Raisi", "date", 3.0, "day", "visit")
+    story.fact("da", "Raisi", "duration", 3.0, "day", "visit")  # durations compare on number and unit
+    story.fact("db", "Raisi", "duration", 4.0, "day", "visit")
     got = {
         (r["source"], r["measure"]): r["is_conflict"]
         for r in rows(con, "select source, measure, is_conflict from marts.rpt_fact_comparison")
     }
     assert got == {
-        ("c", "arrival"): True,
-        ("e", "arrival"): True,
-        ("a", "visit"): False,
-        ("b", "visit"): False,
+        ("c", "arrival"): False,
+        ("e", "arrival"): False,
+        ("a", "visit"): True,
+        ("b", "visit"): True,
     }
+
+
+def _flags(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[bool, bool]]:
+    got = rows(con, "select source, is_conflict, is_update from marts.rpt_fact_comparison order by source")
+    return {r["source"]: (r["is_conflict"], r["is_update"]) for r in got}
+
+
+def test_bounds_that_can_all_be_true_are_no_conflict(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # "at least 5", "more than 200" and "249" can all be true
+    story.fact("da", "Raisi", "cardinal", 5.0, None, "deaths", lower_value=5.0, value_precision=0.5)
+    story.fact("db", "Raisi", "cardinal", 200.0, None, "deaths", lower_value=200.0, value_precision=0.5)
+    story.fact(
+        "dc",
+        "Raisi",
+        "cardinal",
+        249.0,
+        None,
+        "deaths",
+        lower_value=249.0,
+        upper_value=249.0,
+        value_precision=0.5,
+    )
+    assert _flags(con) == {"a": (False, False), "b": (False, False), "c": (False, False)}
+
+
+def test_rounding_is_no_conflict_but_another_value_is(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # 6 and 6.2 miles are one figure rounded; an age of 60 against 61 is a disagreement
+    story.fact(
+        "da", "Raisi", "quantity", 6.0, "mile", "depth", lower_value=6.0, upper_value=6.0, value_precision=0.5
+    )
+    story.fact(
+        "db",
+        "Raisi",
+        "quantity",
+        6.2,
+        "mile",
+        "depth",
+        lower_value=6.2,
+        upper_value=6.2,
+        value_precision=0.05,
+    )
+    story.fact(
+        "dc",
+        "Raisi",
+        "age",
+        60.0,
+        "year",
+        "age:raisi",
+        lower_value=60.0,
+        upper_value=60.0,
+        value_precision=0.5,
+    )
+    story.fact(
+        "de",
+        "Raisi",
+        "age",
+        61.0,
+        "year",
+        "age:raisi",
+        lower_value=61.0,
+        upper_value=61.0,
+        value_precision=0.5,
+    )
+    assert _flags(con) == {"a": (False, False), "b": (False, False), "c": (True, False), "e": (True, False)}
+
+
+def test_background_figures_are_never_compared(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    story.fact("da", "Raisi", "cardinal", 12.0, None, "deaths", lower_value=12.0, upper_value=12.0)
+    story.fact(
+        "db",
+        "Raisi",
+        "cardinal",
+        300.0,
+        None,
+        "deaths",
+        lower_value=300.0,
+        upper_value=300.0,
+        is_background=True,
+    )
+    got = rows(
+        con, "select source, is_conflict, sources_reporting_measure from marts.rpt_fact_comparison order by 1"
+    )
+    assert got == [
+        {"source": "a", "is_conflict": False, "sources_reporting_measure": 1},
+        {"source": "b", "is_conflict": False, "sources_reporting_measure": None},
+    ]
+
+
+def test_a_later_higher_toll_is_an_update(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    story.fact("da", "Raisi", "cardinal", 12.0, None, "deaths", lower_value=12.0, upper_value=12.0)
+    story.fact("db", "Raisi", "cardinal", 30.0, None, "deaths", lower_value=30.0, upper_value=30.0)
+    con.execute("update raw.documents set published_at = ? where doc_id = 'da'", [T0])
+    con.execute("update raw.documents set published_at = ? where doc_id = 'db'", [T0 + timedelta(hours=6)])
+    assert _flags(con) == {"a": (False, True), "b": (False, True)}
+    con.execute("update raw.documents set published_at = null")  # order unknown: a disagreement
+    assert _flags(con) == {"a": (True, False), "b": (True, False)}
 
 
 def test_rpt_attribution_comparison(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:

@@ -57,7 +57,9 @@ def test_years_and_ages_are_not_ranges() -> None:
     assert parse_value("45-year-old").upper == 45
 
 
-@pytest.mark.parametrize(("text", "precision"), [("6", 0.5), ("6.2", 0.05), ("$2.5 billion", 5e7), ("two", 0.5)])
+@pytest.mark.parametrize(
+    ("text", "precision"), [("6", 0.5), ("6.2", 0.05), ("$2.5 billion", 5e7), ("two", 0.5)]
+)
 def test_precision_is_half_the_last_digit(text: str, precision: float) -> None:
     assert parse_value(text).precision == pytest.approx(precision)
 

@@ -297,3 +297,24 @@ def test_negated_claim_counted_as_affirmed_fails_the_attribution_suite(
     mem.execute("update intermediate.int_attributions set polarity = 'unsure' where attribution_index = 0")
     outcome = run_suites(mem, settings, "r1", only=only)
     assert [r.kwargs["column"] for r in outcome.results if not r.success] == ["polarity"]
+
+
+def test_plausibility_warnings_are_stored_but_do_not_fail_the_run(
+    mem: duckdb.DuckDBPyConnection, settings: Settings
+) -> None:
+    story = build_story(mem)
+    # money without a currency and figures without a measure: implausible, not broken
+    for doc, text in (("da", "Raisi"), ("db", "Raisi"), ("dc", "today")):
+        story.fact(doc, text, "money", 5.0, None, None, lower_value=5.0, upper_value=5.0)
+    outcome = validate_run(mem, "r1", settings)
+    assert outcome.success, outcome.summary()
+    warned = {(r.suite, r.kwargs.get("column")) for r in outcome.results if not r.success}
+    assert warned == {
+        ("intermediate.int_facts", "money_has_currency"),
+        ("intermediate.int_facts", "has_measure"),
+    }
+    assert len(outcome.warnings) == 2 and "warnings" in outcome.summary()
+    stored = mem.execute(
+        "select distinct severity from audit.validation_results where run_id = 'r1' and not success"
+    ).fetchall()
+    assert stored == [("warning",)]

@@ -59,23 +59,60 @@ sentences as (
     from staging.stg_documents
 ),
 
-keyed as (
+located as (
     select
         d.story_id,
         d.source,
         d.published_at,
         f.*,
+        -- an age the document gives no name for ("a 61-year-old man": measure_evidence 'age of the man')
+        f.fact_type = 'age' and (f.measure_evidence like 'age of the %' or f.measure_evidence like 'age of an unnamed%')
+            as is_unnamed_age
+    from facts as f
+    inner join documents as d on d.doc_id = f.doc_id
+),
+
+named_ages as (
+    -- per story and value, the named people of that age
+    select
+        story_id,
+        normalized_value,
+        min(measure) as named_measure,
+        count(distinct measure) as named_people
+    from located
+    where fact_type = 'age' and not is_unnamed_age and measure is not null
+    group by story_id, normalized_value
+),
+
+resolved as (
+    -- an unnamed age equal to the age of exactly one named person of the story is that person's
+    -- (agreeing values only: this groups figures, it can never make a conflict)
+    select
+        l.* replace (
+            case when l.is_unnamed_age and n.named_people = 1 then n.named_measure else l.measure end as measure,
+            case
+                when l.is_unnamed_age and n.named_people = 1
+                    then l.measure_evidence || '; the only person of the story named with this age: ' || n.named_measure
+                else l.measure_evidence
+            end as measure_evidence
+        )
+    from located as l
+    left join named_ages as n on n.story_id = l.story_id and n.normalized_value = l.normalized_value
+),
+
+keyed as (
+    select
+        f.*,
         coalesce(f.unit, '') as compare_unit,
         -- the interval the figure allows, rounding included (open ends as infinities)
         coalesce(f.lower_value, case when f.upper_value is null then f.normalized_value end, '-infinity'::double)
-        - coalesce(f.value_precision, 0) as lo,
+        - 0.999 * coalesce(f.value_precision, 0) as lo,
         coalesce(f.upper_value, case when f.lower_value is null then f.normalized_value end, 'infinity'::double)
-        + coalesce(f.value_precision, 0) as hi,
+        + 0.999 * coalesce(f.value_precision, 0) as hi,
         f.measure is not null and not f.is_background and f.fact_type <> 'date'
         and (f.normalized_value is not null or f.lower_value is not null or f.upper_value is not null)
             as is_compared
-    from facts as f
-    inner join documents as d on d.doc_id = f.doc_id
+    from resolved as f
 ),
 
 pairs as (
@@ -85,7 +122,8 @@ pairs as (
         a.start_char,
         a.end_char,
         b.source as other_source,
-        a.hi > b.lo and b.hi > a.lo as is_overlapping,
+        -- (half a unit exclusive: 60 and 61 touch at 60.5, which neither allows)
+        a.hi >= b.lo and b.hi >= a.lo as is_overlapping,
         -- the later document of the pair gives a higher running toll: an update, not a disagreement
         a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
         and a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
