@@ -86,8 +86,8 @@ def collect(con: duckdb.DuckDBPyConnection, max_runs: int = MAX_RUNS) -> list[di
                results_run_id
         from audit.validation_runs
         union all
-        select run_id, bool_and(success or severity = 'warning'), count(*), count(*) filter (where success), max(validated_at),
-               run_id
+        select run_id, bool_and(success or severity = 'warning'), count(*),
+               count(*) filter (where success), max(validated_at), run_id
         from audit.validation_results
         where run_id not in (select run_id from audit.validation_runs)
         group by run_id
