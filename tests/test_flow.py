@@ -356,7 +356,7 @@ def test_mention_offsets_that_miss_their_text_fail_the_run_and_nothing_is_publis
 
     real_write = extract.write_annotations
 
-    def shifted(con, run_id, doc_ids, ann, overrides=None):  # type: ignore[no-untyped-def]
+    def shifted(con, run_id, doc_ids, ann, overrides=None, **kwargs):  # type: ignore[no-untyped-def]
         m = ann.mentions
         moved = m.set_column(
             m.schema.get_field_index("start_char"), "start_char", pa.compute.add(m["start_char"], 1)
@@ -364,7 +364,7 @@ def test_mention_offsets_that_miss_their_text_fail_the_run_and_nothing_is_publis
         moved = moved.set_column(
             moved.schema.get_field_index("end_char"), "end_char", pa.compute.add(moved["end_char"], 1)
         )
-        return real_write(con, run_id, doc_ids, replace(ann, mentions=moved), overrides)
+        return real_write(con, run_id, doc_ids, replace(ann, mentions=moved), overrides, **kwargs)
 
     monkeypatch.setattr(extract, "write_annotations", shifted)
     (env["input"] / "new.txt").write_text(
