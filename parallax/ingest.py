@@ -242,6 +242,8 @@ def scan_inputs(input_dir: Path, settings: Settings, known: KnownFiles | None = 
                 else:
                     digest = _sha256_file(entry.path)
                 files.append((rel, int(st.st_size), int(st.st_mtime_ns), digest))
+            except FileNotFoundError:
+                continue  # vanished while listed: not an input now; seen again if it comes back
             except OSError as exc:
                 rejected.append((rel, "", None, "unreadable", f"cannot be read: {exc.strerror or exc}"))
 

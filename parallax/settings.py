@@ -64,7 +64,7 @@ class Settings(BaseSettings):
         "files stream through in batches of this size (memory ~ batch size, not file size).",
     )
     settle_seconds: float = Field(
-        default=5.0,
+        default=3.0,
         ge=0,
         description="A file modified less than this long ago is left for the next run (it may still "
         "be being written); 0 reads it at once. Costs that much delay for files dropped just before "
