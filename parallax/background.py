@@ -44,7 +44,10 @@ def _clause(span: Any) -> list[Any]:
     (subordinate and relative clauses have their own verb and are left out)."""
     gov = _governor(span.root)
     sent = span.sent
-    return [t for t in sent if t.i == gov.i or _governor(t.head if t.i == gov.i else t).i == gov.i]
+    own = [t for t in sent if t.i == gov.i or _governor(t.head if t.i == gov.i else t).i == gov.i]
+    if gov.dep_ == "relcl":  # "the 2015 quake which killed 9,000": the antecedent's modifiers too
+        own += [c for c in gov.head.children if c.dep_ in ("compound", "amod", "nummod", "npadvmod")]
+    return own
 
 
 def reference_year(text: str, published_year: int | None) -> int | None:

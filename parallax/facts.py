@@ -21,6 +21,7 @@ small count with nothing to measure ("the two nations", "both countries").
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -405,6 +406,7 @@ def extract_facts(
                 measure_evidence=evidence,
             )
         )
+    _restatements(out, body)
     _running_totals(out, body)
     if parsed:
         _link_unnamed_ages(out, spans)
@@ -455,6 +457,15 @@ def _link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
             f.measure = key
             f.measure_evidence = f"{ev}, named next: {ent.text}"
             break
+
+
+def _restatements(facts: list[Fact], body: str) -> None:
+    """'10 km (6.2 miles)': a figure in brackets right after another restates it in other units."""
+    for prev, f in itertools.pairwise(facts):
+        bracket = re.fullmatch(r"\s*[(\[]\s*", body[prev.end : f.start])
+        if prev.measure and bracket and f.fact_type == prev.fact_type:
+            f.measure, f.is_background = prev.measure, prev.is_background
+            f.measure_evidence = f"restates '{prev.text}' ({prev.measure_evidence})"
 
 
 def _running_totals(facts: list[Fact], body: str) -> None:

@@ -214,6 +214,8 @@ def _counted(span: Any, lexicon: Any = None) -> Any:
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return _phrase_head(objs[0], lexicon)
+    if root.dep_ == "conj" and root.head.like_num and root.head.dep_ == "nummod":
+        return root.head.head  # "5,000 dead and more than 20,000 injured people"
     head = root.head
     while head.pos_ in ("NUM", "PROPN") and head.dep_ in ("nummod", "compound") and head.head.i > head.i:
         head = head.head  # "six AK-47 rifles": through the model name to the rifles
@@ -378,6 +380,14 @@ def measure_of(
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.pos_ == "ADP" and before.head.pos_ == "VERB":
+        # "the death toll rose to 14": the level a table noun reached, however the parser attached 14
+        for s in (c for c in before.head.children if c.dep_ in ("nsubj", "nsubjpass")):
+            for w in [s, *(c for c in s.children if c.dep_ == "compound")]:
+                m = table.nouns.get(lemma(w))
+                if m is not None and (fact_type == "cardinal" or m not in COUNT_MEASURES):
+                    return m, f"'{s.text} {before.head.text} {before.text}' -> {m}"
     np = _counted(span, lexicon)
     mended = np is not _counted(span)  # a noun the parser took for something else
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
@@ -478,6 +488,15 @@ def measure_of(
     owner = _person_described(np) if ":" in (measure or "") or measure not in table.measures else None
     if owner and not (measure or "").startswith("age:"):
         measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
+    if measure == "magnitude" and fact_type != "cardinal":
+        measure, evidence = None, None  # a magnitude has no unit: "10 km (6.2 miles)" is not one
+    if measure == "depth" and fact_type != "quantity":
+        measure, evidence = None, None
+    window = doc[max(span.start - 2, 0) : min(span.end + 3, len(doc))]
+    if measure == "magnitude" and any(lemma(t) == "aftershock" for t in window):
+        measure, evidence = "magnitude:aftershock", f"{evidence}; of an aftershock"
+    if measure is None:
+        return None, None
     if measure in _PARTY_MEASURES:
         owner = np if np.pos_ in _NOUNS else (root.head if root.head.pos_ in _NOUNS else np)
         party = _party(owner)
