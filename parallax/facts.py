@@ -409,6 +409,7 @@ def extract_facts(
     _restatements(out, body)
     _running_totals(out, body)
     if parsed:
+        _place_subtotals(out, spans)
         _link_unnamed_ages(out, spans)
     return out
 
@@ -457,6 +458,36 @@ def _link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
             f.measure = key
             f.measure_evidence = f"{ev}, named next: {ent.text}"
             break
+
+
+def _place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
+    """A document giving one measure several values, the smaller ones for a place ('in Hatay
+    province, 30 died'): those are subtotals of that place, measured as '<measure>:<place>'."""
+    groups: dict[str, list[tuple[Fact, Any]]] = {}
+    for f, span in zip(facts, spans, strict=True):
+        if f.measure and not f.is_background and f.normalized_value is not None:
+            groups.setdefault(f.measure, []).append((f, span))
+    for measure, group in groups.items():
+        top = max(f.normalized_value or 0 for f, _ in group)
+        if len({f.normalized_value for f, _ in group}) < 2:
+            continue
+        for f, span in group:
+            if (f.normalized_value or 0) >= top:
+                continue
+            places = [
+                e
+                for e in span.sent.ents
+                if e.label_ in ("GPE", "LOC", "FAC")
+                and e.root.dep_ == "pobj"
+                and e.root.head.lower_ in ("in", "at")
+            ]
+            before = [e for e in places if e.start < span.start]
+            place = (
+                before[-1] if before else (places[0] if places else None)
+            )  # the nearest place named before
+            if place is not None:
+                f.measure = f"{measure}:{place.text.lower()}"
+                f.measure_evidence = f"{f.measure_evidence}; a subtotal for {place.text}"
 
 
 def _restatements(facts: list[Fact], body: str) -> None:

@@ -224,3 +224,9 @@ def test_quake_magnitude_depth_toll_and_aftershock(nlp) -> None:
     assert got["7.1"].measure == "magnitude" and got["5.9"].measure == "magnitude:aftershock"
     assert got["12 km"].measure == "depth" and got["7.5 miles"].measure == "depth"  # restated in miles
     assert got["80"].measure == "deaths"
+
+
+def test_a_smaller_count_for_a_place_is_a_subtotal(nlp) -> None:
+    got = _by_text(nlp, "The storms killed 50 people across the country. In Texas, 30 people died.")
+    assert got["50"].measure == "deaths"
+    assert got["30"].measure == "deaths:texas"  # not compared with the national toll
