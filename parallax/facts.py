@@ -25,20 +25,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from parallax.background import background_cue, reference_year
+from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
-from parallax.measures import (
-    MeasureTable,
-    background_cue,
-    default_measures,
-    measure_of,
-    reference_year,
-    surname,
-)
+from parallax.figure_context import link_unnamed_ages, place_subtotals, restatements, running_totals
+from parallax.measures import MeasureTable, default_measures, measure_of
 from parallax.numbers import (
     TIME_UNITS,
     Value,
     currency,
-    duration,
     parse_number,
     parse_value,
     percent_unit,
@@ -57,19 +52,6 @@ FACT_LABELS = {
     "DATE": "date",
     "TIME": "duration",
 }
-_MONTHS = {
-    m: i + 1
-    for i, ms in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")]
-    )
-    for m in ms
-}  # fmt: skip
-_WEEKDAYS = {
-    d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
-}
-_BASE_TIME = {"decade": ("year", 10.0), "century": ("year", 100.0), "fortnight": ("week", 2.0)}
 _NUMBER_WORDS = {
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
@@ -114,62 +96,15 @@ class Fact:
     measure_evidence: str | None = None
 
 
-def _iso_date(text: str, published: dt.date | None) -> str | None:
-    t = text.casefold().replace(",", " ")
-    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)
-    if m:
-        return m.group(0)
-    words = re.findall(r"[a-z]+|\d+", t)
-    year = next((int(w) for w in words if w.isdigit() and len(w) == 4 and 1000 <= int(w) <= 2999), None)
-    month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
-    day = next((int(w) for w in words if w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 31), None)
-    ordinal = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)\b", t)
-    if day is None and ordinal:
-        day = int(ordinal.group(1))
-    if month is not None:
-        if year is None and published is not None and day is not None:
-            year = published.year
-        if year is not None:
-            if day is not None:
-                try:
-                    return dt.date(year, month, day).isoformat()
-                except ValueError:
-                    return None
-            return f"{year:04d}-{month:02d}"
-        return None
-    if year is not None and len(words) == 1:
-        return f"{year:04d}"
-    if published is not None:
-        if "today" in words:
-            return published.isoformat()
-        if "yesterday" in words:
-            return (published - dt.timedelta(days=1)).isoformat()
-        if "tomorrow" in words:
-            return (published + dt.timedelta(days=1)).isoformat()
-        wd = [w for w in words if w in _WEEKDAYS]
-        if wd and len(words) <= 2:
-            delta = (published.weekday() - _WEEKDAYS[wd[0]]) % 7
-            return (published - dt.timedelta(days=delta)).isoformat()
-    return None
-
-
-def _duration(text: str) -> tuple[float | None, str | None]:
-    value, unit = duration(text)
-    if value is not None and unit in _BASE_TIME:
-        base, factor = _BASE_TIME[unit]
-        return value * factor, base
-    return value, unit
-
-
 def normalize(text: str, label: str, published: dt.date | None = None) -> tuple[float | None, str | None]:
     """(normalized_value, unit) of a figure written as `text` with spaCy label `label`."""
     value = parse_value(text)
     unit = _unit(text, label, value, None)
     if label in ("DATE", "TIME"):
-        v, u = _duration(text)
+        v, u = duration_of(text)
         if v is not None:
             return v, u
-        return None, _iso_date(text, published) if label == "DATE" else None
+        return None, iso_date(text, published) if label == "DATE" else None
     scaled = value.value
     if label == "MONEY" and scaled is not None:
         scaled *= currency(text)[1]
@@ -408,20 +343,20 @@ def extract_facts(
         if age is not None:
             fact_type, value, unit = "age", age, "year"
         elif label in ("DATE", "TIME"):
-            v, u = _duration(text)
+            v, u = duration_of(text)
             if v is not None:
                 fact_type, unit = "duration", u
                 value = _scaled(parse_value(text, body[:start]), v)
             elif label == "TIME":
                 continue  # a time of day, not a figure
-            elif _iso_date(text, published) is None and re.fullmatch(r"[\d,.\s\-–]+|between .+", text, re.I):
+            elif iso_date(text, published) is None and re.fullmatch(r"[\d,.\s\-–]+|between .+", text, re.I):
                 fact_type, value, unit = (
                     "cardinal",
                     parse_value(text, body[:start]),
                     None,
                 )  # "Between 5 and 7"
             else:
-                fact_type, value, unit = "date", Value(None, None, None, None), _iso_date(text, published)
+                fact_type, value, unit = "date", Value(None, None, None, None), iso_date(text, published)
         else:
             fact_type = FACT_LABELS[label]
             value = parse_value(text, body[:start])
@@ -471,74 +406,9 @@ def extract_facts(
                 measure_evidence=evidence,
             )
         )
-    _running_totals(out, body)
+    restatements(out, body)
+    running_totals(out, body)
     if parsed:
-        _link_unnamed_ages(out, spans)
+        place_subtotals(out, spans)
+        link_unnamed_ages(out, spans)
     return out
-
-
-# Nouns for a person an article names later ("a 61-year-old man ... Eric Kirkpatrick").
-_UNNAMED = {
-    "man", "woman", "person", "boy", "girl", "suspect", "driver", "victim", "gunman", "shooter",
-    "attacker", "employee", "worker", "resident", "motorist", "pedestrian", "teenager", "youth",
-}  # fmt: skip
-_SPEECH = {"say", "tell", "announce", "report", "confirm", "add", "state", "explain", "describe", "allege"}
-
-
-def _link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
-    """'a 61-year-old man' -> the age of the person the document goes on to name: the named age of
-    the same value in the document, else the next person named within three sentences who is not
-    only a speaker ('Constable Fanning said ...')."""
-    named = {f.normalized_value: f.measure for f in facts if f.fact_type == "age" and f.measure and
-             f.measure_evidence and f.measure_evidence.startswith("age of ") and
-             not f.measure_evidence.startswith(("age of the ", "age of an unnamed"))}  # fmt: skip
-    for f, span in zip(facts, spans, strict=True):
-        ev = f.measure_evidence or ""
-        if f.fact_type != "age" or not ev.startswith(("age of the ", "age of an unnamed")):
-            continue
-        if (f.measure or "").removeprefix("age:") not in _UNNAMED:
-            continue  # "her lawyer, aged 52": a role, not someone the article goes on to name
-        if f.normalized_value in named:
-            f.measure = named[f.normalized_value]
-            f.measure_evidence = f"{ev}, named in the document with the same age ({f.measure})"
-            continue
-        doc = span.doc
-        sents = 0
-        for ent in doc.ents:
-            if ent.start < span.end or ent.label_ != "PERSON":
-                continue
-            sents = len({t.sent.start for t in doc[span.end : ent.start]})
-            if sents > 3:
-                break
-            root = ent.root
-            if root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH:
-                continue
-            if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
-                continue
-            key = f"age:{surname(ent.text)}"
-            if key in named.values():
-                continue  # that person's own age is given, and differs
-            f.measure = key
-            f.measure_evidence = f"{ev}, named next: {ent.text}"
-            break
-
-
-def _running_totals(facts: list[Fact], body: str) -> None:
-    """A document giving one measure two values, one in a 'so far' / 'a total of' sentence: that one
-    is the running total over several events (background)."""
-    by_measure: dict[str, list[Fact]] = {}
-    for f in facts:
-        if f.measure and not f.is_background and f.normalized_value is not None:
-            by_measure.setdefault(f.measure, []).append(f)
-    for group in by_measure.values():
-        if len({f.normalized_value for f in group}) < 2:
-            continue
-        for f in group:
-            s = body.rfind(".", 0, f.start) + 1
-            e = body.find(".", f.end)
-            sentence = body[s : e if e >= 0 else len(body)].casefold()
-            m = re.search(r"\b(?:so far|thus far|to date|a total of|in total|altogether)\b", sentence)
-            if m:
-                f.is_background = True
-                cue = f"background: '{m.group(0)}', a running total (another value for this measure)"
-                f.measure_evidence = f"{f.measure_evidence}; {cue}" if f.measure_evidence else cue

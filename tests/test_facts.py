@@ -213,3 +213,20 @@ def test_money_scales_currencies_and_points(nlp) -> None:
 def test_contract_years_are_per_party(nlp) -> None:
     got = _by_text(nlp, "Arsenal offered a four-year deal, while Chelsea offered a five-year contract.")
     assert got["four-year"].measure == "deal:arsenal" and got["five-year"].measure == "deal:chelsea"
+
+
+def test_quake_magnitude_depth_toll_and_aftershock(nlp) -> None:
+    text = (
+        "The 7.1-magnitude quake struck at a depth of 12 km (7.5 miles). The death toll has risen to 80. "
+        "A 5.9 magnitude aftershock followed."
+    )
+    got = _by_text(nlp, text)
+    assert got["7.1"].measure == "magnitude" and got["5.9"].measure == "magnitude:aftershock"
+    assert got["12 km"].measure == "depth" and got["7.5 miles"].measure == "depth"  # restated in miles
+    assert got["80"].measure == "deaths"
+
+
+def test_a_smaller_count_for_a_place_is_a_subtotal(nlp) -> None:
+    got = _by_text(nlp, "The storms killed 50 people across the country. In Texas, 30 people died.")
+    assert got["50"].measure == "deaths"
+    assert got["30"].measure == "deaths:texas"  # not compared with the national toll

@@ -1,0 +1,96 @@
+"""Background figures: about another time or event, a running total, or a generic statement.
+
+A figure is background (`background_cue` gives the words that show it) when its own clause (the
+tokens whose nearest governing verb is the figure's: subordinate clauses have their own) names
+another time - a year before the document's reference year (its publication year, else the latest
+year it names), "last year", "N years ago", "previous", "prior", "earlier" - or is a running total
+over several events ("in their five operations so far"), or is a generic statement (a modal verb
+with an indefinite subject: "a quake of that size can cause ..."). Background figures are kept and
+shown, never compared.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parallax.measures import lemma
+
+_PAST_WORDS = {"previous", "prior", "earlier", "preceding", "past"}
+_RELATIVE_PAST = re.compile(
+    r"\blast\s+(?:year|month|week|decade|season|time|summer|winter|spring|autumn|fall)\b"
+)
+_AGO = re.compile(r"\b(?:years?|decades?|months?|centuries)\s+ago\b|\ba\s+(?:year|decade)\s+ago\b")
+_CUMULATIVE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|altogether|in all)\b")
+_EVENT_NOUNS = {
+    "operation", "attack", "raid", "mission", "incident", "quake", "earthquake", "storm", "match",
+    "game", "season", "election", "bombing", "shooting", "year", "month",
+}  # fmt: skip
+_MODALS = {"can", "could", "may", "might", "would"}
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def _governor(tok: Any) -> Any:
+    """The nearest verb above a token (the token itself when it is one), else the sentence root."""
+    for _ in range(12):
+        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT" or tok.head is tok:
+            return tok
+        tok = tok.head
+    return tok
+
+
+def _clause(span: Any) -> list[Any]:
+    """Tokens of the figure's own clause: those whose nearest governing verb is the figure's
+    (subordinate and relative clauses have their own verb and are left out)."""
+    gov = _governor(span.root)
+    sent = span.sent
+    own = [t for t in sent if t.i == gov.i or _governor(t.head if t.i == gov.i else t).i == gov.i]
+    if gov.dep_ == "relcl":  # "the 2015 quake which killed 9,000": the antecedent's modifiers too
+        own += [c for c in gov.head.children if c.dep_ in ("compound", "amod", "nummod", "npadvmod")]
+    return own
+
+
+def reference_year(text: str, published_year: int | None) -> int | None:
+    """The year the document reports from: its publication year, else the latest year it names."""
+    if published_year is not None:
+        return published_year
+    years = [int(y) for y in _YEAR.findall(text)]
+    return max(years) if years else None
+
+
+def background_cue(span: Any, ref_year: int | None) -> str | None:
+    """The words showing the figure is about another time or event, or generic; None if none."""
+    clause = _clause(span)
+    text = " ".join(t.text for t in clause).lower()
+    inside = {t.i for t in span}
+    if ref_year is not None:
+        for t in clause:
+            if t.i in inside:
+                continue
+            m = _YEAR.fullmatch(t.text)
+            if m and t.ent_type_ == "DATE" and int(m.group(1)) < ref_year:
+                return f"year {t.text}"
+    m = _RELATIVE_PAST.search(text) or _AGO.search(text)
+    if m:
+        return f"'{m.group(0)}'"
+    for t in clause:
+        if t.lower_ in _PAST_WORDS and t.dep_ == "amod" and t.i not in inside:
+            return f"'{t.text} {t.head.text}'"
+    cum = _CUMULATIVE.search(text)
+    if cum:
+        for t in clause:
+            if t.i in inside or t.pos_ != "NOUN" or t.tag_ != "NNS" or lemma(t) not in _EVENT_NOUNS:
+                continue
+            if any(c.dep_ == "nummod" or c.like_num for c in t.children):
+                return f"'{cum.group(0)}' over several {t.text}"
+    # generic: "a quake of that size can cause ..." (modal verb, indefinite subject)
+    gov = _governor(span.root)
+    modal = next((c for c in gov.children if c.dep_ == "aux" and c.lower_ in _MODALS), None)
+    subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if (
+        modal is not None
+        and subj
+        and any(d.lower_ in ("a", "an", "any") for d in subj[0].children if d.dep_ == "det")
+    ):
+        return f"generic: '{subj[0].text} {modal.text} {gov.text}'"
+    return None

@@ -1,0 +1,126 @@
+"""Figures read together: what one figure of a document says about another.
+
+- `link_unnamed_ages`: "a 61-year-old man" is the age of the person the document names with that
+  age, else of the next person it names (not a mere speaker) within three sentences.
+- `place_subtotals`: a smaller count the document gives for a place ("in Hatay, 30 died") is that
+  place's subtotal, measured `<measure>:<place>`.
+- `restatements`: "10 km (6.2 miles)" - a bracketed figure restates the one before it.
+- `running_totals`: of two values for one measure, the one in a "so far" / "a total of" sentence is
+  a running total over several events (background).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import TYPE_CHECKING, Any
+
+from parallax.measures import surname
+
+if TYPE_CHECKING:
+    from parallax.facts import Fact
+
+# Nouns for a person an article names later ("a 61-year-old man ... Eric Kirkpatrick").
+_UNNAMED = {
+    "man", "woman", "person", "boy", "girl", "suspect", "driver", "victim", "gunman", "shooter",
+    "attacker", "employee", "worker", "resident", "motorist", "pedestrian", "teenager", "youth",
+}  # fmt: skip
+_SPEECH = {"say", "tell", "announce", "report", "confirm", "add", "state", "explain", "describe", "allege"}
+
+
+def link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
+    """'a 61-year-old man' -> the age of the person the document goes on to name: the named age of
+    the same value in the document, else the next person named within three sentences who is not
+    only a speaker ('Constable Fanning said ...')."""
+    named = {f.normalized_value: f.measure for f in facts if f.fact_type == "age" and f.measure and
+             f.measure_evidence and f.measure_evidence.startswith("age of ") and
+             not f.measure_evidence.startswith(("age of the ", "age of an unnamed"))}  # fmt: skip
+    for f, span in zip(facts, spans, strict=True):
+        ev = f.measure_evidence or ""
+        if f.fact_type != "age" or not ev.startswith(("age of the ", "age of an unnamed")):
+            continue
+        if (f.measure or "").removeprefix("age:") not in _UNNAMED:
+            continue  # "her lawyer, aged 52": a role, not someone the article goes on to name
+        if f.normalized_value in named:
+            f.measure = named[f.normalized_value]
+            f.measure_evidence = f"{ev}, named in the document with the same age ({f.measure})"
+            continue
+        doc = span.doc
+        sents = 0
+        for ent in doc.ents:
+            if ent.start < span.end or ent.label_ != "PERSON":
+                continue
+            sents = len({t.sent.start for t in doc[span.end : ent.start]})
+            if sents > 3:
+                break
+            root = ent.root
+            if root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH:
+                continue
+            if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
+                continue
+            key = f"age:{surname(ent.text)}"
+            if key in named.values():
+                continue  # that person's own age is given, and differs
+            f.measure = key
+            f.measure_evidence = f"{ev}, named next: {ent.text}"
+            break
+
+
+def place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
+    """A document giving one measure several values, the smaller ones for a place ('in Hatay
+    province, 30 died'): those are subtotals of that place, measured as '<measure>:<place>'."""
+    groups: dict[str, list[tuple[Fact, Any]]] = {}
+    for f, span in zip(facts, spans, strict=True):
+        if f.measure and not f.is_background and f.normalized_value is not None:
+            groups.setdefault(f.measure, []).append((f, span))
+    for measure, group in groups.items():
+        top = max(f.normalized_value or 0 for f, _ in group)
+        if len({f.normalized_value for f, _ in group}) < 2:
+            continue
+        for f, span in group:
+            if (f.normalized_value or 0) >= top:
+                continue
+            places = [
+                e
+                for e in span.sent.ents
+                if e.label_ in ("GPE", "LOC", "FAC")
+                and e.root.dep_ == "pobj"
+                and e.root.head.lower_ in ("in", "at")
+            ]
+            before = [e for e in places if e.start < span.start]
+            place = (
+                before[-1] if before else (places[0] if places else None)
+            )  # the nearest place named before
+            if place is not None:
+                f.measure = f"{measure}:{place.text.lower()}"
+                f.measure_evidence = f"{f.measure_evidence}; a subtotal for {place.text}"
+
+
+def restatements(facts: list[Fact], body: str) -> None:
+    """'10 km (6.2 miles)': a figure in brackets right after another restates it in other units."""
+    for prev, f in itertools.pairwise(facts):
+        bracket = re.fullmatch(r"\s*[(\[]\s*", body[prev.end : f.start])
+        if prev.measure and bracket and f.fact_type == prev.fact_type:
+            f.measure, f.is_background = prev.measure, prev.is_background
+            f.measure_evidence = f"restates '{prev.text}' ({prev.measure_evidence})"
+
+
+def running_totals(facts: list[Fact], body: str) -> None:
+    """A document giving one measure two values, one in a 'so far' / 'a total of' sentence: that one
+    is the running total over several events (background)."""
+    by_measure: dict[str, list[Fact]] = {}
+    for f in facts:
+        if f.measure and not f.is_background and f.normalized_value is not None:
+            by_measure.setdefault(f.measure, []).append(f)
+    for group in by_measure.values():
+        if len({f.normalized_value for f in group}) < 2:
+            continue
+        for f in group:
+            s = body.rfind(".", 0, f.start) + 1
+            e = body.find(".", f.end)
+            sentence = body[s : e if e >= 0 else len(body)].casefold()
+            m = re.search(r"\b(?:so far|thus far|to date|a total of|in total|altogether)\b", sentence)
+            if m:
+                f.is_background = True
+                cue = f"background: '{m.group(0)}', a running total (another value for this measure)"
+                f.measure_evidence = f"{f.measure_evidence}; {cue}" if f.measure_evidence else cue
