@@ -319,7 +319,8 @@ def _fuzz_main() -> None:  # pragma: no cover - runs in the fuzzing subprocess
     from parallax import db, stage  # noqa: F401
     from parallax.settings import Settings
 
-    mods = ["parallax.textnorm", "parallax.boilerplate", "parallax.ingest", "parallax.clean"]
+    mods = ["parallax.textnorm", "parallax.boilerplate", "parallax.ingest", "parallax.formats",
+            "parallax.records", "parallax.htmlpage", "parallax.clean"]  # fmt: skip
     with atheris.instrument_imports(include=mods):
         from parallax import boilerplate, clean, ingest, textnorm  # noqa: F401
 
