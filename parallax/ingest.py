@@ -155,9 +155,17 @@ def _read(
                 raise Rejected("too_large", f"{before.st_size} bytes (limit {max_bytes})")
             age = time.time() - before.st_mtime
             if -settle_seconds < age < settle_seconds:
-                raise Deferred(
-                    "settling", f"modified {age:.1f} s ago (settle time {settle_seconds} s)", failure=False
-                )
+                # modified just now: wait (in this run) until it is settle_seconds old; a file still
+                # growing or rewritten meanwhile is being written and waits for the next run
+                time.sleep(settle_seconds - max(age, 0.0))
+                now = os.fstat(fd)
+                if (now.st_size, now.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+                    raise Deferred(
+                        "settling",
+                        f"still being written (changed within the settle time of {settle_seconds} s)",
+                        failure=False,
+                    )
+                before = now
             data = fh.read(max_bytes + 1)
             after = os.fstat(fd)
         except OSError as exc:

@@ -66,9 +66,10 @@ class Settings(BaseSettings):
     settle_seconds: float = Field(
         default=3.0,
         ge=0,
-        description="A file modified less than this long ago is left for the next run (it may still "
-        "be being written); 0 reads it at once. Costs that much delay for files dropped just before "
-        "a run.",
+        description="A file modified less than this long ago may still be being written: the run waits "
+        "until it is this old and reads it if it did not change meanwhile, else leaves it for the "
+        "next run; 0 reads at once. Costs at most this much delay per run (files dropped together "
+        "settle together).",
     )
     max_file_failures: int = Field(
         default=2,

@@ -16,7 +16,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # Tests write their input files just before a run: read them at once (the default settle time
-# leaves a file modified in the last seconds for the next run).
+# makes a run wait up to 3 s for files modified in the last seconds).
 os.environ.setdefault("PARALLAX_SETTLE_SECONDS", "0")
 
 from parallax import db

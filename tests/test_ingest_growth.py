@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -145,16 +146,39 @@ def test_file_modified_within_the_settle_time_waits(
     inp = tmp_path / "in"
     inp.mkdir()
     f = inp / "fresh.txt"
-    f.write_text("Fresh\n\nA file still being copied into the drop folder when the run starts.\n")
-    patient = settings.model_copy(update={"settle_seconds": 60})
-    result = ingest(con, patient, inp, "r1")
+    f.write_text("Fresh\n\nA file dropped into the folder just before the run starts.\n")
+    patient = settings.model_copy(update={"settle_seconds": 1.5})
+    t0 = time.monotonic()
+    result = ingest(con, patient, inp, "r1")  # stable: read in this run, after it settled
+    assert len(result.doc_ids) == 1 and not result.deferred
+    assert time.monotonic() - t0 >= 1.0
+
+    g = inp / "growing.txt"
+    g.write_text("Growing\n\nA file still being copied when the run starts.\n")
+    stop = threading.Event()
+
+    def writer() -> None:  # a slow copy: appends every 0.2 s while the run waits
+        while not stop.is_set():
+            with g.open("a") as fh:
+                fh.write("more text arriving.\n")
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        result = ingest(con, patient, inp, "r2")
+    finally:
+        stop.set()
+        thread.join()
     assert [(p, reason, fail) for p, _, reason, _, fail in result.deferred] == [
-        ("fresh.txt", "settling", False)
+        ("growing.txt", "settling", False)
     ]
-    assert con.execute("select count(*) from audit.ingested_files").fetchone() == (0,)
+    assert con.execute("select count(*) from audit.ingested_files where path = 'growing.txt'").fetchone() == (
+        0,
+    )
     old = time.time() - 120
-    os.utime(f, (old, old))
-    assert len(ingest(con, patient, inp, "r2").doc_ids) == 1
+    os.utime(g, (old, old))
+    assert len(ingest(con, patient, inp, "r3").doc_ids) == 1
 
 
 def test_a_file_whose_runs_keep_failing_is_quarantined_and_the_count_survives_rollback(
