@@ -210,7 +210,7 @@ def canonical_texts(db_path: Path, run_id: str, max_chars: int) -> list[str]:
 def annotate_only(db_path: Path, run_id: str, words: int) -> Phase:
     """Extraction's `annotate` alone, run by the flow's annotator (pool/in-process/Dask) over the
     run's canonical documents: the NLP plus extraction's Python post-processing, without the DB."""
-    from parallax import db, extract, runner
+    from parallax import db, extract, extract_store, runner
     from parallax.entities import load_overrides
     from parallax.settings import get_settings
 
@@ -226,7 +226,7 @@ def annotate_only(db_path: Path, run_id: str, words: int) -> Phase:
                 [run_id],
             ).fetchall()
         ]
-        docs, sents, paras = extract.read_inputs(con, ids)
+        docs, sents, paras = extract_store.read_inputs(con, ids)
     finally:
         con.close()
     overrides = load_overrides(settings.seeds / extract.ALIASES_FILE)

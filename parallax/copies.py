@@ -16,7 +16,7 @@ running the model again:
 `project_copies` writes `intermediate.int_mentions` rows for copies; a copy whose rows are already
 what the projection gives is left untouched (its run stamp stays), so a rerun writes nothing. It
 runs for new copies (flow step after extraction) and for the copies of re-extracted canonical
-documents (`parallax.extract.write_annotations`), so a copy's mentions follow its canonical.
+documents (`parallax.extract_store.write_annotations`), so a copy's mentions follow its canonical.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from rapidfuzz.distance import Indel
 
 from parallax import db
 from parallax.entities import Mention, build_context, name_form
+from parallax.schemas import TITLE_SENTENCE
 from parallax.stage import StageResult, chunked
 from parallax.titles import body_names_in_title
 
@@ -44,8 +45,6 @@ DUPLICATES = "intermediate.int_document_duplicates"
 MIN_CONTEXT = 12
 # Copies handled per database round trip (memory ~ 2 x BATCH_COPIES titles + bodies).
 BATCH_COPIES = 500
-# sentence_index of a title span (as parallax.extract.TITLE_SENTENCE; not imported: extract imports this).
-TITLE_SENTENCE = -1
 # Columns compared to decide whether a copy's stored rows are already the projection.
 ROW_COLUMNS = (
     "doc_id",

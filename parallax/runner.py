@@ -1,9 +1,9 @@
 """Where extraction's NLP runs: in the flow process, a local process pool, or a Dask cluster.
 
-Extraction is split in three (all from `parallax.extract`): `read_inputs` (DuckDB -> Arrow, flow
-process), `annotate` (pure, Arrow in -> Arrow out; the expensive spaCy part) and
-`write_annotations` (entity resolution against the archive + writes; flow process, the single
-DuckDB writer). Only `annotate` moves. An `Annotator` runs it:
+Extraction is split in three: `parallax.extract_store.read_inputs` (DuckDB -> Arrow, flow
+process), `parallax.extract.annotate` (pure, Arrow in -> Arrow out; the expensive spaCy part) and
+`parallax.extract_store.write_annotations` (entity resolution against the archive + writes; flow
+process, the single DuckDB writer). Only `annotate` moves. An `Annotator` runs it:
 
 - `InProcessAnnotator`: in the flow process (one core; the default when `n_process == 1`).
 - `PoolAnnotator`: `n_process` local worker processes, each running the *whole* of `annotate`
@@ -14,7 +14,7 @@ DuckDB writer). Only `annotate` moves. An `Annotator` runs it:
   to the cluster at `settings.dask_address` (a temporary local cluster when unset). Workers
   return `Annotations` (Arrow tables); nothing on a worker touches DuckDB.
 
-Workers load the spaCy model lazily, once per worker process (`worker_nlp`). Slices are
+Workers load the spaCy model lazily, once per worker process (`parallax.worker.worker_nlp`). Slices are
 annotated independently and concatenated in document order, so every annotator gives the same
 rows as one `annotate` call over the whole batch.
 
@@ -41,9 +41,13 @@ import pyarrow.compute as pc
 
 from parallax import extract
 from parallax.entities import Override, load_overrides
+from parallax.extract_store import read_inputs, store_annotations
 from parallax.language import other_language_doc_ids
 from parallax.settings import Settings
 from parallax.stage import StageResult
+from parallax.worker import annotate_part, worker_nlp
+from parallax.worker import load_pipeline as load_pipeline  # re-exported: benches and tests load models here
+from parallax.worker import nlp_components as nlp_components
 
 log = logging.getLogger(__name__)
 
@@ -112,28 +116,8 @@ def merge_annotations(parts: Sequence[extract.Annotations]) -> extract.Annotatio
 
 
 # --------------------------------------------------------------------------------------------
-# worker side: one model per process, loaded on first use
+# the model: loaded by `parallax.worker`, once per process
 # --------------------------------------------------------------------------------------------
-_WORKER_MODELS: dict[tuple[str, str, tuple[str, ...]], Any] = {}
-
-
-def nlp_components(attributions: bool = True) -> list[str]:
-    """The spaCy components extraction runs (the parser only because attributions need it)."""
-    return extract.required_components(attributions)
-
-
-def load_pipeline(settings: Settings, components: Sequence[str] | None = None) -> Any:
-    """Load the model with only `components` enabled (default: what extraction needs)."""
-    from parallax.nlp import load_model
-
-    wanted = list(components or nlp_components())
-    nlp = load_model(settings)
-    for name in list(nlp.pipe_names):
-        if name not in wanted:
-            nlp.disable_pipe(name)
-    return nlp
-
-
 def pipeline_identity(settings: Settings) -> tuple[str, str]:
     """(name, version) of the pipeline `load_model` would load, from its package's meta.json.
 
@@ -160,26 +144,6 @@ def pipeline_identity(settings: Settings) -> tuple[str, str]:
 def annotates_in_flow(settings: Settings) -> bool:
     """True when the flow process itself runs spaCy (local runner with one process)."""
     return settings.runner == "local" and worker_count(settings) == 1
-
-
-def worker_nlp(settings: Settings) -> Any:
-    """The pipeline of this worker process, loaded once (lazily, on the first slice it gets)."""
-    key = (settings.spacy_model, settings.spacy_fallback_model, tuple(nlp_components()))
-    if key not in _WORKER_MODELS:
-        _WORKER_MODELS[key] = load_pipeline(settings)
-    return _WORKER_MODELS[key]
-
-
-def annotate_part(
-    docs: pa.Table,
-    sentences: pa.Table | None,
-    paragraphs: pa.Table | None,
-    settings: Settings,
-    overrides: dict[str, Override],
-) -> extract.Annotations:
-    """Annotate one slice in this (worker) process with its own model, one process, no DB."""
-    one = settings.model_copy(update={"n_process": 1})
-    return extract.annotate(docs, worker_nlp(one), one, sentences, paragraphs, overrides=overrides)
 
 
 # --------------------------------------------------------------------------------------------
@@ -358,7 +322,7 @@ class DaskAnnotator:
         paragraphs: pa.Table | None,
         overrides: dict[str, Override],
     ) -> extract.Annotations:
-        from tasks.extract import annotate_task
+        from tasks.annotate import annotate_task
 
         runner = self._task_runner()
         size = slice_size(docs.num_rows, self.workers, self.settings.nlp_batch_size)
@@ -425,7 +389,7 @@ def extract_documents(
     nlp: Any = None,
     annotator: Annotator | None = None,
 ) -> StageResult:
-    """`parallax.extract.extract_documents` with `annotate` run by the run's annotator.
+    """`parallax.extract_store.extract_documents` with `annotate` run by the run's annotator.
 
     Documents in a language the model does not read (`settings.model_languages`) are skipped.
     Reads inputs and writes results on the flow process (the single DuckDB writer); without an
@@ -441,13 +405,13 @@ def extract_documents(
     if isinstance(annotator, InProcessAnnotator) and annotator.nlp is None:
         annotator.nlp = nlp  # the flow's model: never two copies in the flow process
     t0 = time.perf_counter()
-    docs, sents, paras = extract.read_inputs(con, doc_ids)
+    docs, sents, paras = read_inputs(con, doc_ids)
     present = docs.column("doc_id").to_pylist()
     overrides = load_overrides(settings.seeds / extract.ALIASES_FILE)
     t1 = time.perf_counter()
     ann = annotator.annotate(docs, sents, paras, overrides)
     t2 = time.perf_counter()
-    extract.store_annotations(
+    store_annotations(
         con, run_id, present, ann, overrides, result, min_score=settings.entity_link_min_evidence
     )
     t3 = time.perf_counter()

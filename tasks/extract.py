@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from parallax import copies, extract, runner
-from parallax.entities import Override
-from parallax.settings import Settings
+from parallax import copies, runner
 from parallax.stage import StageResult
 from tasks._common import RunContext
 
@@ -25,19 +22,3 @@ def copies_task(ctx: RunContext, doc_ids: list[str], extracted: list[str]) -> St
     """Map their canonical documents' mentions onto the new copies among `doc_ids` (no model run);
     copies of the `extracted` canonicals were mapped when those were written."""
     return copies.project_copies(ctx.con, ctx.run_id, doc_ids, done_canonicals=extracted)
-
-
-@task(name="annotate", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
-def annotate_task(
-    docs: pa.Table,
-    sentences: pa.Table | None,
-    paragraphs: pa.Table | None,
-    settings: Settings,
-    overrides: dict[str, Override],
-) -> extract.Annotations:
-    """Runs on a Dask worker: spaCy + post-processing over one slice, Arrow in and Arrow out.
-
-    The worker loads the model once (on its first slice) and never touches the database.
-    Retried once: a slice is pure, so running it again gives the same rows.
-    """
-    return runner.annotate_part(docs, sentences, paragraphs, settings, overrides)

@@ -247,7 +247,7 @@ def test_flow_on_dask_cluster_gives_the_same_tables_as_local(
 
     # the annotation really ran on the cluster's worker processes (each loads its model there)
     with distributed.Client(cluster.scheduler_address) as client:  # type: ignore[attr-defined]
-        loaded = client.run(lambda: len(__import__("parallax.runner").runner._WORKER_MODELS))
+        loaded = client.run(lambda: len(__import__("parallax.worker").worker._WORKER_MODELS))
     assert sum(loaded.values()) >= 1
 
     a = content_digest(tmp_path / "dask" / "p.duckdb")

@@ -202,7 +202,7 @@ def test_entities_command_shows_why_aliases_were_linked(con, settings, nlp) -> N
     from typer.testing import CliRunner
 
     from parallax.cli import app
-    from parallax.extract import extract_documents
+    from parallax.extract_store import extract_documents
 
     docs = {
         "n1": "Ferry deal\nNordic Ferry Lines (NFL) agreed to buy two ships from Quill Data Systems. "

@@ -9,7 +9,8 @@ import duckdb
 import pyarrow as pa
 
 from parallax import db
-from parallax.extract import annotate, extract_documents, required_components
+from parallax.extract import annotate, required_components
+from parallax.extract_store import extract_documents
 from parallax.settings import REPO_ROOT, Settings
 
 SEED_ARTICLES = REPO_ROOT / "seeds" / "articles"

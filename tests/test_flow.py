@@ -348,13 +348,13 @@ def test_mention_offsets_that_miss_their_text_fail_the_run_and_nothing_is_publis
     (the kind of bug a tokenizer or cleaning change could cause). The offsets contract must catch
     it, fail the run, roll it back, and leave the analysts' file as it was."""
     from flows.nightly import ValidationFailedError
-    from parallax import extract
+    from parallax import extract_store
 
     copy_samples(env["input"])
     run_flow(env)
     published_before = hashlib.sha256(env["db"].read_bytes()).hexdigest()
 
-    real_write = extract.write_annotations
+    real_write = extract_store.write_annotations
 
     def shifted(con, run_id, doc_ids, ann, overrides=None, **kwargs):  # type: ignore[no-untyped-def]
         m = ann.mentions
@@ -366,7 +366,7 @@ def test_mention_offsets_that_miss_their_text_fail_the_run_and_nothing_is_publis
         )
         return real_write(con, run_id, doc_ids, replace(ann, mentions=moved), overrides, **kwargs)
 
-    monkeypatch.setattr(extract, "write_annotations", shifted)
+    monkeypatch.setattr(extract_store, "write_annotations", shifted)
     (env["input"] / "new.txt").write_text(
         "Ministers meet in Geneva\n\nForeign ministers from France and Germany met in Geneva on "
         "Monday to discuss trade, and Chancellor Olaf Scholz said the talks were useful.",

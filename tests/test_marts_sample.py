@@ -29,14 +29,14 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def sample_db(con: duckdb.DuckDBPyConnection, settings: Settings, sample_input: Path, nlp: Any) -> Any:
-    from parallax import clean, dedup, extract, ingest, stories
+    from parallax import clean, dedup, extract_store, ingest, stories
 
     run_id = "r-sample"
     scan = ingest.scan_inputs(sample_input, settings)
     ids = ingest.ingest_files(con, run_id, sample_input, scan.files, settings).doc_ids
     ids = clean.clean_documents(con, run_id, ids, settings).doc_ids
     canonical = dedup.deduplicate(con, run_id, ids, settings).doc_ids
-    extract.extract_documents(con, run_id, canonical, settings, nlp)
+    extract_store.extract_documents(con, run_id, canonical, settings, nlp)
     stories.assign_stories(con, run_id, ids, settings)
     db.apply_sql(con, settings.sql, ["marts"])
     snapshot_run(con, run_id, settings.sql)

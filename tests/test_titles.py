@@ -7,7 +7,8 @@ import pyarrow as pa
 
 from parallax import db
 from parallax.entities import Lexicon, build_context, make_mention
-from parallax.extract import TITLE_SENTENCE, annotate, extract_documents
+from parallax.extract import TITLE_SENTENCE, annotate
+from parallax.extract_store import extract_documents
 from parallax.settings import Settings
 from parallax.titles import body_names_in_title, is_headline_case, model_text, only_title_words
 

@@ -1,0 +1,169 @@
+"""What the archive knows about a batch's names: the reads behind cross-document resolution.
+
+`parallax.extract_store.write_annotations` asks these before `parallax.entities.resolve_entities`:
+persisted entities a batch's names could be (`known_entities`), who they appear with
+(`load_cooccurrence`), the one-word names linked to them before (`archive_aliases`), document
+frequencies (`archive_evidence`) and the model-label votes of their mentions (`label_votes`). All read
+`intermediate.int_*` outside the batch's own documents; none writes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import duckdb
+
+from parallax.entities import (
+    Evidence,
+    KnownEntity,
+    Override,
+    apart_pairs,
+    key_for,
+    label_class,
+    name_key,
+)
+
+
+def known_entities(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], words: set[str], acronyms: set[str]
+) -> dict[str, KnownEntity]:
+    """Persisted entities sharing a word with this batch's names, whose initials are one of its
+    acronyms, or that one of its one-word names was linked to before (int_entity_aliases), with
+    the label classes their mentions outside the batch carry (the SQL filters only narrow;
+    `name_key` and the resolver decide)."""
+    rows = con.execute(
+        r"""
+        with named as (
+            select entity_id, canonical_name, label,
+                   list_filter(
+                       regexp_split_to_array(
+                           regexp_replace(lower(canonical_name), '[.''’]', '', 'g'), '[\s\-‐–—_/]+'
+                       ),
+                       lambda w: w <> ''
+                   ) as words
+            from intermediate.int_entities
+        ),
+        aliased as (
+            select distinct entity_id from intermediate.int_entity_aliases
+            where method not in ('exact', 'normalized')
+              and lower(regexp_replace(regexp_replace(alias, '[''’]s?$', ''), '[.]', '', 'g'))
+                  in (select unnest(?::varchar[]))
+        ),
+        candidates as (
+            select entity_id, canonical_name, label from named
+            where list_has_any(words, ?::varchar[])
+               or list_aggregate(
+                      list_transform(
+                          list_filter(words, lambda w: w not in ('of', 'the', 'and', 'for', 'in', 'at', 'a')),
+                          lambda w: w[1]
+                      ),
+                      'string_agg', ''
+                  ) in (select unnest(?::varchar[]))
+               or entity_id in (select entity_id from aliased)
+        ),
+        other as (
+            select m.entity_id, m.model_label from intermediate.int_mentions m
+            join candidates c using (entity_id)
+            where m.doc_id not in (select unnest(?::varchar[])) and m.projected_from is null
+        )
+        select c.entity_id, c.canonical_name, c.label,
+               list(distinct o.model_label) filter (where o.model_label is not null)
+        from candidates c left join other o using (entity_id)
+        group by all
+        """,
+        [sorted(words), sorted(words), sorted(acronyms), doc_ids],
+    ).fetchall()
+    out = {}
+    for eid, name, label, labels in rows:
+        classes = {label_class(x) for x in (labels or [])} | {label_class(label)}
+        out[eid] = KnownEntity(eid, name, label, key_for(name, label), classes, set(), new=False)
+    return out
+
+
+def load_cooccurrence(
+    con: duckdb.DuckDBPyConnection, known: dict[str, KnownEntity], cand: list[str], doc_ids: list[str]
+) -> None:
+    """Fill `cooccurring` for the entities a one-word name of this batch could refer to."""
+    if not cand:
+        return
+    rows = con.execute(
+        """
+        select a.entity_id, list(distinct b.entity_id)
+        from intermediate.int_mentions a
+        join intermediate.int_mentions b on a.doc_id = b.doc_id and a.entity_id <> b.entity_id
+        where a.entity_id in (select unnest(?::varchar[]))
+          and a.doc_id not in (select unnest(?::varchar[])) and a.projected_from is null
+        group by 1
+        """,
+        [cand, doc_ids],
+    ).fetchall()
+    for eid, others in rows:
+        known[eid].cooccurring = set(others or [])
+
+
+def archive_aliases(
+    con: duckdb.DuckDBPyConnection, known: dict[str, KnownEntity], short_keys: set[str]
+) -> dict[str, set[str]]:
+    """One-word name key -> known entities it was linked to before (surname, short form, acronym)."""
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for alias, eid in con.execute(
+        "select alias, entity_id from intermediate.int_entity_aliases "
+        "where method not in ('exact', 'normalized') and entity_id in (select unnest(?::varchar[]))",
+        [sorted(known)],
+    ).fetchall():
+        key = name_key(alias)
+        if key in short_keys:
+            aliases[key].add(eid)
+    return aliases
+
+
+def archive_evidence(
+    con: duckdb.DuckDBPyConnection,
+    known: dict[str, KnownEntity],
+    doc_ids: list[str],
+    aliases: dict[str, set[str]],
+    overrides: dict[str, Override],
+    min_score: float,
+) -> Evidence:
+    """Archive evidence for cross-document short forms: document frequency of the known
+    entities and of the entities they co-occur with, and the archive's size."""
+    ids = sorted(set(known) | {x for e in known.values() for x in e.cooccurring})
+    df = dict(
+        con.execute(
+            "select entity_id, count(distinct doc_id) from intermediate.int_mentions "
+            "where entity_id in (select unnest(?::varchar[])) "
+            "and doc_id not in (select unnest(?::varchar[])) group by 1",
+            [ids, doc_ids],
+        ).fetchall()
+    )
+    n_docs = con.execute(
+        "select count(distinct doc_id) from intermediate.int_mentions "
+        "where doc_id not in (select unnest(?::varchar[]))",
+        [doc_ids],
+    ).fetchall()[0][0]
+    return Evidence(
+        df=df, n_docs=int(n_docs or 0), min_score=min_score, aliases=aliases, apart=apart_pairs(overrides)
+    )
+
+
+def label_votes(
+    con: duckdb.DuckDBPyConnection, entity_ids: list[str], doc_ids: list[str]
+) -> dict[str, dict[str, float]]:
+    """Model-label votes of each entity's mentions outside the batch (titled mentions vote PERSON).
+
+    Mentions projected onto copies are not votes: they repeat their canonical document's."""
+    rows = con.execute(
+        """
+        select entity_id, model_label, count(*), count(role)
+        from intermediate.int_mentions
+        where entity_id in (select unnest(?::varchar[])) and doc_id not in (select unnest(?::varchar[]))
+          and projected_from is null
+        group by 1, 2
+        """,
+        [entity_ids, doc_ids],
+    ).fetchall()
+    out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for eid, label, n, titled in rows:
+        out[eid][label or "ORG"] += n
+        out[eid]["PERSON"] += titled
+    return out
