@@ -374,3 +374,28 @@ def rollback_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     removed["restored:" + IMAGES] = restore_before_images(con, run_id)
     discard_before_images(con, run_id)
     return removed
+
+
+def table_rows(path: Path | str, exclude: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Every row of every base table of the database file at `path` (all columns, run stamps
+    included, as sorted reprs), tables named in `exclude` left out: a state to compare with another
+    (rollback and crash-recovery checks)."""
+    skip = set(exclude)
+    con = connect(path, read_only=True)
+    try:
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_schema || '.' || table_name from information_schema.tables "
+                "where table_type = 'BASE TABLE' and table_schema in (select unnest(?::varchar[])) "
+                "order by 1",
+                [list(SCHEMAS)],
+            ).fetchall()
+        ]
+        return {
+            n: sorted(repr(r) for r in con.execute(f"select * from {_ident(n)}").fetchall())
+            for n in names
+            if n not in skip
+        }
+    finally:
+        con.close()

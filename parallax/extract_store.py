@@ -44,7 +44,7 @@ from parallax.entity_archive import (
     load_cooccurrence,
 )
 from parallax.extract import ALIASES_FILE, annotate
-from parallax.language import other_language_doc_ids
+from parallax.language import keep_model_languages
 from parallax.schemas import Annotations
 from parallax.settings import Settings
 from parallax.stage import StageResult
@@ -91,9 +91,7 @@ def extract_documents(
 
     Documents in a language the model does not read (`settings.model_languages`) are skipped."""
     result = StageResult(doc_ids=list(doc_ids))
-    skipped = set(other_language_doc_ids(con, doc_ids, settings))
-    result.add("documents_other_language", len(skipped))
-    doc_ids = [d for d in doc_ids if d not in skipped]
+    doc_ids = keep_model_languages(con, doc_ids, settings, result)
     if not doc_ids:
         return result
     docs, sents, paras = read_inputs(con, doc_ids)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 import duckdb
 
 from parallax.settings import Settings
+from parallax.stage import StageResult
 
 Detector = Callable[[str], tuple[str | None, float]]
 
@@ -166,3 +167,13 @@ def other_language_doc_ids(
         [list(doc_ids), sorted(settings.model_language_set)],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def keep_model_languages(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str], settings: Settings, result: StageResult
+) -> list[str]:
+    """`doc_ids` less those in a language the model does not read; their number is added to
+    `result` as `documents_other_language`."""
+    skipped = set(other_language_doc_ids(con, doc_ids, settings))
+    result.add("documents_other_language", len(skipped))
+    return [d for d in doc_ids if d not in skipped]

@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 from parallax import extract
 from parallax.entities import Override, load_overrides
 from parallax.extract_store import read_inputs, store_annotations
-from parallax.language import other_language_doc_ids
+from parallax.language import keep_model_languages
 from parallax.settings import Settings
 from parallax.stage import StageResult
 from parallax.worker import annotate_part, worker_nlp
@@ -396,9 +396,7 @@ def extract_documents(
     annotator (none given, no session open for `run_id`) it annotates in-process with `nlp`.
     """
     result = StageResult(doc_ids=list(doc_ids))
-    skipped = set(other_language_doc_ids(con, doc_ids, settings))
-    result.add("documents_other_language", len(skipped))
-    doc_ids = [d for d in doc_ids if d not in skipped]
+    doc_ids = keep_model_languages(con, doc_ids, settings, result)
     if not doc_ids:
         return result
     annotator = annotator or session_annotator(run_id) or InProcessAnnotator(settings, nlp)

@@ -47,23 +47,7 @@ def write(folder: Path, files: dict[str, str]) -> None:
 
 def tables(path: Path) -> dict[str, list[str]]:
     """Every row of every table (all columns, run stamps included), per-run audit tables excluded."""
-    con = db.connect(path, read_only=True)
-    try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "select table_schema || '.' || table_name from information_schema.tables "
-                "where table_type = 'BASE TABLE' "
-                "and table_schema in ('raw','staging','intermediate','marts','audit') order by 1"
-            ).fetchall()
-        ]
-        return {
-            n: sorted(repr(r) for r in con.execute(f"select * from {n}").fetchall())
-            for n in names
-            if n not in PER_RUN_TABLES
-        }
-    finally:
-        con.close()
+    return db.table_rows(path, exclude=PER_RUN_TABLES)
 
 
 @pytest.fixture
