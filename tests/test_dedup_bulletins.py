@@ -6,11 +6,11 @@ import random
 import time
 
 import duckdb
+from test_dedup import add_docs, dup_rows
 
 from parallax import db
 from parallax.dedup import deduplicate
 from parallax.settings import Settings
-from tests.test_dedup import add_docs, dup_rows
 
 TOWNS = ["Ashford", "Brigg", "Crewe", "Dover", "Ely", "Frome", "Goole", "Hythe", "Ilford", "Jarrow"]
 MARKETS = ["steady", "firmer", "weaker", "mixed", "quiet", "volatile"]
