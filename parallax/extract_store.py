@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -36,6 +37,8 @@ from parallax.entities import (
     short_candidate_ids,
     vote_label,
 )
+from parallax.entities.propagate import METHOD as PROPAGATED
+from parallax.entities.propagate import propagate_names
 from parallax.entity_archive import (
     archive_aliases,
     archive_evidence,
@@ -45,7 +48,7 @@ from parallax.entity_archive import (
 )
 from parallax.extract import ALIASES_FILE, annotate
 from parallax.language import keep_model_languages
-from parallax.schemas import Annotations
+from parallax.schemas import MENTION_SCHEMA, Annotations
 from parallax.settings import Settings
 from parallax.stage import StageResult
 
@@ -80,6 +83,36 @@ def read_inputs(
     return docs, sents, paras
 
 
+def with_batch_names(ann: Annotations, docs: pa.Table, sents: pa.Table, settings: Settings) -> Annotations:
+    """`ann` plus the mentions of names the batch tagged elsewhere but the tagger missed here.
+
+    See `parallax.entities.propagate`; runs on the whole batch (after every worker's part), over
+    the text the tagger read (`settings.max_nlp_chars`)."""
+    if settings.entity_propagate_min_docs <= 0 or not ann.mentions.num_rows:
+        return ann
+    limit = settings.max_nlp_chars
+    texts: dict[tuple[str, str], str] = {}
+    titles = docs.column("title").to_pylist() if "title" in docs.column_names else [None] * docs.num_rows
+    for doc_id, title, body in zip(
+        docs.column("doc_id").to_pylist(), titles, docs.column("body").to_pylist(), strict=True
+    ):
+        texts[(doc_id, "body")] = (body or "")[:limit]
+        if title and title.strip():
+            texts[(doc_id, "title")] = title[:limit]
+    starts: dict[str, list[int]] = defaultdict(list)
+    for doc_id, start in zip(
+        sents.column("doc_id").to_pylist(), sents.column("start_char").to_pylist(), strict=True
+    ):
+        starts[doc_id].append(int(start))
+    new = propagate_names(
+        ann.mentions.to_pylist(), texts, starts, min_docs=settings.entity_propagate_min_docs
+    )
+    if not new:
+        return ann
+    added = pa.Table.from_pylist(new, schema=MENTION_SCHEMA)
+    return dataclasses.replace(ann, mentions=pa.concat_tables([ann.mentions, added]))
+
+
 def _is_title_role(role: str | None) -> bool:
     return bool(role) and role.split()[-1].casefold() in TITLE_WORDS  # type: ignore[union-attr]
 
@@ -97,7 +130,9 @@ def extract_documents(
     docs, sents, paras = read_inputs(con, doc_ids)
     present = docs.column("doc_id").to_pylist()
     overrides = load_overrides(settings.seeds / ALIASES_FILE)
-    ann = annotate(docs, nlp, settings, sents, paras, overrides=overrides)
+    ann = with_batch_names(
+        annotate(docs, nlp, settings, sents, paras, overrides=overrides), docs, sents, settings
+    )
     return store_annotations(
         con, run_id, present, ann, overrides, result, min_score=settings.entity_link_min_evidence
     )
@@ -242,7 +277,11 @@ def write_annotations(
             method, conf, why = "override", 1.0, "seeds/entity_aliases.csv"
         elif res.method not in ("exact", "normalized"):
             method, conf, why = res.method, min(res.confidence, row["confidence"]), res.evidence
-        elif row["method"] not in ("exact", "normalized"):
+        elif row["method"] not in (
+            "exact",
+            "normalized",
+            PROPAGATED,
+        ):  # propagated: a name as written elsewhere
             method, conf, why = row["method"], row["confidence"], f"same document as {name}"
         elif alias == name:
             method, conf, why = "exact", 1.0, ""

@@ -171,12 +171,17 @@ def _from_mapping(rec: Any, index: int | None) -> Record:
         )
     rec = _lowered(rec)
     text = clean_str(_field(rec, TEXT_FIELDS))
+    title = clean_str(_field(rec, TITLE_FIELDS))
+    if (text is None or not text.strip()) and title and title.strip():
+        # a headline-only item (a wire flash, a one-line story): its headline is its text; the
+        # clean stage's minimum length still rejects one too short to read (`no_text`)
+        text, title = title, None
     if text is None or not text.strip():
         return Record(index, reason="no_text", detail=f"no text field (looked for: {', '.join(TEXT_FIELDS)})")
     return Record(
         index,
         text=text,
-        title=clean_str(_field(rec, TITLE_FIELDS)),
+        title=title,
         source=clean_str(_field(rec, SOURCE_FIELDS)),
         url=clean_str(_field(rec, URL_FIELDS)),
         site_name=clean_str(_field(rec, ("site_name", "sitename"))),

@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 
 from parallax import extract
 from parallax.entities import Override, load_overrides
-from parallax.extract_store import read_inputs, store_annotations
+from parallax.extract_store import read_inputs, store_annotations, with_batch_names
 from parallax.language import keep_model_languages
 from parallax.settings import Settings
 from parallax.stage import StageResult
@@ -407,7 +407,7 @@ def extract_documents(
     present = docs.column("doc_id").to_pylist()
     overrides = load_overrides(settings.seeds / extract.ALIASES_FILE)
     t1 = time.perf_counter()
-    ann = annotator.annotate(docs, sents, paras, overrides)
+    ann = with_batch_names(annotator.annotate(docs, sents, paras, overrides), docs, sents, settings)
     t2 = time.perf_counter()
     store_annotations(
         con, run_id, present, ann, overrides, result, min_score=settings.entity_link_min_evidence

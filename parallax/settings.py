@@ -118,6 +118,12 @@ class Settings(BaseSettings):
         "n_process x nlp_batch_size are annotated in the flow process (no pool start-up).",
     )
     nlp_batch_size: int = Field(default=64, description="Texts per nlp.pipe batch.")
+    entity_propagate_min_docs: int = Field(
+        default=2,
+        description="A name the tagger marked in at least this many documents of a batch is also "
+        "marked where the tagger missed it in the batch's other documents (parallax.entities.propagate); "
+        "0 turns it off. Costs one pass of a regular expression over the batch's texts.",
+    )
     entity_link_min_evidence: float = Field(
         default=3.0,
         description="Sum of IDF weights of shared co-occurring entities a one-word name (surname, "

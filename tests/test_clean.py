@@ -215,6 +215,30 @@ def test_title_printed_twice_kept_once_and_rules_recorded(con, settings, tmp_pat
     assert con.execute("select record, reason from audit.rejected_files").fetchall() == [(1, "no_text")]
 
 
+def test_headline_only_item_is_a_document_and_a_short_one_is_rejected(con, settings, tmp_path):
+    """A record with a headline and no body (a wire flash, a one-line story) is kept: its headline
+    is its text. One too short to read is rejected at the clean stage like any short body."""
+    inp = tmp_path / "input"
+    inp.mkdir()
+    records = [
+        {"title": "Harbour authority closes the north quay after a crane collapses in high winds"},
+        {"title": "Quay shut", "text": ""},
+        {
+            "title": "Ferry timetable changes",
+            "text": "The winter ferry timetable starts on Monday, the operator said.",
+        },
+    ]
+    (inp / "feed.json").write_text(json.dumps(records))
+    result = ingest_and_clean(con, settings, inp)
+    docs = bodies(con)
+    flash = docs["feed.json#0"]
+    assert flash["body"] == records[0]["title"]
+    assert flash["title"] is None  # never the same text twice
+    assert docs["feed.json#2"]["title"] == "Ferry timetable changes"
+    assert "feed.json#1" not in docs and len(result.doc_ids) == 2
+    assert con.execute("select record, reason from audit.rejected_files").fetchall() == [(1, "no_text")]
+
+
 def test_repeated_body_collapsed_and_wire_markup_cleaned(con, settings, tmp_path):
     inp = tmp_path / "input"
     inp.mkdir()

@@ -17,6 +17,7 @@ from parallax.entities import (
     load_overrides,
     name_form,
     name_key,
+    person_key,
     person_name,
     resolve_entities,
     resolve_within_doc,
@@ -347,3 +348,44 @@ def test_demonym_of_a_place_in_the_document_is_norp() -> None:
         ]
     )
     assert [m.label for m in ms] == ["LOC", "NORP", "ORG", "NORP"]  # no Israel in this document
+
+
+def test_surname_of_several_full_names_goes_to_the_one_the_document_is_about() -> None:
+    def mk(start: int, text: str) -> Mention:
+        return Mention(start, start + len(text), text, "PERSON", name=text, key=name_key(text))
+
+    # Marta Quill leads (3 full mentions, first), her brother Oren once: "Quill" is Marta
+    ms = resolve_within_doc(
+        [
+            mk(0, "Marta Quill"),
+            mk(40, "Quill"),
+            mk(80, "Marta Quill"),
+            mk(120, "Oren Quill"),
+            mk(160, "Marta Quill"),
+            mk(200, "Quill"),
+        ]
+    )
+    assert {m.canonical_name for m in ms if m.text == "Quill"} == {"Marta Quill"}
+    assert {m.canonical_name for m in ms if m.text == "Oren Quill"} == {"Oren Quill"}
+    # two siblings named equally often: the bare surname is not guessed
+    ms = resolve_within_doc([mk(0, "Marta Quill"), mk(40, "Oren Quill"), mk(80, "Quill")])
+    assert [m.canonical_name for m in ms if m.text == "Quill"] == ["Quill"]
+    # the short form written before the leading full name is not guessed either
+    ms = resolve_within_doc(
+        [mk(0, "Quill"), mk(40, "Marta Quill"), mk(80, "Marta Quill"), mk(120, "Oren Quill")]
+    )
+    assert [m.canonical_name for m in ms if m.text == "Quill"] == ["Quill"]
+
+
+def test_name_cut_at_a_quoted_nickname_is_one_person() -> None:
+    from parallax.entities.mentions import _join_nicknames
+
+    body = 'Dario "The Needle" Ferrante was freed. Anna \'Kit\' Marsh spoke. Tom "Big" ran.'
+    spans = [(0, 5, "PERSON"), (12, 26, "PERSON"), (body.index("Anna"), body.index("Anna") + 4, "PERSON")]
+    spans.append((body.index("Tom"), body.index("Tom") + 3, "PERSON"))
+    got = [body[s:e] for s, e, _ in _join_nicknames(body, spans)]
+    assert got == ['Dario "The Needle" Ferrante', "Anna 'Kit' Marsh", "Tom"]  # no surname after "Big"
+    # one key with or without the nickname, in double or single quotes; O'Brien keeps its O
+    assert person_key('Dario "The Needle" Ferrante') == person_key("Dario Ferrante") == "dario ferrante"
+    assert person_key("Anna 'Kit' Marsh") == "anna marsh"
+    assert person_key("Ann O'Brien") == "ann obrien"

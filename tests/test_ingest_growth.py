@@ -78,7 +78,7 @@ def test_json_and_csv_records_are_rejected_one_by_one(settings: Settings) -> Non
             "text": body + " Again.",
         },
         7,
-        {"title": "C"},
+        {"source": "C"},
     ]
     data = json.dumps(items).replace('"B",', '"B",,')  # one element that is not valid JSON
     _, records = iter_records(data.encode(), "json", settings)

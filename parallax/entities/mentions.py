@@ -268,6 +268,7 @@ def clean_mentions(
             if e > s and any(c.isalpha() for c in body[s:e]):
                 spans.append((s, e, ent.label_))
 
+    spans = _join_nicknames(body, spans)
     # running-text evidence: names the model found outside headings
     for s, e, _ in spans:
         if not ctx.in_heading(s, e):
@@ -306,6 +307,31 @@ def clean_mentions(
             continue
         result.append(m)
     return result
+
+
+# a quoted nickname and the surname after a given name: ' "The Chin" Gigante', " 'Jerry' Ortiz"
+_NICKNAME_TAIL = re.compile(
+    r"[ ]+[\"“'‘](?:The[ ]+)?[A-Z][^\"“”'‘’\n]{0,25}[\"”'’][ ]+[A-Z][\w'’-]*[a-z][\w-]*"
+)
+
+
+def _join_nicknames(body: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A person's name the tagger cut at a quoted nickname ('Vincent "The Chin" Gigante' as
+    "Vincent" + 'Chin" Gigante') is one span again; the spans it swallows are dropped."""
+    joined: list[tuple[int, int]] = []
+    for s, e, label in spans:
+        if label != "PERSON" or len(body[s:e].split()) > 2:
+            continue
+        m = _NICKNAME_TAIL.match(body, e)
+        if m is not None:
+            joined.append((s, m.end()))
+    if not joined:
+        return spans
+    out = [(s, e, "PERSON") for s, e in joined]
+    for s, e, label in spans:
+        if not any(js <= s < je or js < e <= je for js, je in joined):
+            out.append((s, e, label))
+    return sorted(out)
 
 
 def _inside_lead_in_phrase(

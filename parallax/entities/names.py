@@ -201,7 +201,11 @@ def person_name(text: str) -> tuple[str, str | None]:
     return name, role
 
 
-_QUOTED = re.compile(r"\s*[\"“”][^\"“”]{1,30}[\"“”]\s*")
+_QUOTED = re.compile(
+    r"\s*[\"“”][^\"“”]{1,30}[\"“”]\s*"
+    # a nickname in single quotes between two words ("Vincent 'Chin' Gigante"), never O'Brien
+    r"|(?<=\S)\s+['‘][A-Z][^'‘’\"“”\n]{0,28}['’](?=\s+\S)"
+)
 
 
 def person_key(name: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from parallax.entities.labels import PLACE_LABELS, label_class, vote_label
 from parallax.entities.mentions import Mention
@@ -138,6 +138,10 @@ def resolve_within_doc(
         if len(longer) == 1:
             _link(ms, longer[0], "partial_name", 0.85)
             continue
+        main = _dominant(longer, by_key, ms)
+        if main is not None:
+            _link(ms, main, "partial_name", 0.75)
+            continue
         if len(words) == 1 and not longer and cls[k] != "place":
             # a given name alone ("Ellen" / "Ellen DeGeneres") when one full name starts with it
             first = [p for p in person_keys if p.split()[0] == k and allowed(k, p)]
@@ -197,6 +201,27 @@ def resolve_within_doc(
             m.label, m.canonical_name = label, name
     _demonyms(groups)
     return mentions
+
+
+def _dominant(
+    keys: Sequence[str], by_key: Mapping[str, Sequence[Mention]], short: Sequence[Mention]
+) -> str | None:
+    """The full name a short form of several full names of a document stands for, if one leads.
+
+    "Jeffs" in a story about Warren Jeffs that names his father Rulon Jeffs once is Warren: the
+    full name written at least twice as often as any other, and before the short form's first
+    mention. Otherwise None (two brothers named equally often stay apart from the short form)."""
+    if len(keys) < 2:
+        return None
+    ranked = sorted(keys, key=lambda k: (-len(by_key[k]), min(m.start for m in by_key[k]), k))
+    top, second = ranked[0], ranked[1]
+    if len(by_key[top]) < 2 * len(by_key[second]):
+        return None
+    first_short = min((m.start for m in short if not m.in_heading), default=None)
+    first_top = min((m.start for m in by_key[top] if not m.in_heading), default=None)
+    if first_top is None or (first_short is not None and first_short < first_top):
+        return None
+    return top
 
 
 def _parenthesized_definition(ms: Sequence[Mention], mentions: Sequence[Mention]) -> set[str]:
