@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from parallax.entities.labels import PLACE_LABELS, label_class, vote_label
 from parallax.entities.mentions import Mention
@@ -169,6 +170,7 @@ def resolve_within_doc(
         ]
         if len(parts) == 1:
             _link(ms, parts[0], "short_form", 0.8)
+    _team_metonymy(by_key, cls, multi, allowed)
     # a multi-word organisation name that ends exactly one longer one ("Surgeon General" /
     # "U.S. Surgeon General")
     for k in multi:
@@ -201,6 +203,38 @@ def resolve_within_doc(
             m.label, m.canonical_name = label, name
     _demonyms(groups)
     return mentions
+
+
+def _team_metonymy(
+    by_key: Mapping[str, Sequence[Mention]],
+    cls: Mapping[str, str],
+    multi: Sequence[str],
+    allowed: Any,
+) -> None:
+    """A city named for its team ("Indianapolis beat Jacksonville" in a report on the Indianapolis
+    Colts) is the team, as CoNLL-2003 annotates it: a place name that is the whole name of one
+    organisation of the document but its last word, a plural nickname ("Colts", "Saints"), takes
+    that organisation where it is not written as a place ("in Indianapolis" stays the city)."""
+    for k, ms in by_key.items():
+        if cls[k] != "place" or ms[0].canonical_key != k:
+            continue
+        n = len(k.split())
+        teams = [
+            p
+            for p in multi
+            if cls[p] == "org"
+            and len(p.split()) == n + 1
+            and p.split()[:n] == k.split()
+            and _plural_nickname(p.split()[-1])
+            and allowed(k, p)
+        ]
+        agents = [m for m in ms if not written_as_place(m) and m.word_before not in LOCATIVE_WORDS]
+        if len(teams) == 1 and agents and len(agents) == len(ms):
+            _link(agents, teams[0], "short_form", 0.7)
+
+
+def _plural_nickname(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word.isalpha()
 
 
 def _dominant(
