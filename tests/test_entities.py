@@ -385,6 +385,10 @@ def test_name_cut_at_a_quoted_nickname_is_one_person() -> None:
     spans.append((body.index("Tom"), body.index("Tom") + 3, "PERSON"))
     got = [body[s:e] for s, e, _ in _join_nicknames(body, spans)]
     assert got == ['Dario "The Needle" Ferrante', "Anna 'Kit' Marsh", "Tom"]  # no surname after "Big"
+    # the tagger's span may take the opening quote: "Dario '" + "Needle" + "Ferrante"
+    body = "Dario 'The Needle' Ferrante was freed."
+    spans = [(0, 7, "PERSON"), (12, 18, "PERSON"), (19, 27, "PERSON")]
+    assert [body[s:e] for s, e, _ in _join_nicknames(body, spans)] == ["Dario 'The Needle' Ferrante"]
     # one key with or without the nickname, in double or single quotes; O'Brien keeps its O
     assert person_key('Dario "The Needle" Ferrante') == person_key("Dario Ferrante") == "dario ferrante"
     assert person_key("Anna 'Kit' Marsh") == "anna marsh"

@@ -322,7 +322,10 @@ def _join_nicknames(body: str, spans: list[tuple[int, int, str]]) -> list[tuple[
     for s, e, label in spans:
         if label != "PERSON" or len(body[s:e].split()) > 2:
             continue
-        m = _NICKNAME_TAIL.match(body, e)
+        end = e
+        while end > s and body[end - 1] in " \"“'‘":  # the tagger took the opening quote
+            end -= 1
+        m = _NICKNAME_TAIL.match(body, end)
         if m is not None:
             joined.append((s, m.end()))
     if not joined:
