@@ -393,3 +393,30 @@ def test_name_cut_at_a_quoted_nickname_is_one_person() -> None:
     assert person_key('Dario "The Needle" Ferrante') == person_key("Dario Ferrante") == "dario ferrante"
     assert person_key("Anna 'Kit' Marsh") == "anna marsh"
     assert person_key("Ann O'Brien") == "ann obrien"
+
+
+def test_city_named_for_its_team_is_the_team_unless_written_as_a_place() -> None:
+    def mk(start: int, text: str, label: str, before: str = "") -> Mention:
+        return Mention(
+            start, start + len(text), text, label, name=text, key=name_key(text), word_before=before
+        )
+
+    # "The Dunmore Otters beat Kestrel ... Dunmore led at half time": Dunmore is the team
+    ms = resolve_within_doc(
+        [
+            mk(0, "Dunmore Otters", "ORG"),
+            mk(30, "Kestrel", "GPE"),
+            mk(60, "Dunmore", "GPE"),
+            mk(90, "Dunmore", "GPE"),
+        ]
+    )
+    assert {m.canonical_name for m in ms if m.text == "Dunmore"} == {"Dunmore Otters"}
+    assert [m.canonical_name for m in ms if m.text == "Kestrel"] == ["Kestrel"]  # no team of that name
+    # "... fans in Dunmore": the city is written as a place there, so it stays the city
+    ms = resolve_within_doc(
+        [mk(0, "Dunmore Otters", "ORG"), mk(60, "Dunmore", "GPE"), mk(90, "Dunmore", "GPE", before="in")]
+    )
+    assert {m.canonical_name for m in ms if m.text == "Dunmore"} == {"Dunmore"}
+    # a country and its army are not a city and its team ("Army" is no plural nickname)
+    ms = resolve_within_doc([mk(0, "Varnia Army", "ORG"), mk(40, "Varnia", "GPE")])
+    assert [m.canonical_name for m in ms if m.text == "Varnia"] == ["Varnia"]
