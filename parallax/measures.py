@@ -23,40 +23,37 @@ Background figures are told apart in `parallax.background`.
 
 from __future__ import annotations
 
-import csv
-import functools
-import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from parallax.numbers import singular
+from parallax.measure_words import (
+    MEASURES_FILE,
+    NOUN_TAGS,
+    PEOPLE_WORDS,
+    MeasureTable,
+    default_measures,
+    is_person_noun,
+    lemma,
+    load_measures,
+    surname,
+)
+from parallax.numbers import TIME_UNITS, singular
 
-MEASURES_FILE = "measures.csv"
-_NOUNS = {"NOUN", "PROPN"}
-_PEOPLE = {"people", "person", "individual", "other", "others", "resident", "civilian"}
-# Nouns for people: a verb of the table (killed, arrested, rescued) measures people directly; for
-# things ("captured three boats") the noun stays in the key (boat:arrested).
-_PERSON_NOUNS = _PEOPLE | {
-    "man", "woman", "child", "boy", "girl", "baby", "adult", "teenager", "pirate", "brigand", "crew",
-    "crewman", "crewmember", "member", "suspect", "officer", "policeman", "worker", "employee",
-    "soldier", "student", "passenger", "victim", "tourist", "pilgrim", "miner", "fisherman", "migrant",
-    "refugee", "protester", "militant", "rebel", "gunman", "villager", "patient", "prisoner",
-    "inmate", "staff", "family", "guest", "fan", "player", "citizen", "national", "driver", "climber",
-    "hiker", "sailor", "trooper", "firefighter", "guard", "agent", "journalist", "leader", "attacker",
-    "fighter", "supporter", "farmer", "teacher", "manager", "reporter", "lawyer", "rioter", "shooter",
-    "mother", "father", "son", "daughter", "husband", "wife", "fishermen", "partygoer",
-}  # fmt: skip
-_PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
+_NOUNS = NOUN_TAGS
+_PEOPLE = PEOPLE_WORDS
 
-
-def is_person_noun(tok: Any) -> bool:
-    """A noun for people ("pirates", "officers", "residents"), by list, named entity or suffix."""
-    lem = lemma(tok)
-    if lem in _PERSON_NOUNS or tok.lower_ in _PERSON_NOUNS or tok.ent_type_ in ("PERSON", "NORP"):
-        return True
-    return tok.pos_ == "NOUN" and tok.lower_.endswith(_PERSON_SUFFIXES) and len(tok.lower_) > 5
-
+__all__ = [
+    "COUNT_MEASURES",
+    "MEASURES_FILE",
+    "MeasureTable",
+    "age_subject",
+    "default_measures",
+    "is_modifier_name",
+    "is_person_noun",
+    "lemma",
+    "load_measures",
+    "measure_of",
+    "surname",
+]
 
 _LIGHT_VERBS = {
     "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
@@ -76,6 +73,14 @@ _GROWTH_VERBS = {
     "lift",
     "push",
 }
+# units and group sizes a hyphened count measures rather than counts ("a 10-mile walk", "a
+# five-member panel")
+_UNIT_WORDS = {
+    "mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "inch", "yard", "pound",
+    "ton", "tonne", "kilogram", "kg", "gram", "litre", "liter", "gallon", "point", "percent", "degree",
+    "storey", "story", "floor", "lane", "member", "man", "person", "page", "mph", "acre", "hectare",
+}  # fmt: skip
+_PLACE_PREPOSITIONS = {"in", "at", "from", "near", "outside", "inside", "into", "across"}
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
@@ -85,57 +90,10 @@ NOUN_AND_VERB = True
 COUNT_MEASURES = {
     "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped", "charged",
     "seized", "destroyed", "damaged", "victims", "casualties", "survivors", "aftershocks", "escaped",
+    "sighted",
 }  # fmt: skip
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
-
-
-@dataclass(frozen=True)
-class MeasureTable:
-    """seeds/measures.csv: (kind, word) -> measure."""
-
-    verbs: dict[str, str]
-    adjectives: dict[str, str]
-    nouns: dict[str, str]
-
-    @property
-    def measures(self) -> set[str]:
-        """Every measure key the table can give."""
-        return set(self.verbs.values()) | set(self.adjectives.values()) | set(self.nouns.values())
-
-
-@functools.lru_cache(maxsize=8)
-def load_measures(path: Path) -> MeasureTable:
-    """Read the predicate -> measure table (comment lines start with '#')."""
-    tables: dict[str, dict[str, str]] = {"verb": {}, "adj": {}, "noun": {}}
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            rows = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
-            for row in rows:
-                kind, word, measure = (row.get(k, "").strip().lower() for k in ("kind", "word", "measure"))
-                if kind in tables and word and measure:
-                    tables[kind][word] = measure
-    return MeasureTable(tables["verb"], tables["adj"], tables["noun"])
-
-
-def default_measures() -> MeasureTable:
-    """The table shipped in the repository's seeds/ (for callers without settings)."""
-    return load_measures(Path(__file__).resolve().parent.parent / "seeds" / MEASURES_FILE)
-
-
-def surname(ent_text: str) -> str:
-    """Key of a person: the last name-like word, lowercase ('Capt. Tom Tennant' -> 'tennant')."""
-    words = [
-        w
-        for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text)
-        if w.lower() not in ("jr", "sr", "ii", "iii")
-    ]
-    return words[-1].lower().replace("’", "'").strip("-'") if words else ent_text.lower()
-
-
-def lemma(tok: Any) -> str:
-    """Lowercase lemma of a token (its text when the lemmatizer did not run)."""
-    return str(tok.lemma_ or tok.text).lower()
 
 
 def _person_at(doc: Any, i: int) -> Any:
@@ -146,6 +104,15 @@ def _person_at(doc: Any, i: int) -> Any:
             if ent.start <= i < ent.end:
                 return ent
     return None
+
+
+def is_modifier_name(ent: Any) -> bool:
+    """A name that modifies a common noun for a person or place rather than naming the person: "a
+    66-year-old Burnsville woman" (a town tagged as a person), "outside the store in Bloomington"."""
+    root = ent.root
+    if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.ent_type_ != "PERSON":
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPOSITIONS
 
 
 def age_subject(span: Any) -> tuple[str, str]:
@@ -169,7 +136,7 @@ def age_subject(span: Any) -> tuple[str, str]:
         if doc[k].pos_ in ("VERB", "AUX") or doc[k].text in (",", ";", "."):
             break
         ent = _person_at(doc, k)
-        if ent is not None:
+        if ent is not None and not is_modifier_name(ent):
             return f"age:{surname(ent.text)}", f"age of {ent.text}"
     # the noun the age describes ("a 66-year-old woman"), else the clause's subject
     head = span.root.head
@@ -229,6 +196,24 @@ def _counted(span: Any, lexicon: Any = None) -> Any:
     if nouns and root.pos_ == "NOUN":
         return root
     return root
+
+
+def _hyphen_noun(span: Any) -> Any:
+    """The noun a count is hyphened to in a compound modifier ("a five-boat attack", "on a two-party
+    basis"): what the figure counts; None for units and times ("a 10-mile walk", "a two-day strike")."""
+    doc = span.doc
+    last = doc[span.end - 1]
+    if span.end + 1 >= len(doc) or last.whitespace_ or doc[span.end].text not in ("-", "–"):
+        return None
+    noun = doc[span.end + 1]
+    if doc[span.end].whitespace_ or noun.pos_ != "NOUN" or noun.dep_ not in ("compound", "amod", "nmod"):
+        return None
+    if noun.head.i <= noun.i or noun.head.pos_ not in _NOUNS:
+        return None
+    word = lemma(noun)
+    if word in TIME_UNITS or singular(noun.lower_) in TIME_UNITS or word in _UNIT_WORDS:
+        return None
+    return noun
 
 
 def _counted_before(span: Any) -> Any:
@@ -353,13 +338,19 @@ def _is_target(span: Any, np: Any) -> bool:
     return False
 
 
-def _table_word(tok: Any, table: MeasureTable) -> tuple[str, str] | None:
-    """(measure, evidence) when the token is a word of the table in its role."""
+def _table_word(tok: Any, table: MeasureTable, event_nouns: bool = False) -> tuple[str, str] | None:
+    """(measure, evidence) when the token is a word of the table in its role; with `event_nouns`,
+    a noun naming the act of a count verb of the table too ("killings", "slayings", "murders")."""
     lem, low = lemma(tok), tok.lower_
     if tok.pos_ in _NOUNS and lem in table.nouns:
         return table.nouns[lem], f"noun '{tok.text}' -> {table.nouns[lem]}"
-    if tok.pos_ == "VERB" and lem in table.verbs:
-        return table.verbs[lem], f"verb '{tok.text}' -> {table.verbs[lem]}"
+    verb = table.verb_measure(tok) if tok.pos_ == "VERB" else None
+    if verb is not None:
+        return verb[0], f"verb '{verb[1]}' -> {verb[0]}"
+    if event_nouns and tok.pos_ == "NOUN":  # "the killings of two women": a noun of a table verb
+        stem = lem.removesuffix("ing") if lem.endswith("ing") else lem
+        if stem in table.verbs and table.verbs[stem] in COUNT_MEASURES:
+            return table.verbs[stem], f"noun '{tok.text}' -> {table.verbs[stem]}"
     if tok.pos_ in ("ADJ", "VERB", "ADV") and (lem in table.adjectives or low in table.adjectives):
         m = table.adjectives.get(low) or table.adjectives[lem]
         return m, f"'{tok.text}' -> {m}"
@@ -388,6 +379,10 @@ def measure_of(
                 m = table.nouns.get(lemma(w))
                 if m is not None and (fact_type == "cardinal" or m not in COUNT_MEASURES):
                     return m, f"'{s.text} {before.head.text} {before.text}' -> {m}"
+    hyphened = _hyphen_noun(span) if fact_type == "cardinal" else None
+    if hyphened is not None and lemma(hyphened) not in table.nouns:
+        key = table.noun_key(hyphened)  # "a five-boat attack", "a two-party vote": boats, parties
+        return key, f"'{span.text}-{hyphened.text} {hyphened.head.text}' counts {hyphened.text}"
     np = _counted(span, lexicon)
     mended = np is not _counted(span)  # a noun the parser took for something else
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
@@ -408,10 +403,12 @@ def measure_of(
             break
     # the counted noun and its modifiers ("5 deaths", "death toll of 5", "injured people")
     words = [np] + [c for c in np.children if c.dep_ in ("compound", "amod") and c.i not in inside]
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ in _NOUNS:
-        words.append(root.head.head)  # "a toll of 5", "a reward of $35,000"
+    for t in (root, np):  # "a toll of 5", "a reward of $35,000", "the killings of two women"
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in _NOUNS:
+            words.append(t.head.head)
     for w in words if measure is None else []:
-        hit = _table_word(w, table) if w.i not in inside or w.pos_ in _NOUNS else None
+        counted_by = fact_type == "cardinal" and w is not np  # "the slayings of two women"
+        hit = _table_word(w, table, counted_by) if w.i not in inside or w.pos_ in _NOUNS else None
         if hit and w.pos_ != "VERB":
             measure, evidence = hit
             break
@@ -431,7 +428,10 @@ def measure_of(
                 if counted_thing and not is_person_noun(named) and lemma(named) not in table.nouns:
                     if measure == "arrested":  # things are seized, not arrested ("captured three boats")
                         measure = "seized"
-                    measure, evidence = f"{lemma(named)}:{measure}", f"noun '{named.text}' + {evidence}"
+                    measure, evidence = (
+                        f"{table.noun_key(named)}:{measure}",
+                        f"noun '{named.text}' + {evidence}",
+                    )
                 break
     if measure is None:
         noun = (
@@ -466,7 +466,8 @@ def measure_of(
             verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
         if noun is None and verb is None:
             return None, None
-        key = None if noun is None else singular(noun.text) if mended and noun is np else lemma(noun)
+        key = None if noun is None else singular(noun.text) if mended and noun is np else table.noun_key(noun)
+        key = table.classes.get(key or "", key)
         if key in _PEOPLE:
             key = "people"
         parts = [
