@@ -31,6 +31,7 @@ _PERSON_NOUNS = PEOPLE_WORDS | {
     "fighter", "supporter", "farmer", "teacher", "manager", "reporter", "lawyer", "rioter", "shooter",
     "mother", "father", "son", "daughter", "husband", "wife", "fishermen", "partygoer",
 }  # fmt: skip
+PERSON_LEMMAS = frozenset(_PERSON_NOUNS)
 _PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
 
 

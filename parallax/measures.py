@@ -29,6 +29,7 @@ from parallax.measure_words import (
     MEASURES_FILE,
     NOUN_TAGS,
     PEOPLE_WORDS,
+    PERSON_LEMMAS,
     MeasureTable,
     default_measures,
     is_person_noun,
@@ -40,6 +41,7 @@ from parallax.numbers import TIME_UNITS, singular
 
 _NOUNS = NOUN_TAGS
 _PEOPLE = PEOPLE_WORDS
+_PERSON_LEMMAS = PERSON_LEMMAS
 
 __all__ = [
     "COUNT_MEASURES",
@@ -48,9 +50,11 @@ __all__ = [
     "age_subject",
     "default_measures",
     "is_modifier_name",
+    "is_people",
     "is_person_noun",
     "lemma",
     "load_measures",
+    "measure_class",
     "measure_of",
     "surname",
 ]
@@ -80,6 +84,16 @@ _UNIT_WORDS = {
     "ton", "tonne", "kilogram", "kg", "gram", "litre", "liter", "gallon", "point", "percent", "degree",
     "storey", "story", "floor", "lane", "member", "man", "person", "page", "mph", "acre", "hectare",
 }  # fmt: skip
+# kin: "two children" of one victim and "three children" of another are different counts
+_KIN = {
+    "child", "children", "son", "daughter", "mother", "father", "husband", "wife", "family", "brother",
+    "sister", "sibling", "grandchild", "grandson", "granddaughter", "parent", "baby", "relative",
+}  # fmt: skip
+# the table's measures that count people
+_PEOPLE_MEASURES = {
+    "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped",
+    "charged", "victims", "casualties", "survivors", "escaped",
+}  # fmt: skip
 _PLACE_PREPOSITIONS = {"in", "at", "from", "near", "outside", "inside", "into", "across"}
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
@@ -104,6 +118,25 @@ def _person_at(doc: Any, i: int) -> Any:
             if ent.start <= i < ent.end:
                 return ent
     return None
+
+
+def is_people(tok: Any) -> bool:
+    """A common noun for people counted as a group ("crew", "workers", "passengers"), not kin ("two
+    children", "three daughters": someone's family, a different count for each person)."""
+    return tok.pos_ == "NOUN" and is_person_noun(tok) and lemma(tok) not in _KIN and tok.lower_ not in _KIN
+
+
+def measure_class(measure: str | None, table: MeasureTable) -> str | None:
+    """The class of what a count's measure counts: `people` for the table's counts of people
+    (deaths, arrested, escaped ...) and for keys of person nouns (`people:celebrate`), else the
+    counted noun's class key (`vessel:seized` -> vessel); None for other measures. A measure equal
+    to its class (`people`, `vessel`) is a count with no predicate of its own."""
+    if not measure or measure.startswith("age:"):
+        return None
+    head = measure.split(":")[0]
+    if head in _PEOPLE_MEASURES or head == "people" or head in _PERSON_LEMMAS:
+        return "people"
+    return None if head in table.measures else head
 
 
 def is_modifier_name(ent: Any) -> bool:
@@ -381,7 +414,8 @@ def measure_of(
                     return m, f"'{s.text} {before.head.text} {before.text}' -> {m}"
     hyphened = _hyphen_noun(span) if fact_type == "cardinal" else None
     if hyphened is not None and lemma(hyphened) not in table.nouns:
-        key = table.noun_key(hyphened)  # "a five-boat attack", "a two-party vote": boats, parties
+        # "a five-boat attack" counts boats of the attack: vessel:attack (five boats tried to attack)
+        key = f"{table.noun_key(hyphened)}:{lemma(hyphened.head)}"
         return key, f"'{span.text}-{hyphened.text} {hyphened.head.text}' counts {hyphened.text}"
     np = _counted(span, lexicon)
     mended = np is not _counted(span)  # a noun the parser took for something else
@@ -468,8 +502,10 @@ def measure_of(
             return None, None
         key = None if noun is None else singular(noun.text) if mended and noun is np else table.noun_key(noun)
         key = table.classes.get(key or "", key)
-        if key in _PEOPLE:
-            key = "people"
+        if key in _PEOPLE or (
+            verb is None and noun is not None and fact_type == "cardinal" and is_people(noun)
+        ):
+            key = "people"  # "26 crew on board", "a dozen workers were there": people, no predicate
         parts = [
             x
             for x in (key, lemma(verb) if verb is not None and (key is None or NOUN_AND_VERB) else None)

@@ -4,6 +4,10 @@
 -- (deaths, injured, age:<surname>, trade:target), one key across outlets' wordings. Background
 -- figures (another time or event, generic statements) and figures without a measure are shown but
 -- never compared; calendar dates have no measure.
+-- A count with no predicate of its own ("26 crew on board": measure = measure_class) is filed under the
+-- predicate measure of its class (people: arrested, deaths ...; vessel: vessel:seized ...) that most
+-- sources of the story give, when its value agrees with every figure of that measure and no other
+-- agreeing measure of the class has as many sources (it can group, never make a conflict).
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
 -- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
 -- is_conflict: another source gives the same measure and unit an interval that does not overlap this
@@ -36,6 +40,7 @@ facts as (
         measure,
         part,
         measure_evidence,
+        measure_class,
         coalesce(is_background, false) as is_background,
         sentence_index,
         start_char,
@@ -100,7 +105,7 @@ resolved as (
     left join named_ages as n on n.story_id = l.story_id and n.normalized_value = l.normalized_value
 ),
 
-keyed as (
+bounded as (
     select
         f.*,
         coalesce(f.unit, '') as compare_unit,
@@ -111,8 +116,74 @@ keyed as (
         + 0.999 * coalesce(f.value_precision, 0) as hi,
         f.measure is not null and not f.is_background and f.fact_type <> 'date'
         and (f.normalized_value is not null or f.lower_value is not null or f.upper_value is not null)
-            as is_compared
+            as is_compared,
+        -- a count with no predicate of its own ("26 crew on board"): its measure is its class
+        f.measure_class is not null and f.measure = f.measure_class as is_general
     from resolved as f
+),
+
+specific_measures as (
+    -- per story, the predicate measures of each class (arrested and rescued are people), with the
+    -- range every figure of the measure allows and how many sources give it
+    select
+        story_id,
+        measure_class,
+        measure,
+        compare_unit,
+        max(lo) as max_lo,
+        min(hi) as min_hi,
+        count(distinct source) as sources
+    from bounded
+    where is_compared and not is_general and measure_class is not null
+    group by story_id, measure_class, measure, compare_unit
+),
+
+general_candidates as (
+    -- a general count and each specific measure of its class in the story agreeing with every figure
+    -- of that measure (agreeing values only: this groups figures, it can never make a conflict)
+    select
+        g.doc_id,
+        g.part,
+        g.start_char,
+        g.end_char,
+        s.measure,
+        s.sources,
+        max(s.sources) over (partition by g.doc_id, g.part, g.start_char, g.end_char) as best_sources
+    from bounded as g
+    inner join specific_measures as s
+        on s.story_id = g.story_id and s.measure_class = g.measure_class and s.compare_unit = g.compare_unit
+        and g.lo <= s.min_hi and g.hi >= s.max_lo
+    where g.is_general and g.is_compared
+),
+
+general_choices as (
+    -- the agreeing measure most sources give, when no other agreeing measure has as many
+    select
+        doc_id,
+        part,
+        start_char,
+        end_char,
+        min(measure) as measure
+    from general_candidates
+    where sources = best_sources
+    group by doc_id, part, start_char, end_char
+    having count(*) = 1
+),
+
+keyed as (
+    select
+        f.* replace (
+            coalesce(c.measure, f.measure) as measure,
+            case
+                when c.measure is not null
+                    then f.measure_evidence || '; filed under ' || c.measure
+                    || ', the measure of this class most sources of the story give, agreeing with its value'
+                else f.measure_evidence
+            end as measure_evidence
+        )
+    from bounded as f
+    left join general_choices as c
+        on c.doc_id = f.doc_id and c.part = f.part and c.start_char = f.start_char and c.end_char = f.end_char
 ),
 
 pairs as (
