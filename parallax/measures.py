@@ -128,12 +128,15 @@ def is_people(tok: Any) -> bool:
 
 def measure_class(measure: str | None, table: MeasureTable) -> str | None:
     """The class of what a count's measure counts: `people` for the table's counts of people
-    (deaths, arrested, escaped ...) and for keys of person nouns (`people:celebrate`), else the
-    counted noun's class key (`vessel:seized` -> vessel); None for other measures. A measure equal
-    to its class (`people`, `vessel`) is a count with no predicate of its own."""
+    (deaths, arrested, escaped ...) and bare person nouns, else the counted noun's class key
+    (`vessel:seized` -> vessel); None for other measures and for verbs outside the table
+    (`officer:mill`). A measure equal to its class (`people`, `vessel`) is a count with no predicate
+    of its own."""
     if not measure or measure.startswith("age:"):
         return None
-    head = measure.split(":")[0]
+    head, _, tail = measure.partition(":")
+    if tail and head not in table.measures and tail.split(":")[0] not in table.measures:
+        return None  # a verb outside the table ("officer:mill"): neither general nor a measure to file under
     if head in _PEOPLE_MEASURES or head == "people" or head in _PERSON_LEMMAS:
         return "people"
     return None if head in table.measures else head
@@ -229,6 +232,18 @@ def _counted(span: Any, lexicon: Any = None) -> Any:
     if nouns and root.pos_ == "NOUN":
         return root
     return root
+
+
+def _one_of_many(span: Any) -> bool:
+    """"one of 99 members seized": a member of a set the next figure counts, not a count itself."""
+    root = span.root
+    if span.text.lower() != "one":
+        return False
+    for prep in (c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            if obj.like_num or any(g.like_num for g in obj.children if g.dep_ in ("nummod", "quantmod")):
+                return True
+    return False
 
 
 def _hyphen_noun(span: Any) -> Any:
@@ -401,6 +416,8 @@ def measure_of(
         return None, None
     doc = span.doc
     inside = set(range(span.start, span.end))
+    if _one_of_many(span):
+        return None, None
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
@@ -466,6 +483,9 @@ def measure_of(
                         f"{table.noun_key(named)}:{measure}",
                         f"noun '{named.text}' + {evidence}",
                     )
+                elif counted_thing and measure == "seized" and is_people(named):
+                    # people are arrested, not seized ("99 members seized")
+                    measure, evidence = "arrested", f"{evidence}; people: arrested"
                 break
     if measure is None:
         noun = (
@@ -480,6 +500,10 @@ def measure_of(
             noun = _argument_noun(verb, inside)  # "increase trade from $2 billion": trade
             if noun is not None and (lemma(verb) in _GROWTH_VERBS or fact_type in ("money", "percent")):
                 verb = None
+        if noun is None and root.dep_ in ("attr", "acomp") and lemma(root.head) == "be":
+            # "his blood-alcohol level was 0.41 percent": the subject of the copula is measured
+            subj = [c for c in root.head.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+            noun = subj[0] if subj else None
         if noun is None and root.dep_ == "pobj" and root.head.lower_ in ("of", "for", "at", "worth"):
             gov = root.head.head
             noun = gov if gov.pos_ in _NOUNS else None  # "an increase of 10%", "a price of $5"

@@ -78,31 +78,49 @@ located as (
 ),
 
 named_ages as (
-    -- per story and value, the named people of that age
-    select
+    -- per story, the named people's ages
+    select distinct
         story_id,
         normalized_value,
-        min(measure) as named_measure,
-        count(distinct measure) as named_people
+        measure
     from located
     where fact_type = 'age' and not is_unnamed_age and measure is not null
-    group by story_id, normalized_value
+),
+
+unnamed_matches as (
+    -- an unnamed age and the named people of its story whose age it allows ("a 61-year-old man" ->
+    -- 61; "in her 60s" -> 60 to 69)
+    select
+        l.doc_id,
+        l.part,
+        l.start_char,
+        l.end_char,
+        min(n.measure) as named_measure,
+        count(distinct n.measure) as named_people
+    from located as l
+    inner join named_ages as n
+        on n.story_id = l.story_id
+        and n.normalized_value between coalesce(l.lower_value, l.normalized_value)
+        and coalesce(l.upper_value, l.normalized_value)
+    where l.is_unnamed_age
+    group by l.doc_id, l.part, l.start_char, l.end_char
 ),
 
 resolved as (
-    -- an unnamed age equal to the age of exactly one named person of the story is that person's
+    -- an unnamed age allowing the age of exactly one named person of the story is that person's
     -- (agreeing values only: this groups figures, it can never make a conflict)
     select
         l.* replace (
-            case when l.is_unnamed_age and n.named_people = 1 then n.named_measure else l.measure end as measure,
+            case when n.named_people = 1 then n.named_measure else l.measure end as measure,
             case
-                when l.is_unnamed_age and n.named_people = 1
+                when n.named_people = 1
                     then l.measure_evidence || '; the only person of the story named with this age: ' || n.named_measure
                 else l.measure_evidence
             end as measure_evidence
         )
     from located as l
-    left join named_ages as n on n.story_id = l.story_id and n.normalized_value = l.normalized_value
+    left join unnamed_matches as n
+        on n.doc_id = l.doc_id and n.part = l.part and n.start_char = l.start_char and n.end_char = l.end_char
 ),
 
 bounded as (
@@ -153,6 +171,8 @@ general_candidates as (
     inner join specific_measures as s
         on s.story_id = g.story_id and s.measure_class = g.measure_class and s.compare_unit = g.compare_unit
         and g.lo <= s.min_hi and g.hi >= s.max_lo
+        -- only a measure some figure pins down on both sides ("at least one injured" agrees with any count)
+        and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
     where g.is_general and g.is_compared
 ),
 
