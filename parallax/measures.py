@@ -146,7 +146,8 @@ def is_modifier_name(ent: Any) -> bool:
     """A name that modifies a common noun for a person or place rather than naming the person: "a
     66-year-old Burnsville woman" (a town tagged as a person), "outside the store in Bloomington"."""
     root = ent.root
-    if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.ent_type_ != "PERSON":
+    modifier = root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ == "NOUN"
+    if modifier and root.head.ent_type_ != "PERSON":
         return True
     return root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPOSITIONS
 
@@ -235,7 +236,7 @@ def _counted(span: Any, lexicon: Any = None) -> Any:
 
 
 def _one_of_many(span: Any) -> bool:
-    """"one of 99 members seized": a member of a set the next figure counts, not a count itself."""
+    """ "one of 99 members seized": a member of a set the next figure counts, not a count itself."""
     root = span.root
     if span.text.lower() != "one":
         return False
@@ -524,8 +525,10 @@ def measure_of(
             verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
         if noun is None and verb is None:
             return None, None
-        key = None if noun is None else singular(noun.text) if mended and noun is np else table.noun_key(noun)
-        key = table.classes.get(key or "", key)
+        key: str | None = None
+        if noun is not None:
+            key = singular(noun.text) if mended and noun is np else table.noun_key(noun)
+            key = table.classes.get(key, key)
         if key in _PEOPLE or (
             verb is None and noun is not None and fact_type == "cardinal" and is_people(noun)
         ):

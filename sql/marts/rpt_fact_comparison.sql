@@ -196,7 +196,7 @@ keyed as (
             coalesce(c.measure, f.measure) as measure,
             case
                 when c.measure is not null
-                    then f.measure_evidence || '; filed under ' || c.measure
+                    then coalesce(f.measure_evidence || '; ', '') || 'filed under ' || c.measure
                     || ', the measure of this class most sources of the story give, agreeing with its value'
                 else f.measure_evidence
             end as measure_evidence
