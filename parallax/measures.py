@@ -433,8 +433,8 @@ def measure_of(
     hyphened = _hyphen_noun(span) if fact_type == "cardinal" else None
     if hyphened is not None and lemma(hyphened) not in table.nouns:
         # "a five-boat attack" counts boats of the attack: vessel:attack (five boats tried to attack)
-        key = f"{table.noun_key(hyphened)}:{lemma(hyphened.head)}"
-        return key, f"'{span.text}-{hyphened.text} {hyphened.head.text}' counts {hyphened.text}"
+        counted = f"{table.noun_key(hyphened)}:{lemma(hyphened.head)}"
+        return counted, f"'{span.text}-{hyphened.text} {hyphened.head.text}' counts {hyphened.text}"
     np = _counted(span, lexicon)
     mended = np is not _counted(span)  # a noun the parser took for something else
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
