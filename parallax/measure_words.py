@@ -55,6 +55,22 @@ class MeasureTable:
     adjectives: dict[str, str]
     nouns: dict[str, str]
     classes: dict[str, str] = field(default_factory=dict)
+    subject_verbs: dict[str, str] = field(default_factory=dict)
+
+    def subject_measure(self, verb: Any, counted: Any) -> tuple[str, str] | None:
+        """(measure, words) of a verb that measures only its subject ("a dozen people managed to
+        leave" -> escaped, "five boats were seen" -> sighted; not "he leaves behind two children")."""
+        lem = lemma(verb)
+        if lem not in self.subject_verbs or any(c.lower_ in ("behind", "out") for c in verb.children):
+            return None
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and verb.dep_ in ("xcomp", "conj"):  # "managed to leave": the subject of managed
+            subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if counted is None or all(c.i != counted.i for c in subjects):
+            return None
+        if lem == "see" and not any(c.dep_ == "nsubjpass" for c in subjects):
+            return None  # "saw five boats" is the object's; "five boats were seen" the subject's
+        return self.subject_verbs[lem], verb.text
 
     def noun_key(self, tok: Any) -> str:
         """Key of a counted noun: its class ("skiffs" -> vessel, "crewmen" -> crew), else its lemma."""
@@ -80,7 +96,7 @@ class MeasureTable:
 @functools.lru_cache(maxsize=8)
 def load_measures(path: Path) -> MeasureTable:
     """Read the predicate -> measure table (comment lines start with '#')."""
-    tables: dict[str, dict[str, str]] = {"verb": {}, "adj": {}, "noun": {}, "class": {}}
+    tables: dict[str, dict[str, str]] = {"verb": {}, "adj": {}, "noun": {}, "class": {}, "subj": {}}
     if path.exists():
         with path.open(encoding="utf-8") as fh:
             rows = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
@@ -88,7 +104,7 @@ def load_measures(path: Path) -> MeasureTable:
                 kind, word, measure = (row.get(k, "").strip().lower() for k in ("kind", "word", "measure"))
                 if kind in tables and word and measure:
                     tables[kind][word] = measure
-    return MeasureTable(tables["verb"], tables["adj"], tables["noun"], tables["class"])
+    return MeasureTable(tables["verb"], tables["adj"], tables["noun"], tables["class"], tables["subj"])
 
 
 def default_measures() -> MeasureTable:

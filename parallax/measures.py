@@ -432,8 +432,10 @@ def measure_of(
                     return m, f"'{s.text} {before.head.text} {before.text}' -> {m}"
     hyphened = _hyphen_noun(span) if fact_type == "cardinal" else None
     if hyphened is not None and lemma(hyphened) not in table.nouns:
-        # "a five-boat attack" counts boats of the attack: vessel:attack (five boats tried to attack)
-        counted = f"{table.noun_key(hyphened)}:{lemma(hyphened.head)}"
+        # "a five-boat attack", "a two-party vote": a count of boats, of parties, with no predicate
+        # of its own (the view files it under the agreeing measure of its class)
+        counted = table.noun_key(hyphened)
+        counted = "people" if is_people(hyphened) else counted
         return counted, f"'{span.text}-{hyphened.text} {hyphened.head.text}' counts {hyphened.text}"
     np = _counted(span, lexicon)
     mended = np is not _counted(span)  # a noun the parser took for something else
@@ -470,6 +472,10 @@ def measure_of(
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
             hit = _table_word(p, table)
+            if hit is None and p.pos_ == "VERB" and fact_type == "cardinal":
+                of_subject = table.subject_measure(p, named)
+                if of_subject is not None:
+                    hit = of_subject[0], f"verb '{of_subject[1]}' (of its subject) -> {of_subject[0]}"
             if hit and (fact_type == "cardinal" or hit[0] not in COUNT_MEASURES):
                 measure, evidence = hit
                 counted_thing = (

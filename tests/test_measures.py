@@ -40,9 +40,21 @@ def test_phrasal_and_sighting_verbs(nlp) -> None:
     assert people["Three"] == "escaped"
 
 
+def test_verbs_that_measure_only_their_subject(nlp) -> None:
+    got = _measures(nlp, "Nine other guests managed to leave the hall before the fire spread.")
+    assert got["Nine"] == "escaped"
+    seen = _measures(nlp, "Four boats were seen circling the tanker.")
+    assert seen["Four"] == "vessel:sighted"
+    # the object of "saw", or what someone leaves behind, is not measured by the verb
+    saw = _measures(nlp, "A fisherman saw four boats near the pier.")
+    assert saw["four"] != "vessel:sighted"
+    kin = _measures(nlp, "The farmer leaves behind three daughters.")
+    assert kin.get("three") != "escaped"
+
+
 def test_a_hyphened_count_counts_its_noun(nlp) -> None:
     got = _measures(nlp, "Police closed the road after a four-car pileup on the bridge.")
-    assert got["four"] == "vehicle:pileup"
+    assert got["four"] == "vehicle"  # a count of cars with no predicate of its own
     # units, times and group sizes are not what a hyphened figure counts
     times = _facts(nlp, "Nurses began a three-day strike.")
     assert times["three-day"].fact_type == "duration"
