@@ -256,6 +256,9 @@ def _anaphoric(span: Any) -> bool:
     if k < 0:
         return False
     prev = doc[k]
+    hyphened = span.end + 1 < len(doc) and not span[-1].whitespace_ and doc[span.end].text in ("-", "–")
+    if hyphened and doc[span.end + 1].pos_ == "NOUN":
+        return False  # "the five-boat formation": the article is the formation's, the count is new
     return prev.lower_ in ("the", "these", "those", "both")
 
 

@@ -119,3 +119,9 @@ def test_an_unnamed_age_is_not_linked_to_a_place_taken_for_a_name(nlp) -> None:
     link_unnamed_ages(facts, spans)
     age = next(f for f in facts if f.fact_type == "age")
     assert age.measure == "age:woman"
+
+
+def test_the_article_of_a_hyphened_count_is_its_head_nouns(nlp) -> None:
+    got = _measures(nlp, "The crew noticed the four-boat pirate formation approaching the tankers.")
+    assert got["four"] == "vessel"  # a new count, not a reference like "the two nations"
+    assert "two" not in _measures(nlp, "The two nations signed the deal.")
