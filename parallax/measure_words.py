@@ -30,6 +30,8 @@ _PERSON_NOUNS = PEOPLE_WORDS | {
     "hiker", "sailor", "trooper", "firefighter", "guard", "agent", "journalist", "leader", "attacker",
     "fighter", "supporter", "farmer", "teacher", "manager", "reporter", "lawyer", "rioter", "shooter",
     "mother", "father", "son", "daughter", "husband", "wife", "fishermen", "partygoer",
+    "coworker", "co-worker", "colleague", "attendee", "bystander", "shopper", "spectator", "witness",
+    "neighbour", "neighbor", "pedestrian", "motorist", "hostage", "customer", "visitor", "occupant",
 }  # fmt: skip
 PERSON_LEMMAS = frozenset(_PERSON_NOUNS)
 _PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")

@@ -92,3 +92,26 @@ def test_an_unnamed_age_in_a_range_is_the_named_person_of_that_age(
     )  # fmt: skip
     got = _by_source(con)
     assert got["c"] == ("age:raisi", False)
+
+
+def test_unnamed_ages_nobody_is_named_with_meet_by_value(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    def age(doc: str, value: float, measure: str) -> None:
+        story.fact(
+            doc, "Raisi", "age", value, "year", measure, lower_value=value, upper_value=value,
+            value_precision=0.5, measure_evidence=f"age of the {measure.removeprefix('age:')}",
+        )  # fmt: skip
+
+    age("da", 61.0, "age:man")
+    age("db", 61.0, "age:employee")
+    age("dc", 45.0, "age:man")  # another value: another person, never a conflict with 61
+    got = _by_source(con)
+    assert got["a"] == got["b"] == ("age:unnamed:61", False)
+    assert got["c"] == ("age:unnamed:45", False)
+
+
+def test_an_open_ended_general_count_stays_general(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # "at least a dozen people were at the party" is not the "12 escaped" count
+    _count(story, "da", 12, "escaped", "people")
+    _count(story, "db", 12, "escaped", "people")
+    _count(story, "dc", 12, "people", "people", upper_value=None)
+    assert _by_source(con)["c"] == ("people", False)

@@ -7,7 +7,9 @@
 -- A count with no predicate of its own ("26 crew on board": measure = measure_class) is filed under the
 -- predicate measure of its class (people: arrested, deaths ...; vessel: vessel:seized ...) that most
 -- sources of the story give, when its value agrees with every figure of that measure and no other
--- agreeing measure of the class has as many sources (it can group, never make a conflict).
+-- agreeing measure of the class has as many sources (it can group, never make a conflict); both
+-- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
+-- with anything above).
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
 -- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
 -- is_conflict: another source gives the same measure and unit an interval that does not overlap this
@@ -107,14 +109,23 @@ unnamed_matches as (
 ),
 
 resolved as (
-    -- an unnamed age allowing the age of exactly one named person of the story is that person's
-    -- (agreeing values only: this groups figures, it can never make a conflict)
+    -- an unnamed age allowing the age of exactly one named person of the story is that person's;
+    -- an exact unnamed age no named person has is keyed by its value, so that outlets' "61-year-old
+    -- man" and "61-year-old employee" meet (agreeing values only: this groups figures, it can never
+    -- make a conflict)
     select
         l.* replace (
-            case when n.named_people = 1 then n.named_measure else l.measure end as measure,
+            case
+                when n.named_people = 1 then n.named_measure
+                when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
+                    then 'age:unnamed:' || cast(l.normalized_value as bigint)
+                else l.measure
+            end as measure,
             case
                 when n.named_people = 1
                     then l.measure_evidence || '; the only person of the story named with this age: ' || n.named_measure
+                when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
+                    then l.measure_evidence || '; nobody in the story is named with this age'
                 else l.measure_evidence
             end as measure_evidence
         )
@@ -173,7 +184,8 @@ general_candidates as (
         and g.lo <= s.min_hi and g.hi >= s.max_lo
         -- only a measure some figure pins down on both sides ("at least one injured" agrees with any count)
         and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
-    where g.is_general and g.is_compared
+    -- and only a general count pinned down itself ("at least a dozen people were there" could be any count)
+    where g.is_general and g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
 ),
 
 general_choices as (
