@@ -94,7 +94,9 @@ def test_an_unnamed_age_in_a_range_is_the_named_person_of_that_age(
     assert got["c"] == ("age:raisi", False)
 
 
-def test_unnamed_ages_nobody_is_named_with_meet_by_value(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+def test_unnamed_ages_nobody_is_named_with_meet_by_value(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
     def age(doc: str, value: float, measure: str) -> None:
         story.fact(
             doc, "Raisi", "age", value, "year", measure, lower_value=value, upper_value=value,
