@@ -15,7 +15,8 @@ import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
-from parallax.measures import is_modifier_name, surname
+from parallax.ages import is_modifier_name
+from parallax.measure_words import surname
 
 if TYPE_CHECKING:
     from parallax.facts import Fact

@@ -127,3 +127,37 @@ def surname(ent_text: str) -> str:
 def lemma(tok: Any) -> str:
     """Lowercase lemma of a token (its text when the lemmatizer did not run)."""
     return str(tok.lemma_ or tok.text).lower()
+
+
+# kin: "two children" of one victim and "three children" of another are different counts
+_KIN = {
+    "child", "children", "son", "daughter", "mother", "father", "husband", "wife", "family", "brother",
+    "sister", "sibling", "grandchild", "grandson", "granddaughter", "parent", "baby", "relative",
+}  # fmt: skip
+# the table's measures that count people
+_PEOPLE_MEASURES = {
+    "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped",
+    "charged", "victims", "casualties", "survivors", "escaped",
+}  # fmt: skip
+
+
+def is_people(tok: Any) -> bool:
+    """A common noun for people counted as a group ("crew", "workers", "passengers"), not kin ("two
+    children", "three daughters": someone's family, a different count for each person)."""
+    return tok.pos_ == "NOUN" and is_person_noun(tok) and lemma(tok) not in _KIN and tok.lower_ not in _KIN
+
+
+def measure_class(measure: str | None, table: MeasureTable) -> str | None:
+    """The class of what a count's measure counts: `people` for the table's counts of people
+    (deaths, arrested, escaped ...) and bare person nouns, else the counted noun's class key
+    (`vessel:seized` -> vessel); None for other measures and for verbs outside the table
+    (`officer:mill`). A measure equal to its class (`people`, `vessel`) is a count with no predicate
+    of its own."""
+    if not measure or measure.startswith("age:"):
+        return None
+    head, _, tail = measure.partition(":")
+    if tail and head not in table.measures and tail.split(":")[0] not in table.measures:
+        return None  # a verb outside the table ("officer:mill"): neither general nor a measure to file under
+    if head in _PEOPLE_MEASURES or head == "people" or head in PERSON_LEMMAS:
+        return "people"
+    return None if head in table.measures else head

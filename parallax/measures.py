@@ -3,16 +3,24 @@
 Measure keys are built from the dependency parse and lemmas, so that outlets' wordings of one
 measure share one key, and come with the words that decided them (`evidence`):
 
-1. Ages: "a 45-year-old", "Smith, 45,", "aged 45", "in her 60s" -> `age:<surname>` of the named
-   person the age describes (the PERSON entity in apposition or right after), else `age:<noun>`.
+1. Ages (`parallax.ages`): "a 45-year-old", "Smith, 45,", "aged 45", "in her 60s" -> `age:<surname>`
+   of the named person the age describes (the PERSON entity in apposition or right after), else
+   `age:<noun>`; a place the tagger took for a name ("a 66-year-old Burnsville woman") is not one.
 2. The counted noun phrase: the noun the number modifies ("five boats"), the object of "of"
-   ("thousands of pilgrims", "two of the skiffs"), or the figure itself ("killing 5").
+   ("thousands of pilgrims", "two of the skiffs"), the noun a count is hyphened to ("a five-boat
+   attack"), or the figure itself ("killing 5"); "one of 99 members" is no count.
 3. The words of `seeds/measures.csv`, checked in order on the noun and its modifiers ("5 deaths",
-   "a death toll of 5", "5 injured people"), then on the predicate the noun phrase is the subject or
-   object of, its conjuncts and its complement ("killed 5", "5 were killed", "shot and killed one",
-   "5 were dead") -> the normalised measure (deaths, injured, missing, evacuated, ...).
-4. Otherwise `<noun lemma>[:<verb lemma>]` ("intercepted three boats" -> `boat:intercept`); light
-   verbs (be, have, say, manage, try ...) pass to their complement or are left out.
+   "a death toll of 5", "5 injured people", "the killings of two women"), then on the predicate the
+   noun phrase is the subject or object of, its conjuncts and its complement ("killed 5", "5 were
+   killed", "shot and killed one", "5 were dead", "two of them managed to get away"), and verbs that
+   measure only their subject ("a dozen people managed to leave") -> the normalised measure
+   (deaths, injured, missing, evacuated, sighted, escaped ...).
+4. Otherwise `<noun class>[:<verb lemma>]` ("intercepted three boats" -> `vessel:seized`, the
+   class from `seeds/measures.csv`: boats, skiffs and ships are vessels); light verbs (be, have,
+   say, manage, try ...) pass to their complement or are left out, a copula to its subject ("her
+   blood-alcohol level was 0.12 percent" -> level). A count of people with no predicate ("26 crew
+   on board") is `people`: `measure_class` says what a count counts, and the comparison view files
+   such general counts under the agreeing measure of their class.
 5. Qualifiers: a figure under "to" of a growth verb (increase trade from $2 billion *to $10
    billion*) or next to "target"/"goal" gets `:target`; a deal, contract or offer gets
    `:<party>` (the person or organisation offering it) so one party's offer is not compared with
@@ -25,23 +33,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from parallax.ages import age_subject, is_modifier_name
 from parallax.measure_words import (
     MEASURES_FILE,
     NOUN_TAGS,
     PEOPLE_WORDS,
-    PERSON_LEMMAS,
     MeasureTable,
     default_measures,
+    is_people,
     is_person_noun,
     lemma,
     load_measures,
+    measure_class,
     surname,
 )
 from parallax.numbers import TIME_UNITS, singular
 
 _NOUNS = NOUN_TAGS
 _PEOPLE = PEOPLE_WORDS
-_PERSON_LEMMAS = PERSON_LEMMAS
 
 __all__ = [
     "COUNT_MEASURES",
@@ -84,17 +93,6 @@ _UNIT_WORDS = {
     "ton", "tonne", "kilogram", "kg", "gram", "litre", "liter", "gallon", "point", "percent", "degree",
     "storey", "story", "floor", "lane", "member", "man", "person", "page", "mph", "acre", "hectare",
 }  # fmt: skip
-# kin: "two children" of one victim and "three children" of another are different counts
-_KIN = {
-    "child", "children", "son", "daughter", "mother", "father", "husband", "wife", "family", "brother",
-    "sister", "sibling", "grandchild", "grandson", "granddaughter", "parent", "baby", "relative",
-}  # fmt: skip
-# the table's measures that count people
-_PEOPLE_MEASURES = {
-    "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped",
-    "charged", "victims", "casualties", "survivors", "escaped",
-}  # fmt: skip
-_PLACE_PREPOSITIONS = {"in", "at", "from", "near", "outside", "inside", "into", "across"}
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
@@ -108,86 +106,6 @@ COUNT_MEASURES = {
 }  # fmt: skip
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
-
-
-def _person_at(doc: Any, i: int) -> Any:
-    """The PERSON entity covering token i, or None."""
-    tok = doc[i]
-    if tok.ent_type_ == "PERSON":
-        for ent in doc.ents:
-            if ent.start <= i < ent.end:
-                return ent
-    return None
-
-
-def is_people(tok: Any) -> bool:
-    """A common noun for people counted as a group ("crew", "workers", "passengers"), not kin ("two
-    children", "three daughters": someone's family, a different count for each person)."""
-    return tok.pos_ == "NOUN" and is_person_noun(tok) and lemma(tok) not in _KIN and tok.lower_ not in _KIN
-
-
-def measure_class(measure: str | None, table: MeasureTable) -> str | None:
-    """The class of what a count's measure counts: `people` for the table's counts of people
-    (deaths, arrested, escaped ...) and bare person nouns, else the counted noun's class key
-    (`vessel:seized` -> vessel); None for other measures and for verbs outside the table
-    (`officer:mill`). A measure equal to its class (`people`, `vessel`) is a count with no predicate
-    of its own."""
-    if not measure or measure.startswith("age:"):
-        return None
-    head, _, tail = measure.partition(":")
-    if tail and head not in table.measures and tail.split(":")[0] not in table.measures:
-        return None  # a verb outside the table ("officer:mill"): neither general nor a measure to file under
-    if head in _PEOPLE_MEASURES or head == "people" or head in _PERSON_LEMMAS:
-        return "people"
-    return None if head in table.measures else head
-
-
-def is_modifier_name(ent: Any) -> bool:
-    """A name that modifies a common noun for a person or place rather than naming the person: "a
-    66-year-old Burnsville woman" (a town tagged as a person), "outside the store in Bloomington"."""
-    root = ent.root
-    modifier = root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ == "NOUN"
-    if modifier and root.head.ent_type_ != "PERSON":
-        return True
-    return root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPOSITIONS
-
-
-def age_subject(span: Any) -> tuple[str, str]:
-    """(key, evidence) of whose age the figure is: 'age:<surname>', else 'age:<noun>'."""
-    doc = span.doc
-    sent = span.sent
-    # "Smith, 45," / "Smith, 45" / "both 51" after a name: the name just before
-    j = span.start - 1
-    while j >= sent.start and doc[j].text in (",", "both", "aged", "age", "ages"):
-        j -= 1
-    if j >= sent.start and j < span.start - 1:
-        ent = _person_at(doc, j)
-        if ent is not None:
-            return f"age:{surname(ent.text)}", f"age of {ent.text}"
-        if doc[j].pos_ == "PROPN":
-            return f"age:{surname(doc[j].text)}", f"age of {doc[j].text}"
-        if doc[j].pos_ == "NOUN":
-            return f"age:{lemma(doc[j])}", f"age of the {doc[j].text}"
-    # "a 45-year-old Tom Smith" / "51-year-old Capt. Tom Tennant": a name right after
-    for k in range(span.end, min(span.end + 5, sent.end)):
-        if doc[k].pos_ in ("VERB", "AUX") or doc[k].text in (",", ";", "."):
-            break
-        ent = _person_at(doc, k)
-        if ent is not None and not is_modifier_name(ent):
-            return f"age:{surname(ent.text)}", f"age of {ent.text}"
-    # the noun the age describes ("a 66-year-old woman"), else the clause's subject
-    head = span.root.head
-    if head.pos_ in _NOUNS and head.i >= span.end:
-        for c in head.children:  # "a 61-year-old neighbour, John Reed,"
-            ent = _person_at(doc, c.i) if c.dep_ == "appos" else None
-            if ent is not None:
-                return f"age:{surname(ent.text)}", f"age of {ent.text}"
-        return f"age:{lemma(head)}", f"age of the {head.text}"
-    for k in range(span.start - 1, sent.start - 1, -1):
-        ent = _person_at(doc, k)
-        if ent is not None:
-            return f"age:{surname(ent.text)}", f"age of {ent.text} (named before)"
-    return "age:person", "age of an unnamed person"
 
 
 def _phrase_head(tok: Any, lexicon: Any) -> Any:
