@@ -389,6 +389,13 @@ def extract_facts(
                 continue  # "the two nations": a reference, nothing counted in the event
             if fact_type == "cardinal" and value.value == 1 and not from_table:
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
+            if fact_type == "duration" and measure is None and value.value is not None:
+                # a length tied to no event: one story's durations of the same length meet (the
+                # same value: grouped, never a conflict)
+                measure = f"duration:{value.value:g}"
+                evidence = (
+                    "a length the parse ties to no event: grouped with the story's durations of this length"
+                )
             if cue is not None:
                 background = True
                 evidence = f"{evidence}; background: {cue}" if evidence else f"background: {cue}"

@@ -93,6 +93,7 @@ _UNIT_WORDS = {
     "ton", "tonne", "kilogram", "kg", "gram", "litre", "liter", "gallon", "point", "percent", "degree",
     "storey", "story", "floor", "lane", "member", "man", "person", "page", "mph", "acre", "hectare",
 }  # fmt: skip
+_LASTING_VERBS = {"last", "take", "run", "continue", "drag"}  # "the strike lasted three days"
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
@@ -449,6 +450,13 @@ def measure_of(
             verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
         if noun is None and verb is None:
             return None, None
+        if fact_type == "duration" and verb is not None:
+            if noun is not None and ((noun is np and np.i not in inside) or lemma(verb) in _LASTING_VERBS):
+                verb = None  # "two hours of negotiations", "the strike lasted three days": the event
+            else:
+                # "after two hours a man surrendered", "police spent two hours": who did what for
+                # that long names no event outlets share (parallax.facts keys it by its length)
+                return None, None
         key: str | None = None
         if noun is not None:
             key = singular(noun.text) if mended and noun is np else table.noun_key(noun)

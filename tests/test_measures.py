@@ -125,3 +125,13 @@ def test_the_article_of_a_hyphened_count_is_its_head_nouns(nlp) -> None:
     got = _measures(nlp, "The crew noticed the four-boat pirate formation approaching the tankers.")
     assert got["four"] == "vessel"  # a new count, not a reference like "the two nations"
     assert "two" not in _measures(nlp, "The two nations signed the deal.")
+
+
+def test_durations_name_their_event_or_meet_by_length(nlp) -> None:
+    got = _measures(nlp, "The strike lasted three days. The siege ended after two hours of negotiations.")
+    assert got["three days"] == "strike" and got["two hours"] == "negotiation"
+    # who did what for that long names no event outlets share: keyed by the length itself
+    a = _measures(nlp, "After two hours, the gunman surrendered to police.")
+    b = _measures(nlp, "Police spent about two hours talking to the gunman.")
+    assert a["two hours"] == b["about two hours"] == "duration:2"
+    assert _measures(nlp, "He was jailed for five years.")["five years"] == "prison_sentence"
