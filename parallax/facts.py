@@ -29,6 +29,7 @@ from parallax.background import background_cue, reference_year
 from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
 from parallax.figure_context import link_unnamed_ages, place_subtotals, restatements, running_totals
+from parallax.measure_words import duration_class
 from parallax.measures import MeasureTable, default_measures, measure_class, measure_of
 from parallax.numbers import (
     TIME_UNITS,
@@ -94,7 +95,7 @@ class Fact:
     value_precision: float | None = None
     is_background: bool = False
     measure_evidence: str | None = None
-    measure_class: str | None = None  # what a count counts (people, vessel): parallax.measures.measure_class
+    measure_class: str | None = None  # what a count counts (people, vessel), or duration
 
 
 def normalize(text: str, label: str, published: dt.date | None = None) -> tuple[float | None, str | None]:
@@ -423,5 +424,8 @@ def extract_facts(
         place_subtotals(out, spans)
         link_unnamed_ages(out, spans)
     for f in out:
-        f.measure_class = measure_class(f.measure, table) if f.fact_type == "cardinal" else None
+        if f.fact_type == "cardinal":
+            f.measure_class = measure_class(f.measure, table)
+        elif f.fact_type == "duration":
+            f.measure_class = duration_class(f.measure, table)
     return out

@@ -161,3 +161,13 @@ def measure_class(measure: str | None, table: MeasureTable) -> str | None:
     if head in _PEOPLE_MEASURES or head == "people" or head in PERSON_LEMMAS:
         return "people"
     return None if head in table.measures else head
+
+
+def duration_class(measure: str | None, table: MeasureTable) -> str | None:
+    """`duration` for a length keyed by its event noun ("two hours of negotiations" -> negotiation)
+    or only by its value (`duration:2`, a length tied to no event: a general figure the comparison
+    view may file under the agreeing event of its story); None for the table's durations (a prison
+    sentence, a contract) and figures without a measure."""
+    if not measure or measure.split(":")[0] in table.measures:
+        return None
+    return "duration"

@@ -117,3 +117,20 @@ def test_an_open_ended_general_count_stays_general(con: duckdb.DuckDBPyConnectio
     _count(story, "db", 12, "escaped", "people")
     _count(story, "dc", 12, "people", "people", upper_value=None)
     assert _by_source(con)["c"] == ("people", False)
+
+
+def test_a_length_tied_to_no_event_is_filed_under_the_event_it_agrees_with(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    def length(doc: str, value: float, measure: str) -> None:
+        story.fact(
+            doc, "Raisi", "duration", value, "hour", measure, measure_class="duration", lower_value=value,
+            upper_value=value, value_precision=0.5,
+        )  # fmt: skip
+
+    length("da", 2, "negotiation")  # "two hours of negotiations"
+    length("db", 2, "duration:2")  # "after two hours he surrendered"
+    length("dc", 3, "duration:3")  # another length: stays keyed by its value, never a conflict
+    got = _by_source(con)
+    assert got["b"] == ("negotiation", False)
+    assert got["c"] == ("duration:3", False)

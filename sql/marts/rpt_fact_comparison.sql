@@ -4,8 +4,10 @@
 -- (deaths, injured, age:<surname>, trade:target), one key across outlets' wordings. Background
 -- figures (another time or event, generic statements) and figures without a measure are shown but
 -- never compared; calendar dates have no measure.
--- A count with no predicate of its own ("26 crew on board": measure = measure_class) is filed under the
--- predicate measure of its class (people: arrested, deaths ...; vessel: vessel:seized ...) that most
+-- A count with no predicate of its own ("26 crew on board": measure = measure_class), or a length tied
+-- to no event (measure 'duration:<value>', class duration), is filed under the
+-- predicate measure of its class (people: arrested, deaths ...; vessel: vessel:seized ...; duration:
+-- the event a length is of, "two hours of negotiations") that most
 -- sources of the story give, when its value agrees with every figure of that measure and no other
 -- agreeing measure of the class has as many sources (it can group, never make a conflict); both
 -- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
@@ -146,8 +148,11 @@ bounded as (
         f.measure is not null and not f.is_background and f.fact_type <> 'date'
         and (f.normalized_value is not null or f.lower_value is not null or f.upper_value is not null)
             as is_compared,
-        -- a count with no predicate of its own ("26 crew on board"): its measure is its class
-        f.measure_class is not null and f.measure = f.measure_class as is_general
+        -- a count with no predicate of its own ("26 crew on board"): its measure is its class; a
+        -- length tied to no event is keyed by its value ("duration:2")
+        f.measure_class is not null
+        and (f.measure = f.measure_class or (f.measure_class = 'duration' and f.measure like 'duration:%'))
+            as is_general
     from resolved as f
 ),
 
