@@ -292,6 +292,7 @@ def annotate(
                         "value_precision": f.value_precision,
                         "is_background": f.is_background,
                         "measure_evidence": f.measure_evidence,
+                        "measure_class": f.measure_class,
                     }
                 )
             atts: list[Attribution] = extract_attributions(parsed[part], text, good, lex)

@@ -29,7 +29,8 @@ from parallax.background import background_cue, reference_year
 from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
 from parallax.figure_context import link_unnamed_ages, place_subtotals, restatements, running_totals
-from parallax.measures import MeasureTable, default_measures, measure_of
+from parallax.measure_words import duration_class
+from parallax.measures import MeasureTable, default_measures, measure_class, measure_of
 from parallax.numbers import (
     TIME_UNITS,
     Value,
@@ -94,6 +95,7 @@ class Fact:
     value_precision: float | None = None
     is_background: bool = False
     measure_evidence: str | None = None
+    measure_class: str | None = None  # what a count counts (people, vessel), or duration
 
 
 def normalize(text: str, label: str, published: dt.date | None = None) -> tuple[float | None, str | None]:
@@ -255,6 +257,9 @@ def _anaphoric(span: Any) -> bool:
     if k < 0:
         return False
     prev = doc[k]
+    hyphened = span.end + 1 < len(doc) and not span[-1].whitespace_ and doc[span.end].text in ("-", "–")
+    if hyphened and doc[span.end + 1].pos_ == "NOUN":
+        return False  # "the five-boat formation": the article is the formation's, the count is new
     return prev.lower_ in ("the", "these", "those", "both")
 
 
@@ -385,6 +390,13 @@ def extract_facts(
                 continue  # "the two nations": a reference, nothing counted in the event
             if fact_type == "cardinal" and value.value == 1 and not from_table:
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
+            if fact_type == "duration" and measure is None and value.value is not None:
+                # a length tied to no event: one story's durations of the same length meet (the
+                # same value: grouped, never a conflict)
+                measure = f"duration:{value.value:g}"
+                evidence = (
+                    "a length the parse ties to no event: grouped with the story's durations of this length"
+                )
             if cue is not None:
                 background = True
                 evidence = f"{evidence}; background: {cue}" if evidence else f"background: {cue}"
@@ -411,4 +423,9 @@ def extract_facts(
     if parsed:
         place_subtotals(out, spans)
         link_unnamed_ages(out, spans)
+    for f in out:
+        if f.fact_type == "cardinal":
+            f.measure_class = measure_class(f.measure, table)
+        elif f.fact_type == "duration":
+            f.measure_class = duration_class(f.measure, table)
     return out

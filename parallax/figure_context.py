@@ -15,7 +15,8 @@ import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
-from parallax.measures import surname
+from parallax.ages import is_modifier_name
+from parallax.measure_words import surname
 
 if TYPE_CHECKING:
     from parallax.facts import Fact
@@ -58,6 +59,8 @@ def link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
                 continue
             if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
                 continue
+            if is_modifier_name(ent):
+                continue  # "in Bloomington", "a Burnsville woman": a place the model took for a name
             key = f"age:{surname(ent.text)}"
             if key in named.values():
                 continue  # that person's own age is given, and differs

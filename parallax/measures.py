@@ -3,16 +3,24 @@
 Measure keys are built from the dependency parse and lemmas, so that outlets' wordings of one
 measure share one key, and come with the words that decided them (`evidence`):
 
-1. Ages: "a 45-year-old", "Smith, 45,", "aged 45", "in her 60s" -> `age:<surname>` of the named
-   person the age describes (the PERSON entity in apposition or right after), else `age:<noun>`.
+1. Ages (`parallax.ages`): "a 45-year-old", "Smith, 45,", "aged 45", "in her 60s" -> `age:<surname>`
+   of the named person the age describes (the PERSON entity in apposition or right after), else
+   `age:<noun>`; a place the tagger took for a name ("a 66-year-old Burnsville woman") is not one.
 2. The counted noun phrase: the noun the number modifies ("five boats"), the object of "of"
-   ("thousands of pilgrims", "two of the skiffs"), or the figure itself ("killing 5").
+   ("thousands of pilgrims", "two of the skiffs"), the noun a count is hyphened to ("a five-boat
+   attack"), or the figure itself ("killing 5"); "one of 99 members" is no count.
 3. The words of `seeds/measures.csv`, checked in order on the noun and its modifiers ("5 deaths",
-   "a death toll of 5", "5 injured people"), then on the predicate the noun phrase is the subject or
-   object of, its conjuncts and its complement ("killed 5", "5 were killed", "shot and killed one",
-   "5 were dead") -> the normalised measure (deaths, injured, missing, evacuated, ...).
-4. Otherwise `<noun lemma>[:<verb lemma>]` ("intercepted three boats" -> `boat:intercept`); light
-   verbs (be, have, say, manage, try ...) pass to their complement or are left out.
+   "a death toll of 5", "5 injured people", "the killings of two women"), then on the predicate the
+   noun phrase is the subject or object of, its conjuncts and its complement ("killed 5", "5 were
+   killed", "shot and killed one", "5 were dead", "two of them managed to get away"), and verbs that
+   measure only their subject ("a dozen people managed to leave") -> the normalised measure
+   (deaths, injured, missing, evacuated, sighted, escaped ...).
+4. Otherwise `<noun class>[:<verb lemma>]` ("intercepted three boats" -> `vessel:seized`, the
+   class from `seeds/measures.csv`: boats, skiffs and ships are vessels); light verbs (be, have,
+   say, manage, try ...) pass to their complement or are left out, a copula to its subject ("her
+   blood-alcohol level was 0.12 percent" -> level). A count of people with no predicate ("26 crew
+   on board") is `people`: `measure_class` says what a count counts, and the comparison view files
+   such general counts under the agreeing measure of their class.
 5. Qualifiers: a figure under "to" of a growth verb (increase trade from $2 billion *to $10
    billion*) or next to "target"/"goal" gets `:target`; a deal, contract or offer gets
    `:<party>` (the person or organisation offering it) so one party's offer is not compared with
@@ -23,40 +31,42 @@ Background figures are told apart in `parallax.background`.
 
 from __future__ import annotations
 
-import csv
-import functools
-import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from parallax.numbers import singular
+from parallax.ages import age_subject, is_modifier_name
+from parallax.measure_words import (
+    MEASURES_FILE,
+    NOUN_TAGS,
+    PEOPLE_WORDS,
+    MeasureTable,
+    default_measures,
+    is_people,
+    is_person_noun,
+    lemma,
+    load_measures,
+    measure_class,
+    surname,
+)
+from parallax.numbers import TIME_UNITS, singular
 
-MEASURES_FILE = "measures.csv"
-_NOUNS = {"NOUN", "PROPN"}
-_PEOPLE = {"people", "person", "individual", "other", "others", "resident", "civilian"}
-# Nouns for people: a verb of the table (killed, arrested, rescued) measures people directly; for
-# things ("captured three boats") the noun stays in the key (boat:arrested).
-_PERSON_NOUNS = _PEOPLE | {
-    "man", "woman", "child", "boy", "girl", "baby", "adult", "teenager", "pirate", "brigand", "crew",
-    "crewman", "crewmember", "member", "suspect", "officer", "policeman", "worker", "employee",
-    "soldier", "student", "passenger", "victim", "tourist", "pilgrim", "miner", "fisherman", "migrant",
-    "refugee", "protester", "militant", "rebel", "gunman", "villager", "patient", "prisoner",
-    "inmate", "staff", "family", "guest", "fan", "player", "citizen", "national", "driver", "climber",
-    "hiker", "sailor", "trooper", "firefighter", "guard", "agent", "journalist", "leader", "attacker",
-    "fighter", "supporter", "farmer", "teacher", "manager", "reporter", "lawyer", "rioter", "shooter",
-    "mother", "father", "son", "daughter", "husband", "wife", "fishermen", "partygoer",
-}  # fmt: skip
-_PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
+_NOUNS = NOUN_TAGS
+_PEOPLE = PEOPLE_WORDS
 
-
-def is_person_noun(tok: Any) -> bool:
-    """A noun for people ("pirates", "officers", "residents"), by list, named entity or suffix."""
-    lem = lemma(tok)
-    if lem in _PERSON_NOUNS or tok.lower_ in _PERSON_NOUNS or tok.ent_type_ in ("PERSON", "NORP"):
-        return True
-    return tok.pos_ == "NOUN" and tok.lower_.endswith(_PERSON_SUFFIXES) and len(tok.lower_) > 5
-
+__all__ = [
+    "COUNT_MEASURES",
+    "MEASURES_FILE",
+    "MeasureTable",
+    "age_subject",
+    "default_measures",
+    "is_modifier_name",
+    "is_people",
+    "is_person_noun",
+    "lemma",
+    "load_measures",
+    "measure_class",
+    "measure_of",
+    "surname",
+]
 
 _LIGHT_VERBS = {
     "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
@@ -76,6 +86,14 @@ _GROWTH_VERBS = {
     "lift",
     "push",
 }
+# units and group sizes a hyphened count measures rather than counts ("a 10-mile walk", "a
+# five-member panel")
+_UNIT_WORDS = {
+    "mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "inch", "yard", "pound",
+    "ton", "tonne", "kilogram", "kg", "gram", "litre", "liter", "gallon", "point", "percent", "degree",
+    "storey", "story", "floor", "lane", "member", "man", "person", "page", "mph", "acre", "hectare",
+}  # fmt: skip
+_LASTING_VERBS = {"last", "take", "run", "continue", "drag"}  # "the strike lasted three days"
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
@@ -85,105 +103,10 @@ NOUN_AND_VERB = True
 COUNT_MEASURES = {
     "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped", "charged",
     "seized", "destroyed", "damaged", "victims", "casualties", "survivors", "aftershocks", "escaped",
+    "sighted",
 }  # fmt: skip
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
-
-
-@dataclass(frozen=True)
-class MeasureTable:
-    """seeds/measures.csv: (kind, word) -> measure."""
-
-    verbs: dict[str, str]
-    adjectives: dict[str, str]
-    nouns: dict[str, str]
-
-    @property
-    def measures(self) -> set[str]:
-        """Every measure key the table can give."""
-        return set(self.verbs.values()) | set(self.adjectives.values()) | set(self.nouns.values())
-
-
-@functools.lru_cache(maxsize=8)
-def load_measures(path: Path) -> MeasureTable:
-    """Read the predicate -> measure table (comment lines start with '#')."""
-    tables: dict[str, dict[str, str]] = {"verb": {}, "adj": {}, "noun": {}}
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            rows = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
-            for row in rows:
-                kind, word, measure = (row.get(k, "").strip().lower() for k in ("kind", "word", "measure"))
-                if kind in tables and word and measure:
-                    tables[kind][word] = measure
-    return MeasureTable(tables["verb"], tables["adj"], tables["noun"])
-
-
-def default_measures() -> MeasureTable:
-    """The table shipped in the repository's seeds/ (for callers without settings)."""
-    return load_measures(Path(__file__).resolve().parent.parent / "seeds" / MEASURES_FILE)
-
-
-def surname(ent_text: str) -> str:
-    """Key of a person: the last name-like word, lowercase ('Capt. Tom Tennant' -> 'tennant')."""
-    words = [
-        w
-        for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text)
-        if w.lower() not in ("jr", "sr", "ii", "iii")
-    ]
-    return words[-1].lower().replace("’", "'").strip("-'") if words else ent_text.lower()
-
-
-def lemma(tok: Any) -> str:
-    """Lowercase lemma of a token (its text when the lemmatizer did not run)."""
-    return str(tok.lemma_ or tok.text).lower()
-
-
-def _person_at(doc: Any, i: int) -> Any:
-    """The PERSON entity covering token i, or None."""
-    tok = doc[i]
-    if tok.ent_type_ == "PERSON":
-        for ent in doc.ents:
-            if ent.start <= i < ent.end:
-                return ent
-    return None
-
-
-def age_subject(span: Any) -> tuple[str, str]:
-    """(key, evidence) of whose age the figure is: 'age:<surname>', else 'age:<noun>'."""
-    doc = span.doc
-    sent = span.sent
-    # "Smith, 45," / "Smith, 45" / "both 51" after a name: the name just before
-    j = span.start - 1
-    while j >= sent.start and doc[j].text in (",", "both", "aged", "age", "ages"):
-        j -= 1
-    if j >= sent.start and j < span.start - 1:
-        ent = _person_at(doc, j)
-        if ent is not None:
-            return f"age:{surname(ent.text)}", f"age of {ent.text}"
-        if doc[j].pos_ == "PROPN":
-            return f"age:{surname(doc[j].text)}", f"age of {doc[j].text}"
-        if doc[j].pos_ == "NOUN":
-            return f"age:{lemma(doc[j])}", f"age of the {doc[j].text}"
-    # "a 45-year-old Tom Smith" / "51-year-old Capt. Tom Tennant": a name right after
-    for k in range(span.end, min(span.end + 5, sent.end)):
-        if doc[k].pos_ in ("VERB", "AUX") or doc[k].text in (",", ";", "."):
-            break
-        ent = _person_at(doc, k)
-        if ent is not None:
-            return f"age:{surname(ent.text)}", f"age of {ent.text}"
-    # the noun the age describes ("a 66-year-old woman"), else the clause's subject
-    head = span.root.head
-    if head.pos_ in _NOUNS and head.i >= span.end:
-        for c in head.children:  # "a 61-year-old neighbour, John Reed,"
-            ent = _person_at(doc, c.i) if c.dep_ == "appos" else None
-            if ent is not None:
-                return f"age:{surname(ent.text)}", f"age of {ent.text}"
-        return f"age:{lemma(head)}", f"age of the {head.text}"
-    for k in range(span.start - 1, sent.start - 1, -1):
-        ent = _person_at(doc, k)
-        if ent is not None:
-            return f"age:{surname(ent.text)}", f"age of {ent.text} (named before)"
-    return "age:person", "age of an unnamed person"
 
 
 def _phrase_head(tok: Any, lexicon: Any) -> Any:
@@ -229,6 +152,36 @@ def _counted(span: Any, lexicon: Any = None) -> Any:
     if nouns and root.pos_ == "NOUN":
         return root
     return root
+
+
+def _one_of_many(span: Any) -> bool:
+    """ "one of 99 members seized": a member of a set the next figure counts, not a count itself."""
+    root = span.root
+    if span.text.lower() != "one":
+        return False
+    for prep in (c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            if obj.like_num or any(g.like_num for g in obj.children if g.dep_ in ("nummod", "quantmod")):
+                return True
+    return False
+
+
+def _hyphen_noun(span: Any) -> Any:
+    """The noun a count is hyphened to in a compound modifier ("a five-boat attack", "on a two-party
+    basis"): what the figure counts; None for units and times ("a 10-mile walk", "a two-day strike")."""
+    doc = span.doc
+    last = doc[span.end - 1]
+    if span.end + 1 >= len(doc) or last.whitespace_ or doc[span.end].text not in ("-", "–"):
+        return None
+    noun = doc[span.end + 1]
+    if doc[span.end].whitespace_ or noun.pos_ != "NOUN" or noun.dep_ not in ("compound", "amod", "nmod"):
+        return None
+    if noun.head.i <= noun.i or noun.head.pos_ not in _NOUNS:
+        return None
+    word = lemma(noun)
+    if word in TIME_UNITS or singular(noun.lower_) in TIME_UNITS or word in _UNIT_WORDS:
+        return None
+    return noun
 
 
 def _counted_before(span: Any) -> Any:
@@ -353,13 +306,19 @@ def _is_target(span: Any, np: Any) -> bool:
     return False
 
 
-def _table_word(tok: Any, table: MeasureTable) -> tuple[str, str] | None:
-    """(measure, evidence) when the token is a word of the table in its role."""
+def _table_word(tok: Any, table: MeasureTable, event_nouns: bool = False) -> tuple[str, str] | None:
+    """(measure, evidence) when the token is a word of the table in its role; with `event_nouns`,
+    a noun naming the act of a count verb of the table too ("killings", "slayings", "murders")."""
     lem, low = lemma(tok), tok.lower_
     if tok.pos_ in _NOUNS and lem in table.nouns:
         return table.nouns[lem], f"noun '{tok.text}' -> {table.nouns[lem]}"
-    if tok.pos_ == "VERB" and lem in table.verbs:
-        return table.verbs[lem], f"verb '{tok.text}' -> {table.verbs[lem]}"
+    verb = table.verb_measure(tok) if tok.pos_ == "VERB" else None
+    if verb is not None:
+        return verb[0], f"verb '{verb[1]}' -> {verb[0]}"
+    if event_nouns and tok.pos_ == "NOUN":  # "the killings of two women": a noun of a table verb
+        stem = lem.removesuffix("ing") if lem.endswith("ing") else lem
+        if stem in table.verbs and table.verbs[stem] in COUNT_MEASURES:
+            return table.verbs[stem], f"noun '{tok.text}' -> {table.verbs[stem]}"
     if tok.pos_ in ("ADJ", "VERB", "ADV") and (lem in table.adjectives or low in table.adjectives):
         m = table.adjectives.get(low) or table.adjectives[lem]
         return m, f"'{tok.text}' -> {m}"
@@ -377,6 +336,8 @@ def measure_of(
         return None, None
     doc = span.doc
     inside = set(range(span.start, span.end))
+    if _one_of_many(span):
+        return None, None
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
@@ -388,6 +349,13 @@ def measure_of(
                 m = table.nouns.get(lemma(w))
                 if m is not None and (fact_type == "cardinal" or m not in COUNT_MEASURES):
                     return m, f"'{s.text} {before.head.text} {before.text}' -> {m}"
+    hyphened = _hyphen_noun(span) if fact_type == "cardinal" else None
+    if hyphened is not None and lemma(hyphened) not in table.nouns:
+        # "a five-boat attack", "a two-party vote": a count of boats, of parties, with no predicate
+        # of its own (the view files it under the agreeing measure of its class)
+        counted = table.noun_key(hyphened)
+        counted = "people" if is_people(hyphened) else counted
+        return counted, f"'{span.text}-{hyphened.text} {hyphened.head.text}' counts {hyphened.text}"
     np = _counted(span, lexicon)
     mended = np is not _counted(span)  # a noun the parser took for something else
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
@@ -408,10 +376,12 @@ def measure_of(
             break
     # the counted noun and its modifiers ("5 deaths", "death toll of 5", "injured people")
     words = [np] + [c for c in np.children if c.dep_ in ("compound", "amod") and c.i not in inside]
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ in _NOUNS:
-        words.append(root.head.head)  # "a toll of 5", "a reward of $35,000"
+    for t in (root, np):  # "a toll of 5", "a reward of $35,000", "the killings of two women"
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in _NOUNS:
+            words.append(t.head.head)
     for w in words if measure is None else []:
-        hit = _table_word(w, table) if w.i not in inside or w.pos_ in _NOUNS else None
+        counted_by = fact_type == "cardinal" and w is not np  # "the slayings of two women"
+        hit = _table_word(w, table, counted_by) if w.i not in inside or w.pos_ in _NOUNS else None
         if hit and w.pos_ != "VERB":
             measure, evidence = hit
             break
@@ -421,6 +391,10 @@ def measure_of(
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
             hit = _table_word(p, table)
+            if hit is None and p.pos_ == "VERB" and fact_type == "cardinal":
+                of_subject = table.subject_measure(p, named)
+                if of_subject is not None:
+                    hit = of_subject[0], f"verb '{of_subject[1]}' (of its subject) -> {of_subject[0]}"
             if hit and (fact_type == "cardinal" or hit[0] not in COUNT_MEASURES):
                 measure, evidence = hit
                 counted_thing = (
@@ -431,7 +405,13 @@ def measure_of(
                 if counted_thing and not is_person_noun(named) and lemma(named) not in table.nouns:
                     if measure == "arrested":  # things are seized, not arrested ("captured three boats")
                         measure = "seized"
-                    measure, evidence = f"{lemma(named)}:{measure}", f"noun '{named.text}' + {evidence}"
+                    measure, evidence = (
+                        f"{table.noun_key(named)}:{measure}",
+                        f"noun '{named.text}' + {evidence}",
+                    )
+                elif counted_thing and measure == "seized" and is_people(named):
+                    # people are arrested, not seized ("99 members seized")
+                    measure, evidence = "arrested", f"{evidence}; people: arrested"
                 break
     if measure is None:
         noun = (
@@ -446,6 +426,10 @@ def measure_of(
             noun = _argument_noun(verb, inside)  # "increase trade from $2 billion": trade
             if noun is not None and (lemma(verb) in _GROWTH_VERBS or fact_type in ("money", "percent")):
                 verb = None
+        if noun is None and root.dep_ in ("attr", "acomp") and lemma(root.head) == "be":
+            # "his blood-alcohol level was 0.41 percent": the subject of the copula is measured
+            subj = [c for c in root.head.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+            noun = subj[0] if subj else None
         if noun is None and root.dep_ == "pobj" and root.head.lower_ in ("of", "for", "at", "worth"):
             gov = root.head.head
             noun = gov if gov.pos_ in _NOUNS else None  # "an increase of 10%", "a price of $5"
@@ -466,9 +450,21 @@ def measure_of(
             verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
         if noun is None and verb is None:
             return None, None
-        key = None if noun is None else singular(noun.text) if mended and noun is np else lemma(noun)
-        if key in _PEOPLE:
-            key = "people"
+        if fact_type == "duration" and verb is not None:
+            if noun is not None and ((noun is np and np.i not in inside) or lemma(verb) in _LASTING_VERBS):
+                verb = None  # "two hours of negotiations", "the strike lasted three days": the event
+            else:
+                # "after two hours a man surrendered", "police spent two hours": who did what for
+                # that long names no event outlets share (parallax.facts keys it by its length)
+                return None, None
+        key: str | None = None
+        if noun is not None:
+            key = singular(noun.text) if mended and noun is np else table.noun_key(noun)
+            key = table.classes.get(key, key)
+        if key in _PEOPLE or (
+            verb is None and noun is not None and fact_type == "cardinal" and is_people(noun)
+        ):
+            key = "people"  # "26 crew on board", "a dozen workers were there": people, no predicate
         parts = [
             x
             for x in (key, lemma(verb) if verb is not None and (key is None or NOUN_AND_VERB) else None)

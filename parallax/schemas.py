@@ -54,6 +54,7 @@ FACT_SCHEMA = pa.schema(
         ("value_precision", pa.float64()),
         ("is_background", pa.bool_()),
         ("measure_evidence", pa.string()),
+        ("measure_class", pa.string()),
     ]
 )
 ATTRIBUTION_SCHEMA = pa.schema(

@@ -1,6 +1,6 @@
 -- Batch for intermediate.int_facts: the run's figures; value_text must equal title or body (as part says)
 -- [start_char:end_char].
--- Contract columns: bounds in order, a measure always explained; plausibility columns (checked as
+-- Contract columns: bounds in order, a measure always explained, a measure class only on counts and durations; plausibility columns (checked as
 -- warnings, `mostly`): money carries an ISO currency code, figures other than dates have a measure.
 select
     f.doc_id,
@@ -13,6 +13,7 @@ select
     f.unit,
     f.measure,
     f.measure_evidence,
+    f.measure_class,
     f.is_background,
     f.sentence_index,
     f.start_char,
@@ -26,6 +27,8 @@ select
     ) as offsets_match_text,
     f.lower_value is null or f.upper_value is null or f.lower_value <= f.upper_value as bounds_in_order,
     f.measure is null or f.measure_evidence is not null as measure_explained,
+    f.measure_class is null or (f.fact_type in ('cardinal', 'duration') and f.measure is not null)
+        as class_only_on_counts_and_durations,
     f.fact_type <> 'money' or coalesce(regexp_full_match(f.unit, '[A-Z]{3}'), false) as money_has_currency,
     f.fact_type = 'date' or f.measure is not null as has_measure
 from intermediate.int_facts as f

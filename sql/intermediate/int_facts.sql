@@ -19,6 +19,7 @@ create table if not exists intermediate.int_facts (
     value_precision double,
     is_background boolean not null default false,
     measure_evidence varchar,
+    measure_class varchar,
     primary key (doc_id, part, start_char, end_char)
 );
 alter table intermediate.int_facts add column if not exists part varchar default 'body';
@@ -27,6 +28,7 @@ alter table intermediate.int_facts add column if not exists upper_value double;
 alter table intermediate.int_facts add column if not exists value_precision double;
 alter table intermediate.int_facts add column if not exists is_background boolean default false;
 alter table intermediate.int_facts add column if not exists measure_evidence varchar;
+alter table intermediate.int_facts add column if not exists measure_class varchar;
 comment on table intermediate.int_facts is 'Figures given in documents, with normalized value, unit and what they measure.';
 comment on column intermediate.int_facts.doc_id is 'Document id.';
 comment on column intermediate.int_facts.part is 'Where the figure is: title or body of stg_documents; start_char/end_char index that text.';
@@ -44,3 +46,4 @@ comment on column intermediate.int_facts.upper_value is 'Highest value the figur
 comment on column intermediate.int_facts.value_precision is 'Half a unit of the last digit written (6 -> 0.5, 6.2 -> 0.05, $2.5 billion -> 50000000): figures closer than this are the same figure rounded.';
 comment on column intermediate.int_facts.is_background is 'True when the figure is about another time or event (an earlier year, "last year", "N years ago", "previous"), a running total over several events, or a generic statement; kept but never compared.';
 comment on column intermediate.int_facts.measure_evidence is 'The words that decided the measure (verb ''killed'' -> deaths), and for background figures the words that showed it.';
+comment on column intermediate.int_facts.measure_class is 'For a count, the class of what it counts: people (deaths, arrested, "26 crew"), else the counted noun''s class key (vessel for boats, skiffs, ships); duration for a length keyed by its event or by its value (duration:2). A measure equal to its class ("26 crew on board"), or a duration:<value>, is a general figure that marts.rpt_fact_comparison may file under the one measure of that class its story agrees on. Null for other figures.';

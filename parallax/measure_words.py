@@ -1,0 +1,173 @@
+"""The words that decide a figure's measure: the table of seeds/measures.csv and word classes.
+
+- `MeasureTable`: predicate words (verb, adjective, noun, phrasal verb) -> measure; `classes` maps
+  outlets' words for one kind of counted thing to one key ("boat", "skiff", "ship" -> vessel;
+  "crewmen", "crewmember" -> crew), so "seized three skiffs" and "captured three boats" share
+  `vessel:seized`.
+- `lemma`, `surname`, `is_person_noun`: the token helpers the measure rules share.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MEASURES_FILE = "measures.csv"
+NOUN_TAGS = {"NOUN", "PROPN"}
+PEOPLE_WORDS = {"people", "person", "individual", "other", "others", "resident", "civilian"}
+# Nouns for people: a verb of the table (killed, arrested, rescued) measures people directly; for
+# things ("captured three boats") the noun stays in the key (boat:arrested).
+_PERSON_NOUNS = PEOPLE_WORDS | {
+    "man", "woman", "child", "boy", "girl", "baby", "adult", "teenager", "pirate", "brigand", "crew",
+    "crewman", "crewmember", "member", "suspect", "officer", "policeman", "worker", "employee",
+    "soldier", "student", "passenger", "victim", "tourist", "pilgrim", "miner", "fisherman", "migrant",
+    "refugee", "protester", "militant", "rebel", "gunman", "villager", "patient", "prisoner",
+    "inmate", "staff", "family", "guest", "fan", "player", "citizen", "national", "driver", "climber",
+    "hiker", "sailor", "trooper", "firefighter", "guard", "agent", "journalist", "leader", "attacker",
+    "fighter", "supporter", "farmer", "teacher", "manager", "reporter", "lawyer", "rioter", "shooter",
+    "mother", "father", "son", "daughter", "husband", "wife", "fishermen", "partygoer",
+    "coworker", "co-worker", "colleague", "attendee", "bystander", "shopper", "spectator", "witness",
+    "neighbour", "neighbor", "pedestrian", "motorist", "hostage", "customer", "visitor", "occupant",
+}  # fmt: skip
+PERSON_LEMMAS = frozenset(_PERSON_NOUNS)
+_PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
+
+
+def is_person_noun(tok: Any) -> bool:
+    """A noun for people ("pirates", "officers", "residents"), by list, named entity or suffix."""
+    lem = lemma(tok)
+    if lem in _PERSON_NOUNS or tok.lower_ in _PERSON_NOUNS or tok.ent_type_ in ("PERSON", "NORP"):
+        return True
+    return tok.pos_ == "NOUN" and tok.lower_.endswith(_PERSON_SUFFIXES) and len(tok.lower_) > 5
+
+
+# particles that make a phrasal verb of the table ("get away", "break free")
+_PARTICLES = {"away", "out", "off", "free", "up", "down", "in", "back"}
+
+
+@dataclass(frozen=True)
+class MeasureTable:
+    """seeds/measures.csv: (kind, word) -> measure; `classes`: a counted noun -> its class key."""
+
+    verbs: dict[str, str]
+    adjectives: dict[str, str]
+    nouns: dict[str, str]
+    classes: dict[str, str] = field(default_factory=dict)
+    subject_verbs: dict[str, str] = field(default_factory=dict)
+
+    def subject_measure(self, verb: Any, counted: Any) -> tuple[str, str] | None:
+        """(measure, words) of a verb that measures only its subject ("a dozen people managed to
+        leave" -> escaped, "five boats were seen" -> sighted; not "he leaves behind two children")."""
+        lem = lemma(verb)
+        if lem not in self.subject_verbs or any(c.lower_ in ("behind", "out") for c in verb.children):
+            return None
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and verb.dep_ in ("xcomp", "conj"):  # "managed to leave": the subject of managed
+            subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if counted is None or all(c.i != counted.i for c in subjects):
+            return None
+        if lem == "see" and not any(c.dep_ == "nsubjpass" for c in subjects):
+            return None  # "saw five boats" is the object's; "five boats were seen" the subject's
+        return self.subject_verbs[lem], verb.text
+
+    def noun_key(self, tok: Any) -> str:
+        """Key of a counted noun: its class ("skiffs" -> vessel, "crewmen" -> crew), else its lemma."""
+        lem = lemma(tok)
+        return self.classes.get(lem) or self.classes.get(tok.lower_) or lem
+
+    def verb_measure(self, tok: Any) -> tuple[str, str] | None:
+        """(measure, words) of a verb of the table, phrasal verbs first ("got away" -> escaped)."""
+        lem = lemma(tok)
+        for c in tok.children:
+            if c.dep_ in ("prt", "advmod", "acomp") and c.lower_ in _PARTICLES:
+                phrase = f"{lem} {c.lower_}"
+                if phrase in self.verbs:
+                    return self.verbs[phrase], f"{tok.text} {c.text}"
+        return (self.verbs[lem], tok.text) if lem in self.verbs else None
+
+    @property
+    def measures(self) -> set[str]:
+        """Every measure key the table can give."""
+        return set(self.verbs.values()) | set(self.adjectives.values()) | set(self.nouns.values())
+
+
+@functools.lru_cache(maxsize=8)
+def load_measures(path: Path) -> MeasureTable:
+    """Read the predicate -> measure table (comment lines start with '#')."""
+    tables: dict[str, dict[str, str]] = {"verb": {}, "adj": {}, "noun": {}, "class": {}, "subj": {}}
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            rows = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
+            for row in rows:
+                kind, word, measure = (row.get(k, "").strip().lower() for k in ("kind", "word", "measure"))
+                if kind in tables and word and measure:
+                    tables[kind][word] = measure
+    return MeasureTable(tables["verb"], tables["adj"], tables["noun"], tables["class"], tables["subj"])
+
+
+def default_measures() -> MeasureTable:
+    """The table shipped in the repository's seeds/ (for callers without settings)."""
+    return load_measures(Path(__file__).resolve().parent.parent / "seeds" / MEASURES_FILE)
+
+
+def surname(ent_text: str) -> str:
+    """Key of a person: the last name-like word, lowercase ('Capt. Tom Tennant' -> 'tennant')."""
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", ent_text)
+        if w.lower() not in ("jr", "sr", "ii", "iii")
+    ]
+    return words[-1].lower().replace("’", "'").strip("-'") if words else ent_text.lower()
+
+
+def lemma(tok: Any) -> str:
+    """Lowercase lemma of a token (its text when the lemmatizer did not run)."""
+    return str(tok.lemma_ or tok.text).lower()
+
+
+# kin: "two children" of one victim and "three children" of another are different counts
+_KIN = {
+    "child", "children", "son", "daughter", "mother", "father", "husband", "wife", "family", "brother",
+    "sister", "sibling", "grandchild", "grandson", "granddaughter", "parent", "baby", "relative",
+}  # fmt: skip
+# the table's measures that count people
+_PEOPLE_MEASURES = {
+    "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped",
+    "charged", "victims", "casualties", "survivors", "escaped",
+}  # fmt: skip
+
+
+def is_people(tok: Any) -> bool:
+    """A common noun for people counted as a group ("crew", "workers", "passengers"), not kin ("two
+    children", "three daughters": someone's family, a different count for each person)."""
+    return tok.pos_ == "NOUN" and is_person_noun(tok) and lemma(tok) not in _KIN and tok.lower_ not in _KIN
+
+
+def measure_class(measure: str | None, table: MeasureTable) -> str | None:
+    """The class of what a count's measure counts: `people` for the table's counts of people
+    (deaths, arrested, escaped ...) and bare person nouns, else the counted noun's class key
+    (`vessel:seized` -> vessel); None for other measures and for verbs outside the table
+    (`officer:mill`). A measure equal to its class (`people`, `vessel`) is a count with no predicate
+    of its own."""
+    if not measure or measure.startswith("age:"):
+        return None
+    head, _, tail = measure.partition(":")
+    if tail and head not in table.measures and tail.split(":")[0] not in table.measures:
+        return None  # a verb outside the table ("officer:mill"): neither general nor a measure to file under
+    if head in _PEOPLE_MEASURES or head == "people" or head in PERSON_LEMMAS:
+        return "people"
+    return None if head in table.measures else head
+
+
+def duration_class(measure: str | None, table: MeasureTable) -> str | None:
+    """`duration` for a length keyed by its event noun ("two hours of negotiations" -> negotiation)
+    or only by its value (`duration:2`, a length tied to no event: a general figure the comparison
+    view may file under the agreeing event of its story); None for the table's durations (a prison
+    sentence, a contract) and figures without a measure."""
+    if not measure or measure.split(":")[0] in table.measures:
+        return None
+    return "duration"

@@ -1,0 +1,136 @@
+"""marts.rpt_fact_comparison files general figures under the specific measure they agree with:
+a count with no predicate ("26 crew on board") and an unnamed age in a range ("in her 60s")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+from story_rows import Corpus, build_story, rows
+
+from parallax import db
+from parallax.settings import Settings
+
+
+@pytest.fixture
+def con(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = duckdb.connect()
+    db.apply_sql(c, settings.sql)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def story(con: duckdb.DuckDBPyConnection) -> Corpus:
+    """Story S1 told by sources a, b, c and e (documents da, db, dc, de)."""
+    return build_story(con)
+
+
+def _count(story: Corpus, doc: str, value: float, measure: str, cls: str | None, **extra: object) -> None:
+    bounds = {"lower_value": value, "upper_value": value, "value_precision": 0.5, **extra}
+    story.fact(doc, "Raisi", "cardinal", value, None, measure, measure_class=cls, **bounds)
+
+
+def _by_source(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
+    got = rows(con, "select source, measure, is_conflict from marts.rpt_fact_comparison order by source")
+    return {r["source"]: (r["measure"], r["is_conflict"]) for r in got}
+
+
+def test_a_general_count_is_filed_under_the_measure_it_agrees_with(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    _count(story, "da", 26, "arrested", "people")
+    _count(story, "db", 26, "arrested", "people")
+    _count(story, "dc", 26, "people", "people")  # "26 crew on board"
+    _count(story, "de", 40, "people", "people")  # another count: stays general, no conflict made
+    got = _by_source(con)
+    assert got["c"] == ("arrested", False)
+    assert got["e"] == ("people", False)
+    assert not any(flag for _, flag in got.values())
+    evidence = rows(con, "select measure_evidence from marts.rpt_fact_comparison where source = 'c'")
+    assert "filed under arrested" in evidence[0]["measure_evidence"]
+
+
+def test_an_open_ended_measure_takes_no_general_count(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # "at least one injured" agrees with any count: it cannot claim "a dozen people were there"
+    _count(story, "da", 1, "injured", "people", upper_value=None)
+    _count(story, "dc", 12, "people", "people")
+    assert _by_source(con)["c"] == ("people", False)
+
+
+def test_a_general_count_between_two_equal_measures_stays_general(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    _count(story, "da", 26, "arrested", "people")
+    _count(story, "db", 26, "rescued", "people")
+    _count(story, "dc", 26, "people", "people")
+    assert _by_source(con)["c"] == ("people", False)
+
+
+def test_another_class_is_never_a_home(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    _count(story, "da", 3, "vessel:seized", "vessel")
+    _count(story, "dc", 3, "people", "people")
+    assert _by_source(con)["c"] == ("people", False)
+
+
+def test_an_unnamed_age_in_a_range_is_the_named_person_of_that_age(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    age = {"value_precision": 0.5}
+    story.fact(
+        "da", "Raisi", "age", 66.0, "year", "age:raisi", lower_value=66.0, upper_value=66.0,
+        measure_evidence="age of Raisi", **age,
+    )  # fmt: skip
+    story.fact(
+        "db", "Raisi", "age", 36.0, "year", "age:sharif", lower_value=36.0, upper_value=36.0,
+        measure_evidence="age of Sharif", **age,
+    )  # fmt: skip
+    story.fact(
+        "dc", "Raisi", "age", 60.0, "year", "age:person", lower_value=60.0, upper_value=69.0,
+        measure_evidence="age of an unnamed person", **age,
+    )  # fmt: skip
+    got = _by_source(con)
+    assert got["c"] == ("age:raisi", False)
+
+
+def test_unnamed_ages_nobody_is_named_with_meet_by_value(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    def age(doc: str, value: float, measure: str) -> None:
+        story.fact(
+            doc, "Raisi", "age", value, "year", measure, lower_value=value, upper_value=value,
+            value_precision=0.5, measure_evidence=f"age of the {measure.removeprefix('age:')}",
+        )  # fmt: skip
+
+    age("da", 61.0, "age:man")
+    age("db", 61.0, "age:employee")
+    age("dc", 45.0, "age:man")  # another value: another person, never a conflict with 61
+    got = _by_source(con)
+    assert got["a"] == got["b"] == ("age:unnamed:61", False)
+    assert got["c"] == ("age:unnamed:45", False)
+
+
+def test_an_open_ended_general_count_stays_general(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # "at least a dozen people were at the party" is not the "12 escaped" count
+    _count(story, "da", 12, "escaped", "people")
+    _count(story, "db", 12, "escaped", "people")
+    _count(story, "dc", 12, "people", "people", upper_value=None)
+    assert _by_source(con)["c"] == ("people", False)
+
+
+def test_a_length_tied_to_no_event_is_filed_under_the_event_it_agrees_with(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    def length(doc: str, value: float, measure: str) -> None:
+        story.fact(
+            doc, "Raisi", "duration", value, "hour", measure, measure_class="duration", lower_value=value,
+            upper_value=value, value_precision=0.5,
+        )  # fmt: skip
+
+    length("da", 2, "negotiation")  # "two hours of negotiations"
+    length("db", 2, "duration:2")  # "after two hours he surrendered"
+    length("dc", 3, "duration:3")  # another length: stays keyed by its value, never a conflict
+    got = _by_source(con)
+    assert got["b"] == ("negotiation", False)
+    assert got["c"] == ("duration:3", False)
