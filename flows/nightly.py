@@ -143,7 +143,7 @@ def nightly(
         deadline(settings.run_timeout_seconds) as limit,
         WriterLock(work_db, settings.lock_wait_seconds, summary.run_id),
     ):
-        con = db.connect(work_db)
+        con = db.connect(work_db, memory_limit=settings.duckdb_memory_limit)
         ctx = RunContext(con=con, run_id=summary.run_id, settings=settings)
         try:
             with timed("setup"):
@@ -217,7 +217,7 @@ def _publish(summary: runs.RunSummary, settings: Settings) -> publish.PublishFai
         failure = publish.PublishFailedError(f"publish failed: {type(exc).__name__}: {exc}")
     summary.publish_status = runs.PUBLISHED if failure is None else runs.PUBLISH_FAILED
     try:
-        con = db.connect(settings.work_db)
+        con = db.connect(settings.work_db, memory_limit=settings.duckdb_memory_limit)
         try:
             runs.record_publish(
                 con,

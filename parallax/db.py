@@ -33,14 +33,21 @@ _CREATE_TABLE = re.compile(r"create\s+table\s+if\s+not\s+exists\s+([A-Za-z_][\w.
 _PRIMARY_KEY = re.compile(r"primary\s+key\s*\(([^)]*)\)", re.IGNORECASE)
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open a database file with the project's storage version (readable by DuckDB 1.5 tools)."""
+def connect(
+    path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open a database file with the project's storage version (readable by DuckDB 1.5 tools).
+
+    `memory_limit` (DuckDB's own, "1GB"): past it, joins and aggregations spill to a temporary
+    folder next to the file instead of growing the process (DuckDB's default is 80% of RAM)."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     config: dict[str, str | bool | int | float | list[str]] = (
         {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
     )
+    if memory_limit:
+        config["memory_limit"] = memory_limit
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 

@@ -118,6 +118,21 @@ class Settings(BaseSettings):
         "n_process x nlp_batch_size are annotated in the flow process (no pool start-up).",
     )
     nlp_batch_size: int = Field(default=64, description="Texts per nlp.pipe batch.")
+    story_query_max_docs: int = Field(
+        default=1000,
+        ge=1,
+        description="Terms found in more archived documents than this are not used to look up a new "
+        "document's nearest stories (they name no event; template bulletins share every word). "
+        "Cost of the lookup ~ query terms x min(document frequency, this).",
+    )
+    duckdb_memory_limit: str = Field(
+        default="1GB",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="DuckDB's memory limit in the flow process (work database). Past it, large "
+        "joins and aggregations spill to disk next to the database instead of growing the process; "
+        "DuckDB's own default is 80% of RAM. Higher is faster on big archives, lower keeps a night "
+        "under a container's memory limit (the flow also holds the spaCy model, ~0.5 GB).",
+    )
     entity_propagate_min_docs: int = Field(
         default=2,
         description="A name the tagger marked in at least this many documents of a batch is also "

@@ -83,7 +83,7 @@ ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT
 QUERY_TERMS = 40
 NEIGHBOURS = 30
 # Canonical documents assigned per batch (memory ~ batch vectors + candidate story profiles).
-BATCH_DOCS = 5000
+BATCH_DOCS = 1000
 
 # A document that founded a story in this batch and is still alone there gets a second look
 # at the end of the batch (against stories founded after it, too) and joins the most similar
@@ -332,14 +332,22 @@ def _document_frequencies(con: duckdb.DuckDBPyConnection, terms: Sequence[str]) 
 
 
 def _candidate_stories(
-    con: duckdb.DuckDBPyConnection, vectors: dict[str, dict[str, float]]
+    con: duckdb.DuckDBPyConnection,
+    vectors: dict[str, dict[str, float]],
+    df: dict[str, int] | None = None,
+    max_docs: int | None = None,
 ) -> dict[str, StoryProfile]:
-    """Archived stories holding the nearest archived documents of any new document, with profiles."""
+    """Archived stories holding the nearest archived documents of any new document, with profiles.
+
+    A term in more than `max_docs` documents (`df`) is not used to look up neighbours: it names
+    no event, and its postings would make the lookup cost grow with the archive (template
+    bulletins share every word)."""
     q_doc: list[str] = []
     q_term: list[str] = []
     q_w: list[float] = []
     for d, vec in vectors.items():
-        for t, w in sorted(vec.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
+        usable = {t: w for t, w in vec.items() if df is None or max_docs is None or df.get(t, 0) <= max_docs}
+        for t, w in sorted(usable.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
             q_doc.append(d)
             q_term.append(t)
             q_w.append(w)
@@ -450,7 +458,7 @@ def _assign_batch(
     n_docs += len(ids)
     vectors = {d: tfidf_vector(counts[d], df, n_docs) for d in ids}
 
-    stories = _candidate_stories(con, vectors)
+    stories = _candidate_stories(con, vectors, df, settings.story_query_max_docs)
     by_term: dict[str, set[str]] = defaultdict(set)
     for sid, st in stories.items():
         for t in st.centroid:
