@@ -259,3 +259,15 @@ def test_one_run_splits_two_events_found_together(con, settings: Settings) -> No
     assert len({st[f"a{i}"][0] for i in range(3)}) == 1 and len({st[f"b{i}"][0] for i in range(3)}) == 1
     assert st["a0"][0] != st["b0"][0]
     assert con.execute("select count(*) from intermediate.int_story_moves").fetchone() == (0,)
+
+
+def test_terms_in_too_many_documents_are_not_used_to_find_neighbours(con, settings: Settings) -> None:
+    """The neighbour lookup skips terms found in more than `story_query_max_docs` documents (its
+    cost stays ~ query terms x cap on template-heavy archives); at a cap of one document no term
+    the archive shares is looked up, so the third sample article cannot find its story."""
+    first, second, third = sample_docs()
+    capped = settings.model_copy(update={"story_query_max_docs": 1})
+    run(con, "r1", [first, second], capped)
+    before = stories(con)
+    run(con, "r2", [third], capped)
+    assert stories(con)[third["doc_id"]][0] not in {s for s, _ in before.values()}
