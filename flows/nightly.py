@@ -30,6 +30,7 @@ from prefect.states import Failed, State
 
 from parallax import compact, db, failpoints, history, ingest, publish, quarantine, runner, runs
 from parallax.deadline import RunTimeoutError, deadline
+from parallax.entity_archive import stale_short_forms
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
 from parallax.settings import Settings, get_settings
@@ -299,6 +300,7 @@ def _process(
                 progress("documents", done, total)
         quarantine.end(ctx.con, ctx.run_id)
     if new_docs:
+        _reresolve_short_forms(ctx, timed)
         with timed("stories"):
             summary.stories_touched = stories_task(ctx, new_docs).counts.get("stories", 0)
     summary.files_rejected = _count(
@@ -306,6 +308,20 @@ def _process(
     )
     if summary.model is None:
         summary.model, summary.model_version = _last_model(ctx)
+
+
+def _reresolve_short_forms(ctx: RunContext, timed: StepTimer) -> None:
+    """Re-extract archived documents whose one-word names this run's longer names may resolve
+    (`parallax.entity_archive.stale_short_forms`, at most `entity_reresolve_max_docs`)."""
+    settings = ctx.settings
+    with timed("reresolve"):
+        old = stale_short_forms(ctx.con, ctx.run_id, settings.entity_reresolve_max_docs)
+        if not old:
+            return
+        if ctx.nlp is None and runner.annotates_in_flow(settings):
+            ctx.nlp = _nlp(settings)
+        get_run_logger().info("re-resolving the short names of %d archived document(s)", len(old))
+        extract_task(ctx, old)
 
 
 def _process_documents(

@@ -167,3 +167,47 @@ def label_votes(
         out[eid][label or "ORG"] += n
         out[eid]["PERSON"] += titled
     return out
+
+
+def stale_short_forms(
+    con: duckdb.DuckDBPyConnection, run_id: str, limit: int, max_entity_docs: int = 3
+) -> list[str]:
+    """Archived documents (not written by `run_id`) whose one-word name stayed an entity of its
+    own and is the first or last word of a longer name this run mentions ("Saints" resolved on a
+    night that had no "New Orleans Saints" yet). Re-extracting them re-resolves the short form
+    against what the archive knows now, so resolution depends less on the order articles come in.
+
+    Only short forms of few documents (at most `max_entity_docs`: a bare surname is salted per
+    document) of a person, organisation, group or work, and at most `limit` documents, oldest
+    first: "Texas" named in hundreds of documents is a name in its own right, never re-read."""
+    if limit <= 0:
+        return []
+    rows = con.execute(
+        """
+        with longer as (
+            select distinct lower(e.canonical_name) as name
+            from intermediate.int_mentions m join intermediate.int_entities e using (entity_id)
+            where m.run_id = ? and m.projected_from is null and contains(trim(e.canonical_name), ' ')
+        ), words as (
+            select string_split(name, ' ')[1] as w from longer
+            union select string_split(name, ' ')[-1] from longer
+        ), shorts as (
+            select e.entity_id
+            from intermediate.int_entities e
+            join words on words.w = lower(trim(e.canonical_name))
+            where e.label in ('PERSON', 'ORG', 'NORP', 'PRODUCT', 'WORK_OF_ART', 'EVENT')
+              and (select count(distinct m.doc_id) from intermediate.int_mentions m
+                   where m.entity_id = e.entity_id and m.projected_from is null) <= ?
+        )
+        select m.doc_id, min(m.run_id) as first_run
+        from intermediate.int_mentions m join shorts using (entity_id)
+        where m.projected_from is null and m.doc_id not in (
+            select doc_id from intermediate.int_mentions where run_id = ?
+        )
+        group by m.doc_id
+        order by first_run, m.doc_id
+        limit ?
+        """,
+        [run_id, max_entity_docs, run_id, limit],
+    ).fetchall()
+    return [r[0] for r in rows]

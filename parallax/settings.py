@@ -139,6 +139,14 @@ class Settings(BaseSettings):
         "marked where the tagger missed it in the batch's other documents (parallax.entities.propagate); "
         "0 turns it off. Costs one pass of a regular expression over the batch's texts.",
     )
+    entity_reresolve_max_docs: int = Field(
+        default=200,
+        ge=0,
+        description="Archived documents re-extracted per run because a one-word name of theirs "
+        "(a surname, a team) stayed an entity of its own and this run names a longer form of it: "
+        "resolution then depends less on the order articles arrive in. Each costs one document's "
+        "NLP; 0 turns it off.",
+    )
     entity_link_min_evidence: float = Field(
         default=3.0,
         description="Sum of IDF weights of shared co-occurring entities a one-word name (surname, "

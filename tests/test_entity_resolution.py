@@ -246,3 +246,50 @@ def test_headline_verb_inside_a_span_leaves_the_name(nlp) -> None:  # type: igno
     start = text.index("Council")
     span = _filter_heading_span(None, text, start, text.index(" As Host"), ctx, lexicon_for(nlp))
     assert span is not None and text[span[0] : span[1]] == "Dana Whitlock"
+
+
+def test_a_bare_surname_of_an_earlier_night_is_re_resolved_when_the_full_name_arrives(
+    con, settings, nlp
+) -> None:  # type: ignore[no-untyped-def]
+    from test_extract import stage_docs
+
+    from parallax.entity_archive import stale_short_forms
+    from parallax.extract_store import extract_documents
+
+    def entity_of(doc: str, surface: str) -> set[str]:
+        rows = con.execute(
+            "select distinct entity_id from intermediate.int_mentions where doc_id = ? and surface_text = ?",
+            [doc, surface],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    night1 = {
+        "a": "Mill closure\nPelletier told workers at the Harrowgate Mill that the Ostrava Textile Union "
+        "had rejected his offer. Pelletier said the mill would close in May.",
+    }
+    night2 = {
+        "b": "Mill to close\nOwner Jonas Pelletier told workers at the Harrowgate Mill that the Ostrava "
+        "Textile Union had rejected the offer. Pelletier said the mill would close in May.",
+        "c": "Union rejects offer\nThe Ostrava Textile Union turned down Jonas Pelletier's final offer for "
+        "the Harrowgate Mill on Tuesday.",
+    }
+    # other news of the first night, so that the mill and the union are rare evidence
+    towns = ["Dunmore", "Kestrel Bay", "Ashford", "Linden", "Marrow Hill", "Tessaly", "Ostra Cove", "Elric"]
+    others = {
+        f"o{i}": f"Council news\nThe council of {town} approved a budget for schools on Monday, "
+        f"mayor Ines Calder{i} said."
+        for i, town in enumerate(towns)
+    }
+    stage_docs(con, {**night1, **others, **night2})
+    extract_documents(con, "run1", [*night1, *others], settings, nlp)
+    bare = entity_of("a", "Pelletier")
+    assert len(bare) == 1
+    assert stale_short_forms(con, "run1", 10) == []  # nothing longer named yet
+    extract_documents(con, "run2", list(night2), settings, nlp)
+    full = entity_of("b", "Jonas Pelletier")
+    assert entity_of("a", "Pelletier") == bare  # resolved against the first night's archive
+    assert stale_short_forms(con, "run2", 10) == ["a"]
+    assert stale_short_forms(con, "run2", 0) == []
+    extract_documents(con, "run2", ["a"], settings, nlp)
+    assert entity_of("a", "Pelletier") == full
+    assert stale_short_forms(con, "run2", 10) == []  # linked now: nothing left to re-read
