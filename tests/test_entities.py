@@ -420,3 +420,16 @@ def test_city_named_for_its_team_is_the_team_unless_written_as_a_place() -> None
     # a country and its army are not a city and its team ("Army" is no plural nickname)
     ms = resolve_within_doc([mk(0, "Varnia Army", "ORG"), mk(40, "Varnia", "GPE")])
     assert [m.canonical_name for m in ms if m.text == "Varnia"] == ["Varnia"]
+
+
+def test_a_name_with_a_possessive_inside_is_two_names() -> None:
+    from parallax.entities.mentions import _split_possessive
+
+    def split(text: str) -> list[str]:
+        return [text[s:e] for s, e in _split_possessive(text, 0, len(text))]
+
+    assert split("Harbor Hawks’ Cup Final") == ["Harbor Hawks", "Cup Final"]
+    assert split("Harbor Hawks ’ Cup Final") == ["Harbor Hawks", "Cup Final"]  # detokenised text
+    assert split("Acme's Rivet Works") == ["Acme", "Rivet Works"]
+    assert split("Dorlan's Corp") == ["Dorlan's Corp"]  # a company named with a possessive
+    assert split("Ann O'Brien") == ["Ann O'Brien"] and split("Telford's") == ["Telford's"]

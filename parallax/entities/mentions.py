@@ -295,6 +295,8 @@ def clean_mentions(
         elif "heading" in steps:
             s = _drop_leading_gerund(body, s, e, ctx, lex)
         pieces = _split_conjunction(body, s, e, ctx) if "split_conj" in steps else [(s, e)]
+        if "split_conj" in steps:
+            pieces = [p for ps, pe in pieces for p in _split_possessive(body, ps, pe)]
         for ps, pe in pieces:
             m = make_mention(body, ps, pe, label, in_heading=heading, trimmed=trimmed or len(pieces) > 1)
             if is_name_like(m.name):
@@ -456,6 +458,24 @@ def _drop_leading_gerund(body: str, start: int, end: int, ctx: DocContext, lex: 
         return start
     rest = start + m.end()
     return rest if name_key(body[rest:end]) in ctx.running_name_keys else start
+
+
+_LEGAL_FORMS = frozenset({"inc", "corp", "co", "ltd", "llc", "plc", "company", "corporation", "group"})
+_INNER_POSSESSIVE = re.compile(r"(?<=\w)\s?['’]s?\s+(?=[A-Z])")
+
+
+def _split_possessive(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """"Saints’ Super Bowl", "Acme's Rivet Works" -> the owner and the owned, two names: a name
+    with a possessive inside is never one name ("O'Brien" has no space after the apostrophe)."""
+    m = _INNER_POSSESSIVE.search(body, start, end)
+    if m is None or m.start() == start:
+        return [(start, end)]
+    left, right = (start, m.start()), (m.end(), end)
+    if body[right[0] : right[1]].casefold().rstrip(".") in _LEGAL_FORMS:
+        return [(start, end)]  # "McDonald's Corp" is one company
+    if not is_name_like(body[right[0] : right[1]]):
+        return [left]
+    return [left, right]
 
 
 def _split_conjunction(body: str, start: int, end: int, ctx: DocContext) -> list[tuple[int, int]]:
