@@ -293,3 +293,22 @@ def test_a_bare_surname_of_an_earlier_night_is_re_resolved_when_the_full_name_ar
     extract_documents(con, "run2", ["a"], settings, nlp)
     assert entity_of("a", "Pelletier") == full
     assert stale_short_forms(con, "run2", 10) == []  # linked now: nothing left to re-read
+
+
+def test_organisation_with_a_country_after_it_or_in_the_plural_joins_the_known_one() -> None:
+    from parallax.entities import DocGroup, KnownEntity, resolve_entities
+    from parallax.entities.resolution import org_key_variants
+
+    assert org_key_variants("t-mobile usa") == ["t-mobile"]
+    assert org_key_variants("quillbook pros") == ["quillbook pro"]
+    assert org_key_variants("acme") == [] and org_key_variants("business class") == []
+    known = [KnownEntity("e1", "Dorlan Mobile", "ORG", "dorlan mobile", {"org"})]
+    groups = [
+        DocGroup("d2", "dorlan mobile usa", "Dorlan Mobile USA", "ORG", {"org"}, False, 1),
+        DocGroup("d3", "dorlan mobiles", "Dorlan Mobiles", "ORG", {"org"}, False, 1),
+        DocGroup("d4", "dorlan usa", "Dorlan USA", "ORG", {"org"}, False, 1),
+    ]
+    out, _ = resolve_entities(groups, known)
+    assert out[("d2", "dorlan mobile usa")].entity_id == "e1"
+    assert out[("d3", "dorlan mobiles")].entity_id == "e1"
+    assert out[("d4", "dorlan usa")].entity_id != "e1"  # no "Dorlan" known

@@ -76,6 +76,23 @@ def is_short_form(group: DocGroup) -> bool:
 _SHORT_CLASSES = frozenset({"person", "org", "place", "group", "work"})
 
 
+# Country names written after an organisation's own name for its national arm ("T-Mobile USA").
+_REGION_WORDS = frozenset({"usa", "us", "uk", "america", "canada", "europe", "international"})
+
+
+def org_key_variants(key: str) -> list[str]:
+    """Keys an organisation or product name may also be known by: without a trailing country
+    ("t-mobile usa" -> "t-mobile") or in the singular ("macbook pros" -> "macbook pro"); the name
+    keeps at least one word of its own."""
+    words = key.split()
+    out = []
+    if len(words) >= 2 and words[-1] in _REGION_WORDS:
+        out.append(" ".join(words[:-1]))
+    if len(words) >= 2 and words[-1].endswith("s") and not words[-1].endswith("ss") and len(words[-1]) > 3:
+        out.append(" ".join([*words[:-1], words[-1][:-1]]))
+    return out
+
+
 def new_entity_id(key: str, label: str, salt: str = "") -> str:
     return stable_id("entity", key, label_class(label), salt, prefix="ent_")
 
@@ -181,6 +198,15 @@ def resolve_entities(
 
     for g in pass1:
         cands = by_key.get(g.key, [])
+        if not cands and label_class(g.label) in ("org", "work") and not g.override:
+            # "T-Mobile USA" / "T-Mobile", "MacBook Pros" / "MacBook Pro": a known organisation
+            # or product named with a country after it, or in the plural
+            cands = [
+                e
+                for k in org_key_variants(g.key)
+                for e in by_key.get(k, [])
+                if label_class(e.label) in ("org", "work") and (g.key, e.key) not in ev.apart
+            ]
         multi = len(g.key.split()) > 1
         compatible = [e for e in cands if classes_compatible(e.classes | {label_class(e.label)}, g.classes)]
         if g.override:
