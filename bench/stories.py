@@ -68,12 +68,13 @@ class Scores:
 def story_record(rec: dict[str, Any]) -> dict[str, Any]:
     """The JSON record fed to the flow: headline (line 0) as title, the rest as text.
 
-    60 ECB+ articles are one line long; their line is the text too (the flow rejects a record
-    without text), so every article is scored.
+    60 ECB+ articles are one sentence long: their line is the record's text and it has no title
+    (a record without text is rejected, and a text that only repeats the title is removed as a
+    title repeat, leaving the article without a story), so every article is scored.
     """
     out = record_of(rec)
     if not out["text"].strip():
-        out["text"] = out["title"]
+        out["text"] = out.pop("title")
     return out
 
 
@@ -246,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     topics = set(args.topics or []) or (set(DEV_TOPICS) if args.dev else None)
     if topics is not None:
         recs = [r for r in recs if r["topic"] in topics]
-    label = "development topics" if args.dev else ("topics " + str(sorted(topics)) if topics else "all topics")
+    label = (
+        "development topics" if args.dev else ("topics " + str(sorted(topics)) if topics else "all topics")
+    )
     print(f"ECB+ stories through the nightly flow: {len(recs)} articles ({label}), runs={args.runs}")
     results: list[Scores] = []
     for k in range(1 if args.db or args.replay else args.orders):

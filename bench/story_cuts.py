@@ -9,8 +9,10 @@ development topic (`bench.entity_links.DEV_TOPICS`), bisects (`parallax.storyspl
 - each subtopic alone (one event: a split there is wrong), and
 - the topic's two subtopics together (two occasions of one kind of event: the split is right),
 
-printing the best cut and the gap measures the splitter can use, so that a rule is chosen on
-what separates the two populations, never on one event.
+printing the best cut (`ncut`), its `cut_gap` on the stored vectors (`gap`) and on their entity
+and figure terms only (`sig_gap`, `parallax.storysplit.signature`), and how many of each
+population a rule "ncut < c and gap >= g" would split, so that a rule is chosen on what
+separates the two populations, never on one event.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.entity_links import DEV_TOPICS, ECB_DOCS
-from parallax.storysplit import cut_gap, normalized_cut_bisection, similarity_matrix
+from parallax.storysplit import cut_gap, normalized_cut_bisection, signature, similarity_matrix
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         r = recs[doc]
         if args.all_topics or r["topic"] in DEV_TOPICS:
             groups[r["subtopic"]].append(doc)
-    rows: list[tuple[str, str, int, float, float]] = []
+    rows: list[tuple[str, str, int, float, float, float]] = []
     topics = sorted({s.split("_")[0] for s in groups}, key=int)
     for t in topics:
         subs = [s for s in (f"{t}_ecb", f"{t}_ecbplus") if s in groups]
@@ -63,12 +65,13 @@ def main(argv: list[str] | None = None) -> int:
             if found is None:
                 continue
             mask, ncut = found
-            rows.append((name, kind, len(docs), ncut, cut_gap(sim, mask)))
+            sig = similarity_matrix([signature(vectors[d]) for d in docs])
+            rows.append((name, kind, len(docs), ncut, cut_gap(sim, mask), cut_gap(sig, mask)))
     for kind in ("single", "pair"):
         sel = [r for r in rows if r[1] == kind]
         print(f"{kind}: {len(sel)} cases")
         for r in sorted(sel, key=lambda r: r[3]):
-            print(f"  {r[0]:>12} n={r[2]:>3} ncut={r[3]:.3f} gap={r[4]:.3f}")
+            print(f"  {r[0]:>12} n={r[2]:>3} ncut={r[3]:.3f} gap={r[4]:.3f} sig_gap={r[5]:.3f}")
     singles = np.array([[r[3], r[4]] for r in rows if r[1] == "single"])
     pairs = np.array([[r[3], r[4]] for r in rows if r[1] == "pair"])
     if len(singles) and len(pairs):

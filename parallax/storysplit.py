@@ -82,6 +82,13 @@ def normalized_cut_bisection(sim: np.ndarray, min_size: int) -> tuple[np.ndarray
     return mask, best[0]
 
 
+def signature(vector: Mapping[str, float]) -> dict[str, float]:
+    """The distinctive part of a story term vector: entity terms (`e:`) and figures (`#`), renormalized."""
+    sig = {t: w for t, w in vector.items() if t.startswith(("e:", "#"))}
+    norm = float(np.sqrt(sum(w * w for w in sig.values())))
+    return {t: w / norm for t, w in sig.items()} if norm else {}
+
+
 def cut_gap(sim: np.ndarray, mask: np.ndarray) -> float:
     """How much less alike the two parts are across than inside: 1 - mean cross / mean within.
 
