@@ -49,7 +49,7 @@ EVENT_MIN_DOCS = 4  # a subtopic with this many articles counts as a "single eve
 class Scores:
     """Scores of one order."""
 
-    seed: int
+    seed: int | None  # None: a replay or a given file (order unknown)
     docs: int
     subtopics: int
     stories: int
@@ -145,7 +145,11 @@ def replay(work_db: Path, tmp: Path) -> Path:
 
 
 def score(
-    seed: int, recs: Sequence[dict[str, Any]], story: dict[str, str], seconds: float, step: float | None
+    seed: int | None,
+    recs: Sequence[dict[str, Any]],
+    story: dict[str, str],
+    seconds: float,
+    step: float | None,
 ) -> Scores:
     """Scores of one published file against the ECB+ subtopics of `recs`."""
     docs = [r for r in recs if r["doc"] in story]
@@ -175,12 +179,16 @@ def score(
     )
 
 
+def _seed(s: Scores) -> str:
+    return "?" if s.seed is None else str(s.seed)
+
+
 def print_scores(s: Scores) -> None:
     """One order's figures."""
     share = s.events_split / s.events if s.events else 0.0
     step = f" stories_step={s.stories_seconds:.1f}s" if s.stories_seconds is not None else ""
     print(
-        f"  order seed={s.seed}: docs={s.docs} subtopics={s.subtopics} stories={s.stories} "
+        f"  order seed={_seed(s)}: docs={s.docs} subtopics={s.subtopics} stories={s.stories} "
         f"ARI={s.ari:.4f} purity={s.purity:.4f} inverse_purity={s.inverse_purity:.4f} "
         f"split_events={s.events_split}/{s.events}={share:.3f} merged_stories={s.stories_merged} "
         f"time={s.seconds:.0f}s{step}",
@@ -194,7 +202,7 @@ def report(s: Scores, largest: int, limit: int) -> list[str]:
     def show(c: Counter[str]) -> str:
         return ", ".join(f"{k}={n}" for k, n in c.most_common(8))
 
-    lines = [f"  largest stories (seed={s.seed}):"]
+    lines = [f"  largest stories (seed={_seed(s)}):"]
     for sid, c in sorted(s.by_story.items(), key=lambda kv: -sum(kv[1].values()))[:largest]:
         lines.append(f"    {sid}: {sum(c.values())} articles: {show(c)}")
     if limit:
@@ -265,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             story, step = read_stories(db_path)
             if args.replay:
                 step = None  # the copy's audit.runs time the flow's stories step, not the replay
-        s = score(seed, recs, story, time.perf_counter() - t0, step)
+        s = score(None if args.replay or args.db else seed, recs, story, time.perf_counter() - t0, step)
         print_scores(s)
         results.append(s)
         if args.largest or args.report:
