@@ -231,13 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--largest", type=int, default=5, help="largest stories to list")
     ap.add_argument("--report", type=int, default=0, help="list the N worst merged stories and split events")
     ap.add_argument("--db", type=Path, default=None, help="score this published file (no flow run)")
-    ap.add_argument("--keep", type=Path, default=None, help="run the flow in this new folder and keep it")
+    ap.add_argument("--keep", type=Path, default=None, help="keep each order's run in DIR/seed-N")
     ap.add_argument(
         "--replay",
         type=Path,
         default=None,
-        help="tuning aid: re-assign the stories of a kept working database (FOLDER/out/.parallax.duckdb.work)"
-        " with the current code, run by run, on a copy (the flow's NLP is not re-run)",
+        help="tuning aid: re-assign the stories of a kept working database "
+        "(DIR/seed-N/out/.parallax.duckdb.work) with the current code, run by run, on a copy "
+        "(the flow's NLP is not re-run)",
     )
     args = ap.parse_args(argv)
     print("command: python -m bench.stories " + " ".join(sys.argv[1:] if argv is None else argv))
@@ -269,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.replay:
                 db_path = replay(args.replay, Path(tmp))
             else:
-                db_path = args.db or run_flow(order, args.runs, args.keep or Path(tmp), story_record)
+                db_path = args.db or run_flow(
+                    order, args.runs, (args.keep or Path(tmp)) / f"seed-{seed}", story_record
+                )
             story, step = read_stories(db_path)
             if args.replay:
                 step = None  # the copy's audit.runs time the flow's stories step, not the replay

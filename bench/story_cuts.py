@@ -3,8 +3,8 @@
     python -m bench.story_cuts WORK_DB [--all-topics]
 
 Reads the document vectors the flow stored (`intermediate.int_story_doc_terms` of a working
-database kept by `python -m bench.stories --keep DIR`: DIR/out/.parallax.duckdb.work) and, per
-development topic (`bench.entity_links.DEV_TOPICS`), bisects (`parallax.storysplit`)
+database kept by `python -m bench.stories --keep DIR`: DIR/seed-N/out/.parallax.duckdb.work)
+and, per development topic (`bench.entity_links.DEV_TOPICS`), bisects (`parallax.storysplit`)
 
 - each subtopic alone (one event: a split there is wrong), and
 - the topic's two subtopics together (two occasions of one kind of event: the split is right),
