@@ -2,7 +2,8 @@
 
     python -m bench.stories [--orders 1] [--seed 0] [--runs 3] [--dev] [--report N] [--db FILE]
 
-ECB+ articles (`text_detok`: line 0 is the headline, the rest the body, see `story_record`; source = domain)
+ECB+ articles (`text_detok`: line 0 is the headline, the rest the body; source = outlet domain;
+a one-sentence article is a headline-only record, whose headline the pipeline reads as its text)
 are written as JSON records and fed to `flows.nightly.nightly` over `--runs` nightly runs in a
 temporary input folder and database (`bench.entity_links.run_flow`), once per random order
 (`--orders N`, seeds `--seed`, `--seed`+1, ...). The published `marts.dim_documents.story_id`
@@ -40,7 +41,7 @@ from typing import Any
 
 from sklearn.metrics import adjusted_rand_score
 
-from bench.entity_links import DEV_TOPICS, ECB_DOCS, record_of, run_flow
+from bench.entity_links import DEV_TOPICS, ECB_DOCS, run_flow
 
 EVENT_MIN_DOCS = 4  # a subtopic with this many articles counts as a "single event"
 
@@ -63,19 +64,6 @@ class Scores:
     stories_seconds: float | None
     by_story: dict[str, Counter[str]]
     by_event: dict[str, Counter[str]]
-
-
-def story_record(rec: dict[str, Any]) -> dict[str, Any]:
-    """The JSON record fed to the flow: headline (line 0) as title, the rest as text.
-
-    60 ECB+ articles are one sentence long: their line is the record's text and it has no title
-    (a record without text is rejected, and a text that only repeats the title is removed as a
-    title repeat, leaving the article without a story), so every article is scored.
-    """
-    out = record_of(rec)
-    if not out["text"].strip():
-        out["text"] = out.pop("title")
-    return out
 
 
 def purity(truth: Sequence[str], pred: Sequence[str]) -> float:

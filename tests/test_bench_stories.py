@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bench.stories import score, story_record
+from bench.stories import score
 
 
 def rec(doc: str, subtopic: str, text: str = "Headline\nBody line one.\nBody line two.") -> dict:
     return {"doc": doc, "topic": int(subtopic.split("_")[0]), "subtopic": subtopic, "domain": "x.org",
             "text_detok": text}  # fmt: skip
-
-
-def test_story_record_uses_the_headline_as_title_and_keeps_one_sentence_articles() -> None:
-    assert story_record(rec("1_1ecb.xml", "1_ecb")) == {
-        "title": "Headline",
-        "text": "Body line one.\nBody line two.",
-        "source": "x.org",
-    }
-    # a one-sentence article is its text, with no title (else cleaning drops it as a title repeat)
-    one = story_record(rec("1_2ecb.xml", "1_ecb", "Only one sentence about the fire."))
-    assert one == {"text": "Only one sentence about the fire.", "source": "x.org"}
 
 
 def test_score_counts_split_events_and_merged_stories() -> None:
