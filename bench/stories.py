@@ -258,9 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.replay:
                 db_path = replay(args.replay, Path(tmp))
             else:
-                db_path = args.db or run_flow(
-                    order, args.runs, (args.keep or Path(tmp)) / f"seed-{seed}", story_record
-                )
+                db_path = args.db or run_flow(order, args.runs, (args.keep or Path(tmp)) / f"seed-{seed}")
             story, step = read_stories(db_path)
             if args.replay:
                 step = None  # the copy's audit.runs time the flow's stories step, not the replay
