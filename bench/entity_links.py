@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -200,16 +200,8 @@ def record_of(rec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_flow(
-    docs: Sequence[dict[str, Any]],
-    runs: int,
-    tmp: Path,
-    record: Callable[[dict[str, Any]], dict[str, Any]] = record_of,
-) -> Path:
-    """Feed `docs` to the real nightly flow over `runs` runs; returns the published database.
-
-    `record` turns an ECB+ article into the JSON record written to the input folder.
-    """
+def run_flow(docs: Sequence[dict[str, Any]], runs: int, tmp: Path) -> Path:
+    """Feed `docs` to the real nightly flow over `runs` runs; returns the published database."""
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.nightly import nightly
@@ -224,7 +216,7 @@ def run_flow(
                 break
             for rec in part:
                 path = input_dir / f"{rec['doc'].removesuffix('.xml')}.json"
-                path.write_text(json.dumps(record(rec)), encoding="utf-8")
+                path.write_text(json.dumps(record_of(rec)), encoding="utf-8")
             t0 = time.perf_counter()
             nightly(input_dir=str(input_dir), db_path=str(db_path), run_date=f"2026-01-{run + 1:02d}")
             print(
