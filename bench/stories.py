@@ -100,8 +100,10 @@ def replay(work_db: Path, tmp: Path) -> Path:
     """Copy a working database, forget its stories and assign them again run by run (current code).
 
     Each run's new documents (raw.documents of that run, in input-path order, as the flow reads
-    them) go through `assign_stories` with default settings; mentions, dedup and the rest stay as
-    the flow wrote them. Returns the copy (its marts.dim_documents view reflects the new stories).
+    them) go through `assign_stories` with default settings (PARALLAX_* variables apply); mentions,
+    dedup and the rest stay as the flow left them at the end, so documents a later run re-extracted
+    (`entity_reresolve_max_docs`) bring their final entity terms: close to the flow, not exact.
+    Returns the copy (its marts.dim_documents view reflects the new stories).
     """
     import shutil
 
