@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.stories import ECBPLUS
+from bench.stories_inprocess import ECBPLUS
 from parallax import db
 from parallax.settings import REPO_ROOT
 

@@ -25,7 +25,7 @@ import random
 import sys
 from collections import Counter, defaultdict
 
-from bench.stories import load_ecbplus
+from bench.stories_inprocess import load_ecbplus
 from parallax.stories import StoryProfile, story_cosine, text_terms, tfidf_vector
 
 SIZES = (1, 3, 10)

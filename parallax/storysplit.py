@@ -82,6 +82,31 @@ def normalized_cut_bisection(sim: np.ndarray, min_size: int) -> tuple[np.ndarray
     return mask, best[0]
 
 
+def signature(vector: Mapping[str, float]) -> dict[str, float]:
+    """The distinctive part of a story term vector: entity terms (`e:`) and figures (`#`), renormalized."""
+    sig = {t: w for t, w in vector.items() if t.startswith(("e:", "#"))}
+    norm = float(np.sqrt(sum(w * w for w in sig.values())))
+    return {t: w / norm for t, w in sig.items()} if norm else {}
+
+
+def cut_gap(sim: np.ndarray, mask: np.ndarray) -> float:
+    """How much less alike the two parts are across than inside: 1 - mean cross / mean within.
+
+    `sim` is a similarity matrix (diagonal zeroed), `mask` one part. Near 0 when members are as
+    similar to the other part as to their own (one event cut at random), near 1 when the parts
+    share little (two events). 0 when a part has no inner pair or no inner similarity.
+    """
+    x, y = np.flatnonzero(mask), np.flatnonzero(~mask)
+    pairs_in = len(x) * (len(x) - 1) / 2 + len(y) * (len(y) - 1) / 2
+    if pairs_in <= 0 or len(x) == 0 or len(y) == 0:
+        return 0.0
+    within = (sim[np.ix_(x, x)].sum() + sim[np.ix_(y, y)].sum()) / 2 / pairs_in
+    if within <= 0:
+        return 0.0
+    cross = sim[np.ix_(x, y)].sum() / (len(x) * len(y))
+    return float(min(1.0, max(0.0, 1.0 - cross / within)))
+
+
 def split_members(
     members: Sequence[str], vectors: Mapping[str, Mapping[str, float]], max_ncut: float, min_size: int
 ) -> list[list[str]]:

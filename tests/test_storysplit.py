@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from parallax.stories import text_terms, tfidf_vector
-from parallax.storysplit import normalized_cut_bisection, similarity_matrix, split_members
+from parallax.storysplit import cut_gap, normalized_cut_bisection, signature, similarity_matrix, split_members
 
 # Two occasions of the same kind of event: same champion, same sport, other opponent, city, round.
 FIGHT_A = [
@@ -91,3 +91,31 @@ def test_recursive_bisection_finds_three_groups_and_an_isolated_member() -> None
 def test_splitting_can_be_disabled(max_ncut: float) -> None:
     vecs = fights()
     assert split_members(sorted(vecs), vecs, max_ncut=max_ncut, min_size=2) == [sorted(vecs)]
+
+
+def test_cut_gap_is_large_between_two_occasions_and_small_inside_one() -> None:
+    vecs = fights()
+    keys = sorted(vecs)
+    sim = similarity_matrix([vecs[k] for k in keys])
+    by_event = np.array([k.startswith("a") for k in keys])
+    across_events = cut_gap(sim, by_event)
+    # the same six articles cut across the events: each part holds both occasions
+    mixed = np.array([k in ("a0", "a1", "b0") for k in keys])
+    assert across_events > 0.3
+    assert cut_gap(sim, mixed) < across_events / 2
+
+
+def test_cut_gap_edge_cases() -> None:
+    sim = np.array([[0.0, 0.5, 0.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    # parts {0,1} and {2}: nothing across, something inside -> a full gap
+    assert cut_gap(sim, np.array([True, True, False])) == pytest.approx(1.0)
+    # no similarity inside either part -> no measurable gap
+    assert cut_gap(sim, np.array([True, False, False])) == 0.0
+    assert cut_gap(sim, np.array([True, True, True])) == 0.0
+
+
+def test_signature_keeps_entity_and_figure_terms_renormalized() -> None:
+    sig = signature({"e:E1": 0.3, "#1998": 0.4, "storm": 0.8, "coast": 0.33})
+    assert set(sig) == {"e:E1", "#1998"}
+    assert sig["e:E1"] == pytest.approx(0.6) and sig["#1998"] == pytest.approx(0.8)
+    assert signature({"storm": 1.0}) == {}
