@@ -465,7 +465,7 @@ _INNER_POSSESSIVE = re.compile(r"(?<=\w)\s?['’]s?\s+(?=[A-Z])")
 
 
 def _split_possessive(body: str, start: int, end: int) -> list[tuple[int, int]]:
-    """"Saints’ Super Bowl", "Acme's Rivet Works" -> the owner and the owned, two names: a name
+    """ "Saints’ Super Bowl", "Acme's Rivet Works" -> the owner and the owned, two names: a name
     with a possessive inside is never one name ("O'Brien" has no space after the apostrophe)."""
     m = _INNER_POSSESSIVE.search(body, start, end)
     if m is None or m.start() == start:
