@@ -126,7 +126,7 @@ class Settings(BaseSettings):
         "Cost of the lookup ~ query terms x min(document frequency, this).",
     )
     duckdb_memory_limit: str = Field(
-        default="1GB",
+        default="512MB",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
         description="DuckDB's memory limit in the flow process (work database). Past it, large "
         "joins and aggregations spill to disk next to the database instead of growing the process; "
