@@ -38,7 +38,7 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """Open a database file with the project's storage version (readable by DuckDB 1.5 tools).
 
-    `memory_limit` (DuckDB's own, "1GB"): past it, joins and aggregations spill to a temporary
+    `memory_limit` (DuckDB's own, "512MB"): past it, joins and aggregations spill to a temporary
     folder next to the file instead of growing the process (DuckDB's default is 80% of RAM)."""
     path = Path(path)
     if not read_only:
