@@ -19,6 +19,7 @@ same files.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +27,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# What a bench sets for an in-process flow run unless the caller already did: no analytics, a
+# patient temporary Prefect server, warnings only.
+QUIET_FLOW_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def quiet_flow_env() -> None:
+    """Set `QUIET_FLOW_ENV` in this process where the caller has not set a value."""
+    for var, value in QUIET_FLOW_ENV.items():
+        os.environ.setdefault(var, value)
+
+
 CORPORA = (REPO_ROOT.parent / "shared" / "corpora").resolve()
 REUTERS = CORPORA / "reuters21578" / "reuters21578.jsonl"
 

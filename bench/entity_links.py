@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import os
 import random
 import re
 import sys
@@ -40,7 +39,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from bench._corpus import CORPORA
+from bench._corpus import CORPORA, quiet_flow_env
 
 ECB_DOCS = CORPORA / "ecbplus" / "ecbplus_docs.jsonl"
 ECB_GOLD = CORPORA / "ecbplus" / "entity_gold_dev.jsonl"
@@ -416,13 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     if held_out:
         print(f"topics {held_out} are held out: development topics only")
         return 2
-    for var, value in (
-        ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
-        ("GX_ANALYTICS_ENABLED", "false"),
-        ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"),
-        ("PREFECT_LOGGING_LEVEL", "WARNING"),
-    ):
-        os.environ.setdefault(var, value)
+    quiet_flow_env()
     docs, gold = load_corpus(topics)
     random.Random(args.seed).shuffle(docs)
     print(f"ECB+ entity links: {len(docs)} articles, topics {topics}, runs={args.runs} seed={args.seed}")

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -41,6 +40,7 @@ from typing import Any
 
 from sklearn.metrics import adjusted_rand_score
 
+from bench._corpus import quiet_flow_env
 from bench.entity_links import DEV_TOPICS, ECB_DOCS, run_flow
 
 EVENT_MIN_DOCS = 4  # a subtopic with this many articles counts as a "single event"
@@ -235,13 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     if not ECB_DOCS.exists():
         print(f"corpus not present: {ECB_DOCS}")
         return 0
-    for var, value in (
-        ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
-        ("GX_ANALYTICS_ENABLED", "false"),
-        ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"),
-        ("PREFECT_LOGGING_LEVEL", "WARNING"),
-    ):
-        os.environ.setdefault(var, value)
+    quiet_flow_env()
     recs = [json.loads(line) for line in ECB_DOCS.open(encoding="utf-8")]
     topics = set(args.topics or []) or (set(DEV_TOPICS) if args.dev else None)
     if topics is not None:
