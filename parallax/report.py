@@ -10,12 +10,15 @@ HTML-escaped (jinja2 autoescape).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, Template, select_autoescape
+from markupsafe import Markup, escape
 
 # Heatmap rows shown (entities ordered by how many sources name them, then mentions); the rest is
 # summarized in a note - a long tail of one-mention names makes the page unreadable, not more useful.
@@ -74,78 +77,130 @@ def _heatmap(coverage: list[dict[str, Any]], divergence: list[dict[str, Any]], s
 
 def story_data(con: duckdb.DuckDBPyConnection, story_id: str) -> dict[str, Any]:
     """Everything the page shows, read from the marts views."""
-    stories = _records(con, "select * from marts.dim_stories where story_id = ?", [story_id])
-    if not stories:
+    data = stories_data(con, [story_id])
+    if story_id not in data:
         raise UnknownStoryError(f"unknown story: {story_id!r} (see `parallax stories`)")
-    documents = _records(
+    return data[story_id]
+
+
+def _grouped(
+    con: duckdb.DuckDBPyConnection, sql: str, where: str, params: list[Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows of `sql` (with `{where}` filled by the story filter) grouped by their story_id."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in _records(con, sql.format(where=where), params):
+        out.setdefault(r.pop("story_id"), []).append(r)
+    return out
+
+
+def _ranked(order: str) -> str:
+    """Keep each story's first MAX_TABLE_ROWS rows in `order` (one query for many stories)."""
+    return f"qualify row_number() over (partition by story_id order by {order}) <= ?"
+
+
+def stories_data(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """`story_data` of many stories (every story when `story_ids` is None) with one query per view."""
+    where = "true" if story_ids is None else "story_id in (select unnest(?::varchar[]))"
+    ids: list[Any] = [] if story_ids is None else [list(story_ids)]
+    stories = _grouped(con, "select * from marts.dim_stories where {where}", where, ids)
+    documents = _grouped(
         con,
-        "select doc_id, source, title, word_count, published_at, ingested_at, duplicate_of, is_canonical, "
-        "path from marts.dim_documents where story_id = ? order by is_canonical desc, source, doc_id",
-        [story_id],
+        "select story_id, doc_id, source, title, word_count, published_at, ingested_at, duplicate_of, "
+        "is_canonical, path from marts.dim_documents where {where} "
+        "order by story_id, is_canonical desc, source, doc_id",
+        where,
+        ids,
     )
-    sources = sorted({d["source"] for d in documents if d["is_canonical"]})
-    coverage = _records(con, "select * from marts.rpt_entity_coverage where story_id = ?", [story_id])
-    divergence = _records(
+    coverage = _grouped(con, "select * from marts.rpt_entity_coverage where {where}", where, ids)
+    divergence = _grouped(
         con,
-        "select * from marts.rpt_entity_divergence where story_id = ? "
-        "order by case coverage when 'consensus' then 0 when 'majority' then 1 "
+        "select * from marts.rpt_entity_divergence where {where} "
+        "order by story_id, case coverage when 'consensus' then 0 when 'majority' then 1 "
         "when 'minority' then 2 else 3 end, mention_count desc, canonical_name",
-        [story_id],
+        where,
+        ids,
     )
-    facts = _records(
+    fact_order = "is_conflict desc, is_background, measure nulls last, fact_type, source, start_char"
+    facts = _grouped(
         con,
-        "select source, fact_type, measure, measure_evidence, value_text, normalized_value, lower_value, "
-        "upper_value, unit, sentence, is_background, is_update, is_conflict, sources_agreeing, "
-        "sources_reporting_measure from marts.rpt_fact_comparison where story_id = ? "
-        "order by is_conflict desc, is_background, measure nulls last, fact_type, source, start_char limit ?",
-        [story_id, MAX_TABLE_ROWS],
+        "select story_id, source, fact_type, measure, measure_evidence, value_text, normalized_value, "
+        "lower_value, upper_value, unit, sentence, is_background, is_update, is_conflict, "
+        "sources_agreeing, sources_reporting_measure from marts.rpt_fact_comparison where {where} "
+        + _ranked(fact_order)
+        + f" order by story_id, {fact_order}",
+        where,
+        [*ids, MAX_TABLE_ROWS],
     )
     # one row per measure given by two sources or more: each source's figures side by side
-    measures = _records(
+    measure_order = (
+        "case status when 'conflict' then 0 when 'update' then 1 else 2 end, source_count desc, measure"
+    )
+    measures = _grouped(
         con,
-        "select measure, unit, "
+        "select story_id, measure, unit, "
         "case when bool_or(is_conflict) then 'conflict' when bool_or(is_update) then 'update' "
         "else 'agree' end as status, count(distinct source) as source_count, "
         "list(source || ': ' || value_text order by source, start_char) as figures "
-        "from marts.rpt_fact_comparison where story_id = ? and sources_reporting_measure > 1 "
-        "group by measure, unit "
-        "order by case status when 'conflict' then 0 when 'update' then 1 else 2 end, source_count desc, "
-        "measure limit ?",
-        [story_id, MAX_TABLE_ROWS],
+        "from marts.rpt_fact_comparison where {where} and sources_reporting_measure > 1 "
+        "group by story_id, measure, unit "
+        + _ranked(measure_order)
+        + f" order by story_id, {measure_order}",
+        where,
+        [*ids, MAX_TABLE_ROWS],
     )
-    attributions = _records(
+    attribution_order = "is_conflict desc, topic nulls last, predicate, polarity, source, attribution_index"
+    attributions = _grouped(
         con,
-        "select predicate, topic, polarity, source, actor_name, actor_entity_id, kind, cue, quote, sentence, "
-        "is_conflict from marts.rpt_attribution_comparison where story_id = ? "
-        "order by is_conflict desc, topic nulls last, predicate, polarity, source, attribution_index limit ?",
-        [story_id, MAX_TABLE_ROWS],
+        "select story_id, predicate, topic, polarity, source, actor_name, actor_entity_id, kind, cue, "
+        "quote, sentence, is_conflict from marts.rpt_attribution_comparison where {where} "
+        + _ranked(attribution_order)
+        + f" order by story_id, {attribution_order}",
+        where,
+        [*ids, MAX_TABLE_ROWS],
     )
-    similarity = _records(
+    similarity_order = "text_similarity desc nulls last, doc_a, doc_b"
+    similarity = _grouped(
         con,
-        "select source_a, source_b, doc_a, doc_b, text_similarity, entity_jaccard, shared_entity_count "
-        "from marts.rpt_source_similarity where story_id = ? "
-        "order by text_similarity desc nulls last limit ?",
-        [story_id, MAX_TABLE_ROWS],
+        "select story_id, source_a, source_b, doc_a, doc_b, text_similarity, entity_jaccard, "
+        "shared_entity_count from marts.rpt_source_similarity where {where} "
+        + _ranked(similarity_order)
+        + f" order by story_id, {similarity_order}",
+        where,
+        [*ids, MAX_TABLE_ROWS],
     )
-    changes = _records(
+    change_order = "item_kind, change, item_label"
+    changes = _grouped(
         con,
-        "select run_id, change_type, item_label, source, old_value, new_value from marts.rpt_story_changes "
-        "where story_id = ? and is_latest and previous_run_id is not null "
-        "order by item_kind, change, item_label limit ?",
-        [story_id, MAX_TABLE_ROWS],
+        "select story_id, run_id, change_type, item_label, source, old_value, new_value "
+        "from marts.rpt_story_changes where {where} and is_latest and previous_run_id is not null "
+        + _ranked(change_order)
+        + f" order by story_id, {change_order}",
+        where,
+        [*ids, MAX_TABLE_ROWS],
     )
-    return {
-        "story": stories[0],
-        "documents": documents,
-        "sources": sources,
-        "heatmap": _heatmap(coverage, divergence, sources),
-        "divergence": divergence,
-        "facts": facts,
-        "measures": measures,
-        "attributions": attributions,
-        "similarity": similarity,
-        "changes": changes,
-    }
+    out: dict[str, dict[str, Any]] = {}
+    for story_id, (story,) in stories.items():
+        story["story_id"] = story_id
+        docs = documents.get(story_id, [])
+        sources = sorted({d["source"] for d in docs if d["is_canonical"]})
+        divergence_rows = divergence.get(story_id, [])
+        for d in divergence_rows:
+            d["story_id"] = story_id
+        out[story_id] = {
+            "story": story,
+            "documents": docs,
+            "sources": sources,
+            "heatmap": _heatmap(coverage.get(story_id, []), divergence_rows, sources),
+            "divergence": divergence_rows,
+            "facts": facts.get(story_id, []),
+            "measures": measures.get(story_id, []),
+            "attributions": attributions.get(story_id, []),
+            "similarity": similarity.get(story_id, []),
+            "changes": changes.get(story_id, []),
+        }
+    return out
 
 
 _TEMPLATE = """<!doctype html>
@@ -170,8 +225,8 @@ max-height:180px;white-space:nowrap}
 .consensus{background:#dcf2e3} .majority{background:#e4ecfa}
 .minority{background:#fdf2d8} .unique{background:#fde3e1}
 .sentence{color:var(--muted);font-size:13px}
-</style></head><body>
-<header>
+{{ head }}</style></head><body>
+{{ header }}<header>
 <h1 id="story-title">{{ story.title or story.story_id }}</h1>
 <p class="meta">Story <code id="story-id">{{ story.story_id }}</code> ·
 {{ story.canonical_doc_count }} documents compared
@@ -184,11 +239,11 @@ first seen {{ fmt_time(story.first_seen_at) }}</p>
 <h2>Sources</h2>
 <table id="documents"><thead><tr><th>source</th><th>title</th><th>words</th><th>published</th>
 <th>document</th><th>status</th></tr></thead><tbody>
-{% for d in documents %}<tr data-doc="{{ d.doc_id }}"><td>{{ d.source }}</td><td>{{ d.title or '' }}</td>
+{% for d in documents %}<tr data-doc="{{ d.doc_id }}"><td>{{ link(source_href, d.source, d.source) }}</td><td>{{ d.title or '' }}</td>
 <td class="num">{{ d.word_count if d.word_count is not none else '' }}</td>
 <td>{{ fmt_time(d.published_at) }}</td>
-<td><code>{{ d.doc_id }}</code></td>
-<td>{% if d.duplicate_of %}copy of <code>{{ d.duplicate_of }}</code>{% elif d.is_canonical %}compared
+<td>{{ link(doc_href, d.doc_id, d.doc_id, code=true) }}</td>
+<td>{% if d.duplicate_of %}copy of {{ link(doc_href, d.duplicate_of, d.duplicate_of, code=true) }}{% elif d.is_canonical %}compared
 {% else %}not cleaned{% endif %}</td></tr>
 {% endfor %}</tbody></table>
 
@@ -198,7 +253,7 @@ Hover a cell for where the entity first appears.</p>
 <table id="heatmap"><thead><tr><th>entity</th><th>coverage</th>
 {% for s in heatmap.sources %}<th class="source" data-source="{{ s }}">{{ s }}</th>{% endfor %}
 </tr></thead><tbody>
-{% for r in heatmap.rows %}<tr data-entity="{{ r.entity_id }}"><th scope="row">{{ r.name }}
+{% for r in heatmap.rows %}<tr data-entity="{{ r.entity_id }}"><th scope="row">{{ link(entity_href, r.entity_id, r.name) }}
 <span class="note">{{ r.label }}</span></th>
 <td><span class="pill {{ r.coverage }}">{{ r.coverage }}</span></td>
 {% for s in heatmap.sources %}{% set c = r.cells.get(s) %}{% if c %}
@@ -215,7 +270,7 @@ Hover a cell for where the entity first appears.</p>
 <table id="divergence"><thead><tr><th>entity</th><th>label</th><th>coverage</th><th>named by</th>
 <th>not named by</th><th>mentions</th></tr></thead><tbody>
 {% for d in divergence %}<tr data-entity="{{ d.entity_id }}" data-coverage="{{ d.coverage }}">
-<td>{{ d.canonical_name }}</td><td>{{ d.label }}</td>
+<td>{{ link(entity_href, d.entity_id, d.canonical_name) }}</td><td>{{ d.label }}</td>
 <td><span class="pill {{ d.coverage }}">{{ d.coverage }}</span></td>
 <td>{{ d.sources_with|join(', ') }}</td><td>{{ d.sources_without|join(', ') }}</td>
 <td class="num">{{ d.mention_count }}</td></tr>
@@ -267,12 +322,14 @@ else '…' }} – {{ fmt_num(f.upper_value) if f.upper_value is not none else '�
 <td class="num">{{ p.shared_entity_count }}</td></tr>
 {% else %}<tr><td colspan="5">Only one document.</td></tr>{% endfor %}</tbody></table>
 
-{% if changes %}<h2>Changes since the previous run</h2>
+{% if changes or show_changes %}<h2>Changes since the previous run</h2>
 <table id="changes"><thead><tr><th>run</th><th>change</th><th>item</th><th>source</th><th>before</th>
 <th>now</th></tr></thead><tbody>{% for c in changes %}<tr><td><code>{{ c.run_id }}</code></td>
 <td>{{ c.change_type }}</td>
 <td>{{ c.item_label or '' }}</td><td>{{ c.source or '' }}</td><td>{{ c.old_value or '' }}</td>
-<td>{{ c.new_value or '' }}</td></tr>{% endfor %}</tbody></table>{% endif %}
+<td>{{ c.new_value or '' }}</td></tr>{% else %}<tr><td colspan="6">No change since the previous run (or no
+previous run).</td></tr>{% endfor %}</tbody></table>{% endif %}
+{{ footer }}
 
 <p class="note">Generated by parallax from the marts views on {{ generated }}.</p>
 </body></html>
@@ -293,16 +350,54 @@ def _fmt_num(value: Any) -> str:
     return str(value)
 
 
-def render_report(con: duckdb.DuckDBPyConnection, story_id: str) -> str:
-    """The report page for one story, as HTML text."""
+Href = Callable[[str], str | None]
+
+
+def _link(href: Href | None, key: Any, text: Any, code: bool = False) -> Markup:
+    """`text` (escaped) as a link to `href(key)` when there is such a page, else as plain text."""
+    shown = Markup("<code>%s</code>") % text if code else escape("" if text is None else text)
+    target = href(str(key)) if href is not None and key is not None else None
+    return Markup('<a href="%s">%s</a>') % (target, shown) if target else Markup(shown)
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> Template:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    data = story_data(con, story_id)
-    return env.from_string(_TEMPLATE).render(
+    return env.from_string(_TEMPLATE)
+
+
+def render_story(
+    data: dict[str, Any],
+    *,
+    doc_href: Href | None = None,
+    entity_href: Href | None = None,
+    source_href: Href | None = None,
+    head: str = "",
+    header: str = "",
+    footer: str = "",
+    show_changes: bool = False,
+) -> str:
+    """The report page of one story's `story_data`; the site passes link makers (a page's href or None)
+    and trusted HTML for the head (CSS), header (navigation) and footer (charts)."""
+    return _template().render(
         **data,
         fmt_time=_fmt_time,
         fmt_num=_fmt_num,
+        link=_link,
+        doc_href=doc_href,
+        entity_href=entity_href,
+        source_href=source_href,
+        head=Markup(head),
+        header=Markup(header),
+        footer=Markup(footer),
+        show_changes=show_changes,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
+
+
+def render_report(con: duckdb.DuckDBPyConnection, story_id: str) -> str:
+    """The report page for one story, as HTML text."""
+    return render_story(story_data(con, story_id))
 
 
 def write_report(con: duckdb.DuckDBPyConnection, story_id: str, out_path: Path | str) -> Path:

@@ -1,0 +1,356 @@
+"""Batched reads of the published file for the site: one query per page type, never one per page.
+
+Every function returns plain rows (dicts), grouped by the page key where a page needs many rows.
+Row caps (`MAX_ROWS`) keep a page readable and the site's size linear in the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+# Rows shown per list on one entity or outlet page (the marts views hold the rest).
+MAX_ROWS = 300
+# Entities with at least this many documents get their own page (others are listed without one).
+ENTITY_PAGE_MIN_DOCS = 2
+
+
+def records(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of a query as dicts."""
+    result = con.execute(sql, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+
+
+def grouped(
+    con: duckdb.DuckDBPyConnection, sql: str, key: str, params: Sequence[Any] = ()
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows of a query grouped by column `key` (kept in query order)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in records(con, sql, params):
+        out.setdefault(r[key], []).append(r)
+    return out
+
+
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether `schema.name` exists (older published files may lack an audit table)."""
+    sql = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
+    row = con.execute(sql, [schema, name]).fetchone()
+    return bool(row and row[0])
+
+
+STORY_INDEX_SQL = """
+with fact_conflicts as (
+    select story_id, count(distinct coalesce(measure, '') || '|' || coalesce(unit, '')) as n
+    from marts.rpt_fact_comparison where is_conflict group by story_id
+),
+claim_conflicts as (
+    select story_id, count(distinct predicate || '|' || coalesce(topic, '') || '|' || polarity) as n
+    from marts.rpt_attribution_comparison where is_conflict group by story_id
+),
+unique_entities as (
+    select story_id, count(*) as n from marts.rpt_entity_divergence
+    where coverage = 'unique' and story_source_count > 1 group by story_id
+)
+select s.story_id, s.title, s.sources, s.source_count, s.doc_count, s.canonical_doc_count, s.entity_count,
+    s.first_seen_at, s.last_seen_at, s.first_published_at, s.last_published_at,
+    coalesce(f.n, 0) + coalesce(c.n, 0) as conflicts, coalesce(u.n, 0) as unique_entities
+from marts.dim_stories s
+left join fact_conflicts f using (story_id)
+left join claim_conflicts c using (story_id)
+left join unique_entities u using (story_id)
+order by coalesce(s.last_published_at, s.last_seen_at) desc nulls last, s.story_id
+"""
+
+
+def story_index(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every story with its sources, counts, first/last seen and conflict counts, newest first."""
+    return records(con, STORY_INDEX_SQL)
+
+
+def story_growth(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Per story, documents added per night (run date) - only stories seen on two nights or more."""
+    if not has_table(con, "audit", "runs"):
+        return {}
+    return grouped(
+        con,
+        """
+        with nightly as (
+            select d.story_id, coalesce(r.run_date, cast(d.ingested_at as date)) as night, count(*) as docs
+            from marts.dim_documents d left join audit.runs r using (run_id)
+            where d.story_id is not null group by all
+        )
+        select story_id, night, docs, sum(docs) over (partition by story_id order by night) as total
+        from nightly
+        where story_id in (select story_id from nightly group by story_id having count(*) > 1)
+        order by story_id, night
+        """,
+        "story_id",
+    )
+
+
+def nightly_totals(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Per night: new documents, new stories and the running story total."""
+    return records(
+        con,
+        """
+        with firsts as (
+            select story_id, min(cast(first_seen_at as date)) as night from marts.dim_stories group by all
+        ),
+        docs as (select cast(ingested_at as date) as night, count(*) as docs from marts.dim_documents group by all),
+        stories as (select night, count(*) as stories from firsts group by all)
+        select coalesce(d.night, s.night) as night, coalesce(d.docs, 0) as docs,
+            coalesce(s.stories, 0) as new_stories,
+            sum(coalesce(s.stories, 0)) over (order by coalesce(d.night, s.night)) as stories
+        from docs d full join stories s using (night) order by night
+        """,
+    )
+
+
+def outlet_days(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Canonical documents per outlet per day (published date, else the ingest date)."""
+    return records(
+        con,
+        "select source, cast(coalesce(published_at, ingested_at) as date) as day, count(*) as docs "
+        "from marts.dim_documents where is_canonical group by all order by source, day",
+    )
+
+
+def documents(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Documents (all, or `doc_ids`) with their text and story."""
+    where = "true" if doc_ids is None else "doc_id in (select unnest(?::varchar[]))"
+    return records(
+        con,
+        "select doc_id, source, path, record, title, body, word_count, story_id, duplicate_of, "
+        "duplicate_method, is_canonical, published_at, ingested_at, url, language, run_id "
+        f"from marts.dim_documents where {where} order by doc_id",
+        [] if doc_ids is None else [list(doc_ids)],
+    )
+
+
+def doc_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every document id, sorted."""
+    return [r[0] for r in con.execute("select doc_id from marts.dim_documents order by doc_id").fetchall()]
+
+
+def doc_marks(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Spans to highlight per document: mentions (m), figures (f) and claims (c), with offsets by part."""
+    return grouped(
+        con,
+        """
+        with docs as (select unnest(?::varchar[]) as doc_id)
+        select doc_id, 'm' as kind, part, start_char, end_char, entity_id as ref,
+            label || ': ' || surface_text as note, false as is_conflict
+        from marts.fct_mentions where doc_id in (select doc_id from docs)
+        union all
+        select doc_id, 'f', part, start_char, end_char, null,
+            fact_type || coalesce(' / ' || measure, '') || coalesce(' ' || unit, ''), is_conflict
+        from marts.rpt_fact_comparison where doc_id in (select doc_id from docs)
+        union all
+        select a.doc_id, 'c', a.part, a.start_char, a.end_char, a.actor_entity_id,
+            coalesce(r.actor_name, a.actor_text, '?') || ' - ' || case when a.polarity = 'negated'
+            then 'not ' else '' end || a.predicate || coalesce(' ' || a.topic, ''), coalesce(r.is_conflict, false)
+        from intermediate.int_attributions a
+        left join marts.rpt_attribution_comparison r using (doc_id, attribution_index)
+        where a.doc_id in (select doc_id from docs)
+        order by doc_id, start_char, end_char desc
+        """,
+        "doc_id",
+        [list(ids)],
+    )
+
+
+def doc_copies(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per canonical document, its copies (exact or near duplicates) with how similar they are."""
+    return grouped(
+        con,
+        "select d.duplicate_of as canonical, d.doc_id, d.source, d.title, d.duplicate_method, "
+        "x.jaccard, x.containment from marts.dim_documents d "
+        "left join intermediate.int_document_duplicates x using (doc_id) "
+        "where d.duplicate_of in (select unnest(?::varchar[])) order by canonical, d.source, d.doc_id",
+        "canonical",
+        [list(ids)],
+    )
+
+
+def doc_diffs(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per copy, what it changed against its canonical document."""
+    return grouped(
+        con,
+        "select doc_id, change_index, change_type, before_text, after_text "
+        "from intermediate.int_duplicate_diffs where doc_id in (select unnest(?::varchar[])) "
+        "order by doc_id, change_index",
+        "doc_id",
+        [list(ids)],
+    )
+
+
+def entities(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every canonical entity, most documents first."""
+    return records(
+        con,
+        "select entity_id, canonical_name, label, aliases, doc_count, source_count, story_count, "
+        "mention_count from marts.dim_entities order by doc_count desc, canonical_name, entity_id",
+    )
+
+
+_PAGED_ENTITIES = "select entity_id from marts.dim_entities where doc_count >= ?"
+
+
+def entity_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Aliases of entities with a page: how each surface form was linked and why."""
+    return grouped(
+        con,
+        "select entity_id, alias, method, confidence, evidence from intermediate.int_entity_aliases "
+        f"where entity_id in ({_PAGED_ENTITIES}) order by entity_id, confidence desc, alias",
+        "entity_id",
+        [ENTITY_PAGE_MIN_DOCS],
+    )
+
+
+def entity_stories(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Per entity with a page: stories naming it, which outlets do, and which outlet named it first."""
+    return grouped(
+        con,
+        f"""
+        with firsts as (
+            select m.entity_id, m.story_id, arg_min(m.source, coalesce(d.published_at, d.ingested_at)) as first_source
+            from marts.fct_mentions m join marts.dim_documents d using (doc_id)
+            where m.entity_id in ({_PAGED_ENTITIES}) and m.story_id is not null group by all
+        )
+        select c.entity_id, c.story_id, s.title, s.source_count as story_sources,
+            list(c.source order by c.source) as sources, sum(c.mention_count) as mentions,
+            any_value(f.first_source) as first_source
+        from marts.rpt_entity_coverage c join marts.dim_stories s using (story_id)
+        left join firsts f on f.entity_id = c.entity_id and f.story_id = c.story_id
+        where c.entity_id in ({_PAGED_ENTITIES})
+        group by c.entity_id, c.story_id, s.title, s.source_count, s.last_seen_at
+        qualify row_number() over (partition by c.entity_id order by s.last_seen_at desc, c.story_id) <= ?
+        order by c.entity_id, s.last_seen_at desc, c.story_id
+        """,
+        "entity_id",
+        [ENTITY_PAGE_MIN_DOCS, ENTITY_PAGE_MIN_DOCS, MAX_ROWS],
+    )
+
+
+def entity_outlets(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Per entity with a page: each outlet naming it, how often, and when it first did."""
+    return grouped(
+        con,
+        f"""
+        select m.entity_id, m.source, count(*) as mentions, count(distinct m.doc_id) as docs,
+            min(coalesce(d.published_at, d.ingested_at)) as first_at
+        from marts.fct_mentions m join marts.dim_documents d using (doc_id)
+        where m.entity_id in ({_PAGED_ENTITIES})
+        group by all order by m.entity_id, first_at, m.source
+        """,
+        "entity_id",
+        [ENTITY_PAGE_MIN_DOCS],
+    )
+
+
+def outlets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every outlet with its document and story counts and first/last document."""
+    return records(
+        con,
+        "select source, count(*) filter (where is_canonical) as docs, count(*) as versions, "
+        "count(distinct story_id) as stories, min(coalesce(published_at, ingested_at)) as first_at, "
+        "max(coalesce(published_at, ingested_at)) as last_at from marts.dim_documents "
+        "group by source order by docs desc, source",
+    )
+
+
+def outlet_stories(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Per outlet: the stories it covers (newest first)."""
+    return grouped(
+        con,
+        """
+        select d.source, d.story_id, s.title, s.source_count, count(*) as docs,
+            max(coalesce(d.published_at, d.ingested_at)) as last_at
+        from marts.dim_documents d join marts.dim_stories s using (story_id)
+        group by d.source, d.story_id, s.title, s.source_count
+        qualify row_number() over (partition by d.source order by last_at desc, d.story_id) <= ?
+        order by d.source, last_at desc, d.story_id
+        """,
+        "source",
+        [MAX_ROWS],
+    )
+
+
+def outlet_unique_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Per outlet: entities it alone names in a story other outlets cover too."""
+    return grouped(
+        con,
+        """
+        select v.sources_with[1] as source, v.story_id, s.title, v.entity_id, v.canonical_name, v.label,
+            v.mention_count, v.story_source_count
+        from marts.rpt_entity_divergence v join marts.dim_stories s using (story_id)
+        where v.coverage = 'unique' and len(v.sources_with) = 1 and v.story_source_count > 1
+        qualify row_number() over (partition by source order by v.mention_count desc, v.story_id,
+            v.entity_id) <= ?
+        order by source, v.mention_count desc, v.story_id, v.entity_id
+        """,
+        "source",
+        [MAX_ROWS],
+    )
+
+
+def outlet_disagreements(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Per outlet: its figures in conflict with other outlets' figures for the same measure."""
+    return grouped(
+        con,
+        """
+        with conflicts as (
+            select story_id, source, measure, unit, value_text, sentence
+            from marts.rpt_fact_comparison where is_conflict and measure is not null
+        )
+        select a.source, a.story_id, s.title, a.measure, a.unit, a.value_text, a.sentence,
+            string_agg(distinct b.source || ': ' || b.value_text, '; ') as others
+        from conflicts a join marts.dim_stories s using (story_id)
+        join marts.rpt_fact_comparison b on b.story_id = a.story_id and b.measure = a.measure
+            and b.unit is not distinct from a.unit and b.source <> a.source
+        group by a.source, a.story_id, s.title, a.measure, a.unit, a.value_text, a.sentence
+        qualify row_number() over (partition by a.source order by a.story_id, a.measure) <= ?
+        order by a.source, a.story_id, a.measure
+        """,
+        "source",
+        [MAX_ROWS],
+    )
+
+
+def runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every run, newest first, with its validation summary."""
+    if not has_table(con, "audit", "runs"):
+        return []
+    validation = has_table(con, "audit", "validation_runs")
+    join = "left join audit.validation_runs v using (run_id)" if validation else ""
+    cols = "v.expectations, v.failed as expectations_failed" if validation else "null, null"
+    return records(
+        con,
+        "select r.run_id, r.run_date, r.started_at, r.finished_at, r.status, r.files_seen, r.files_new, "
+        "r.files_rejected, r.documents_new, r.validation_success, r.publish_status, r.model, "
+        f"r.model_version, r.error, {cols} from audit.runs r {join} order by r.started_at desc",
+    )
+
+
+def rejected_files(con: duckdb.DuckDBPyConnection, limit: int = 2000) -> list[dict[str, Any]]:
+    """The most recent rejected inputs with their reasons."""
+    if not has_table(con, "audit", "rejected_files"):
+        return []
+    return records(
+        con,
+        "select path, record, reason, detail, run_id, rejected_at from audit.rejected_files "
+        "order by rejected_at desc nulls last, path limit ?",
+        [limit],
+    )
+
+
+def rejected_reasons(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """How many inputs were rejected for each reason."""
+    if not has_table(con, "audit", "rejected_files"):
+        return []
+    return records(
+        con, "select reason, count(*) as files from audit.rejected_files group by reason order by files desc"
+    )
