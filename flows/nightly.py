@@ -192,7 +192,30 @@ def nightly(
             return _failed(failure)
         summary.published = str(published)
         logger.info("run %s published %s", summary.run_id, published)
-    return summary.as_dict()
+    result = summary.as_dict()
+    if settings.site:  # after the lock: the site reads only the published file
+        result["site"] = _build_site(settings, get_run_logger())
+    return result
+
+
+def _build_site(settings: Settings, logger: Any) -> str | None:
+    """Rebuild the analysts' site from the just-published file; returns its index page, or None when the
+    build failed - logged as an error, never failing or rolling back the published night."""
+    from parallax.site import build_site
+
+    out = settings.db.parent / settings.site_dir_name
+    try:
+        site = build_site(settings.db, out)
+    except Exception as exc:
+        logger.error(
+            "site not rebuilt (the run is published; the previous site is left in %s): %s: %s",
+            out,
+            type(exc).__name__,
+            exc,
+        )
+        return None
+    logger.info("site %s: %s", out, site.describe())
+    return str(out / "index.html")
 
 
 def _failed(exc: Exception) -> Any:

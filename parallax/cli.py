@@ -154,12 +154,14 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 def _register_commands() -> None:
-    """Analyst commands (query, stories, report, validate) and `serve` live in their own modules."""
+    """Analyst commands (query, stories, report, validate, site) and `serve` live in their own modules."""
     from parallax import analyst, entity_audit, schedule
+    from parallax.site import command as site_command
 
     analyst.register(app)
     entity_audit.register(app)
     schedule.register(app)
+    site_command.register(app)
 
 
 _register_commands()

@@ -208,6 +208,13 @@ class Settings(BaseSettings):
         ge=0,
         description="...and at least this many bytes are free (small files are not worth a copy).",
     )
+    site: bool = Field(
+        default=True,
+        description="After each published run, rebuild the analysts' static site in `<db dir>/<site_dir_name>` "
+        "from the published file (cost: ~1-2 s per 1,000 documents and about 2x the text's size on disk; "
+        "a failed build is logged and never fails the run).",
+    )
+    site_dir_name: str = Field(default="site", description="Folder of the site, next to the published file.")
     failpoint: str | None = Field(
         default=None, description="Tests only: SIGKILL the run at this step (see parallax/failpoints.py)."
     )

@@ -108,13 +108,13 @@ def build_site(db_path: Path, out_dir: Path, data_docs: Path | None = None) -> S
     t0 = time.perf_counter()
     out_dir = out_dir.absolute()
     side = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
-    shutil.rmtree(side, ignore_errors=True)
-    for kind in ("stories", "docs", "entities", "outlets", "assets"):
-        (side / kind).mkdir(parents=True)
     summary = SiteSummary(out_dir)
     data_docs = data_docs or db_path.parent / "data_docs" / "index.html"
     con = open_read_only(db_path)
     try:
+        shutil.rmtree(side, ignore_errors=True)
+        for kind in ("stories", "docs", "entities", "outlets", "assets"):
+            (side / kind).mkdir(parents=True)
         with ThreadPoolExecutor(WRITERS) as pool:
             write = _Writer(side, pool, summary)
             _build(con, _env(), write, out_dir, data_docs)

@@ -1,0 +1,190 @@
+"""The analysts' site built from a tiny published file (tests/story_rows.py): pages, links, safety."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from story_rows import publish_story
+
+from parallax import db
+from parallax.settings import REPO_ROOT, Settings
+from parallax.site import build_site
+from parallax.site.names import page, slug
+
+HREF = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    return publish_story(tmp_path / "pub" / "parallax.duckdb")
+
+
+@pytest.fixture
+def site(published: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "site"
+    build_site(published, out)
+    return out
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_a_page_for_every_story_document_outlet_and_entity_named_in_two_documents(site: Path) -> None:
+    assert sorted(p.name for p in (site / "stories").iterdir()) == ["S1.html", "Sdx.html"]
+    assert sorted(p.stem for p in (site / "docs").iterdir()) == ["da", "db", "dc", "dd", "de", "dx"]
+    assert sorted(p.stem for p in (site / "outlets").iterdir()) == ["a", "b", "c", "d", "e", "x"]
+    # Sharif and Ardern are named in one document each: listed, without a page
+    assert sorted(p.stem for p in (site / "entities").iterdir()) == ["E_iran", "E_pak", "E_raisi"]
+    entities = text(site / "entities.html")
+    assert "Shehbaz Sharif" in entities and 'href="entities/E_sharif.html"' not in entities
+    for name in ("index.html", "entities.html", "outlets.html", "runs.html", "assets/plotly.min.js"):
+        assert (site / name).is_file(), name
+
+
+def test_every_link_resolves_inside_the_site_and_nothing_is_fetched_from_outside(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) == 21
+    for p in pages:
+        html = text(p)
+        assert "<link" not in html and "@import" not in html, p
+        for target in HREF.findall(html):
+            assert not re.match(r"^[a-z]+:|^//", target), (p, target)
+            resolved = (p.parent / unquote(target.split("#")[0])).resolve()
+            assert resolved.is_file(), (p.relative_to(site), target)
+            assert resolved.is_relative_to(site.resolve()), (p, target)
+
+
+def test_index_lists_stories_newest_first_with_conflict_and_unique_counts(site: Path) -> None:
+    html = text(site / "index.html")
+    rows = re.findall(r'<tr data-title="([^"]*)".*?</tr>', html, re.S)
+    assert rows == ["title dx", "raisi in pakistan"]  # dx was ingested last
+    s1 = re.search(r'<tr data-title="raisi in pakistan".*?</tr>', html, re.S)
+    assert s1 is not None
+    cells = re.findall(r'<td class="num" data-v="(\d+)"', s1.group(0))
+    # 5 documents, 5 outlets, conflicts: the trade figure + the raised-by claim, unique: Sharif (a only)
+    assert cells == ["5", "5", "2", "1"]
+    assert 'data-sources="|a|b|c|d|e|"' in s1.group(0)
+    assert '<option value="x">x</option>' in html
+
+
+def test_story_page_is_the_report_with_links_to_documents_entities_and_outlets(site: Path) -> None:
+    html = text(site / "stories" / "S1.html")
+    assert 'id="heatmap"' in html and "Raisi in Pakistan" in html
+    assert '<a href="../docs/da.html"><code>da</code></a>' in html
+    assert '<a href="../entities/E_raisi.html">Ebrahim Raisi</a>' in html
+    assert '<a href="../outlets/a.html">a</a>' in html
+    assert "Shehbaz Sharif" in html and "../entities/E_sharif.html" not in html
+    assert "Changes since the previous run" in html
+
+
+def test_document_page_marks_mentions_figures_and_claims(site: Path) -> None:
+    html = text(site / "docs" / "da.html")
+    body = re.search(r'<div class="text" id="doc-body">(.*?)</div>', html, re.S)
+    assert body is not None
+    marked = body.group(1)
+    assert re.sub(r"<[^>]+>", "", marked) == (
+        "Raisi met Sharif in Pakistan. Iran and Pakistan agreed on trade of $2 billion."
+    )
+    assert marked.count('<mark class="mention"') == 4  # Raisi, Pakistan x2, Iran (Sharif is in the claim)
+    assert '<a href="../entities/E_raisi.html"><mark class="mention"' in marked
+    assert re.search(r'<mark class="figure conflict"[^>]*>\$2 billion</mark>', marked)
+    assert re.search(r'<mark class="[^"]*claim[^"]*mention[^"]*"[^>]*>Sharif</mark>', marked)
+    # the exact copy in outlet d is listed on its original, and points back
+    assert '<a href="../docs/dd.html">dd</a>' in html
+    assert 'href="../docs/da.html"' in text(site / "docs" / "dd.html")
+
+
+def test_entity_page_shows_aliases_outlets_stories_and_who_named_it_first(site: Path) -> None:
+    html = text(site / "entities" / "E_raisi.html")
+    aliases = re.search(r'<table id="aliases">.*?</table>', html, re.S)
+    assert aliases is not None and "partial_name" in aliases.group(0) and ">Raisi<" in aliases.group(0)
+    outlets = re.findall(r'<tr><td><a href="../outlets/(\w+).html">', html)
+    assert outlets == ["a", "b", "c", "e"]  # in the order they first named him
+    assert re.search(r'First named by <a href="../outlets/a.html">a</a>', html)
+    assert '<a href="../stories/S1.html">Raisi in Pakistan</a>' in html
+
+
+def test_outlet_page_lists_what_it_alone_names_and_where_its_figures_disagree(site: Path) -> None:
+    a = text(site / "outlets" / "a.html")
+    unique = re.search(r'<table id="outlet-unique">.*?</table>', a, re.S)
+    assert unique is not None and "Shehbaz Sharif" in unique.group(0)
+    conflicts = re.search(r'<table id="outlet-conflicts">.*?</table>', a, re.S)
+    assert conflicts is not None and "$2 billion" in conflicts.group(0) and "b: $3 billion" in conflicts.group(0)
+    c = text(site / "outlets" / "c.html")
+    assert "No conflicting figure." in c and "None: every entity" in c
+
+
+def test_run_history_lists_runs_rejections_and_links_data_docs(published: Path, tmp_path: Path) -> None:
+    con = db.connect(published)
+    con.execute(
+        "insert into audit.rejected_files (path, sha256, reason, detail, run_id, rejected_at) "
+        "values ('bad/one.json', 'x', 'bad_json', 'Expecting value', 'r1', now())"
+    )
+    con.execute("checkpoint")
+    con.close()
+    docs = published.parent / "data_docs" / "index.html"
+    docs.parent.mkdir()
+    docs.write_text("<html>docs</html>", encoding="utf-8")
+    out = tmp_path / "elsewhere" / "site"
+    build_site(published, out)
+    html = text(out / "runs.html")
+    assert "<code>r1</code>" in html and "bad/one.json" in html and "bad_json: 1" in html
+    link = re.search(r'<a id="data-docs" href="([^"]+)"', html)
+    assert link is not None and (out / link.group(1)).resolve() == docs.resolve()
+
+
+def test_ids_become_safe_file_names() -> None:
+    for hostile in ("../../etc/passwd", "a/b", "..", "news.example.com", "Ünï cödé", "x" * 300, ""):
+        name = page("outlets", hostile)
+        assert name.startswith("outlets/") and name.count("/") == 1 and ".." not in name, name
+        assert re.fullmatch(r"outlets/[A-Za-z0-9_-]{1,80}\.html", name), name
+    assert slug("S1") == "S1" and slug("a.b") != slug("a_b") and slug("a/b") != slug("a_b")
+
+
+def test_hostile_outlet_names_and_titles_stay_text_inside_the_site(published: Path, tmp_path: Path) -> None:
+    con = db.connect(published)
+    for table in ("raw.documents", "staging.stg_documents"):
+        con.execute(f"update {table} set source = '../../evil' where doc_id = 'db'")
+    con.execute("update staging.stg_documents set title = '<script>alert(1)</script>' where doc_id = 'dc'")
+    con.execute("checkpoint")
+    con.close()
+    out = tmp_path / "site"
+    build_site(published, out)
+    assert not (tmp_path / "evil.html").exists() and not list(tmp_path.glob("**/evil.html"))
+    evil = [p for p in (out / "outlets").iterdir() if "evil" in p.name]
+    assert len(evil) == 1 and evil[0].parent == out / "outlets"
+    for p in out.rglob("*.html"):
+        assert "<script>alert(1)" not in text(p), p
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text(out / "docs" / "dc.html")
+
+
+def test_build_reads_the_file_read_only_and_a_failed_build_keeps_the_previous_site(
+    published: Path, site: Path, tmp_path: Path
+) -> None:
+    before = published.stat().st_mtime_ns
+    build_site(published, site)
+    assert published.stat().st_mtime_ns == before
+    index = text(site / "index.html")
+    with pytest.raises(FileNotFoundError):
+        build_site(tmp_path / "missing.duckdb", site)
+    assert text(site / "index.html") == index
+    assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_nightly_site_step_reports_a_failure_without_raising(
+    published: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from flows.nightly import _build_site
+
+    good = Settings(root=REPO_ROOT, db_path=published)
+    assert _build_site(good, logging.getLogger("t")) == str(published.parent / "site" / "index.html")
+    broken = published.parent / "broken.duckdb"
+    broken.write_bytes(b"not a duckdb file" * 100)
+    with caplog.at_level(logging.ERROR):
+        assert _build_site(Settings(root=REPO_ROOT, db_path=broken), logging.getLogger("t")) is None
+    assert "site not rebuilt" in caplog.text
