@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -144,9 +144,7 @@ def stories_data(
         "else 'agree' end as status, count(distinct source) as source_count, "
         "list(source || ': ' || value_text order by source, start_char) as figures "
         "from marts.rpt_fact_comparison where {where} and sources_reporting_measure > 1 "
-        "group by story_id, measure, unit "
-        + _ranked(measure_order)
-        + f" order by story_id, {measure_order}",
+        "group by story_id, measure, unit " + _ranked(measure_order) + f" order by story_id, {measure_order}",
         where,
         [*ids, MAX_TABLE_ROWS],
     )
@@ -239,11 +237,13 @@ first seen {{ fmt_time(story.first_seen_at) }}</p>
 <h2>Sources</h2>
 <table id="documents"><thead><tr><th>source</th><th>title</th><th>words</th><th>published</th>
 <th>document</th><th>status</th></tr></thead><tbody>
-{% for d in documents %}<tr data-doc="{{ d.doc_id }}"><td>{{ link(source_href, d.source, d.source) }}</td><td>{{ d.title or '' }}</td>
+{% for d in documents %}<tr data-doc="{{ d.doc_id }}"><td>{{ link(source_href, d.source, d.source) }}</td>
+<td>{{ d.title or '' }}</td>
 <td class="num">{{ d.word_count if d.word_count is not none else '' }}</td>
 <td>{{ fmt_time(d.published_at) }}</td>
 <td>{{ link(doc_href, d.doc_id, d.doc_id, code=true) }}</td>
-<td>{% if d.duplicate_of %}copy of {{ link(doc_href, d.duplicate_of, d.duplicate_of, code=true) }}{% elif d.is_canonical %}compared
+<td>{% if d.duplicate_of %}copy of {{ link(doc_href, d.duplicate_of, d.duplicate_of, code=true) }}
+{%- elif d.is_canonical %}compared
 {% else %}not cleaned{% endif %}</td></tr>
 {% endfor %}</tbody></table>
 
@@ -253,7 +253,8 @@ Hover a cell for where the entity first appears.</p>
 <table id="heatmap"><thead><tr><th>entity</th><th>coverage</th>
 {% for s in heatmap.sources %}<th class="source" data-source="{{ s }}">{{ s }}</th>{% endfor %}
 </tr></thead><tbody>
-{% for r in heatmap.rows %}<tr data-entity="{{ r.entity_id }}"><th scope="row">{{ link(entity_href, r.entity_id, r.name) }}
+{% for r in heatmap.rows %}<tr data-entity="{{ r.entity_id }}"><th scope="row">
+{{- link(entity_href, r.entity_id, r.name) }}
 <span class="note">{{ r.label }}</span></th>
 <td><span class="pill {{ r.coverage }}">{{ r.coverage }}</span></td>
 {% for s in heatmap.sources %}{% set c = r.cells.get(s) %}{% if c %}

@@ -210,9 +210,10 @@ class Settings(BaseSettings):
     )
     site: bool = Field(
         default=True,
-        description="After each published run, rebuild the analysts' static site in `<db dir>/<site_dir_name>` "
-        "from the published file (cost: ~1-2 s per 1,000 documents and about 2x the text's size on disk; "
-        "a failed build is logged and never fails the run).",
+        description="After each published run, rebuild the analysts' static site in "
+        "`<db dir>/<site_dir_name>` from the published file (cost: measured in docs/PERFORMANCE.md, "
+        "seconds per 1,000 documents and about 2x the text's size on disk; a failed build is logged "
+        "and never fails the run). PARALLAX_SITE=false skips it.",
     )
     site_dir_name: str = Field(default="site", description="Folder of the site, next to the published file.")
     failpoint: str | None = Field(

@@ -114,7 +114,9 @@ def test_outlet_page_lists_what_it_alone_names_and_where_its_figures_disagree(si
     unique = re.search(r'<table id="outlet-unique">.*?</table>', a, re.S)
     assert unique is not None and "Shehbaz Sharif" in unique.group(0)
     conflicts = re.search(r'<table id="outlet-conflicts">.*?</table>', a, re.S)
-    assert conflicts is not None and "$2 billion" in conflicts.group(0) and "b: $3 billion" in conflicts.group(0)
+    assert (
+        conflicts is not None and "$2 billion" in conflicts.group(0) and "b: $3 billion" in conflicts.group(0)
+    )
     c = text(site / "outlets" / "c.html")
     assert "No conflicting figure." in c and "None: every entity" in c
 

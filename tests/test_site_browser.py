@@ -34,7 +34,12 @@ def browser_page() -> Iterator[tuple[Any, dict[str, list[str]]]]:
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+            ],
         )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.on("request", lambda r: seen["requests"].append(r.url))

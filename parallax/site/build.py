@@ -49,7 +49,9 @@ class SiteSummary:
 
     def describe(self) -> str:
         kinds = ", ".join(f"{n} {k}" for k, n in self.pages.items())
-        return f"{sum(self.pages.values())} pages ({kinds}), {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s"
+        return (
+            f"{sum(self.pages.values())} pages ({kinds}), {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s"
+        )
 
 
 class _Writer:
@@ -79,7 +81,9 @@ class _Writer:
 
 def _env() -> Environment:
     env = Environment(loader=DictLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-    env.globals.update(fmt_time=_fmt_time, fmt_num=_fmt_num, link=_link, css=Markup(CSS), nav_css=Markup(NAV_CSS))
+    env.globals.update(
+        fmt_time=_fmt_time, fmt_num=_fmt_num, link=_link, css=Markup(CSS), nav_css=Markup(NAV_CSS)
+    )
     return env
 
 
@@ -158,7 +162,9 @@ def _build(
         tmpl: Template = env.get_template(name)
         return tmpl.render(links=links, **common, **values)
 
-    index_charts = [c for c in (charts.outlet_coverage(days), charts.nightly_growth(queries.nightly_totals(con))) if c]
+    index_charts = [
+        c for c in (charts.outlet_coverage(days), charts.nightly_growth(queries.nightly_totals(con))) if c
+    ]
     for s in index:
         s["first_seen"] = s["first_published_at"] or s["first_seen_at"]
         s["last_seen"] = s["last_published_at"] or s["last_seen_at"]
@@ -207,8 +213,9 @@ def _build(
         "lists",
         "runs.html",
         render(
-            "runs.html", top, page_title="run history", runs=queries.runs(con), rejected=queries.rejected_files(con),
-            reasons=queries.rejected_reasons(con), data_docs=docs_href, chart_scripts="",
+            "runs.html", top, page_title="run history", runs=queries.runs(con),
+            rejected=queries.rejected_files(con), reasons=queries.rejected_reasons(con), data_docs=docs_href,
+            chart_scripts="",
         ),
     )  # fmt: skip
 

@@ -121,4 +121,3 @@ def story_growth(rows: list[dict[str, Any]]) -> Markup | None:
         {"type": "bar", "name": "added that night", "x": nights, "y": [int(r["docs"]) for r in rows]},
     ]
     return chart("story-growth", "How the story grew", data, "documents", height=260)
-

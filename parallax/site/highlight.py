@@ -7,6 +7,7 @@ it. Offsets outside the text are ignored rather than trusted.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ def highlight(text: str, spans: list[dict[str, Any]], entity_href: Callable[[str
         starts.setdefault(int(s["start_char"]), []).append(s)
     out: list[str] = []
     active: list[dict[str, Any]] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         # a sweep over the cuts: spans covering [a, b) started at or before a and end after a
         active = [s for s in active if int(s["end_char"]) > a] + starts.get(a, [])
         covering = active

@@ -99,7 +99,9 @@ def nightly_totals(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         with firsts as (
             select story_id, min(cast(first_seen_at as date)) as night from marts.dim_stories group by all
         ),
-        docs as (select cast(ingested_at as date) as night, count(*) as docs from marts.dim_documents group by all),
+        docs as (
+            select cast(ingested_at as date) as night, count(*) as docs from marts.dim_documents group by all
+        ),
         stories as (select night, count(*) as stories from firsts group by all)
         select coalesce(d.night, s.night) as night, coalesce(d.docs, 0) as docs,
             coalesce(s.stories, 0) as new_stories,
@@ -151,7 +153,8 @@ def doc_marks(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, l
         union all
         select a.doc_id, 'c', a.part, a.start_char, a.end_char, a.actor_entity_id,
             coalesce(r.actor_name, a.actor_text, '?') || ' - ' || case when a.polarity = 'negated'
-            then 'not ' else '' end || a.predicate || coalesce(' ' || a.topic, ''), coalesce(r.is_conflict, false)
+            then 'not ' else '' end || a.predicate || coalesce(' ' || a.topic, ''),
+            coalesce(r.is_conflict, false)
         from intermediate.int_attributions a
         left join marts.rpt_attribution_comparison r using (doc_id, attribution_index)
         where a.doc_id in (select doc_id from docs)
@@ -216,7 +219,8 @@ def entity_stories(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, A
         con,
         f"""
         with firsts as (
-            select m.entity_id, m.story_id, arg_min(m.source, coalesce(d.published_at, d.ingested_at)) as first_source
+            select m.entity_id, m.story_id,
+                arg_min(m.source, coalesce(d.published_at, d.ingested_at)) as first_source
             from marts.fct_mentions m join marts.dim_documents d using (doc_id)
             where m.entity_id in ({_PAGED_ENTITIES}) and m.story_id is not null group by all
         )

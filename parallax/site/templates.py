@@ -17,7 +17,8 @@ table{border-collapse:collapse;margin:8px 0;width:100%}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--head);font-weight:600} td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.conflict td{background:#fdecea} .flag{color:var(--bad);font-weight:700}
-.chart{min-height:260px;margin:8px 0} .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:12px}
+.chart{min-height:260px;margin:8px 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:12px}
 """
 
 NAV_CSS = """
@@ -50,7 +51,8 @@ th.asc:after{content:" ↑"} th.desc:after{content:" ↓"} td.src{font-size:12px
 {% block body %}
 <h1>Stories</h1>
 <p class="meta">{{ stories|length }} stories from {{ outlet_count }} outlets; newest first. Conflicts: figures
-or claims where outlets cannot all be right. Unique entities: named by one outlet only, in a story others cover.</p>
+or claims where outlets cannot all be right. Unique entities: named by one outlet only, in a story others
+cover.</p>
 <div class="charts">{% for c in charts %}{{ c }}{% endfor %}</div>
 <form class="filters" id="filters" onsubmit="return false">
 <label>title contains<input id="q" type="search" placeholder="words in the title"></label>
@@ -65,8 +67,10 @@ or claims where outlets cannot all be right. Unique entities: named by one outle
 <th data-sort="num">unique entities</th></tr></thead><tbody>
 {% for s in stories %}<tr data-title="{{ (s.title or '')|lower }}" data-sources="|{{ s.sources|join('|') }}|"
  data-last="{{ day(s.last_seen) }}" data-first="{{ day(s.first_seen) }}">
-<td data-v="{{ (s.title or '')|lower }}"><a href="{{ links.story(s.story_id) }}">{{ s.title or s.story_id }}</a></td>
-<td class="src">{{ s.sources[:6]|join(', ') }}{% if s.sources|length > 6 %} +{{ s.sources|length - 6 }}{% endif %}</td>
+<td data-v="{{ (s.title or '')|lower }}"><a href="{{ links.story(s.story_id) }}">{{ s.title or s.story_id
+}}</a></td>
+<td class="src">{{ s.sources[:6]|join(', ') }}{% if s.sources|length > 6 %} +{{ s.sources|length - 6 }}{%
+endif %}</td>
 <td class="num" data-v="{{ s.doc_count }}">{{ s.doc_count }}</td>
 <td class="num" data-v="{{ s.source_count }}">{{ s.source_count }}</td>
 <td data-v="{{ iso(s.first_seen) }}">{{ fmt_time(s.first_seen) }}</td>
@@ -120,14 +124,19 @@ mark.conflict{background:#fde3e1} .legend mark{margin-right:8px}
 {% endblock %}
 {% block body %}
 <h1 id="doc-title">{{ title_html }}</h1>
-<p class="meta">Document <code>{{ d.doc_id }}</code> · <a href="{{ links.outlet(d.source) }}">{{ d.source }}</a>
-{% if d.story_id %} · story <a id="story-link" href="{{ links.story(d.story_id) }}">{{ story_title or d.story_id }}</a>{% endif %}
-{% if d.published_at %} · published {{ fmt_time(d.published_at) }}{% endif %} · ingested {{ fmt_time(d.ingested_at) }}
-{% if d.word_count is not none %} · {{ d.word_count }} words{% endif %}{% if d.language %} · {{ d.language }}{% endif %}</p>
+<p class="meta">Document <code>{{ d.doc_id }}</code> · <a href="{{ links.outlet(d.source) }}">{{ d.source
+}}</a>
+{% if d.story_id %} · story <a id="story-link" href="{{ links.story(d.story_id) }}">{{ story_title or
+d.story_id }}</a>{% endif %}
+{% if d.published_at %} · published {{ fmt_time(d.published_at) }}{% endif %} · ingested {{
+fmt_time(d.ingested_at) }}
+{% if d.word_count is not none %} · {{ d.word_count }} words{% endif %}{% if d.language %} · {{ d.language
+}}{% endif %}</p>
 <p class="note">Input <code>{{ d.path }}{% if d.record is not none %} #{{ d.record }}{% endif %}</code>
 {% if d.url %} · URL <code>{{ d.url }}</code>{% endif %}</p>
 {% if d.duplicate_of %}<p>A {{ d.duplicate_method or '' }} copy of
-<a href="{{ links.doc(d.duplicate_of) }}">{{ d.duplicate_of }}</a>: not extracted itself; its changes are listed
+<a href="{{ links.doc(d.duplicate_of) }}">{{ d.duplicate_of }}</a>: not extracted itself; its changes are
+listed
 below.</p>{% endif %}
 <p class="legend note"><mark class="mention">entity</mark><mark class="figure">figure</mark>
 <mark class="claim">claim</mark><mark class="conflict">in conflict with another outlet</mark>
@@ -135,15 +144,19 @@ below.</p>{% endif %}
 <div class="text" id="doc-body">{{ body_html }}</div>
 {% if diffs %}<h2>Changes against the original</h2>
 <table id="diffs"><thead><tr><th>change</th><th>original</th><th>this copy</th></tr></thead><tbody>
-{% for c in diffs %}<tr><td>{{ c.change_type }}</td><td>{{ c.before_text or '' }}</td><td>{{ c.after_text or '' }}</td></tr>
+{% for c in diffs %}<tr><td>{{ c.change_type }}</td><td>{{ c.before_text or '' }}</td><td>{{ c.after_text
+or '' }}</td></tr>
 {% endfor %}</tbody></table>{% endif %}
 {% if copies %}<h2>Copies of this document</h2>
-<table id="copies"><thead><tr><th>copy</th><th>outlet</th><th>kind</th><th>Jaccard</th><th>changes</th></tr></thead>
+<table id="copies"><thead><tr><th>copy</th><th>outlet</th><th>kind</th><th>Jaccard</th>
+<th>changes</th></tr></thead>
 <tbody>{% for c in copies %}<tr><td><a href="{{ links.doc(c.doc_id) }}">{{ c.doc_id }}</a></td>
 <td><a href="{{ links.outlet(c.source) }}">{{ c.source }}</a></td><td>{{ c.duplicate_method or '' }}</td>
 <td class="num">{{ fmt_num(c.jaccard) }}</td>
-<td>{% for x in copy_diffs.get(c.doc_id, []) %}<div><b>{{ x.change_type }}</b>: {% if x.before_text %}<del>{{ x.before_text }}</del>{% endif %}
-{% if x.after_text %} → <ins>{{ x.after_text }}</ins>{% endif %}</div>{% else %}identical{% endfor %}</td></tr>
+<td>{% for x in copy_diffs.get(c.doc_id, []) %}<div><b>{{ x.change_type }}</b>: {% if x.before_text
+%}<del>{{ x.before_text }}</del>{% endif %}
+{% if x.after_text %} → <ins>{{ x.after_text }}</ins>{% endif %}</div>{% else %}identical{% endfor
+%}</td></tr>
 {% endfor %}</tbody></table>{% endif %}
 {% endblock %}
 """
@@ -151,26 +164,35 @@ below.</p>{% endif %}
 ENTITY = """{% extends "base.html" %}
 {% block body %}
 <h1 id="entity-name">{{ e.canonical_name }}</h1>
-<p class="meta">{{ e.label }} · {{ e.doc_count }} documents · {{ e.source_count }} outlets · {{ e.story_count }}
+<p class="meta">{{ e.label }} · {{ e.doc_count }} documents · {{ e.source_count }} outlets · {{
+e.story_count }}
 stories · {{ e.mention_count }} mentions · <code>{{ e.entity_id }}</code></p>
-{% if outlets %}<p id="first-named">First named by <a href="{{ links.outlet(outlets[0].source) }}">{{ outlets[0].source }}</a>
+{% if outlets %}<p id="first-named">First named by <a href="{{ links.outlet(outlets[0].source) }}">{{
+outlets[0].source }}</a>
 ({{ fmt_time(outlets[0].first_at) }}).</p>{% endif %}
 <h2>Aliases and how they were linked</h2>
-<table id="aliases"><thead><tr><th>alias</th><th>method</th><th>confidence</th><th>evidence</th></tr></thead><tbody>
-{% for a in aliases %}<tr><td>{{ a.alias }}</td><td>{{ a.method }}</td><td class="num">{{ fmt_num(a.confidence) }}</td>
-<td class="note">{{ a.evidence or '' }}</td></tr>{% else %}<tr><td colspan="4">No alias recorded.</td></tr>{% endfor %}
+<table id="aliases"><thead><tr><th>alias</th><th>method</th><th>confidence</th>
+<th>evidence</th></tr></thead><tbody>
+{% for a in aliases %}<tr><td>{{ a.alias }}</td><td>{{ a.method }}</td><td class="num">{{
+fmt_num(a.confidence) }}</td>
+<td class="note">{{ a.evidence or '' }}</td></tr>{% else %}<tr><td colspan="4">No alias
+recorded.</td></tr>{% endfor %}
 </tbody></table>
 <h2>Outlets naming it (first to name it on top)</h2>
-<table id="entity-outlets"><thead><tr><th>outlet</th><th>first named</th><th>documents</th><th>mentions</th></tr>
+<table id="entity-outlets"><thead><tr><th>outlet</th><th>first
+named</th><th>documents</th><th>mentions</th></tr>
 </thead><tbody>{% for o in outlets %}<tr><td><a href="{{ links.outlet(o.source) }}">{{ o.source }}</a></td>
 <td>{{ fmt_time(o.first_at) }}</td><td class="num">{{ o.docs }}</td><td class="num">{{ o.mentions }}</td></tr>
 {% endfor %}</tbody></table>
 <h2>Stories naming it</h2>
-<table id="entity-stories"><thead><tr><th>story</th><th>outlets naming it</th><th>of</th><th>first named by</th>
+<table id="entity-stories"><thead><tr><th>story</th><th>outlets naming it</th><th>of</th><th>first named
+by</th>
 <th>mentions</th></tr></thead><tbody>
 {% for s in stories %}<tr><td><a href="{{ links.story(s.story_id) }}">{{ s.title or s.story_id }}</a></td>
-<td>{% for src in s.sources %}<a href="{{ links.outlet(src) }}">{{ src }}</a>{{ ', ' if not loop.last }}{% endfor %}</td>
-<td class="num">{{ s.story_sources }}</td><td>{{ s.first_source or '' }}</td><td class="num">{{ s.mentions }}</td></tr>
+<td>{% for src in s.sources %}<a href="{{ links.outlet(src) }}">{{ src }}</a>{{ ', ' if not loop.last }}{%
+endfor %}</td>
+<td class="num">{{ s.story_sources }}</td><td>{{ s.first_source or '' }}</td><td class="num">{{ s.mentions
+}}</td></tr>
 {% endfor %}</tbody></table>
 {% if stories|length >= max_rows %}<p class="note">The {{ max_rows }} latest stories are shown.</p>{% endif %}
 {% endblock %}
@@ -183,21 +205,27 @@ OUTLET = """{% extends "base.html" %}
 {{ fmt_time(o.first_at) }} – {{ fmt_time(o.last_at) }}</p>
 <div class="charts">{% for c in charts %}{{ c }}{% endfor %}</div>
 <h2>Stories covered</h2>
-<table id="outlet-stories"><thead><tr><th>story</th><th>documents</th><th>outlets in story</th><th>latest</th></tr>
-</thead><tbody>{% for s in stories %}<tr><td><a href="{{ links.story(s.story_id) }}">{{ s.title or s.story_id }}</a></td>
-<td class="num">{{ s.docs }}</td><td class="num">{{ s.source_count }}</td><td>{{ fmt_time(s.last_at) }}</td></tr>
+<table id="outlet-stories"><thead><tr><th>story</th><th>documents</th><th>outlets in
+story</th><th>latest</th></tr>
+</thead><tbody>{% for s in stories %}<tr><td><a href="{{ links.story(s.story_id) }}">{{ s.title or
+s.story_id }}</a></td>
+<td class="num">{{ s.docs }}</td><td class="num">{{ s.source_count }}</td><td>{{ fmt_time(s.last_at)
+}}</td></tr>
 {% endfor %}</tbody></table>
 <h2>Entities only this outlet names</h2>
-<table id="outlet-unique"><thead><tr><th>entity</th><th>label</th><th>story</th><th>mentions</th><th>outlets in story</th>
+<table id="outlet-unique"><thead><tr><th>entity</th><th>label</th><th>story</th><th>mentions</th>
+<th>outlets in story</th>
 </tr></thead><tbody>{% for u in unique %}<tr><td>{{ link(links.entity, u.entity_id, u.canonical_name) }}</td>
 <td>{{ u.label }}</td><td><a href="{{ links.story(u.story_id) }}">{{ u.title or u.story_id }}</a></td>
 <td class="num">{{ u.mention_count }}</td><td class="num">{{ u.story_source_count }}</td></tr>
-{% else %}<tr><td colspan="5">None: every entity it names is named by another outlet too.</td></tr>{% endfor %}
+{% else %}<tr><td colspan="5">None: every entity it names is named by another outlet too.</td></tr>{%
+endfor %}
 </tbody></table>
 <h2>Figures where it disagrees with the others</h2>
 <table id="outlet-conflicts"><thead><tr><th>story</th><th>measure</th><th>its figure</th><th>others</th>
 <th>sentence</th></tr></thead><tbody>{% for f in conflicts %}<tr class="conflict">
-<td><a href="{{ links.story(f.story_id) }}">{{ f.title or f.story_id }}</a></td><td>{{ f.measure }}{% if f.unit %}
+<td><a href="{{ links.story(f.story_id) }}">{{ f.title or f.story_id }}</a></td><td>{{ f.measure }}{% if
+f.unit %}
 ({{ f.unit }}){% endif %}</td><td>{{ f.value_text }}</td><td>{{ f.others }}</td>
 <td class="note">{{ f.sentence or '' }}</td></tr>
 {% else %}<tr><td colspan="5">No conflicting figure.</td></tr>{% endfor %}</tbody></table>
@@ -207,11 +235,15 @@ OUTLET = """{% extends "base.html" %}
 ENTITIES = """{% extends "base.html" %}
 {% block body %}
 <h1>Entities</h1>
-<p class="meta">{{ entities|length }} entities; {{ paged }} named in {{ min_docs }} documents or more have a page.</p>
-<table id="entities"><thead><tr><th>entity</th><th>label</th><th>documents</th><th>outlets</th><th>stories</th>
+<p class="meta">{{ entities|length }} entities; {{ paged }} named in {{ min_docs }} documents or more have
+a page.</p>
+<table id="entities"><thead><tr><th>entity</th><th>label</th><th>documents</th><th>outlets</th>
+<th>stories</th>
 <th>aliases</th></tr></thead><tbody>
-{% for e in entities %}<tr><td>{{ link(links.entity, e.entity_id, e.canonical_name) }}</td><td>{{ e.label }}</td>
-<td class="num">{{ e.doc_count }}</td><td class="num">{{ e.source_count }}</td><td class="num">{{ e.story_count }}</td>
+{% for e in entities %}<tr><td>{{ link(links.entity, e.entity_id, e.canonical_name) }}</td><td>{{ e.label
+}}</td>
+<td class="num">{{ e.doc_count }}</td><td class="num">{{ e.source_count }}</td><td class="num">{{
+e.story_count }}</td>
 <td class="note">{{ (e.aliases or [])[:8]|join(', ') }}</td></tr>{% endfor %}</tbody></table>
 {% endblock %}
 """
@@ -220,7 +252,8 @@ OUTLETS = """{% extends "base.html" %}
 {% block body %}
 <h1>Outlets</h1>
 <div class="charts">{% for c in charts %}{{ c }}{% endfor %}</div>
-<table id="outlets"><thead><tr><th>outlet</th><th>documents</th><th>with copies</th><th>stories</th><th>first</th>
+<table id="outlets"><thead><tr><th>outlet</th><th>documents</th><th>with
+copies</th><th>stories</th><th>first</th>
 <th>last</th></tr></thead><tbody>
 {% for o in outlets %}<tr><td><a href="{{ links.outlet(o.source) }}">{{ o.source }}</a></td>
 <td class="num">{{ o.docs }}</td><td class="num">{{ o.versions }}</td><td class="num">{{ o.stories }}</td>
@@ -231,24 +264,33 @@ OUTLETS = """{% extends "base.html" %}
 RUNS = """{% extends "base.html" %}
 {% block body %}
 <h1>Run history</h1>
-<p class="meta">{% if data_docs %}Validation details per expectation: <a id="data-docs" href="{{ data_docs }}">data
+<p class="meta">{% if data_docs %}Validation details per expectation: <a id="data-docs" href="{{ data_docs
+}}">data
 docs</a>.{% else %}No data-docs page next to the published file.{% endif %}</p>
-<table id="runs"><thead><tr><th>run</th><th>date</th><th>started</th><th>finished</th><th>status</th><th>published</th>
-<th>files seen / new / rejected</th><th>documents new</th><th>validation</th><th>model</th></tr></thead><tbody>
-{% for r in runs %}<tr class="{{ 'conflict' if r.status != 'success' else '' }}"><td><code>{{ r.run_id }}</code></td>
+<table id="runs"><thead><tr><th>run</th><th>date</th><th>started</th><th>finished</th><th>status</th>
+<th>published</th>
+<th>files seen / new / rejected</th><th>documents
+new</th><th>validation</th><th>model</th></tr></thead><tbody>
+{% for r in runs %}<tr class="{{ 'conflict' if r.status != 'success' else '' }}"><td><code>{{ r.run_id
+}}</code></td>
 <td>{{ r.run_date or '' }}</td><td>{{ fmt_time(r.started_at) }}</td><td>{{ fmt_time(r.finished_at) }}</td>
 <td>{{ r.status }}{% if r.error %}<div class="note">{{ r.error[:300] }}</div>{% endif %}</td>
 <td>{{ r.publish_status or '' }}</td>
 <td class="num">{{ r.files_seen or 0 }} / {{ r.files_new or 0 }} / {{ r.files_rejected or 0 }}</td>
 <td class="num">{{ r.documents_new or 0 }}</td>
-<td>{% if r.validation_success is none %}{% elif r.validation_success %}passed{% else %}<span class="flag">failed</span>
-{% endif %}{% if r.expectations %} ({{ r.expectations - (r.expectations_failed or 0) }}/{{ r.expectations }}){% endif %}</td>
+<td>{% if r.validation_success is none %}{% elif r.validation_success %}passed{% else %}<span
+class="flag">failed</span>
+{% endif %}{% if r.expectations %} ({{ r.expectations - (r.expectations_failed or 0) }}/{{ r.expectations
+}}){% endif %}</td>
 <td>{{ r.model or '' }} {{ r.model_version or '' }}</td></tr>
 {% else %}<tr><td colspan="10">No run recorded.</td></tr>{% endfor %}</tbody></table>
 <h2>Rejected files</h2>
-<p class="meta">{% for r in reasons %}{{ r.reason }}: {{ r.files }}{{ '; ' if not loop.last }}{% else %}None.{% endfor %}</p>
-{% if rejected %}<table id="rejected"><thead><tr><th>file</th><th>reason</th><th>detail</th><th>run</th><th>when</th></tr>
-</thead><tbody>{% for f in rejected %}<tr><td><code>{{ f.path }}{% if f.record is not none %} #{{ f.record }}{% endif %}</code></td>
+<p class="meta">{% for r in reasons %}{{ r.reason }}: {{ r.files }}{{ '; ' if not loop.last }}{% else
+%}None.{% endfor %}</p>
+{% if rejected %}<table
+id="rejected"><thead><tr><th>file</th><th>reason</th><th>detail</th><th>run</th><th>when</th></tr>
+</thead><tbody>{% for f in rejected %}<tr><td><code>{{ f.path }}{% if f.record is not none %} #{{ f.record
+}}{% endif %}</code></td>
 <td>{{ f.reason }}</td><td class="note">{{ (f.detail or '')[:300] }}</td><td><code>{{ f.run_id }}</code></td>
 <td>{{ fmt_time(f.rejected_at) }}</td></tr>{% endfor %}</tbody></table>{% endif %}
 {% endblock %}
