@@ -205,7 +205,7 @@ def _build_site(settings: Settings, logger: Any) -> str | None:
 
     out = settings.db.parent / settings.site_dir_name
     try:
-        site = build_site(settings.db, out)
+        site = build_site(settings.db, out, workers=settings.site_workers)
     except Exception as exc:
         logger.error(
             "site not rebuilt (the run is published; the previous site is left in %s): %s: %s",

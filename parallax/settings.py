@@ -216,6 +216,12 @@ class Settings(BaseSettings):
         "and never fails the run). PARALLAX_SITE=false skips it.",
     )
     site_dir_name: str = Field(default="site", description="Folder of the site, next to the published file.")
+    site_workers: int = Field(
+        default=2,
+        ge=1,
+        description="Processes rendering the site's story, document and entity pages (each opens the "
+        "published file read-only and holds one chunk of pages in memory, ~100 MB); 1 renders in-process.",
+    )
     failpoint: str | None = Field(
         default=None, description="Tests only: SIGKILL the run at this step (see parallax/failpoints.py)."
     )

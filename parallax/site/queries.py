@@ -70,8 +70,8 @@ def story_index(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return records(con, STORY_INDEX_SQL)
 
 
-def story_growth(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Per story, documents added per night (run date) - only stories seen on two nights or more."""
+def story_growth(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per story of `ids`, documents added per night (run date) - only stories seen on two nights or more."""
     if not has_table(con, "audit", "runs"):
         return {}
     return grouped(
@@ -80,7 +80,7 @@ def story_growth(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any
         with nightly as (
             select d.story_id, coalesce(r.run_date, cast(d.ingested_at as date)) as night, count(*) as docs
             from marts.dim_documents d left join audit.runs r using (run_id)
-            where d.story_id is not null group by all
+            where d.story_id in (select unnest(?::varchar[])) group by all
         )
         select story_id, night, docs, sum(docs) over (partition by story_id order by night) as total
         from nightly
@@ -88,6 +88,7 @@ def story_growth(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any
         order by story_id, night
         """,
         "story_id",
+        [list(ids)],
     )
 
 
@@ -190,31 +191,34 @@ def doc_diffs(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, l
     )
 
 
-def entities(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every canonical entity, most documents first."""
+def entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Every canonical entity (or those of `ids`), most documents first."""
+    where = "true" if ids is None else "entity_id in (select unnest(?::varchar[]))"
     return records(
         con,
         "select entity_id, canonical_name, label, aliases, doc_count, source_count, story_count, "
-        "mention_count from marts.dim_entities order by doc_count desc, canonical_name, entity_id",
+        f"mention_count from marts.dim_entities where {where} "
+        "order by doc_count desc, canonical_name, entity_id",
+        [] if ids is None else [list(ids)],
     )
 
 
-_PAGED_ENTITIES = "select entity_id from marts.dim_entities where doc_count >= ?"
+_PAGED_ENTITIES = "select unnest(?::varchar[])"
 
 
-def entity_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Aliases of entities with a page: how each surface form was linked and why."""
+def entity_aliases(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Aliases of entities `ids`: how each surface form was linked and why."""
     return grouped(
         con,
         "select entity_id, alias, method, confidence, evidence from intermediate.int_entity_aliases "
         f"where entity_id in ({_PAGED_ENTITIES}) order by entity_id, confidence desc, alias",
         "entity_id",
-        [ENTITY_PAGE_MIN_DOCS],
+        [list(ids)],
     )
 
 
-def entity_stories(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Per entity with a page: stories naming it, which outlets do, and which outlet named it first."""
+def entity_stories(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per entity of `ids`: stories naming it, which outlets do, and which outlet named it first."""
     return grouped(
         con,
         f"""
@@ -235,12 +239,12 @@ def entity_stories(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, A
         order by c.entity_id, s.last_seen_at desc, c.story_id
         """,
         "entity_id",
-        [ENTITY_PAGE_MIN_DOCS, ENTITY_PAGE_MIN_DOCS, MAX_ROWS],
+        [list(ids), list(ids), MAX_ROWS],
     )
 
 
-def entity_outlets(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Per entity with a page: each outlet naming it, how often, and when it first did."""
+def entity_outlets(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per entity of `ids`: each outlet naming it, how often, and when it first did."""
     return grouped(
         con,
         f"""
@@ -251,7 +255,7 @@ def entity_outlets(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, A
         group by all order by m.entity_id, first_at, m.source
         """,
         "entity_id",
-        [ENTITY_PAGE_MIN_DOCS],
+        [list(ids)],
     )
 
 
