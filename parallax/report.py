@@ -38,10 +38,21 @@ class Heatmap:
     max_count: int
 
 
+class Row(dict[str, Any]):
+    """A result row whose columns templates read as attributes (`row.title`) without Jinja's slow
+    attribute-then-item fallback (thousands of pages render a million lookups)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     result = con.execute(sql, params)
     names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+    return [Row(zip(names, r, strict=True)) for r in result.fetchall()]
 
 
 def _heatmap(coverage: list[dict[str, Any]], divergence: list[dict[str, Any]], sources: list[str]) -> Heatmap:

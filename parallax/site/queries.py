@@ -11,6 +11,8 @@ from typing import Any
 
 import duckdb
 
+from parallax.report import Row
+
 # Rows shown per list on one entity or outlet page (the marts views hold the rest).
 MAX_ROWS = 300
 # Entities with at least this many documents get their own page (others are listed without one).
@@ -21,7 +23,7 @@ def records(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
     """Rows of a query as dicts."""
     result = con.execute(sql, list(params))
     names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+    return [Row(zip(names, r, strict=True)) for r in result.fetchall()]
 
 
 def grouped(
