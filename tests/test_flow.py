@@ -132,6 +132,10 @@ def test_sample_articles_give_contract_tables_and_second_run_changes_nothing(env
     assert first["files_rejected"] == 0
     assert first["validation_success"] is True
     assert first["model"] and "core_web_sm" in str(first["model"]) and first["model_version"] == "3.8.0"
+    # the analysts' site is rebuilt next to the published file (PARALLAX_SITE, default on)
+    site = env["db"].parent / "site"
+    assert first["site"] == str(site / "index.html")
+    assert len(list((site / "docs").glob("*.html"))) == 3 and (site / "runs.html").is_file()
 
     con = db.connect(env["db"], read_only=True)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -175,7 +176,12 @@ def test_build_reads_the_file_read_only_and_a_failed_build_keeps_the_previous_si
     with pytest.raises(FileNotFoundError):
         build_site(tmp_path / "missing.duckdb", site)
     assert text(site / "index.html") == index
-    assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site")) == []
+    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site.building")] == []
+    # the replaced site is deleted in the background
+    deadline = time.monotonic() + 30
+    while any(p.name.startswith(".site.old-") for p in site.parent.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == []
 
 
 def test_nightly_site_step_reports_a_failure_without_raising(published: Path) -> None:

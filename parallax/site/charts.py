@@ -95,6 +95,10 @@ def outlet_coverage(rows: list[dict[str, Any]], only: str | None = None) -> Mark
     if rest:
         days = sorted(rest)
         lines.append(_line(f"{len(ranked) - TOP_OUTLETS} other outlets", days, [rest[d] for d in days]))
+    if all(len(line["x"]) == 1 for line in lines):  # one day: points on an empty axis read badly
+        for line in lines:
+            line["type"] = "bar"
+            line.pop("mode")
     title = "Documents per day" + (f" from {only}" if only else " by outlet")
     return chart("coverage", title, lines, "documents")
 
