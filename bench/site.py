@@ -89,6 +89,7 @@ def build_and_check(db_path: Path, out: Path) -> dict[str, Any]:
         "db_mb": round(db_path.stat().st_size / 1e6, 1),
         "seconds": summary.seconds,
         "cpu_seconds": round(cpu_s, 1),
+        "cpu_seconds_by_kind": summary.cpu_seconds,
         "workers": workers,
         "load_average": os.getloadavg()[0],
         "pages": summary.pages,

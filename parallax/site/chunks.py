@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,8 +63,9 @@ def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_chunk(chunk: Chunk) -> tuple[str, int, int]:
-    """Write the chunk's pages; returns (kind, pages, bytes)."""
+def run_chunk(chunk: Chunk) -> tuple[str, int, int, float]:
+    """Write the chunk's pages; returns (kind, pages, bytes, CPU seconds)."""
+    cpu = time.process_time()
     con = open_read_only(chunk.db_path)
     try:
         pages = {"stories": _stories, "docs": _documents, "entities": _entities}[chunk.kind](con, chunk)
@@ -74,7 +76,7 @@ def run_chunk(chunk: Chunk) -> tuple[str, int, int]:
         data = html.encode("utf-8")
         (chunk.root / rel).write_bytes(data)
         written += len(data)
-    return chunk.kind, len(pages), written
+    return chunk.kind, len(pages), written, time.process_time() - cpu
 
 
 def _stories(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> list[tuple[str, str]]:
