@@ -29,10 +29,11 @@ from parallax.site import charts, queries
 from parallax.site.chunks import Chunk, env, now_label, open_read_only, run_chunk
 from parallax.site.names import Links, page
 
-# Most ids per chunk (bounds a worker's memory: document bodies are the bulk). Chunks are otherwise as
-# large as the workers allow: each chunk's queries compute the marts views over the whole file before
-# filtering (~3.7 s CPU per story chunk on 10,000 stories), so many small chunks cost more than pages.
-CHUNK_MAX = {"stories": 5000, "docs": 5000, "entities": 8000}
+# Ids per chunk. Each chunk's queries compute the marts views over the whole file before filtering
+# (~3.7 s CPU per story chunk on 10,000 stories), so chunks are large: story pages are one chunk up to
+# 10,000 stories while documents and entities fill the other workers. Bounds a worker's memory (the
+# rows of one chunk; pages are written as they are rendered).
+CHUNK_MAX = {"stories": 10_000, "docs": 10_000, "entities": 20_000}
 
 
 @dataclass
@@ -158,7 +159,7 @@ def _build(
                 Chunk(kind, chunk, side, db_path, with_page, titles if kind == "docs" else {}, generated),
             )
             for kind, keys in ids.items()
-            for chunk in _chunks(keys, min(CHUNK_MAX[kind], -(-len(keys) // max(workers, 1)) or 1))
+            for chunk in _chunks(keys, CHUNK_MAX[kind])
         ]
         for rel, html in _top_pages(con, index, entities, Links(0, with_page), out_dir, data_docs):
             summary.add("index" if rel == "index.html" else "lists", 1, _write(side / rel, html))

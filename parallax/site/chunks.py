@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,23 +68,24 @@ def run_chunk(chunk: Chunk) -> tuple[str, int, int, float]:
     """Write the chunk's pages; returns (kind, pages, bytes, CPU seconds)."""
     cpu = time.process_time()
     con = open_read_only(chunk.db_path)
+    written = pages = 0
     try:
-        pages = {"stories": _stories, "docs": _documents, "entities": _entities}[chunk.kind](con, chunk)
+        for rel, html in {"stories": _stories, "docs": _documents, "entities": _entities}[chunk.kind](
+            con, chunk
+        ):
+            data = html.encode("utf-8")
+            (chunk.root / rel).write_bytes(data)
+            written += len(data)
+            pages += 1
     finally:
         con.close()
-    written = 0
-    for rel, html in pages:
-        data = html.encode("utf-8")
-        (chunk.root / rel).write_bytes(data)
-        written += len(data)
-    return chunk.kind, len(pages), written, time.process_time() - cpu
+    return chunk.kind, pages, written, time.process_time() - cpu
 
 
-def _stories(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> list[tuple[str, str]]:
+def _stories(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> Iterator[tuple[str, str]]:
     links = Links(1, chunk.paged)
     growth = queries.story_growth(con, chunk.ids)
     header = env().from_string(NAV).render(links=links, generated=chunk.generated)
-    out = []
     for story_id, data in stories_data(con, chunk.ids).items():
         chart = charts.story_growth(growth.get(story_id, []))
         footer = Markup("<h2>Growth across nights</h2>") + chart + charts.scripts("../") if chart else ""
@@ -97,18 +99,16 @@ def _stories(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> list[tuple[str, st
             footer=footer,
             show_changes=True,
         )
-        out.append((page("stories", story_id), html))
-    return out
+        yield page("stories", story_id), html
 
 
-def _documents(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> list[tuple[str, str]]:
+def _documents(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> Iterator[tuple[str, str]]:
     links = Links(1, chunk.paged)
     tmpl = env().get_template("document.html")
     marks = queries.doc_marks(con, chunk.ids)
     copies = queries.doc_copies(con, chunk.ids)
     copy_ids = [c["doc_id"] for cs in copies.values() for c in cs]
     diffs = queries.doc_diffs(con, chunk.ids + copy_ids)
-    out = []
     for d in queries.documents(con, chunk.ids):
         spans = marks.get(d["doc_id"], [])
         counts = {k: sum(1 for s in spans if s["kind"] == k) for k in "mfc"}
@@ -129,17 +129,15 @@ def _documents(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> list[tuple[str, 
             diffs=diffs.get(d["doc_id"], []) if d["duplicate_of"] else [],
             chart_scripts="",
         )
-        out.append((page("docs", d["doc_id"]), html))
-    return out
+        yield page("docs", d["doc_id"]), html
 
 
-def _entities(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> list[tuple[str, str]]:
+def _entities(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> Iterator[tuple[str, str]]:
     links = Links(1, chunk.paged)
     tmpl = env().get_template("entity.html")
     aliases = queries.entity_aliases(con, chunk.ids)
     stories = queries.entity_stories(con, chunk.ids)
     outlets = queries.entity_outlets(con, chunk.ids)
-    out = []
     for e in queries.entities(con, chunk.ids):
         html = tmpl.render(
             links=links,
@@ -152,8 +150,7 @@ def _entities(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> list[tuple[str, s
             max_rows=queries.MAX_ROWS,
             chart_scripts="",
         )
-        out.append((page("entities", e["entity_id"]), html))
-    return out
+        yield page("entities", e["entity_id"]), html
 
 
 def now_label() -> str:
