@@ -204,3 +204,34 @@ def test_nightly_site_step_reports_a_failure_without_raising(published: Path) ->
     assert _build_site(Settings(root=REPO_ROOT, db_path=broken), logger) is None
     assert any(m.startswith("ERROR site not rebuilt") for m in collect.messages), collect.messages
     assert (published.parent / "site" / "index.html").is_file()
+
+
+def test_story_seen_on_two_nights_gets_a_growth_chart(published: Path, tmp_path: Path) -> None:
+    con = db.connect(published)
+    con.execute(
+        "update raw.documents set ingested_at = ingested_at + interval 1 day where doc_id in ('dc', 'de')"
+    )
+    con.execute("checkpoint")
+    con.close()
+    out = tmp_path / "site"
+    build_site(published, out, workers=1)
+    story = text(out / "stories" / "S1.html")
+    spec = re.search(r'<script type="application/json" id="story-growth-spec">(.*?)</script>', story, re.S)
+    assert spec is not None
+    assert '"y":[3,5]' in spec.group(1) and '"y":[3,2]' in spec.group(1)  # so far / added that night
+    assert '<script src="../assets/plotly.min.js">' in story
+    assert "story-growth" not in text(out / "stories" / "Sdx.html")  # one night: no chart
+
+
+def test_site_command_builds_and_reports_a_missing_file_in_one_line(published: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from parallax.cli import app
+
+    out = tmp_path / "cli-site"
+    ok = CliRunner().invoke(app, ["site", "--db", str(published), "--out", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.strip().endswith(str(out / "index.html")) and (out / "index.html").is_file()
+    missing = CliRunner().invoke(app, ["site", "--db", str(tmp_path / "nope.duckdb")])
+    assert missing.exit_code == 1 and "database not found" in missing.output
+    assert "Traceback" not in missing.output
