@@ -146,6 +146,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
         ("model", f"{summary['model']} {summary['model_version']}"),
         ("published", summary["published"]),
     ]
+    if "site" in summary:  # PARALLAX_SITE on: the site's index, or why there is none
+        rows.append(("site", summary["site"] or "not rebuilt (see the log)"))
     for name, value in rows:
         table.add_row(name, str(value))
     steps = summary.get("step_seconds") or {}
