@@ -348,13 +348,15 @@ previous run).</td></tr>{% endfor %}</tbody></table>{% endif %}
 """
 
 
-def _fmt_time(value: Any) -> str:
+def format_time(value: Any) -> str:
+    """A timestamp as `YYYY-MM-DD HH:MM` (other values as text, None as empty)."""
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return "" if value is None else str(value)
 
 
-def _fmt_num(value: Any) -> str:
+def format_number(value: Any) -> str:
+    """A number as the report shows it: thousands separated above 1,000, else 4 significant digits."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -365,7 +367,7 @@ def _fmt_num(value: Any) -> str:
 Href = Callable[[str], str | None]
 
 
-def _link(href: Href | None, key: Any, text: Any, code: bool = False) -> Markup:
+def html_link(href: Href | None, key: Any, text: Any, code: bool = False) -> Markup:
     """`text` (escaped) as a link to `href(key)` when there is such a page, else as plain text."""
     shown = Markup("<code>%s</code>") % text if code else escape("" if text is None else text)
     target = href(str(key)) if href is not None and key is not None else None
@@ -393,9 +395,9 @@ def render_story(
     and trusted HTML for the head (CSS), header (navigation) and footer (charts)."""
     return _template().render(
         **data,
-        fmt_time=_fmt_time,
-        fmt_num=_fmt_num,
-        link=_link,
+        fmt_time=format_time,
+        fmt_num=format_number,
+        link=html_link,
         doc_href=doc_href,
         entity_href=entity_href,
         source_href=source_href,

@@ -20,7 +20,7 @@ from jinja2 import DictLoader, Environment, select_autoescape
 from markupsafe import Markup
 
 from parallax import db
-from parallax.report import _fmt_num, _fmt_time, _link, render_story, stories_data
+from parallax.report import format_number, format_time, html_link, render_story, stories_data
 from parallax.site import charts, queries
 from parallax.site.highlight import highlight
 from parallax.site.names import Links, page
@@ -45,7 +45,7 @@ def env() -> Environment:
     """The site's Jinja environment (templates from `templates.py`, autoescaped)."""
     e = Environment(loader=DictLoader(TEMPLATES), autoescape=select_autoescape(default=True))
     e.globals.update(
-        fmt_time=_fmt_time, fmt_num=_fmt_num, link=_link, css=Markup(CSS), nav_css=Markup(NAV_CSS)
+        fmt_time=format_time, fmt_num=format_number, link=html_link, css=Markup(CSS), nav_css=Markup(NAV_CSS)
     )
     return e
 
