@@ -235,3 +235,15 @@ def test_site_command_builds_and_reports_a_missing_file_in_one_line(published: P
     missing = CliRunner().invoke(app, ["site", "--db", str(tmp_path / "nope.duckdb")])
     assert missing.exit_code == 1 and "database not found" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_an_empty_published_file_gives_an_empty_site(tmp_path: Path) -> None:
+    path = tmp_path / "empty.duckdb"
+    con = db.connect(path)
+    db.apply_sql(con, Settings(root=REPO_ROOT).sql)
+    con.execute("checkpoint")
+    con.close()
+    summary = build_site(path, tmp_path / "site", workers=1)
+    assert summary.pages == {"index": 1, "lists": 3}
+    assert "0 stories from 0 outlets" in text(tmp_path / "site" / "index.html")
+    assert "No run recorded." in text(tmp_path / "site" / "runs.html")

@@ -86,7 +86,7 @@ def build_site(db_path: Path, out_dir: Path, data_docs: Path | None = None, work
         for kind in ("stories", "docs", "entities", "outlets", "assets"):
             (side / kind).mkdir(parents=True)
         _build(con, db_path, side, out_dir, data_docs, workers, summary)
-        summary.add("assets", 0, charts.write_asset(side).stat().st_size)
+        summary.bytes += charts.write_asset(side).stat().st_size
     except BaseException:
         shutil.rmtree(side, ignore_errors=True)
         raise
