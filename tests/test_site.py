@@ -219,7 +219,7 @@ def test_story_seen_on_two_nights_gets_a_growth_chart(published: Path, tmp_path:
     spec = re.search(r'<script type="application/json" id="story-growth-spec">(.*?)</script>', story, re.S)
     assert spec is not None
     assert '"y":[3,5]' in spec.group(1) and '"y":[3,2]' in spec.group(1)  # so far / added that night
-    assert '<script src="../assets/plotly.min.js">' in story
+    assert '<script defer src="../assets/plotly.min.js">' in story
     assert "story-growth" not in text(out / "stories" / "Sdx.html")  # one night: no chart
 
 

@@ -20,12 +20,16 @@ ASSET = "assets/plotly.min.js"
 # Outlets drawn as their own line on the coverage chart; the rest are summed as "other outlets".
 TOP_OUTLETS = 8
 
+# Plotly is loaded with `defer` (the page's tables are parsed and usable before its 4.8 MB are); the
+# charts are drawn once it has run.
 _RUNNER = """<script>
-document.querySelectorAll('div.chart').forEach(function (el) {
-  var spec = JSON.parse(document.getElementById(el.id + '-spec').textContent);
-  if (window.Plotly) { Plotly.newPlot(el, spec.data, spec.layout, {displaylogo: false, responsive: true,
-    modeBarButtonsToRemove: ['toImage']}); }
-  else { el.textContent = 'Chart unavailable: ' + el.dataset.asset + ' is missing.'; }
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('div.chart').forEach(function (el) {
+    var spec = JSON.parse(document.getElementById(el.id + '-spec').textContent);
+    if (window.Plotly) { Plotly.newPlot(el, spec.data, spec.layout, {displaylogo: false, responsive: true,
+      modeBarButtonsToRemove: ['toImage']}); }
+    else { el.textContent = 'Chart unavailable: ' + el.dataset.asset + ' is missing.'; }
+  });
 });
 </script>"""
 
@@ -68,7 +72,7 @@ def chart(chart_id: str, title: str, data: list[dict[str, Any]], y_title: str, h
 
 def scripts(prefix: str) -> Markup:
     """Script tags that load Plotly (relative to the page) and draw every chart of the page."""
-    return Markup('<script src="{src}"></script>').format(src=prefix + ASSET) + Markup(_RUNNER)
+    return Markup('<script defer src="{src}"></script>').format(src=prefix + ASSET) + Markup(_RUNNER)
 
 
 def _line(name: str, xs: list[Any], ys: list[Any]) -> dict[str, Any]:
