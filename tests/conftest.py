@@ -50,6 +50,15 @@ def con(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @pytest.fixture
+def mem_con(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory database with every SQL object applied (fast; views do not care where they live)."""
+    c = duckdb.connect()
+    db.apply_sql(c, settings.sql)
+    yield c
+    c.close()
+
+
+@pytest.fixture
 def sample_input(tmp_path: Path) -> Path:
     """A copy of the three sample articles as an input folder."""
     dest = tmp_path / "input"

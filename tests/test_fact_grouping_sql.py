@@ -3,22 +3,15 @@ a count with no predicate ("26 crew on board") and an unnamed age in a range ("i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import duckdb
 import pytest
 from story_rows import Corpus, build_story, rows
 
-from parallax import db
-from parallax.settings import Settings
-
 
 @pytest.fixture
-def con(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect()
-    db.apply_sql(c, settings.sql)
-    yield c
-    c.close()
+def con(mem_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """In-memory: these tests read views over rows they insert."""
+    return mem_con
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -35,11 +34,9 @@ LONG = (
 
 
 @pytest.fixture
-def mem(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect()
-    db.apply_sql(c, settings.sql)
-    yield c
-    c.close()
+def mem(mem_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """In-memory: suites read rows the tests insert."""
+    return mem_con
 
 
 def test_every_table_and_view_has_a_gx_suite(mem: duckdb.DuckDBPyConnection, settings: Settings) -> None:
