@@ -56,10 +56,10 @@ def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise FileNotFoundError(f"database not found: {db_path}")
     con = db.connect(db_path, read_only=True)
     con.execute("set enable_external_access = false")
-    # One DuckDB thread per connection: the site runs several processes anyway, and DuckDB 2.0.0's
-    # multi-threaded dictionary cache fails about one run in four on rpt_fact_comparison with
-    # "INTERNAL Error: dict-surviving cache: global dictionary column ... changed identity"
-    # (Reuters 3,000 file; 0 failures in 4 runs single-threaded).
+    # One DuckDB thread per connection: the site runs several processes anyway. (DuckDB 2.0.0's
+    # multi-threaded dictionary cache also failed about one build in four on rpt_fact_comparison,
+    # "INTERNAL Error: dict-surviving cache: ... changed identity"; 2.0.1, pinned now, has no such
+    # check, and the same failure in a nightly validation passed with it.)
     con.execute("set threads = 1")
     return con
 
