@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from parallax.settings import REPO_ROOT
 
 PACKAGES = ("parallax", "flows", "tasks")
 
 
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(REPO_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """ids of import nodes inside `if TYPE_CHECKING:` blocks (annotations only, no runtime import)."""
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            out.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return out
+
+
 def import_graph() -> dict[str, set[str]]:
-    modules = {
-        ".".join(p.relative_to(REPO_ROOT).with_suffix("").parts): p
-        for pkg in PACKAGES
-        for p in (REPO_ROOT / pkg).glob("*.py")
-        if p.name != "__init__.py"
-    }
+    """Module -> project modules it imports at run time (subpackages included; a package is its
+    `__init__`; `from pkg import submodule` depends on the submodule, not on the package)."""
+    modules = {_module_name(p): p for pkg in PACKAGES for p in (REPO_ROOT / pkg).rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _type_checking_only(tree)
         deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(tree):
+            if id(node) in skip:
+                continue
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                subs = [f"{node.module}.{a.name}" for a in node.names]
+                targets = [t for t in subs if t in modules]
+                if len(targets) < len(subs):  # names defined in the module itself
+                    targets.append(node.module)
             elif isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             else:
@@ -91,6 +110,12 @@ def test_the_runner_and_the_extract_task_do_not_import_each_other() -> None:
     assert not reaches(graph, "parallax.runner", "tasks.extract")
     assert reaches(graph, "parallax.runner", "tasks.annotate")  # the Dask runner submits annotate_task
     assert not reaches(graph, "tasks.annotate", "parallax.runner")
+
+
+def test_no_import_cycles_anywhere() -> None:
+    graph = import_graph()
+    assert {"parallax.site", "parallax.site.build", "parallax.entities.resolution"} <= set(graph)
+    assert cycles(graph) == []
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
