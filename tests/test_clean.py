@@ -11,7 +11,8 @@ import pytest
 from conftest import corpus
 
 from parallax import boilerplate as bp
-from parallax.clean import clean_documents, clean_texts, is_heading, load_ruleset, split_sentences
+from parallax.clean import clean_documents, load_ruleset
+from parallax.cleantext import clean_texts, is_heading, split_sentences
 from parallax.ingest import ingest_files, record_scan_rejections, scan_inputs
 from parallax.settings import Settings
 from parallax.stage import StageResult

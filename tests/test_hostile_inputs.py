@@ -33,7 +33,7 @@ FORMATS = ["text", "markdown", "html", "json", "jsonl", "csv"]
 
 
 def check_cleaned(c, body_min: int = 0) -> None:  # type: ignore[no-untyped-def]
-    """Invariants of one cleaned document (parallax.clean.Cleaned)."""
+    """Invariants of one cleaned document (parallax.cleantext.Cleaned)."""
     body = c.body
     assert "\x00" not in body and "\r" not in body
     assert unicodedata.is_normalized("NFC", body)
@@ -212,7 +212,8 @@ def test_any_files_end_as_documents_or_rejected_rows(con, settings, tmp_path, fi
     fmt=st.sampled_from(FORMATS),
 )
 def test_clean_texts_offsets_always_index_the_body(text, title, fmt):
-    from parallax.clean import clean_texts, load_ruleset
+    from parallax.clean import load_ruleset
+    from parallax.cleantext import clean_texts
     from parallax.settings import Settings
 
     rules = load_ruleset(Settings())
@@ -238,7 +239,8 @@ def test_pathological_text_cleans_in_linear_time(name):
     """Inputs built to make regexes backtrack: every format cleans well within seconds."""
     import time
 
-    from parallax.clean import clean_texts, load_ruleset
+    from parallax.clean import load_ruleset
+    from parallax.cleantext import clean_texts
     from parallax.settings import Settings
 
     rules = load_ruleset(Settings())
@@ -320,9 +322,10 @@ def _fuzz_main() -> None:  # pragma: no cover - runs in the fuzzing subprocess
     from parallax.settings import Settings
 
     mods = ["parallax.textnorm", "parallax.boilerplate", "parallax.ingest", "parallax.formats",
-            "parallax.records", "parallax.htmlpage", "parallax.clean"]  # fmt: skip
+            "parallax.records", "parallax.htmlpage", "parallax.clean",
+            "parallax.cleantext"]  # fmt: skip
     with atheris.instrument_imports(include=mods):
-        from parallax import boilerplate, clean, ingest, textnorm  # noqa: F401
+        from parallax import boilerplate, clean, cleantext, ingest, textnorm  # noqa: F401
 
     settings = Settings(max_file_bytes=1_000_000, max_record_chars=200_000)
     rules = clean.load_ruleset(settings)
@@ -352,7 +355,7 @@ def _fuzz_main() -> None:  # pragma: no cover - runs in the fuzzing subprocess
                     "text": r.text,
                 }
             )
-        for c in clean.clean_texts(rows, rules):
+        for c in cleantext.clean_texts(rows, rules):
             check_cleaned(c)
 
     atheris.Setup(sys.argv, one_input)
