@@ -109,7 +109,8 @@ def replay(work_db: Path, tmp: Path) -> Path:
 
     from parallax import db
     from parallax.settings import REPO_ROOT, Settings
-    from parallax.stories import DOC_TERMS, MOVES, STORIES, TERM_DF, assign_stories
+    from parallax.stories import assign_stories
+    from parallax.story_store import DOC_TERMS, MOVES, STORIES, TERM_DF
 
     copy = tmp / "replay.duckdb"
     shutil.copy(work_db, copy)

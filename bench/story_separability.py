@@ -26,7 +26,7 @@ import sys
 from collections import Counter, defaultdict
 
 from bench.stories_inprocess import load_ecbplus
-from parallax.stories import StoryProfile, story_cosine, text_terms, tfidf_vector
+from parallax.story_terms import StoryProfile, story_cosine, text_terms, tfidf_vector
 
 SIZES = (1, 3, 10)
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)

@@ -50,44 +50,25 @@ A rerun changes nothing: documents that already have a story are skipped.
 from __future__ import annotations
 
 import heapq
-import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from parallax import db
+from parallax import story_store as store
 from parallax.settings import Settings
 from parallax.stage import StageResult, chunked, stable_id
+from parallax.story_terms import StoryProfile, story_cosine, text_terms, tfidf_vector
 from parallax.storysplit import split_members
 
-STORIES = "intermediate.int_document_stories"
-DOC_TERMS = "intermediate.int_story_doc_terms"
-TERM_DF = "intermediate.int_story_term_df"
-DUPLICATES = "intermediate.int_document_duplicates"
-MENTIONS = "intermediate.int_mentions"
-MOVES = "intermediate.int_story_moves"
-
-# Terms kept per document (storage ~ TOP_TERMS rows per canonical document).
-TOP_TERMS = 150
-# Title words count this many times (a headline names the event).
-TITLE_WEIGHT = 2
 # An entity mention counts this many times a word occurrence.
 ENTITY_WEIGHT = 2.0
-# Entity labels that identify an event's participants and place.
-ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW")
-# Terms of a new document used to look up similar archived documents, and neighbours kept.
-QUERY_TERMS = 40
-NEIGHBOURS = 30
 # Canonical documents assigned per batch (memory ~ batch vectors + candidate story profiles).
 BATCH_DOCS = 1000
-
 # A document that founded a story in this batch and is still alone there gets a second look
 # at the end of the batch (against stories founded after it, too) and joins the most similar
 # one at this lower similarity: single-pass assignment is order-dependent, and a lower bar for
@@ -96,73 +77,6 @@ RESCUE_THRESHOLD_SHARE = 0.7
 # Candidate stories are those sharing one of a document's CANDIDATE_TERMS heaviest terms (cost ~
 # linear in the batch; more terms = more cosines, a little more recall).
 CANDIDATE_TERMS = 12
-# Capitalized words inside a sentence (names, places, organisations) and figures of 11 and more
-# (ages, tolls, amounts, years) tell one occasion of an event from another: they count this much.
-NAME_WEIGHT = 3
-NUMBER_WEIGHT = 2
-NUMBER_MIN = 11
-
-_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)?|\d+(?:[.,]\d+)*|[.!?\n]")
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "reported", "news"}
-
-
-@dataclass
-class StoryProfile:
-    story_id: str
-    centroid: dict[str, float] = field(default_factory=dict)
-    norm: float = 0.0
-    first: datetime | None = None
-    last: datetime | None = None
-
-    def add(self, vec: dict[str, float], published: datetime | None) -> None:
-        for t, w in vec.items():
-            self.centroid[t] = self.centroid.get(t, 0.0) + w
-        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
-        if published is not None:
-            self.first = published if self.first is None else min(self.first, published)
-            self.last = published if self.last is None else max(self.last, published)
-
-
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def text_terms(title: str | None, body: str | None) -> Counter[str]:
-    """Term counts of a document.
-
-    Words are lower-cased, stop words dropped and plural -s folded; capitalized words inside a
-    sentence count NAME_WEIGHT times; figures >= NUMBER_MIN become `#<figure>` terms counting
-    NUMBER_WEIGHT times; title terms count TITLE_WEIGHT times.
-    """
-    counts: Counter[str] = Counter()
-    for text, mult in ((title, TITLE_WEIGHT), (body, 1)):
-        start = True
-        for m in _WORD.finditer(text or ""):
-            tok = m.group(0)
-            if tok in ".!?\n":
-                start = True
-                continue
-            inside, start = not start, False
-            if tok[0].isdigit():
-                try:
-                    value = float(tok.replace(",", ""))
-                except ValueError:
-                    continue
-                if value >= NUMBER_MIN:
-                    counts["#" + tok.replace(",", "")] += NUMBER_WEIGHT * mult
-                continue
-            w = tok.lower().replace("’", "'")
-            if w.endswith("'s"):
-                w = w[:-2]
-            if len(w) < 2 or w in _STOP:
-                continue
-            counts[_stem(w)] += (NAME_WEIGHT if inside and tok[:1].isupper() else 1) * mult
-    return counts
-
 
 # --------------------------------------------------------------------------------------------
 
@@ -179,9 +93,9 @@ def assign_stories(
     wanted = list(dict.fromkeys(doc_ids))
     if not wanted:
         return result
-    todo = _pending(con, wanted)
+    todo = store.pending(con, wanted)
     # canonical documents of copies that have no story yet are assigned first
-    canon_missing = _unassigned_canonicals(con, [r["canonical_doc_id"] for r in todo])
+    canon_missing = store.unassigned_canonicals(con, [r["canonical_doc_id"] for r in todo])
     todo_ids = {r["doc_id"] for r in todo}
     canonicals = [r for r in canon_missing if r["doc_id"] not in todo_ids]
     canonicals += [r for r in todo if r["canonical_doc_id"] == r["doc_id"]]
@@ -196,7 +110,7 @@ def assign_stories(
             result.add(method, 1)
 
     if copies:
-        known = _stories_of(con, sorted({r["canonical_doc_id"] for r in copies} - set(story_of)))
+        known = store.stories_of(con, sorted({r["canonical_doc_id"] for r in copies} - set(story_of)))
         known.update(story_of)
         rows = [
             {
@@ -209,227 +123,12 @@ def assign_stories(
             for r in copies
             if r["canonical_doc_id"] in known
         ]
-        _write_stories(con, rows)
+        store.write_stories(con, rows)
         result.add("duplicate", len(rows))
-    final = _stories_of(con, wanted)
+    final = store.stories_of(con, wanted)
     result.doc_ids = [d for d in wanted if d in final]
     result.add("stories", len(set(final.values())))  # distinct stories the documents belong to
     return result
-
-
-# --------------------------------------------------------------------------------------------
-# reading
-
-
-def _with_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str], query: str, name: str) -> pa.Table:
-    con.register(
-        name,
-        pa.table({"doc_id": pa.array(list(ids), pa.string()), "ord": pa.array(range(len(ids)), pa.int64())}),
-    )
-    try:
-        return db.fetch_arrow(con, query)
-    finally:
-        con.unregister(name)
-
-
-def _pending(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """Requested documents without a story, with their canonical document (themselves if none)."""
-    return _with_ids(
-        con,
-        ids,
-        f"""
-        select s.doc_id, coalesce(d.canonical_doc_id, s.doc_id) as canonical_doc_id,
-               s.published_at, i.ord
-        from staging.stg_documents s
-        join _stories_ids i on i.doc_id = s.doc_id
-        left join {DUPLICATES} d on d.doc_id = s.doc_id
-        where not exists (select 1 from {STORIES} x where x.doc_id = s.doc_id)
-        order by i.ord
-        """,
-        "_stories_ids",
-    ).to_pylist()
-
-
-def _unassigned_canonicals(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[dict[str, Any]]:
-    ids = sorted(set(ids))
-    if not ids:
-        return []
-    rows = _with_ids(
-        con,
-        ids,
-        f"""
-        select s.doc_id, s.doc_id as canonical_doc_id, s.published_at, -1 as ord
-        from staging.stg_documents s
-        join _stories_can i on i.doc_id = s.doc_id
-        where not exists (select 1 from {STORIES} x where x.doc_id = s.doc_id)
-        """,
-        "_stories_can",
-    ).to_pylist()
-    return rows
-
-
-def _stories_of(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    tbl = _with_ids(
-        con,
-        list(ids),
-        f"select x.doc_id, x.story_id from {STORIES} x join _stories_of i on i.doc_id = x.doc_id",
-        "_stories_of",
-    )
-    return dict(zip(tbl.column("doc_id").to_pylist(), tbl.column("story_id").to_pylist(), strict=True))
-
-
-def _documents(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    tbl = _with_ids(
-        con,
-        ids,
-        "select s.doc_id, s.title, s.body from staging.stg_documents s "
-        "join _stories_docs i on i.doc_id = s.doc_id",
-        "_stories_docs",
-    )
-    return {r["doc_id"]: r for r in tbl.to_pylist()}
-
-
-def _entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, Counter[str]]:
-    """Entity mention counts per document from intermediate.int_mentions' bodies (empty when absent)."""
-    out: dict[str, Counter[str]] = defaultdict(Counter)
-    con.register("_stories_labels", pa.table({"label": pa.array(ENTITY_LABELS, pa.string())}))
-    try:
-        tbl = _with_ids(
-            con,
-            ids,
-            f"""
-            select m.doc_id, m.entity_id, count(*) as n
-            from {MENTIONS} m
-            join _stories_ment i on i.doc_id = m.doc_id
-            join _stories_labels l on l.label = m.label
-            where m.part = 'body'  -- as measured (title words already count TITLE_WEIGHT times)
-            group by all
-            """,
-            "_stories_ment",
-        )
-    except duckdb.CatalogException:
-        return out
-    finally:
-        con.unregister("_stories_labels")
-    for r in tbl.to_pylist():
-        out[r["doc_id"]][f"e:{r['entity_id']}"] += int(r["n"])
-    return out
-
-
-def _document_frequencies(con: duckdb.DuckDBPyConnection, terms: Sequence[str]) -> tuple[dict[str, int], int]:
-    """Archived document frequency of each term, and the archived document count."""
-    con.register("_stories_terms", pa.table({"term": pa.array([*terms, ""], pa.string())}))
-    try:
-        tbl = db.fetch_arrow(
-            con,
-            f"select f.term, sum(f.df)::bigint as df from {TERM_DF} f "
-            "join _stories_terms t on t.term = f.term group by f.term",
-        )
-    finally:
-        con.unregister("_stories_terms")
-    df = dict(zip(tbl.column("term").to_pylist(), tbl.column("df").to_pylist(), strict=True))
-    n_docs = int(df.pop("", 0) or 0)
-    return {t: int(v) for t, v in df.items()}, n_docs
-
-
-def _candidate_stories(
-    con: duckdb.DuckDBPyConnection,
-    vectors: dict[str, dict[str, float]],
-    df: dict[str, int] | None = None,
-    max_docs: int | None = None,
-) -> dict[str, StoryProfile]:
-    """Archived stories holding the nearest archived documents of any new document, with profiles.
-
-    A term in more than `max_docs` documents (`df`) is not used to look up neighbours: it names
-    no event, and its postings would make the lookup cost grow with the archive (template
-    bulletins share every word)."""
-    q_doc: list[str] = []
-    q_term: list[str] = []
-    q_w: list[float] = []
-    for d, vec in vectors.items():
-        usable = {t: w for t, w in vec.items() if df is None or max_docs is None or df.get(t, 0) <= max_docs}
-        for t, w in sorted(usable.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
-            q_doc.append(d)
-            q_term.append(t)
-            q_w.append(w)
-    if not q_doc:
-        return {}
-    con.register("_stories_q", pa.table({"doc_id": q_doc, "term": q_term, "weight": q_w}))
-    try:
-        near = db.fetch_arrow(
-            con,
-            f"""
-            with scores as (
-                select q.doc_id, t.doc_id as old_id, sum(q.weight * t.weight) as score
-                from _stories_q q join {DOC_TERMS} t on t.term = q.term
-                group by all
-            )
-            select distinct x.story_id
-            from scores s join {STORIES} x on x.doc_id = s.old_id
-            qualify row_number() over (partition by s.doc_id order by s.score desc, s.old_id) <= {NEIGHBOURS}
-            """,
-        )
-    finally:
-        con.unregister("_stories_q")
-    story_ids = near.column("story_id").to_pylist()
-    if not story_ids:
-        return {}
-    con.register("_stories_sid", pa.table({"story_id": pa.array(story_ids, pa.string())}))
-    try:
-        prof = db.fetch_arrow(
-            con,
-            f"""
-            select x.story_id, t.term, sum(t.weight) as weight
-            from {STORIES} x join _stories_sid s on s.story_id = x.story_id
-            join {DOC_TERMS} t on t.doc_id = x.doc_id
-            group by all
-            """,
-        ).to_pylist()
-        dates = db.fetch_arrow(
-            con,
-            f"""
-            select x.story_id, min(d.published_at) as first, max(d.published_at) as last
-            from {STORIES} x join _stories_sid s on s.story_id = x.story_id
-            join staging.stg_documents d on d.doc_id = x.doc_id
-            group by all
-            """,
-        ).to_pylist()
-    finally:
-        con.unregister("_stories_sid")
-    stories: dict[str, StoryProfile] = {}
-    for r in prof:
-        st = stories.setdefault(r["story_id"], StoryProfile(r["story_id"]))
-        st.centroid[r["term"]] = float(r["weight"])
-    for st in stories.values():
-        st.norm = math.sqrt(sum(w * w for w in st.centroid.values()))
-    for r in dates:
-        if r["story_id"] in stories:
-            stories[r["story_id"]].first = r["first"]
-            stories[r["story_id"]].last = r["last"]
-    return stories
-
-
-# --------------------------------------------------------------------------------------------
-# one batch
-
-
-def tfidf_vector(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[str, float]:
-    weights = {
-        t: (1.0 + math.log(c)) * (math.log((n_docs + 1) / (df.get(t, 0) + 1)) + 1.0)
-        for t, c in counts.items()
-        if c > 0
-    }
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    return {t: w / norm for t, w in top}
-
-
-def story_cosine(vec: dict[str, float], story: StoryProfile) -> float:
-    if not story.norm:
-        return 0.0
-    return sum(w * story.centroid.get(t, 0.0) for t, w in vec.items()) / story.norm
 
 
 def _in_window(published: datetime | None, story: StoryProfile, window: timedelta) -> bool:
@@ -442,8 +141,8 @@ def _assign_batch(
     con: duckdb.DuckDBPyConnection, run_id: str, batch: list[dict[str, Any]], settings: Settings
 ) -> dict[str, tuple[str, float | None, str]]:
     ids = [r["doc_id"] for r in batch]
-    docs = _documents(con, ids)
-    ents = _entities(con, ids)
+    docs = store.documents(con, ids)
+    ents = store.entities(con, ids)
     counts: dict[str, Counter[str]] = {}
     for d in ids:
         c = text_terms(docs[d]["title"], docs[d]["body"])
@@ -455,13 +154,13 @@ def _assign_batch(
     batch_df: Counter[str] = Counter()
     for c in counts.values():
         batch_df.update(c.keys())
-    df, n_docs = _document_frequencies(con, sorted(batch_df))
+    df, n_docs = store.document_frequencies(con, sorted(batch_df))
     for t, n in batch_df.items():
         df[t] = df.get(t, 0) + n
     n_docs += len(ids)
     vectors = {d: tfidf_vector(counts[d], df, n_docs) for d in ids}
 
-    stories = _candidate_stories(con, vectors, df, settings.story_query_max_docs)
+    stories = store.candidate_stories(con, vectors, df, settings.story_query_max_docs)
     by_term: dict[str, set[str]] = defaultdict(set)
     for sid, st in stories.items():
         for t in st.centroid:
@@ -530,7 +229,7 @@ def _assign_batch(
             "run_id": [run_id] * (len(batch_df) + 1),
         }
     )
-    db.upsert_arrow(con, TERM_DF, df_tbl, ["batch_id"])
+    db.upsert_arrow(con, store.TERM_DF, df_tbl, ["batch_id"])
     term_rows = [(d, t, w) for d in ids for t, w in vectors[d].items()]
     terms_tbl = pa.table(
         {
@@ -540,8 +239,8 @@ def _assign_batch(
             "run_id": pa.array([run_id] * len(term_rows), pa.string()),
         }
     )
-    db.upsert_arrow(con, DOC_TERMS, terms_tbl, ["doc_id"])
-    _write_stories(
+    db.upsert_arrow(con, store.DOC_TERMS, terms_tbl, ["doc_id"])
+    store.write_stories(
         con,
         [
             {"doc_id": d, "story_id": s, "similarity": sim, "method": m, "run_id": run_id}
@@ -581,12 +280,12 @@ def _split_stories(
             con,
             f"""
             with members as (
-                select x.story_id, x.doc_id from {STORIES} x join _split_sid s using (story_id)
-                where exists (select 1 from {DOC_TERMS} t where t.doc_id = x.doc_id)
+                select x.story_id, x.doc_id from {store.STORIES} x join _split_sid s using (story_id)
+                where exists (select 1 from {store.DOC_TERMS} t where t.doc_id = x.doc_id)
                 qualify count(*) over (partition by x.story_id) between ? and ?
             )
             select m.story_id, m.doc_id, t.term, t.weight
-            from members m join {DOC_TERMS} t on t.doc_id = m.doc_id
+            from members m join {store.DOC_TERMS} t on t.doc_id = m.doc_id
             """,
             [2 * settings.story_split_min_docs, settings.story_split_max_docs],
         )
@@ -619,73 +318,5 @@ def _split_stories(
             for d in part:
                 moved[d] = (new_sid, round(story_cosine(vectors[d], story), 6))
     if moved:
-        _move_documents(con, run_id, moved)
+        store.move_documents(con, run_id, moved)
     return moved
-
-
-def _move_documents(con: duckdb.DuckDBPyConnection, run_id: str, moved: dict[str, tuple[str, float]]) -> None:
-    """Move canonical documents (and their copies) to new stories, logging moves of earlier runs' rows."""
-    con.register(
-        "_split_moved",
-        pa.table(
-            {
-                "doc_id": pa.array(list(moved), pa.string()),
-                "story_id": pa.array([s for s, _ in moved.values()], pa.string()),
-                "similarity": pa.array([x for _, x in moved.values()], pa.float64()),
-            }
-        ),
-    )
-    try:
-        con.execute(
-            f"""
-            create or replace temp table _split_rows as
-            select m.doc_id, m.story_id, m.similarity from _split_moved m
-            union all
-            select d.doc_id, m.story_id, null from {DUPLICATES} d
-            join _split_moved m on m.doc_id = d.canonical_doc_id
-            where d.doc_id <> d.canonical_doc_id
-            """
-        )
-        # rollback restores the earlier runs' rows from their before-images; the moves are the log
-        db.log_before_images(con, STORIES, "t.doc_id in (select doc_id from _split_rows)", run_id=run_id)
-        con.execute(
-            f"""
-            insert into {MOVES} (
-                doc_id, run_id, from_story_id, to_story_id, from_similarity, from_method, from_run_id
-            )
-            select x.doc_id, ?, x.story_id, r.story_id, x.similarity, x.method, x.run_id
-            from {STORIES} x join _split_rows r using (doc_id)
-            where x.run_id <> ? and x.story_id <> r.story_id
-              and not exists (select 1 from {MOVES} v where v.doc_id = x.doc_id and v.run_id = ?)
-            """,
-            [run_id, run_id, run_id],
-        )
-        con.execute(
-            f"""
-            update {STORIES} x
-            set story_id = r.story_id, similarity = r.similarity,
-                method = case when x.method = 'duplicate' then 'duplicate' else 'split' end
-            from _split_rows r where r.doc_id = x.doc_id
-            """
-        )
-    finally:
-        con.execute("drop table if exists _split_rows")
-        con.unregister("_split_moved")
-
-
-def _write_stories(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    tbl = pa.Table.from_pylist(
-        rows,
-        schema=pa.schema(
-            [
-                ("doc_id", pa.string()),
-                ("story_id", pa.string()),
-                ("similarity", pa.float64()),
-                ("method", pa.string()),
-                ("run_id", pa.string()),
-            ]
-        ),
-    )
-    db.upsert_arrow(con, STORIES, tbl, ["doc_id"])

@@ -15,7 +15,8 @@ from test_storysplit import FIGHT_A, FIGHT_B
 from parallax import db
 from parallax.dedup import deduplicate
 from parallax.settings import REPO_ROOT, Settings
-from parallax.stories import assign_stories, text_terms
+from parallax.stories import assign_stories
+from parallax.story_terms import text_terms
 
 SEED_ARTICLES = REPO_ROOT / "seeds" / "articles"
 

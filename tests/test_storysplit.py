@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from parallax.stories import text_terms, tfidf_vector
+from parallax.story_terms import text_terms, tfidf_vector
 from parallax.storysplit import cut_gap, normalized_cut_bisection, signature, similarity_matrix, split_members
 
 # Two occasions of the same kind of event: same champion, same sport, other opponent, city, round.

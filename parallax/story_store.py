@@ -1,0 +1,289 @@
+"""Reading and writing the stories tables for `parallax.stories` (DuckDB in, Python structures out).
+
+Documents to assign, their text and entities, archived document frequencies, the candidate stories
+sharing terms with a batch (with their profiles), and writes: story rows and documents moved by a
+split (logged in `int_story_moves`, with before-images for rollback).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from parallax import db
+from parallax.story_terms import StoryProfile
+
+STORIES = "intermediate.int_document_stories"
+DOC_TERMS = "intermediate.int_story_doc_terms"
+TERM_DF = "intermediate.int_story_term_df"
+DUPLICATES = "intermediate.int_document_duplicates"
+MENTIONS = "intermediate.int_mentions"
+MOVES = "intermediate.int_story_moves"
+# Entity labels that identify an event's participants and place.
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW")
+# Terms of a new document used to look up similar archived documents, and neighbours kept.
+QUERY_TERMS = 40
+NEIGHBOURS = 30
+
+
+def with_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str], query: str, name: str) -> pa.Table:
+    con.register(
+        name,
+        pa.table({"doc_id": pa.array(list(ids), pa.string()), "ord": pa.array(range(len(ids)), pa.int64())}),
+    )
+    try:
+        return db.fetch_arrow(con, query)
+    finally:
+        con.unregister(name)
+
+
+def pending(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Requested documents without a story, with their canonical document (themselves if none)."""
+    return with_ids(
+        con,
+        ids,
+        f"""
+        select s.doc_id, coalesce(d.canonical_doc_id, s.doc_id) as canonical_doc_id,
+               s.published_at, i.ord
+        from staging.stg_documents s
+        join _stories_ids i on i.doc_id = s.doc_id
+        left join {DUPLICATES} d on d.doc_id = s.doc_id
+        where not exists (select 1 from {STORIES} x where x.doc_id = s.doc_id)
+        order by i.ord
+        """,
+        "_stories_ids",
+    ).to_pylist()
+
+
+def unassigned_canonicals(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[dict[str, Any]]:
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    rows = with_ids(
+        con,
+        ids,
+        f"""
+        select s.doc_id, s.doc_id as canonical_doc_id, s.published_at, -1 as ord
+        from staging.stg_documents s
+        join _stories_can i on i.doc_id = s.doc_id
+        where not exists (select 1 from {STORIES} x where x.doc_id = s.doc_id)
+        """,
+        "_stories_can",
+    ).to_pylist()
+    return rows
+
+
+def stories_of(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    tbl = with_ids(
+        con,
+        list(ids),
+        f"select x.doc_id, x.story_id from {STORIES} x join _stories_of i on i.doc_id = x.doc_id",
+        "_stories_of",
+    )
+    return dict(zip(tbl.column("doc_id").to_pylist(), tbl.column("story_id").to_pylist(), strict=True))
+
+
+def documents(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    tbl = with_ids(
+        con,
+        ids,
+        "select s.doc_id, s.title, s.body from staging.stg_documents s "
+        "join _stories_docs i on i.doc_id = s.doc_id",
+        "_stories_docs",
+    )
+    return {r["doc_id"]: r for r in tbl.to_pylist()}
+
+
+def entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, Counter[str]]:
+    """Entity mention counts per document from intermediate.int_mentions' bodies (empty when absent)."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    con.register("_stories_labels", pa.table({"label": pa.array(ENTITY_LABELS, pa.string())}))
+    try:
+        tbl = with_ids(
+            con,
+            ids,
+            f"""
+            select m.doc_id, m.entity_id, count(*) as n
+            from {MENTIONS} m
+            join _stories_ment i on i.doc_id = m.doc_id
+            join _stories_labels l on l.label = m.label
+            where m.part = 'body'  -- as measured (title words already count TITLE_WEIGHT times)
+            group by all
+            """,
+            "_stories_ment",
+        )
+    except duckdb.CatalogException:
+        return out
+    finally:
+        con.unregister("_stories_labels")
+    for r in tbl.to_pylist():
+        out[r["doc_id"]][f"e:{r['entity_id']}"] += int(r["n"])
+    return out
+
+
+def document_frequencies(con: duckdb.DuckDBPyConnection, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+    """Archived document frequency of each term, and the archived document count."""
+    con.register("_stories_terms", pa.table({"term": pa.array([*terms, ""], pa.string())}))
+    try:
+        tbl = db.fetch_arrow(
+            con,
+            f"select f.term, sum(f.df)::bigint as df from {TERM_DF} f "
+            "join _stories_terms t on t.term = f.term group by f.term",
+        )
+    finally:
+        con.unregister("_stories_terms")
+    df = dict(zip(tbl.column("term").to_pylist(), tbl.column("df").to_pylist(), strict=True))
+    n_docs = int(df.pop("", 0) or 0)
+    return {t: int(v) for t, v in df.items()}, n_docs
+
+
+def candidate_stories(
+    con: duckdb.DuckDBPyConnection,
+    vectors: dict[str, dict[str, float]],
+    df: dict[str, int] | None = None,
+    max_docs: int | None = None,
+) -> dict[str, StoryProfile]:
+    """Archived stories holding the nearest archived documents of any new document, with profiles.
+
+    A term in more than `max_docs` documents (`df`) is not used to look up neighbours: it names
+    no event, and its postings would make the lookup cost grow with the archive (template
+    bulletins share every word)."""
+    q_doc: list[str] = []
+    q_term: list[str] = []
+    q_w: list[float] = []
+    for d, vec in vectors.items():
+        usable = {t: w for t, w in vec.items() if df is None or max_docs is None or df.get(t, 0) <= max_docs}
+        for t, w in sorted(usable.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]:
+            q_doc.append(d)
+            q_term.append(t)
+            q_w.append(w)
+    if not q_doc:
+        return {}
+    con.register("_stories_q", pa.table({"doc_id": q_doc, "term": q_term, "weight": q_w}))
+    try:
+        near = db.fetch_arrow(
+            con,
+            f"""
+            with scores as (
+                select q.doc_id, t.doc_id as old_id, sum(q.weight * t.weight) as score
+                from _stories_q q join {DOC_TERMS} t on t.term = q.term
+                group by all
+            )
+            select distinct x.story_id
+            from scores s join {STORIES} x on x.doc_id = s.old_id
+            qualify row_number() over (partition by s.doc_id order by s.score desc, s.old_id) <= {NEIGHBOURS}
+            """,
+        )
+    finally:
+        con.unregister("_stories_q")
+    story_ids = near.column("story_id").to_pylist()
+    if not story_ids:
+        return {}
+    con.register("_stories_sid", pa.table({"story_id": pa.array(story_ids, pa.string())}))
+    try:
+        prof = db.fetch_arrow(
+            con,
+            f"""
+            select x.story_id, t.term, sum(t.weight) as weight
+            from {STORIES} x join _stories_sid s on s.story_id = x.story_id
+            join {DOC_TERMS} t on t.doc_id = x.doc_id
+            group by all
+            """,
+        ).to_pylist()
+        dates = db.fetch_arrow(
+            con,
+            f"""
+            select x.story_id, min(d.published_at) as first, max(d.published_at) as last
+            from {STORIES} x join _stories_sid s on s.story_id = x.story_id
+            join staging.stg_documents d on d.doc_id = x.doc_id
+            group by all
+            """,
+        ).to_pylist()
+    finally:
+        con.unregister("_stories_sid")
+    stories: dict[str, StoryProfile] = {}
+    for r in prof:
+        st = stories.setdefault(r["story_id"], StoryProfile(r["story_id"]))
+        st.centroid[r["term"]] = float(r["weight"])
+    for st in stories.values():
+        st.norm = math.sqrt(sum(w * w for w in st.centroid.values()))
+    for r in dates:
+        if r["story_id"] in stories:
+            stories[r["story_id"]].first = r["first"]
+            stories[r["story_id"]].last = r["last"]
+    return stories
+
+
+def move_documents(con: duckdb.DuckDBPyConnection, run_id: str, moved: dict[str, tuple[str, float]]) -> None:
+    """Move canonical documents (and their copies) to new stories, logging moves of earlier runs' rows."""
+    con.register(
+        "_split_moved",
+        pa.table(
+            {
+                "doc_id": pa.array(list(moved), pa.string()),
+                "story_id": pa.array([s for s, _ in moved.values()], pa.string()),
+                "similarity": pa.array([x for _, x in moved.values()], pa.float64()),
+            }
+        ),
+    )
+    try:
+        con.execute(
+            f"""
+            create or replace temp table _split_rows as
+            select m.doc_id, m.story_id, m.similarity from _split_moved m
+            union all
+            select d.doc_id, m.story_id, null from {DUPLICATES} d
+            join _split_moved m on m.doc_id = d.canonical_doc_id
+            where d.doc_id <> d.canonical_doc_id
+            """
+        )
+        # rollback restores the earlier runs' rows from their before-images; the moves are the log
+        db.log_before_images(con, STORIES, "t.doc_id in (select doc_id from _split_rows)", run_id=run_id)
+        con.execute(
+            f"""
+            insert into {MOVES} (
+                doc_id, run_id, from_story_id, to_story_id, from_similarity, from_method, from_run_id
+            )
+            select x.doc_id, ?, x.story_id, r.story_id, x.similarity, x.method, x.run_id
+            from {STORIES} x join _split_rows r using (doc_id)
+            where x.run_id <> ? and x.story_id <> r.story_id
+              and not exists (select 1 from {MOVES} v where v.doc_id = x.doc_id and v.run_id = ?)
+            """,
+            [run_id, run_id, run_id],
+        )
+        con.execute(
+            f"""
+            update {STORIES} x
+            set story_id = r.story_id, similarity = r.similarity,
+                method = case when x.method = 'duplicate' then 'duplicate' else 'split' end
+            from _split_rows r where r.doc_id = x.doc_id
+            """
+        )
+    finally:
+        con.execute("drop table if exists _split_rows")
+        con.unregister("_split_moved")
+
+
+def write_stories(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    tbl = pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [
+                ("doc_id", pa.string()),
+                ("story_id", pa.string()),
+                ("similarity", pa.float64()),
+                ("method", pa.string()),
+                ("run_id", pa.string()),
+            ]
+        ),
+    )
+    db.upsert_arrow(con, STORIES, tbl, ["doc_id"])

@@ -1,0 +1,104 @@
+"""Story term vectors: a document's weighted terms, TF-IDF vectors and story centroids (pure functions).
+
+Terms are the title and body words (stop words dropped, plural -s folded), capitalized words inside a
+sentence counting more (names, places, organisations), figures of NUMBER_MIN and more as `#<figure>`
+terms, and title terms counting TITLE_WEIGHT times. `parallax.stories` adds the document's entities
+as `e:<entity_id>` terms.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+# Terms kept per document (storage ~ TOP_TERMS rows per canonical document).
+TOP_TERMS = 150
+# Title words count this many times (a headline names the event).
+TITLE_WEIGHT = 2
+# Capitalized words inside a sentence (names, places, organisations) and figures of 11 and more
+# (ages, tolls, amounts, years) tell one occasion of an event from another: they count this much.
+NAME_WEIGHT = 3
+NUMBER_WEIGHT = 2
+NUMBER_MIN = 11
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)?|\d+(?:[.,]\d+)*|[.!?\n]")
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "reported", "news"}
+
+
+@dataclass
+class StoryProfile:
+    story_id: str
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm: float = 0.0
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def add(self, vec: dict[str, float], published: datetime | None) -> None:
+        for t, w in vec.items():
+            self.centroid[t] = self.centroid.get(t, 0.0) + w
+        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
+        if published is not None:
+            self.first = published if self.first is None else min(self.first, published)
+            self.last = published if self.last is None else max(self.last, published)
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def text_terms(title: str | None, body: str | None) -> Counter[str]:
+    """Term counts of a document.
+
+    Words are lower-cased, stop words dropped and plural -s folded; capitalized words inside a
+    sentence count NAME_WEIGHT times; figures >= NUMBER_MIN become `#<figure>` terms counting
+    NUMBER_WEIGHT times; title terms count TITLE_WEIGHT times.
+    """
+    counts: Counter[str] = Counter()
+    for text, mult in ((title, TITLE_WEIGHT), (body, 1)):
+        start = True
+        for m in _WORD.finditer(text or ""):
+            tok = m.group(0)
+            if tok in ".!?\n":
+                start = True
+                continue
+            inside, start = not start, False
+            if tok[0].isdigit():
+                try:
+                    value = float(tok.replace(",", ""))
+                except ValueError:
+                    continue
+                if value >= NUMBER_MIN:
+                    counts["#" + tok.replace(",", "")] += NUMBER_WEIGHT * mult
+                continue
+            w = tok.lower().replace("’", "'")
+            if w.endswith("'s"):
+                w = w[:-2]
+            if len(w) < 2 or w in _STOP:
+                continue
+            counts[_stem(w)] += (NAME_WEIGHT if inside and tok[:1].isupper() else 1) * mult
+    return counts
+
+
+def tfidf_vector(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[str, float]:
+    weights = {
+        t: (1.0 + math.log(c)) * (math.log((n_docs + 1) / (df.get(t, 0) + 1)) + 1.0)
+        for t, c in counts.items()
+        if c > 0
+    }
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    return {t: w / norm for t, w in top}
+
+
+def story_cosine(vec: dict[str, float], story: StoryProfile) -> float:
+    if not story.norm:
+        return 0.0
+    return sum(w * story.centroid.get(t, 0.0) for t, w in vec.items()) / story.norm
