@@ -60,11 +60,11 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from parallax import db
 from parallax.settings import Settings
 from parallax.stage import StageResult, chunked, stable_id
+from parallax.stopwords import ENGLISH_STOP_WORDS
 from parallax.storysplit import split_members
 
 STORIES = "intermediate.int_document_stories"
