@@ -106,7 +106,11 @@ def parallax_run(input_dir: Path, db_path: Path) -> dict[str, Any]:
         cwd=REPO_ROOT,
     )
     if done.returncode:
-        raise RuntimeError(f"parallax run failed ({done.returncode}): {done.stderr[-3000:]}")
+        log = db_path.parent / f"failed-run-{int(time.time())}.stderr"
+        log.write_text(done.stderr, encoding="utf-8")
+        lines = [x for x in done.stderr.splitlines() if "nanobind" not in x and "leaked" not in x]
+        tail = "\n".join(lines[-40:])
+        raise RuntimeError(f"parallax run failed ({done.returncode}, stderr in {log}): {tail}")
     wall = time.perf_counter() - t0
     import duckdb
 

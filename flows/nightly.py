@@ -294,16 +294,15 @@ def _process(
         _report_deferred(ctx, ingested.deferred)
         total += len(ingested.doc_ids)
         runner.warm_session(ctx.run_id, len(ingested.doc_ids), settings)
-        batch: _Batch | None = None
         for doc_ids in chunked(ingested.doc_ids, settings.batch_docs):
-            # workers annotate this batch while the flow writes the previous one's results
-            batch, previous = _start_documents(ctx, summary, timed, doc_ids), batch
-            _finish_documents(ctx, summary, timed, previous)
+            # Batch by batch, in order. Cleaning batch i+1 while the workers annotate batch i
+            # (writing batch i after it) was measured: DuckDB 2.0.0 then failed the story
+            # snapshot query with an internal error ("dict-surviving cache") on 3,000 articles.
+            _finish_documents(ctx, summary, timed, _start_documents(ctx, summary, timed, doc_ids))
             new_docs.extend(doc_ids)
             done += len(doc_ids)
             if progress:
                 progress("documents", done, total)
-        _finish_documents(ctx, summary, timed, batch)
         quarantine.end(ctx.con, ctx.run_id)
     if new_docs:
         _reresolve_short_forms(ctx, timed)
