@@ -11,6 +11,9 @@ In one process it
    `n_process` and batch size;
 and prints documents/s, words/s, their ratio, time per step and peak memory.
 
+The end-to-end comparison issue 16 asks for (one `.jsonl` file, fresh `parallax run` and bare
+spaCy processes, start-up included) is `bench/vs_spacy.py`.
+
     .venv/bin/python bench/throughput.py [--n 3000] [--replay K --mode mix|near]
         [--n-process 2] [--batch-size 64] [--json FILE] [--keep DIR]
 

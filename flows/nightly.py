@@ -20,6 +20,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from parallax.stage import chunked
 from tasks._common import RunContext
 from tasks.clean import clean_task
 from tasks.dedup import dedup_task, stories_task
-from tasks.extract import copies_task, extract_task
+from tasks.extract import copies_task, extract_finish_task, extract_start_task, extract_task
 from tasks.ingest import ingest_task, scan_task, select_new_files_task
 from tasks.publish import build_models_task, publish_task, validate_task
 
@@ -315,8 +316,12 @@ def _process(
             ingested = ingest_task(ctx, settings.input, files)
         _report_deferred(ctx, ingested.deferred)
         total += len(ingested.doc_ids)
+        runner.warm_session(ctx.run_id, len(ingested.doc_ids), settings)
         for doc_ids in chunked(ingested.doc_ids, settings.batch_docs):
-            _process_documents(ctx, summary, timed, doc_ids)
+            # Batch by batch, in order. Cleaning batch i+1 while the workers annotate batch i
+            # (writing batch i after it) was measured: DuckDB 2.0.0 then failed the story
+            # snapshot query with an internal error ("dict-surviving cache") on 3,000 articles.
+            _finish_documents(ctx, summary, timed, _start_documents(ctx, summary, timed, doc_ids))
             new_docs.extend(doc_ids)
             done += len(doc_ids)
             if progress:
@@ -347,15 +352,25 @@ def _reresolve_short_forms(ctx: RunContext, timed: StepTimer) -> None:
         extract_task(ctx, old)
 
 
-def _process_documents(
+@dataclass
+class _Batch:
+    """A batch of new documents cleaned and deduplicated, its canonicals' extraction under way."""
+
+    cleaned: list[str]
+    canonical: list[str]
+    extraction: runner.PendingExtraction | None
+
+
+def _start_documents(
     ctx: RunContext, summary: runs.RunSummary, timed: StepTimer, doc_ids: list[str]
-) -> None:
-    """Clean, dedup and extract one batch of new documents."""
+) -> _Batch:
+    """Clean and dedup one batch of new documents and start extracting its canonicals."""
     settings = ctx.settings
     with timed("clean"):
         cleaned = clean_task(ctx, doc_ids)
     with timed("dedup"):
         canonical = dedup_task(ctx, cleaned.doc_ids)
+    job = None
     if canonical.doc_ids:
         if ctx.nlp is None and summary.model is None:
             with timed("load_model"):
@@ -366,16 +381,28 @@ def _process_documents(
                 else:
                     summary.model, summary.model_version = runner.pipeline_identity(settings)
         with timed("extract"):
-            extracted = extract_task(ctx, canonical.doc_ids)
+            job = extract_start_task(ctx, canonical.doc_ids)
+    return _Batch(list(cleaned.doc_ids), list(canonical.doc_ids), job)
+
+
+def _finish_documents(
+    ctx: RunContext, summary: runs.RunSummary, timed: StepTimer, batch: _Batch | None
+) -> None:
+    """Write a started batch's extraction (waiting for its workers), then map its copies."""
+    if batch is None:
+        return
+    if batch.extraction is not None:
+        with timed("extract"):
+            extracted = extract_finish_task(ctx, batch.extraction)
         summary.mentions_new += extracted.counts.get("mentions", 0)
         summary.facts_new += extracted.counts.get("facts", 0)
         summary.attributions_new += extracted.counts.get("attributions", 0)
-    if len(canonical.doc_ids) < len(cleaned.doc_ids):
+    if len(batch.canonical) < len(batch.cleaned):
         with timed("copies"):
             # copies of archived canonicals; those of this batch's were mapped when extracted
-            copies_task(ctx, cleaned.doc_ids, canonical.doc_ids)
-    summary.documents_new += len(cleaned.doc_ids)
-    summary.duplicates_new += len(cleaned.doc_ids) - len(canonical.doc_ids)
+            copies_task(ctx, batch.cleaned, batch.canonical)
+    summary.documents_new += len(batch.cleaned)
+    summary.duplicates_new += len(batch.cleaned) - len(batch.canonical)
 
 
 def _report_deferred(ctx: RunContext, deferred: list[tuple[str, str, str, str, bool]]) -> None:

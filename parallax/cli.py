@@ -87,46 +87,54 @@ def run(
         os.environ.update(overrides)
         get_settings.cache_clear()
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from parallax.tempserver import early_server
 
-    from flows.nightly import (
-        PublishFailedError,
-        RunTimeoutError,
-        ValidationFailedError,
-        nightly,
-        progress_callback,
-    )
-    from parallax.lock import WriterBusyError
-    from parallax.tempserver import temporary_server
+    # Prefect's temporary server starts in its own process while this one imports the pipeline and
+    # Great Expectations (both needed by every run): their start-up costs overlap.
+    with early_server() as server:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    db_path = (db or get_settings().db).expanduser()
-    console.print(f"parallax: {input_dir} -> {db_path}", highlight=False)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        task_id = bar.add_task("documents", total=None)
+        from flows.nightly import (
+            PublishFailedError,
+            RunTimeoutError,
+            ValidationFailedError,
+            nightly,
+            progress_callback,
+        )
+        from parallax.lock import WriterBusyError
+        from parallax.validate import prepare_validation
 
-        def on_progress(step: str, done: int, total: int) -> None:
-            bar.update(task_id, description=step, completed=done, total=total)
+        prepare_validation()
+        db_path = (db or get_settings().db).expanduser()
+        console.print(f"parallax: {input_dir} -> {db_path}", highlight=False)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
+            task_id = bar.add_task("documents", total=None)
 
-        try:
-            # the run timeout is applied by the flow itself (Settings.run_timeout_seconds)
-            with temporary_server(), progress_callback(on_progress):
-                summary = nightly(
-                    input_dir=str(input_dir.absolute()), db_path=str(db_path.absolute()), run_date=run_date
-                )
-        except WriterBusyError as exc:
-            raise fail(str(exc), code=75) from None
-        except ValidationFailedError as exc:
-            raise fail(f"{exc}; the published file was left unchanged", code=2) from None
-        except PublishFailedError as exc:
-            raise fail(str(exc), code=EXIT_NOT_PUBLISHED) from None
-        except RunTimeoutError as exc:
-            raise fail(f"{exc}; the run was rolled back and the published file left unchanged") from None
+            def on_progress(step: str, done: int, total: int) -> None:
+                bar.update(task_id, description=step, completed=done, total=total)
+
+            try:
+                # the run timeout is applied by the flow itself (Settings.run_timeout_seconds)
+                with server(), progress_callback(on_progress):
+                    summary = nightly(
+                        input_dir=str(input_dir.absolute()),
+                        db_path=str(db_path.absolute()),
+                        run_date=run_date,
+                    )
+            except WriterBusyError as exc:
+                raise fail(str(exc), code=75) from None
+            except ValidationFailedError as exc:
+                raise fail(f"{exc}; the published file was left unchanged", code=2) from None
+            except PublishFailedError as exc:
+                raise fail(str(exc), code=EXIT_NOT_PUBLISHED) from None
+            except RunTimeoutError as exc:
+                raise fail(f"{exc}; the run was rolled back and the published file left unchanged") from None
     _print_summary(summary)
 
 

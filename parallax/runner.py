@@ -31,7 +31,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from typing import Any, Protocol
 
@@ -45,7 +45,7 @@ from parallax.extract_store import read_inputs, store_annotations, with_batch_na
 from parallax.language import keep_model_languages
 from parallax.settings import Settings
 from parallax.stage import StageResult
-from parallax.worker import annotate_part, worker_nlp
+from parallax.worker import annotate_part, warm_worker, worker_nlp
 from parallax.worker import load_pipeline as load_pipeline  # re-exported: benches and tests load models here
 from parallax.worker import nlp_components as nlp_components
 
@@ -58,6 +58,21 @@ SLICES_PER_WORKER = 4
 MAX_SLICE_BATCHES = 8
 
 Part = tuple[pa.Table, pa.Table | None, pa.Table | None]
+
+
+class Pending:
+    """A batch's annotation under way: `result()` waits for it (slice futures, or a done value)."""
+
+    def __init__(self, futures: Sequence[Any] = (), value: extract.Annotations | None = None) -> None:
+        self._futures = list(futures)
+        self._value = value
+
+    def result(self) -> extract.Annotations:
+        if self._value is None:
+            self._value = merge_annotations([f.result() for f in self._futures])
+            self._futures = []
+        return self._value
+
 
 # Cumulative wall seconds of extraction's three parts in this process (read inputs from DuckDB,
 # annotate wherever it runs, resolve + write on the flow process); benches read and reset it.
@@ -162,6 +177,16 @@ class Annotator(Protocol):
         overrides: dict[str, Override],
     ) -> extract.Annotations: ...
 
+    def submit(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> Pending: ...
+
+    def warm(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -184,6 +209,19 @@ class InProcessAnnotator:
         if self.nlp is None:
             self.nlp = worker_nlp(self.settings)
         return extract.annotate(docs, self.nlp, self.settings, sentences, paragraphs, overrides=overrides)
+
+    def submit(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> Pending:
+        """Annotate now (one process: nothing to overlap with)."""
+        return Pending(value=self.annotate(docs, sentences, paragraphs, overrides))
+
+    def warm(self) -> None:
+        """Nothing to start ahead: the flow's model is loaded on first use."""
 
     def close(self) -> None:
         self.nlp = None
@@ -211,6 +249,12 @@ class PoolAnnotator:
             )
         return self._pool
 
+    def warm(self) -> None:
+        """Start the workers and load their models now (while the flow cleans and dedups)."""
+        pool = self._executor()
+        for _ in range(self.workers):
+            pool.submit(warm_worker, self.settings)
+
     def annotate(
         self,
         docs: pa.Table,
@@ -218,17 +262,28 @@ class PoolAnnotator:
         paragraphs: pa.Table | None,
         overrides: dict[str, Override],
     ) -> extract.Annotations:
+        return self.submit(docs, sentences, paragraphs, overrides).result()
+
+    def submit(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> Pending:
+        """Queue the batch's slices on the workers; the flow goes on while they run."""
         if self._pool is None and docs.num_rows < self.workers * self.settings.nlp_batch_size:
             # a small first batch (e.g. a nightly run with a few new files): starting the workers
             # (each imports spaCy and loads the model) costs more than annotating it here
-            return annotate_part(docs, sentences, paragraphs, self.settings, overrides)
+            return Pending(value=annotate_part(docs, sentences, paragraphs, self.settings, overrides))
         size = slice_size(docs.num_rows, self.workers, self.settings.nlp_batch_size)
         pool = self._executor()
-        futures: list[Future[extract.Annotations]] = [
-            pool.submit(annotate_part, d, s, p, self.settings, overrides)
-            for d, s, p in split_inputs(docs, sentences, paragraphs, size)
-        ]
-        return merge_annotations([f.result() for f in futures])
+        return Pending(
+            [
+                pool.submit(annotate_part, d, s, p, self.settings, overrides)
+                for d, s, p in split_inputs(docs, sentences, paragraphs, size)
+            ]
+        )
 
     def close(self) -> None:
         if self._pool is not None:
@@ -322,6 +377,20 @@ class DaskAnnotator:
         paragraphs: pa.Table | None,
         overrides: dict[str, Override],
     ) -> extract.Annotations:
+        return self.submit(docs, sentences, paragraphs, overrides).result()
+
+    def warm(self) -> None:
+        """Connect to (or start) the cluster now; workers load their model on their first slice."""
+        self._task_runner()
+
+    def submit(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> Pending:
+        """Submit the batch's slices as Prefect tasks on the cluster."""
         from tasks.annotate import annotate_task
 
         runner = self._task_runner()
@@ -340,7 +409,7 @@ class DaskAnnotator:
                 )
                 for d, s, p in split_inputs(docs, sentences, paragraphs, size)
             ]
-        return merge_annotations([f.result() for f in futures])
+        return Pending(futures)
 
     def close(self) -> None:
         if self._stack is not None:
@@ -381,24 +450,49 @@ def session_annotator(run_id: str) -> Annotator | None:
     return _SESSIONS.get(run_id)
 
 
-def extract_documents(
+def warm_session(run_id: str, new_documents: int, settings: Settings) -> None:
+    """Start the run's workers ahead of the first extraction when `new_documents` is enough to
+    need them (at least one nlp batch per worker): they load their model while the flow cleans."""
+    annotator = _SESSIONS.get(run_id)
+    if annotator is None or isinstance(annotator, InProcessAnnotator):
+        return
+    if new_documents >= worker_count(settings) * settings.nlp_batch_size:
+        annotator.warm()
+
+
+class PendingExtraction:
+    """One batch's extraction between `start_extraction` and `finish_extraction`."""
+
+    def __init__(
+        self,
+        result: StageResult,
+        present: list[str] | None = None,
+        inputs: tuple[pa.Table, pa.Table] | None = None,
+        overrides: dict[str, Override] | None = None,
+        pending: Pending | None = None,
+    ) -> None:
+        self.result, self.present, self.inputs = result, present or [], inputs
+        self.overrides, self.pending = overrides or {}, pending
+
+
+def start_extraction(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     doc_ids: list[str],
     settings: Settings,
     nlp: Any = None,
     annotator: Annotator | None = None,
-) -> StageResult:
-    """`parallax.extract_store.extract_documents` with `annotate` run by the run's annotator.
+) -> PendingExtraction:
+    """Read the batch's inputs and hand them to the run's annotator; returns without waiting for
+    workers (pool, Dask), so the flow can clean and dedup the next batch meanwhile.
 
     Documents in a language the model does not read (`settings.model_languages`) are skipped.
-    Reads inputs and writes results on the flow process (the single DuckDB writer); without an
-    annotator (none given, no session open for `run_id`) it annotates in-process with `nlp`.
+    Without an annotator (none given, no session open for `run_id`) it annotates in-process with `nlp`.
     """
     result = StageResult(doc_ids=list(doc_ids))
     doc_ids = keep_model_languages(con, doc_ids, settings, result)
     if not doc_ids:
-        return result
+        return PendingExtraction(result)
     annotator = annotator or session_annotator(run_id) or InProcessAnnotator(settings, nlp)
     if isinstance(annotator, InProcessAnnotator) and annotator.nlp is None:
         annotator.nlp = nlp  # the flow's model: never two copies in the flow process
@@ -407,12 +501,40 @@ def extract_documents(
     present = docs.column("doc_id").to_pylist()
     overrides = load_overrides(settings.seeds / extract.ALIASES_FILE)
     t1 = time.perf_counter()
-    ann = with_batch_names(annotator.annotate(docs, sents, paras, overrides), docs, sents, settings)
+    pending = annotator.submit(docs, sents, paras, overrides)
+    PART_SECONDS["read"] += t1 - t0
+    PART_SECONDS["annotate"] += time.perf_counter() - t1
+    return PendingExtraction(result, present, (docs, sents), overrides, pending)
+
+
+def finish_extraction(
+    con: duckdb.DuckDBPyConnection, run_id: str, job: PendingExtraction, settings: Settings
+) -> StageResult:
+    """Wait for the batch's annotations, then resolve entities and write them (flow process, the
+    single DuckDB writer). Batches must be finished in the order they were started."""
+    if job.pending is None or job.inputs is None:
+        return job.result
+    t1 = time.perf_counter()
+    docs, sents = job.inputs
+    ann = with_batch_names(job.pending.result(), docs, sents, settings)
     t2 = time.perf_counter()
     store_annotations(
-        con, run_id, present, ann, overrides, result, min_score=settings.entity_link_min_evidence
+        con, run_id, job.present, ann, job.overrides, job.result, min_score=settings.entity_link_min_evidence
     )
-    t3 = time.perf_counter()
-    for part, seconds in (("read", t1 - t0), ("annotate", t2 - t1), ("write", t3 - t2)):
-        PART_SECONDS[part] += seconds
-    return result
+    PART_SECONDS["annotate"] += t2 - t1
+    PART_SECONDS["write"] += time.perf_counter() - t2
+    return job.result
+
+
+def extract_documents(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    doc_ids: list[str],
+    settings: Settings,
+    nlp: Any = None,
+    annotator: Annotator | None = None,
+) -> StageResult:
+    """`parallax.extract_store.extract_documents` with `annotate` run by the run's annotator:
+    `start_extraction` then `finish_extraction` at once."""
+    job = start_extraction(con, run_id, doc_ids, settings, nlp, annotator)
+    return finish_extraction(con, run_id, job, settings)

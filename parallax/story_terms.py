@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from parallax.stopwords import ENGLISH_STOP_WORDS
 
 # Terms kept per document (storage ~ TOP_TERMS rows per canonical document).
 TOP_TERMS = 150

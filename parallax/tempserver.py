@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import httpx
 
@@ -51,13 +51,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    """Start Prefect's server app in a child process that dies with this one; returns it and its API URL.
-
-    Raises RuntimeError when it does not answer within PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.
-    """
+def launch_server() -> tuple[subprocess.Popen[bytes], str]:
+    """Start Prefect's server app in a child process that dies with this one, without waiting for
+    it to answer; returns it and its API URL (`wait_until_ready` waits)."""
     import prefect
-    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings
+    from prefect.settings import get_current_settings
 
     port = _free_port()
     env = {**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)}
@@ -82,7 +80,14 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
         env=env,
         preexec_fn=_die_with_parent(),  # only prctl and getppid run in the child
     )
-    url = f"http://127.0.0.1:{port}/api"
+    return proc, f"http://127.0.0.1:{port}/api"
+
+
+def wait_until_ready(proc: subprocess.Popen[bytes], url: str) -> None:
+    """Wait until the launched server answers; stops it and raises RuntimeError when it does not
+    within PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS (counted from this call)."""
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
     limit = float(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
     started = time.monotonic()
     with httpx.Client() as client:
@@ -91,16 +96,26 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
                 raise RuntimeError(f"Prefect's temporary server exited with code {proc.returncode}")
             try:
                 if client.get(f"{url}/health", timeout=5).status_code == 200:
-                    return proc, url
+                    return
             except httpx.HTTPError:
                 pass
-            time.sleep(0.2)
+            time.sleep(0.1)
     stop_server(proc)
     raise RuntimeError(
         f"Prefect's temporary server did not answer within {limit:g} s "
         "(raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start` "
         "and set PREFECT_API_URL)"
     )
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    """Start Prefect's server app in a child process that dies with this one; returns it and its API URL.
+
+    Raises RuntimeError when it does not answer within PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.
+    """
+    proc, url = launch_server()
+    wait_until_ready(proc, url)
+    return proc, url
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -113,15 +128,46 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+def needs_server() -> bool:
+    """True when Prefect has no server configured and would start a temporary one."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    return not PREFECT_API_URL.value() and bool(PREFECT_SERVER_EPHEMERAL_ENABLED.value())
+
+
 @contextmanager
-def temporary_server() -> Iterator[str | None]:
+def early_server() -> Iterator[Callable[[], AbstractContextManager[str | None]]]:
+    """Launch the temporary server now, while the caller goes on (imports, model and validation
+    set-up: the server's ~5-10 s of start-up run on another core meanwhile); yields a function
+    returning the `temporary_server` block that waits for it. The server is stopped when this
+    block ends, whether or not it was used."""
+    launched = launch_server() if needs_server() else None
+    try:
+        yield lambda: temporary_server(launched)
+    finally:
+        if launched is not None:
+            stop_server(launched[0])
+
+
+@contextmanager
+def temporary_server(
+    launched: tuple[subprocess.Popen[bytes], str] | None = None,
+) -> Iterator[str | None]:
     """Run the block against a temporary Prefect server that cannot outlive this process.
 
     Yields its API URL, or None when Prefect is already pointed at a server (nothing started).
+    `launched` is a server started earlier by `launch_server` (this block waits for it to answer
+    but leaves stopping it to its launcher).
     """
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+    if launched is not None:
+        proc, url = launched
+        wait_until_ready(proc, url)
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield url
+        return
+    if not needs_server():
         yield None
         return
     proc, url = start_server()

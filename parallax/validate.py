@@ -361,6 +361,39 @@ def history_parameters(current: pd.DataFrame, history: pd.DataFrame) -> dict[str
 # --- GX ----------------------------------------------------------------------------------------
 
 
+_GX_CONTEXT: list[tuple[Any, Any, Any]] = []
+
+
+def _gx_context() -> tuple[Any, Any, Any]:
+    """(ExpectationSuite class, ephemeral GX context, whole-dataframe batch definition), built once
+    per process: importing GX and building the context cost ~3-5 s."""
+    if _GX_CONTEXT:
+        return _GX_CONTEXT[0]
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuite
+
+    # GX logs at INFO on its own handler (e.g. the ephemeral docs-site folder); keep run logs quiet
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+    context = gx.get_context(mode="ephemeral")
+    try:  # no progress bars in logs
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    except Exception:  # pragma: no cover - older/newer GX without the knob
+        pass
+    asset = context.data_sources.add_pandas("parallax").add_dataframe_asset("batch")
+    _GX_CONTEXT.append((ExpectationSuite, context, asset.add_batch_definition_whole_dataframe("whole")))
+    return _GX_CONTEXT[0]
+
+
+def prepare_validation() -> None:
+    """Import GX and build its context now (`parallax run` does it while Prefect's server starts)."""
+    _gx_context()
+
+
 class _GX:
     """One ephemeral GX context with a pandas dataframe asset, reused for every batch.
 
@@ -372,24 +405,7 @@ class _GX:
         self._ready = False
 
     def _setup(self) -> None:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        import great_expectations as gx
-        from great_expectations.core import ExpectationSuite
-
-        # GX logs at INFO on its own handler (e.g. the ephemeral docs-site folder); keep run logs quiet
-        for name in ("great_expectations", "great_expectations.data_context.types.base"):
-            logging.getLogger(name).setLevel(logging.WARNING)
-
-        self._suite_cls = ExpectationSuite
-        self.context = gx.get_context(mode="ephemeral")
-        try:  # no progress bars in logs
-            from great_expectations.data_context.types.base import ProgressBarsConfig
-
-            self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        except Exception:  # pragma: no cover - older/newer GX without the knob
-            pass
-        asset = self.context.data_sources.add_pandas("parallax").add_dataframe_asset("batch")
-        self.batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+        self._suite_cls, self.context, self.batch_definition = _gx_context()
         self._ready = True
 
     def validate(

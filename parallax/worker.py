@@ -45,6 +45,11 @@ def worker_nlp(settings: Settings) -> Any:
     return _WORKER_MODELS[key]
 
 
+def warm_worker(settings: Settings) -> None:
+    """Load this worker's model now (a pool warms its workers while the flow prepares the batch)."""
+    worker_nlp(settings.model_copy(update={"n_process": 1}))
+
+
 def annotate_part(
     docs: pa.Table,
     sentences: pa.Table | None,

@@ -17,6 +17,19 @@ def extract_task(ctx: RunContext, doc_ids: list[str]) -> StageResult:
     return runner.extract_documents(ctx.con, ctx.run_id, doc_ids, ctx.settings, ctx.nlp)
 
 
+@task(name="extract-start", cache_policy=NO_CACHE)
+def extract_start_task(ctx: RunContext, doc_ids: list[str]) -> runner.PendingExtraction:
+    """Read a batch of canonical documents and hand it to the run's annotator without waiting
+    (the flow prepares the next batch while workers annotate this one)."""
+    return runner.start_extraction(ctx.con, ctx.run_id, doc_ids, ctx.settings, ctx.nlp)
+
+
+@task(name="extract-finish", cache_policy=NO_CACHE)
+def extract_finish_task(ctx: RunContext, job: runner.PendingExtraction) -> StageResult:
+    """Wait for a started batch's annotations, then resolve entities and write, here."""
+    return runner.finish_extraction(ctx.con, ctx.run_id, job, ctx.settings)
+
+
 @task(name="copies", cache_policy=NO_CACHE)
 def copies_task(ctx: RunContext, doc_ids: list[str], extracted: list[str]) -> StageResult:
     """Map their canonical documents' mentions onto the new copies among `doc_ids` (no model run);

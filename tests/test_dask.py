@@ -270,3 +270,32 @@ def test_only_needed_components_run(nlp: Any) -> None:
     full = runner.load_pipeline(Settings())
     assert set(full.pipe_names) == set(runner.nlp_components())
     assert "parser" in full.pipe_names  # attributions need the dependency parse
+
+
+@pytest.mark.integration
+def test_warmed_pool_over_several_batches_gives_the_same_tables_as_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+) -> None:
+    """Batches of 2 documents on a pool warmed before the first batch (start/finish extraction per
+    batch, the near-copy mapped across batches): the tables equal an in-process run's."""
+    from flows.nightly import nightly
+
+    inp = write_input(tmp_path / "input")
+    monkeypatch.setenv("PARALLAX_BATCH_DOCS", "2")
+    monkeypatch.setenv("PARALLAX_NLP_BATCH_SIZE", "1")  # small batches still go to the pool
+    results = {}
+    for name, workers in (("pool", "2"), ("local", "1")):
+        monkeypatch.setenv("PARALLAX_N_PROCESS", workers)
+        get_settings.cache_clear()
+        try:
+            results[name] = nightly(input_dir=str(inp), db_path=str(tmp_path / name / "p.duckdb"))
+        finally:
+            get_settings.cache_clear()
+    assert results["pool"]["status"] == results["local"]["status"] == "success"
+    assert results["pool"]["documents_new"] == 6
+    assert results["pool"]["duplicates_new"] == results["local"]["duplicates_new"] == 1
+    a = content_digest(tmp_path / "pool" / "p.duckdb")
+    b = content_digest(tmp_path / "local" / "p.duckdb")
+    assert a["intermediate.int_mentions"][0] > 20
+    differing = {name: (a[name], b[name]) for name in a if a[name] != b[name]}
+    assert differing == {}

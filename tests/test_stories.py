@@ -272,3 +272,11 @@ def test_terms_in_too_many_documents_are_not_used_to_find_neighbours(con, settin
     before = stories(con)
     run(con, "r2", [third], capped)
     assert stories(con)[third["doc_id"]][0] not in {s for s, _ in before.values()}
+
+
+def test_stop_words_copy_equals_scikit_learn_list() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as sklearn_words
+
+    from parallax.stopwords import ENGLISH_STOP_WORDS
+
+    assert frozenset(sklearn_words) == ENGLISH_STOP_WORDS
