@@ -213,7 +213,7 @@ def canonical_texts(db_path: Path, run_id: str, max_chars: int) -> list[str]:
 def annotate_only(db_path: Path, run_id: str, words: int) -> Phase:
     """Extraction's `annotate` alone, run by the flow's annotator (pool/in-process/Dask) over the
     run's canonical documents: the NLP plus extraction's Python post-processing, without the DB."""
-    from parallax import db, extract, extract_store, runner
+    from parallax import db, extract, extract_store, runner, slices
     from parallax.entities import load_overrides
     from parallax.settings import get_settings
 
@@ -238,7 +238,7 @@ def annotate_only(db_path: Path, run_id: str, words: int) -> Phase:
     try:
         with measured(phase):
             for start in range(0, docs.num_rows, settings.batch_files):  # the flow's batches
-                part = runner.split_inputs(docs.slice(start, settings.batch_files), sents, paras, 10**9)[0]
+                part = slices.split_inputs(docs.slice(start, settings.batch_files), sents, paras, 10**9)[0]
                 annotator.annotate(*part, overrides)
             annotator.close()  # workers exit inside the phase, so their CPU time is counted
     finally:

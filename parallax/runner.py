@@ -10,9 +10,9 @@ process, the single DuckDB writer). Only `annotate` moves. An `Annotator` runs i
   (spaCy and the Python post-processing) on slices of the batch. spaCy's own
   `nlp.pipe(n_process=...)` parallelizes only the model; the post-processing (entities, facts,
   attributions) then runs serially in the flow process and measured no faster than one process.
-- `DaskAnnotator`: submits one Prefect task per slice through `prefect_dask.DaskTaskRunner`
-  to the cluster at `settings.dask_address` (a temporary local cluster when unset). Workers
-  return `Annotations` (Arrow tables); nothing on a worker touches DuckDB.
+- `DaskAnnotator` (`parallax.dask_annotator`): submits one Prefect task per slice through
+  `prefect_dask.DaskTaskRunner` to the cluster at `settings.dask_address` (a temporary local
+  cluster when unset). Workers return `Annotations` (Arrow tables); nothing on a worker touches DuckDB.
 
 Workers load the spaCy model lazily, once per worker process (`parallax.worker.worker_nlp`). Slices are
 annotated independently and concatenated in document order, so every annotator gives the same
@@ -26,52 +26,28 @@ cluster connections are started on first use, so a run with nothing new starts n
 from __future__ import annotations
 
 import logging
-import math
 import multiprocessing
-import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from parallax import extract
 from parallax.entities import Override, load_overrides
 from parallax.extract_store import read_inputs, store_annotations, with_batch_names
 from parallax.language import keep_model_languages
 from parallax.settings import Settings
+from parallax.slices import Pending, slice_size, split_inputs, worker_count
 from parallax.stage import StageResult
 from parallax.worker import annotate_part, warm_worker, worker_nlp
 from parallax.worker import load_pipeline as load_pipeline  # re-exported: benches and tests load models here
 from parallax.worker import nlp_components as nlp_components
 
 log = logging.getLogger(__name__)
-
-# Slices handed to one worker call hold between 1x and 8x `nlp_batch_size` documents, and a
-# batch is cut into at least this many slices per worker so a slow slice does not leave the
-# other workers idle (cost: ~10 ms per slice locally, ~0.1-0.5 s per Prefect task on Dask).
-SLICES_PER_WORKER = 4
-MAX_SLICE_BATCHES = 8
-
-Part = tuple[pa.Table, pa.Table | None, pa.Table | None]
-
-
-class Pending:
-    """A batch's annotation under way: `result()` waits for it (slice futures, or a done value)."""
-
-    def __init__(self, futures: Sequence[Any] = (), value: extract.Annotations | None = None) -> None:
-        self._futures = list(futures)
-        self._value = value
-
-    def result(self) -> extract.Annotations:
-        if self._value is None:
-            self._value = merge_annotations([f.result() for f in self._futures])
-            self._futures = []
-        return self._value
 
 
 # Cumulative wall seconds of extraction's three parts in this process (read inputs from DuckDB,
@@ -82,52 +58,6 @@ PART_SECONDS: dict[str, float] = {"read": 0.0, "annotate": 0.0, "write": 0.0}
 # --------------------------------------------------------------------------------------------
 # pure helpers: slicing a batch, merging results
 # --------------------------------------------------------------------------------------------
-def worker_count(settings: Settings) -> int:
-    """Worker processes for NLP: `settings.n_process`, or every core when it is 0 or negative."""
-    n = settings.n_process
-    return max(1, os.cpu_count() or 1) if n <= 0 else n
-
-
-def slice_size(n_docs: int, workers: int, batch_size: int) -> int:
-    """Documents per slice: about `SLICES_PER_WORKER` slices per worker, within [1, 8] nlp batches."""
-    if n_docs <= 0:
-        return max(1, batch_size)
-    target = math.ceil(n_docs / max(1, workers * SLICES_PER_WORKER))
-    return max(1, min(max(target, batch_size), batch_size * MAX_SLICE_BATCHES))
-
-
-def _rows_of(table: pa.Table | None, ids: pa.Array) -> pa.Table | None:
-    if table is None:
-        return None
-    return table.filter(pc.is_in(table.column("doc_id"), value_set=ids))
-
-
-def split_inputs(
-    docs: pa.Table, sentences: pa.Table | None, paragraphs: pa.Table | None, size: int
-) -> list[Part]:
-    """Cut a batch into slices of `size` documents, each with its own sentence and paragraph rows."""
-    parts: list[Part] = []
-    for start in range(0, docs.num_rows, max(1, size)):
-        part = docs.slice(start, size)
-        ids = part.column("doc_id").combine_chunks()
-        parts.append((part, _rows_of(sentences, ids), _rows_of(paragraphs, ids)))
-    return parts
-
-
-def merge_annotations(parts: Sequence[extract.Annotations]) -> extract.Annotations:
-    """Concatenate slice results in slice order (= the order one `annotate` call would give)."""
-    if not parts:
-        return extract.Annotations(
-            mentions=extract.MENTION_SCHEMA.empty_table(),
-            facts=extract.FACT_SCHEMA.empty_table(),
-            attributions=extract.ATTRIBUTION_SCHEMA.empty_table(),
-        )
-    return extract.Annotations(
-        mentions=pa.concat_tables([p.mentions for p in parts]),
-        facts=pa.concat_tables([p.facts for p in parts]),
-        attributions=pa.concat_tables([p.attributions for p in parts]),
-        skipped_spans=sum(p.skipped_spans for p in parts),
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,135 +221,11 @@ class PoolAnnotator:
             self._pool = None
 
 
-def _worker_api_settings() -> AbstractContextManager[Any]:
-    """Settings that let Dask workers report task runs to the flow's Prefect API.
-
-    With no `PREFECT_API_URL`, Prefect runs a temporary server inside the flow process; a worker
-    not told its address would start its own (15-35 s each here). Workers on other machines
-    cannot reach that local server: point PREFECT_API_URL at a real Prefect server there.
-    """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if PREFECT_API_URL.value():
-        return nullcontext()
-    try:
-        from prefect.server.api.server import SubprocessASGIServer
-    except ImportError:  # pragma: no cover - server extras missing
-        return nullcontext()
-    server = SubprocessASGIServer._instances.get(None)
-    if server is None or not getattr(server, "running", False):
-        return nullcontext()
-    return temporary_settings(updates={PREFECT_API_URL: server.api_url})
-
-
-@contextmanager
-def _outside_parent_task() -> Iterator[None]:
-    """Submit as children of the flow run, not of the calling task.
-
-    Prefect ships the current task run's context (its parameters included) with every task it
-    submits to Dask; the `extract` task's parameters hold the flow's DuckDB connection, which
-    cannot (and must not) travel to a worker.
-    """
-    from prefect.context import TaskRunContext
-
-    token = TaskRunContext.__var__.set(None)  # type: ignore[arg-type]
-    try:
-        yield
-    finally:
-        TaskRunContext.__var__.reset(token)
-
-
-class DaskAnnotator:
-    """Slices annotated by Prefect tasks on a Dask cluster (`prefect_dask.DaskTaskRunner`)."""
-
-    name = "dask"
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._stack: ExitStack | None = None
-        self._runner: Any = None
-        self.workers = 1
-
-    def _task_runner(self) -> Any:
-        if self._runner is None:
-            from prefect_dask import DaskTaskRunner
-
-            if self.settings.dask_address:
-                runner = DaskTaskRunner(address=self.settings.dask_address)
-            else:  # no scheduler given: a temporary local cluster, one single-threaded worker per core
-                runner = DaskTaskRunner(
-                    cluster_kwargs={
-                        "n_workers": worker_count(self.settings),
-                        "threads_per_worker": 1,
-                        "processes": True,
-                        "dashboard_address": None,
-                    }
-                )
-            stack = ExitStack()
-            try:
-                stack.enter_context(_worker_api_settings())
-                self._runner = stack.enter_context(runner)
-                info = self._runner.client.scheduler_info()
-                self.workers = max(
-                    1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
-                )
-            except BaseException:
-                stack.close()
-                raise
-            self._stack = stack
-            log.info("extraction on Dask: %s (%d worker threads)", self.settings.dask_address, self.workers)
-        return self._runner
-
-    def annotate(
-        self,
-        docs: pa.Table,
-        sentences: pa.Table | None,
-        paragraphs: pa.Table | None,
-        overrides: dict[str, Override],
-    ) -> extract.Annotations:
-        return self.submit(docs, sentences, paragraphs, overrides).result()
-
-    def warm(self) -> None:
-        """Connect to (or start) the cluster now; workers load their model on their first slice."""
-        self._task_runner()
-
-    def submit(
-        self,
-        docs: pa.Table,
-        sentences: pa.Table | None,
-        paragraphs: pa.Table | None,
-        overrides: dict[str, Override],
-    ) -> Pending:
-        """Submit the batch's slices as Prefect tasks on the cluster."""
-        from tasks.annotate import annotate_task
-
-        runner = self._task_runner()
-        size = slice_size(docs.num_rows, self.workers, self.settings.nlp_batch_size)
-        with _outside_parent_task():
-            futures = [
-                runner.submit(
-                    annotate_task,
-                    parameters={
-                        "docs": d,
-                        "sentences": s,
-                        "paragraphs": p,
-                        "settings": self.settings,
-                        "overrides": overrides,
-                    },
-                )
-                for d, s, p in split_inputs(docs, sentences, paragraphs, size)
-            ]
-        return Pending(futures)
-
-    def close(self) -> None:
-        if self._stack is not None:
-            self._stack.close()
-        self._stack, self._runner = None, None
-
-
 def open_annotator(settings: Settings, nlp: Any = None) -> Annotator:
     """The annotator `settings` ask for: Dask when `runner == 'dask'`, else a pool or in-process."""
     if settings.runner == "dask":
+        from parallax.dask_annotator import DaskAnnotator
+
         return DaskAnnotator(settings)
     if settings.runner != "local":
         raise ValueError(f"runner must be 'local' or 'dask', got {settings.runner!r}")

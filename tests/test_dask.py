@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from parallax import db, extract, runner
+from parallax import db, extract, runner, slices
 from parallax.entities import load_overrides
 from parallax.settings import REPO_ROOT, Settings, get_settings
 
@@ -102,16 +102,16 @@ def content_digest(path: Path) -> dict[str, tuple[int, str]]:
 # unit tests (no flow)
 # --------------------------------------------------------------------------------------------
 def test_slice_size_stays_within_one_to_eight_nlp_batches() -> None:
-    assert runner.slice_size(10, 2, 64) == 64
-    assert runner.slice_size(2000, 2, 64) == 250
-    assert runner.slice_size(100_000, 2, 64) == 512
-    assert runner.slice_size(0, 2, 64) == 64
+    assert slices.slice_size(10, 2, 64) == 64
+    assert slices.slice_size(2000, 2, 64) == 250
+    assert slices.slice_size(100_000, 2, 64) == 512
+    assert slices.slice_size(0, 2, 64) == 64
 
 
 def test_worker_count_uses_every_core_when_not_positive() -> None:
-    assert runner.worker_count(Settings(n_process=3)) == 3
-    assert runner.worker_count(Settings(n_process=0)) >= 1
-    assert runner.worker_count(Settings(n_process=-1)) == runner.worker_count(Settings(n_process=0))
+    assert slices.worker_count(Settings(n_process=3)) == 3
+    assert slices.worker_count(Settings(n_process=0)) >= 1
+    assert slices.worker_count(Settings(n_process=-1)) == slices.worker_count(Settings(n_process=0))
 
 
 def test_unknown_runner_is_refused() -> None:
@@ -147,7 +147,7 @@ def _sentences(docs: pa.Table) -> pa.Table:
 def test_split_inputs_gives_each_slice_its_own_rows() -> None:
     docs = _docs()
     sents = _sentences(docs)
-    parts = runner.split_inputs(docs, sents, None, 2)
+    parts = slices.split_inputs(docs, sents, None, 2)
     assert [p[0].num_rows for p in parts] == [2, 1]
     for d, s, p in parts:
         assert p is None
@@ -164,14 +164,14 @@ def test_sliced_annotation_equals_one_call(nlp: Any) -> None:
     whole = extract.annotate(docs, nlp, settings, sents, None, overrides=overrides)
     parts = [
         extract.annotate(d, nlp, settings, s, p, overrides=overrides)
-        for d, s, p in runner.split_inputs(docs, sents, None, 1)
+        for d, s, p in slices.split_inputs(docs, sents, None, 1)
     ]
-    merged = runner.merge_annotations(parts)
+    merged = slices.merge_annotations(parts)
     assert whole.mentions.num_rows > 5
     assert merged.mentions.equals(whole.mentions)
     assert merged.facts.equals(whole.facts)
     assert merged.attributions.equals(whole.attributions)
-    empty = runner.merge_annotations([])
+    empty = slices.merge_annotations([])
     assert empty.mentions.schema == extract.MENTION_SCHEMA and empty.mentions.num_rows == 0
 
 
