@@ -13,10 +13,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from parallax import extract
 from parallax.entities import Override
 from parallax.settings import Settings
-from parallax.slices import Pending, slice_size, split_inputs, worker_count
+from parallax.slices import Pending, SubmittingAnnotator, slice_size, split_inputs, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,7 @@ def _outside_parent_task() -> Iterator[None]:
         TaskRunContext.__var__.reset(token)
 
 
-class DaskAnnotator:
+class DaskAnnotator(SubmittingAnnotator):
     """Slices annotated by Prefect tasks on a Dask cluster (`prefect_dask.DaskTaskRunner`)."""
 
     name = "dask"
@@ -99,15 +98,6 @@ class DaskAnnotator:
             self._stack = stack
             log.info("extraction on Dask: %s (%d worker threads)", self.settings.dask_address, self.workers)
         return self._runner
-
-    def annotate(
-        self,
-        docs: pa.Table,
-        sentences: pa.Table | None,
-        paragraphs: pa.Table | None,
-        overrides: dict[str, Override],
-    ) -> extract.Annotations:
-        return self.submit(docs, sentences, paragraphs, overrides).result()
 
     def warm(self) -> None:
         """Connect to (or start) the cluster now; workers load their model on their first slice."""

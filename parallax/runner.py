@@ -41,7 +41,7 @@ from parallax.entities import Override, load_overrides
 from parallax.extract_store import read_inputs, store_annotations, with_batch_names
 from parallax.language import keep_model_languages
 from parallax.settings import Settings
-from parallax.slices import Pending, slice_size, split_inputs, worker_count
+from parallax.slices import Pending, SubmittingAnnotator, slice_size, split_inputs, worker_count
 from parallax.stage import StageResult
 from parallax.worker import annotate_part, warm_worker, worker_nlp
 from parallax.worker import load_pipeline as load_pipeline  # re-exported: benches and tests load models here
@@ -157,7 +157,7 @@ class InProcessAnnotator:
         self.nlp = None
 
 
-class PoolAnnotator:
+class PoolAnnotator(SubmittingAnnotator):
     """Slices annotated by `workers` local processes (spawned, not forked: the flow process runs
     threads and holds a DuckDB connection, which a fork would copy in an unknown state).
 
@@ -184,15 +184,6 @@ class PoolAnnotator:
         pool = self._executor()
         for _ in range(self.workers):
             pool.submit(warm_worker, self.settings)
-
-    def annotate(
-        self,
-        docs: pa.Table,
-        sentences: pa.Table | None,
-        paragraphs: pa.Table | None,
-        overrides: dict[str, Override],
-    ) -> extract.Annotations:
-        return self.submit(docs, sentences, paragraphs, overrides).result()
 
     def submit(
         self,

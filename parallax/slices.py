@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parallax import extract
+from parallax.entities import Override
 from parallax.settings import Settings
 
 # Slices handed to one worker call hold between 1x and 8x `nlp_batch_size` documents, and a
@@ -90,3 +91,25 @@ def merge_annotations(parts: Sequence[extract.Annotations]) -> extract.Annotatio
         attributions=pa.concat_tables([p.attributions for p in parts]),
         skipped_spans=sum(p.skipped_spans for p in parts),
     )
+
+
+class SubmittingAnnotator:
+    """Base of the annotators that queue slices on workers: `annotate` waits for `submit`."""
+
+    def submit(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> Pending:
+        raise NotImplementedError
+
+    def annotate(
+        self,
+        docs: pa.Table,
+        sentences: pa.Table | None,
+        paragraphs: pa.Table | None,
+        overrides: dict[str, Override],
+    ) -> extract.Annotations:
+        return self.submit(docs, sentences, paragraphs, overrides).result()
