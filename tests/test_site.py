@@ -13,7 +13,7 @@ from story_rows import publish_story
 
 from parallax import db
 from parallax.settings import REPO_ROOT, Settings
-from parallax.site import build_site
+from parallax.site import build_site, refresh_site
 from parallax.site.names import page, slug
 
 HREF = re.compile(r'(?:href|src)="([^"]*)"')
@@ -247,3 +247,36 @@ def test_an_empty_published_file_gives_an_empty_site(tmp_path: Path) -> None:
     assert summary.pages == {"index": 1, "lists": 3}
     assert "0 stories from 0 outlets" in text(tmp_path / "site" / "index.html")
     assert "No run recorded." in text(tmp_path / "site" / "runs.html")
+
+
+def test_a_night_that_read_nothing_new_rewrites_only_the_top_pages(published: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    full = refresh_site(published, out, workers=1)  # no site yet: full build
+    assert full.full and full.pages["docs"] == 6
+    story, runs = out / "stories" / "S1.html", text(out / "runs.html")
+    story.write_text("left alone", encoding="utf-8")
+
+    def add_run(run_id: str, files_new: int, documents_new: int) -> None:
+        con = db.connect(published)
+        con.execute(
+            "insert into audit.runs (run_id, started_at, status, files_new, documents_new) "
+            "values (?, now(), 'success', ?, ?)",
+            [run_id, files_new, documents_new],
+        )
+        con.execute("checkpoint")
+        con.close()
+
+    add_run("r2", 0, 0)  # nothing new read: top pages only, the story page is not rewritten
+    quick = refresh_site(published, out, workers=1)
+    assert not quick.full and quick.pages == {"index": 1, "lists": 3}
+    assert "data unchanged" in quick.describe()
+    assert "<code>r2</code>" in text(out / "runs.html") and "<code>r2</code>" not in runs
+    assert text(story) == "left alone"
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+    add_run("r3", 1, 0)  # a new file (here, rejected): everything is built again
+    again = refresh_site(published, out, workers=1)
+    assert again.full and text(story) != "left alone"
+
+    (out / ".parallax-site.json").write_text('{"data": [null, 0], "code": "older"}', encoding="utf-8")
+    assert refresh_site(published, out, workers=1).full  # built by other code: rebuilt

@@ -4,6 +4,6 @@
 opens from `file://` with no server and no request leaving the machine.
 """
 
-from parallax.site.build import SiteSummary, build_site
+from parallax.site.build import SiteSummary, build_site, refresh_site
 
-__all__ = ["SiteSummary", "build_site"]
+__all__ = ["SiteSummary", "build_site", "refresh_site"]

@@ -11,6 +11,9 @@ a site and a failed build leaves the previous one.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -25,6 +28,7 @@ from typing import Any
 
 import duckdb
 
+from parallax import report
 from parallax.site import charts, queries
 from parallax.site.chunks import Chunk, env, now_label, open_read_only, run_chunk
 from parallax.site.names import Links, page
@@ -35,6 +39,11 @@ from parallax.site.names import Links, page
 # rows of one chunk; pages are written as they are rendered).
 CHUNK_MAX = {"stories": 10_000, "docs": 10_000, "entities": 20_000}
 
+# Written into a fully built site: the data version it was built from (`queries.data_version`) and a hash
+# of the code that renders it. `refresh_site` compares them to decide between a full build and
+# rewriting only the top pages (index, lists, run history).
+STAMP = ".parallax-site.json"
+
 
 @dataclass
 class SiteSummary:
@@ -43,6 +52,7 @@ class SiteSummary:
     out_dir: Path
     pages: dict[str, int] = field(default_factory=dict)
     bytes: int = 0
+    full: bool = True  # False: only the top pages were rewritten (nothing else had changed)
     seconds: float = 0.0
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # per page kind, in the workers
 
@@ -54,7 +64,8 @@ class SiteSummary:
     def describe(self) -> str:
         kinds = ", ".join(f"{n} {k}" for k, n in self.pages.items())
         total = sum(self.pages.values())
-        return f"{total} pages ({kinds}), {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s"
+        what = "" if self.full else "data unchanged, top pages rewritten: "
+        return f"{what}{total} pages ({kinds}), {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s"
 
 
 class _Inline(Executor):
@@ -87,6 +98,7 @@ def build_site(db_path: Path, out_dir: Path, data_docs: Path | None = None, work
             (side / kind).mkdir(parents=True)
         _build(con, db_path, side, out_dir, data_docs, workers, summary)
         summary.bytes += charts.write_asset(side).stat().st_size
+        (side / STAMP).write_text(json.dumps(_stamp(con)), encoding="utf-8")
     except BaseException:
         shutil.rmtree(side, ignore_errors=True)
         raise
@@ -96,6 +108,63 @@ def build_site(db_path: Path, out_dir: Path, data_docs: Path | None = None, work
     summary.seconds = round(time.perf_counter() - t0, 2)
     summary.cpu_seconds["this process"] = round(time.process_time() - cpu0, 2)
     return summary
+
+
+def refresh_site(
+    db_path: Path, out_dir: Path, data_docs: Path | None = None, workers: int = 2
+) -> SiteSummary:
+    """What the nightly flow calls: when `out_dir` holds a site built by this code from the same data
+    version, rewrite only the top pages (the run history and the index's nightly chart change every
+    run); otherwise `build_site`. A night that read nothing new costs a second instead of a full build."""
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    out_dir, db_path = out_dir.absolute(), db_path.absolute()
+    con = open_read_only(db_path)
+    try:
+        if _read_stamp(out_dir) == _stamp(con):
+            summary = SiteSummary(out_dir, full=False)
+            _rewrite_top_pages(
+                con, out_dir, data_docs or db_path.parent / "data_docs" / "index.html", summary
+            )
+            summary.seconds = round(time.perf_counter() - t0, 2)
+            summary.cpu_seconds["this process"] = round(time.process_time() - cpu0, 2)
+            return summary
+    finally:
+        con.close()
+    return build_site(db_path, out_dir, data_docs, workers)
+
+
+def _rewrite_top_pages(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs: Path, summary: SiteSummary
+) -> None:
+    entities = queries.entities(con)
+    paged = frozenset(
+        e["entity_id"] for e in entities if (e["doc_count"] or 0) >= queries.ENTITY_PAGE_MIN_DOCS
+    )
+    for rel, html in _top_pages(con, queries.story_index(con), entities, Links(0, paged), out_dir, data_docs):
+        tmp = out_dir / f".{rel}.{os.getpid()}.tmp"
+        summary.add("index" if rel == "index.html" else "lists", 1, _write(tmp, html))
+        os.replace(tmp, out_dir / rel)  # a reader sees the old page or the new one
+
+
+def _stamp(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    return {"data": queries.data_version(con), "code": _code_hash()}
+
+
+def _read_stamp(out_dir: Path) -> dict[str, Any] | None:
+    try:
+        stamp: dict[str, Any] = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp
+
+
+@functools.lru_cache(maxsize=1)
+def _code_hash() -> str:
+    """The site package's and the story report's source: an upgrade rebuilds the whole site."""
+    digest = hashlib.sha256()
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), Path(report.__file__)]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _swap(side: Path, out_dir: Path) -> None:

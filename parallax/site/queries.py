@@ -345,6 +345,20 @@ def runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     )
 
 
+def data_version(con: duckdb.DuckDBPyConnection) -> list[Any]:
+    """What the pages other than the run history show depends on: the last successful run that read new
+    input (new or changed files, documents or rejections) and the document count. A night that read
+    nothing new leaves every story, document, entity and outlet page as it was."""
+    if not has_table(con, "audit", "runs"):
+        return [None, 0]
+    row = con.execute(
+        "select max(run_id) from audit.runs where status = 'success' and (coalesce(files_new, 0) > 0 "
+        "or coalesce(documents_new, 0) > 0 or coalesce(files_rejected, 0) > 0)"
+    ).fetchone()
+    docs = con.execute("select count(*) from marts.dim_documents").fetchone()
+    return [row[0] if row else None, int(docs[0]) if docs else 0]
+
+
 def rejected_files(con: duckdb.DuckDBPyConnection, limit: int = 2000) -> list[dict[str, Any]]:
     """The most recent rejected inputs with their reasons."""
     if not has_table(con, "audit", "rejected_files"):
