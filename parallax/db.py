@@ -29,6 +29,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 IMAGES = "audit.row_images"
 #: Connection variable naming the run whose writes `upsert_arrow` logs (set by `begin_run`).
 RUN_VARIABLE = "parallax_run_id"
+_NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _CREATE_TABLE = re.compile(r"create\s+table\s+if\s+not\s+exists\s+([A-Za-z_][\w.]*)\s*\(", re.IGNORECASE)
 _PRIMARY_KEY = re.compile(r"primary\s+key\s*\(([^)]*)\)", re.IGNORECASE)
 
@@ -232,6 +233,11 @@ def changed_rows(
     finally:
         con.unregister(view)
     return data.take(pa.array([r[0] for r in keep], pa.int64()))
+
+
+def bind_used(query: str, values: dict[str, object]) -> dict[str, object]:
+    """The named parameters (`$name`) `query` uses, from `values` (DuckDB rejects unused ones)."""
+    return {name: values.get(name) for name in dict.fromkeys(_NAMED_PARAM.findall(query))}
 
 
 def fetch_arrow(

@@ -28,6 +28,9 @@ Severity (`meta.severity` of an expectation): `error` (the default) fails the ru
 `warning` is for analytic plausibility (money without a currency, figures without a measure, conflicts
 per story): its outcome is stored and shown, the run goes on. `ValidationOutcome.success` counts errors
 only; `warnings` lists the warnings that did not hold.
+
+Parts: `validate_model` (suites and outcomes), `validate_gx` (the GX context, warmed in the background),
+`validate_history` (bounds from previous runs); this module reads the batches and stores the results.
 """
 
 from __future__ import annotations
@@ -35,11 +38,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import math
-import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,152 +50,38 @@ import pyarrow as pa
 
 from parallax import db
 from parallax.settings import Settings
+from parallax.validate_gx import (
+    GxValidator,
+    jsonable,
+    resolve_params,
+    severity_of,
+    vacuous,
+)
+from parallax.validate_history import (
+    history_parameters,
+    run_metrics,
+)
+from parallax.validate_model import (
+    ROWS_PER_CHUNK,
+    ExpectationOutcome,
+    Suite,
+    SuiteStats,
+    ValidationOutcome,
+    load_suites,
+)
 
 log = logging.getLogger(__name__)
 
-# Rows per pandas batch handed to GX (memory ~ chunk rows x batch columns; 100k narrow rows ~ 50 MB).
-# Suites over wide rows (document text) set a smaller `meta.chunk_rows`.
-ROWS_PER_CHUNK = 100_000
 # Whole-file validation (`parallax validate`) checks views on at most this many documents (a fixed
 # random sample) - views are recomputed on read and some (pair similarity) grow faster than linearly.
 FULL_VIEW_SAMPLE_DOCS = 5_000
-# Bounds from history: previous successful runs considered, and how many are needed before
-# the history replaces the defaults.
-HISTORY_RUNS = 20
-HISTORY_MIN_RUNS = 3
-# Entities per canonical document (>= 50 words): checked once a run extracted this many documents;
-# defaults until history exists; with history: [LOW x min, HIGH x max] of previous runs.
-ENTITY_MIN_DOCS = 5
-ENTITIES_PER_DOC_DEFAULT = (1.0, 250.0)
-ENTITIES_PER_DOC_HISTORY_FACTORS = (0.25, 4.0)
-# Duplicate rate (copies / documents deduplicated): checked once a run deduplicated this many
-# documents; default upper bound, and with history max(0.5, 2 x highest previous rate), capped at 1.
-DUPLICATE_MIN_DOCS = 20
-DUPLICATE_RATE_MAX_DEFAULT = 0.9
 
 # Folder (next to the published file) of the offline data-docs page rewritten after every validation.
 DATA_DOCS_DIR = "data_docs"
 
-SEVERITY_WARNING = "warning"
 SCOPE_DOCS = "validation_scope_docs"
 SCOPE_STORIES = "validation_scope_stories"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-@dataclass
-class ExpectationOutcome:
-    """One expectation's result (one audit.validation_results row)."""
-
-    suite: str
-    table_name: str
-    index: int
-    expectation_type: str
-    kwargs: dict[str, Any]
-    success: bool
-    observed: Any = None
-    unexpected_count: int | None = None
-    element_count: int | None = None
-    severity: str = "error"
-
-    @property
-    def blocking(self) -> bool:
-        """True when the expectation failed and its severity fails the run."""
-        return not self.success and self.severity != SEVERITY_WARNING
-
-    @property
-    def label(self) -> str:
-        target = self.kwargs.get("column") or self.kwargs.get("column_list") or self.kwargs.get("table") or ""
-        return f"{self.suite}[{self.index}] {self.expectation_type}({target})"
-
-
-@dataclass
-class SuiteStats:
-    """Per-suite evidence: rows checked, expectations evaluated and failed."""
-
-    suite: str
-    table_name: str
-    success: bool
-    rows: int
-    expectations: int
-    failed: int
-    failures: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ValidationOutcome:
-    """What validation found; `success` is False when any expectation failed."""
-
-    run_id: str | None
-    success: bool
-    suites: list[SuiteStats]
-    results: list[ExpectationOutcome]
-    parameters: dict[str, Any] = field(default_factory=dict)
-    unsuited: list[str] = field(default_factory=list)
-
-    @property
-    def failures(self) -> list[str]:
-        """Failed expectations that fail the run (severity error)."""
-        return [r.label for r in self.results if r.blocking]
-
-    @property
-    def warnings(self) -> list[str]:
-        """Failed expectations of severity warning (stored and reported; the run goes on)."""
-        return [r.label for r in self.results if not r.success and not r.blocking]
-
-    def describe_failures(self, limit: int = 10) -> str:
-        """The failed expectations, named (suite[index] type(column)), for error messages."""
-        bad = self.failures
-        if not bad:
-            return "no expectation failed"
-        more = f" and {len(bad) - limit} more" if len(bad) > limit else ""
-        return ", ".join(bad[:limit]) + more
-
-    def summary(self) -> str:
-        n, bad = len(self.results), len(self.failures)
-        head = f"validation {'passed' if self.success else 'FAILED'}: {n - bad}/{n} expectations held"
-        head += f" in {len(self.suites)} suites"
-        if self.warnings:
-            head += f"; {len(self.warnings)} warnings: " + ", ".join(self.warnings[:10])
-        return head if not bad else head + "; failed: " + ", ".join(self.failures[:10])
-
-
-@dataclass
-class Suite:
-    """A suite file and how to get its batches."""
-
-    name: str
-    path: Path
-    spec: dict[str, Any]
-
-    @property
-    def object_name(self) -> str:
-        return str(self.spec.get("meta", {}).get("object") or self.name)
-
-    @property
-    def chunk_rows(self) -> int:
-        return int(self.spec.get("meta", {}).get("chunk_rows") or ROWS_PER_CHUNK)
-
-    @property
-    def derive(self) -> list[str]:
-        return list(self.spec.get("meta", {}).get("derive", []))
-
-    def batch_names(self) -> list[str]:
-        names: list[str] = []
-        for exp in self.spec.get("expectations", []):
-            b = (exp.get("meta") or {}).get("batch", "rows")
-            if b not in names:
-                names.append(b)
-        return names
-
-
-def load_suites(expectations_dir: Path) -> list[Suite]:
-    """Every `<schema>.<object>.json` suite, sorted by name."""
-    suites = []
-    for path in sorted(expectations_dir.glob("*.json")):
-        spec = json.loads(path.read_text(encoding="utf-8"))
-        suites.append(Suite(name=spec.get("name") or path.stem, path=path, spec=spec))
-    return suites
 
 
 # --- derived contract columns computed in Python, per chunk -------------------------------------
@@ -234,11 +120,6 @@ def _object_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         [schema, obj],
     ).fetchall()
     return bool(rows[0][0])
-
-
-def _bind(query: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Named parameters the query uses (DuckDB rejects unused ones)."""
-    return {name: values.get(name) for name in dict.fromkeys(_PARAM.findall(query))}
 
 
 def _rows_query(con: duckdb.DuckDBPyConnection, suite: Suite, settings: Settings, run_id: str | None) -> str:
@@ -303,162 +184,6 @@ def _unregister_scope(con: duckdb.DuckDBPyConnection) -> None:
             con.unregister(name)
 
 
-# --- bounds from history ------------------------------------------------------------------------
-
-
-def run_metrics(
-    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(metrics of the validated run, metrics of up to HISTORY_RUNS previous successful runs).
-
-    For a whole-file check (run_id None) the validated run is the latest successful one.
-    """
-    query = (settings.expectations / "batches" / "run_metrics.sql").read_text(encoding="utf-8")
-    frame = con.sql(query, params=_bind(query, {"run_id": run_id, "history_runs": HISTORY_RUNS})).df()
-    if run_id is None:
-        if frame.empty:
-            return frame, frame
-        run_id = str(frame.sort_values("started_at", na_position="first").iloc[-1]["run_id"])
-    current = frame[frame["run_id"] == run_id].reset_index(drop=True)
-    history = frame[frame["run_id"] != run_id].reset_index(drop=True)
-    if current.empty:
-        current = pd.DataFrame([{c: None for c in frame.columns} | {"run_id": run_id}]).astype(frame.dtypes)
-    return current, history
-
-
-def history_parameters(current: pd.DataFrame, history: pd.DataFrame) -> dict[str, Any]:
-    """Suite parameters: bounds for the run's aggregate figures, derived from previous runs."""
-    params: dict[str, Any] = {}
-    extracted = int(current["extracted_documents"].fillna(0).iloc[0]) if len(current) else 0
-    hist_e = history[history["extracted_documents"].fillna(0) >= ENTITY_MIN_DOCS]["entities_per_document"]
-    if extracted < ENTITY_MIN_DOCS:
-        params["entities_per_doc_min"], params["entities_per_doc_max"] = 0.0, None
-        params["entities_per_doc_basis"] = (
-            f"run extracted {extracted} < {ENTITY_MIN_DOCS} documents: unbounded"
-        )
-    elif len(hist_e) >= HISTORY_MIN_RUNS:
-        lo, hi = ENTITIES_PER_DOC_HISTORY_FACTORS
-        params["entities_per_doc_min"] = round(lo * float(hist_e.min()), 4)
-        params["entities_per_doc_max"] = round(hi * float(hist_e.max()), 4)
-        params["entities_per_doc_basis"] = f"{len(hist_e)} previous runs: [{lo} x min, {hi} x max]"
-    else:
-        params["entities_per_doc_min"], params["entities_per_doc_max"] = ENTITIES_PER_DOC_DEFAULT
-        params["entities_per_doc_basis"] = "default (not enough history)"
-    documents = int(current["documents"].fillna(0).iloc[0]) if len(current) else 0
-    hist_d = history[history["documents"].fillna(0) >= DUPLICATE_MIN_DOCS]["duplicate_rate"]
-    if documents < DUPLICATE_MIN_DOCS:
-        params["duplicate_rate_max"] = 1.0
-        params["duplicate_rate_basis"] = f"run deduplicated {documents} < {DUPLICATE_MIN_DOCS} documents"
-    elif len(hist_d) >= HISTORY_MIN_RUNS:
-        params["duplicate_rate_max"] = round(min(1.0, max(0.5, 2.0 * float(hist_d.max()))), 4)
-        params["duplicate_rate_basis"] = f"{len(hist_d)} previous runs: max(0.5, 2 x max)"
-    else:
-        params["duplicate_rate_max"] = DUPLICATE_RATE_MAX_DEFAULT
-        params["duplicate_rate_basis"] = "default (not enough history)"
-    return params
-
-
-# --- GX ----------------------------------------------------------------------------------------
-
-
-_GX_CONTEXT: list[tuple[Any, Any, Any]] = []
-
-
-def _gx_context() -> tuple[Any, Any, Any]:
-    """(ExpectationSuite class, ephemeral GX context, whole-dataframe batch definition), built once
-    per process: importing GX and building the context cost ~3-5 s."""
-    if _GX_CONTEXT:
-        return _GX_CONTEXT[0]
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.core import ExpectationSuite
-
-    # GX logs at INFO on its own handler (e.g. the ephemeral docs-site folder); keep run logs quiet
-    for name in ("great_expectations", "great_expectations.data_context.types.base"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-    context = gx.get_context(mode="ephemeral")
-    try:  # no progress bars in logs
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    except Exception:  # pragma: no cover - older/newer GX without the knob
-        pass
-    asset = context.data_sources.add_pandas("parallax").add_dataframe_asset("batch")
-    _GX_CONTEXT.append((ExpectationSuite, context, asset.add_batch_definition_whole_dataframe("whole")))
-    return _GX_CONTEXT[0]
-
-
-def prepare_validation() -> None:
-    """Import GX and build its context now (`parallax run` does it while Prefect's server starts)."""
-    _gx_context()
-
-
-class _GX:
-    """One ephemeral GX context with a pandas dataframe asset, reused for every batch.
-
-    Built on the first batch that has rows: importing GX and building the context costs ~3 s,
-    which a run with nothing new (every batch empty) does not pay.
-    """
-
-    def __init__(self) -> None:
-        self._ready = False
-
-    def _setup(self) -> None:
-        self._suite_cls, self.context, self.batch_definition = _gx_context()
-        self._ready = True
-
-    def validate(
-        self,
-        name: str,
-        expectations: list[tuple[int, dict[str, Any]]],
-        df: pd.DataFrame,
-        params: dict[str, Any],
-    ) -> dict[int, Any]:
-        """Validate `df`; results keyed by the expectation's index in its suite file."""
-        if not self._ready:
-            self._setup()
-        configs = []
-        for index, exp in expectations:
-            meta = dict(exp.get("meta") or {})
-            meta["parallax_index"] = index
-            configs.append({"type": exp["type"], "kwargs": exp.get("kwargs", {}), "meta": meta})
-        suite = self._suite_cls(name=name, expectations=configs)
-        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": df})
-        result = batch.validate(suite, expectation_parameters=params)
-        out: dict[int, Any] = {}
-        for r in result.results:
-            config = r.expectation_config
-            assert config is not None and config.meta is not None
-            out[int(config.meta["parallax_index"])] = r
-        return out
-
-
-def _jsonable(value: Any) -> Any:
-    """Make GX observations JSON-safe (numpy scalars, NaN)."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        try:
-            value = value.item()
-        except Exception:
-            return str(value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def _resolve(kwargs: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in kwargs.items():
-        out[k] = params.get(v["$PARAMETER"]) if isinstance(v, dict) and "$PARAMETER" in v else v
-    return out
-
-
 def _merge(acc: ExpectationOutcome | None, new: ExpectationOutcome) -> ExpectationOutcome:
     if acc is None:
         return new
@@ -471,43 +196,9 @@ def _merge(acc: ExpectationOutcome | None, new: ExpectationOutcome) -> Expectati
     return acc
 
 
-# Row-wise expectations hold vacuously on an empty batch (what GX reports too); checking that their
-# columns exist is all there is to do, and skipping GX's per-expectation overhead (~25 ms each) keeps
-# incremental runs, where most tables get no new rows, fast.
-_ROW_EXPECTATIONS = frozenset(
-    {
-        "expect_column_values_to_not_be_null",
-        "expect_column_values_to_be_in_set",
-        "expect_column_values_to_be_between",
-        "expect_column_values_to_be_unique",
-        "expect_compound_columns_to_be_unique",
-    }
-)
-
-
-def _vacuous(group: list[tuple[int, dict[str, Any]]], df: pd.DataFrame) -> bool:
-    """True when every expectation of the group is row-wise and its columns exist in the (empty) batch."""
-    for _, exp in group:
-        if exp["type"] not in _ROW_EXPECTATIONS:
-            return False
-        kwargs = exp.get("kwargs", {})
-        columns = kwargs.get("column_list") or [kwargs.get("column")]
-        if any(c not in df.columns for c in columns):
-            return False
-    return True
-
-
-def _severity(exp: dict[str, Any]) -> str:
-    """`meta.severity` of an expectation: 'warning' or 'error' (default)."""
-    value = str((exp.get("meta") or {}).get("severity") or "error").lower()
-    if value not in ("error", SEVERITY_WARNING):
-        raise ValueError(f"unknown severity {value!r} (error or warning)")
-    return value
-
-
 def _run_suite(
     con: duckdb.DuckDBPyConnection,
-    gx: _GX,
+    gx: GxValidator,
     suite: Suite,
     settings: Settings,
     run_id: str | None,
@@ -536,13 +227,13 @@ def _run_suite(
             frames: Iterator[pd.DataFrame] = iter([metrics])
         elif batch_name == "rows":
             query = _rows_query(con, suite, settings, run_id)
-            batches = _chunks(con, query, _bind(query, {"run_id": run_id}), suite.chunk_rows)
+            batches = _chunks(con, query, db.bind_used(query, {"run_id": run_id}), suite.chunk_rows)
             frames = (b.to_pandas() for b in batches)
         elif (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").exists():
             query = (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").read_text(
                 encoding="utf-8"
             )
-            batches = _chunks(con, query, _bind(query, {"run_id": run_id}), suite.chunk_rows)
+            batches = _chunks(con, query, db.bind_used(query, {"run_id": run_id}), suite.chunk_rows)
             frames = (b.to_pandas() for b in batches)
         else:
             raise ValueError(f"suite {suite.name}: unknown batch {batch_name!r}")
@@ -551,20 +242,20 @@ def _run_suite(
                 rows += len(df)
                 for name, fn in derived.items():
                     df[name] = fn(df) if len(df) else pd.Series([], dtype=bool)
-            if len(df) == 0 and _vacuous(group, df):
+            if len(df) == 0 and vacuous(group, df):
                 for i, exp in group:
                     out = ExpectationOutcome(
                         suite.name,
                         table,
                         i,
                         exp["type"],
-                        _resolve(exp.get("kwargs", {}), params),
+                        resolve_params(exp.get("kwargs", {}), params),
                         True,
                         observed={"empty_batch": True},
                         unexpected_count=0,
                         element_count=0,
                     )
-                    out.severity = _severity(exp)
+                    out.severity = severity_of(exp)
                     merged[i] = _merge(merged.get(i), out)
                 continue
             results = gx.validate(suite.name, group, df, params)
@@ -582,12 +273,12 @@ def _run_suite(
                     table_name=table,
                     index=i,
                     expectation_type=exp["type"],
-                    kwargs=_resolve(exp.get("kwargs", {}), params),
+                    kwargs=resolve_params(exp.get("kwargs", {}), params),
                     success=bool(r.success),
-                    observed=_jsonable(observed),
+                    observed=jsonable(observed),
                     unexpected_count=res.get("unexpected_count"),
                     element_count=res.get("element_count", len(df)),
-                    severity=_severity(exp),
+                    severity=severity_of(exp),
                 )
                 merged[i] = _merge(merged.get(i), out)
     results_list = [merged[i] for i in sorted(merged)]
@@ -610,7 +301,7 @@ def run_suites(
         if unknown:
             raise ValueError(f"no such suite: {', '.join(sorted(unknown))}")
         suites = [s for s in suites if s.name in set(only)]
-    gx = _GX()
+    gx = GxValidator()
     scope = _register_scope(con, run_id)
     try:
         current, history = run_metrics(con, settings, run_id)
@@ -684,7 +375,7 @@ def store_results(con: duckdb.DuckDBPyConnection, run_id: str, outcome: Validati
             "table_name": [r.table_name for r in outcome.results],
             "expectation_index": pa.array([r.index for r in outcome.results], pa.int32()),
             "expectation_type": [r.expectation_type for r in outcome.results],
-            "kwargs": [json.dumps(_jsonable(r.kwargs), sort_keys=True) for r in outcome.results],
+            "kwargs": [json.dumps(jsonable(r.kwargs), sort_keys=True) for r in outcome.results],
             "success": pa.array([r.success for r in outcome.results], pa.bool_()),
             "observed": [
                 None if r.observed is None else json.dumps(r.observed, sort_keys=True)

@@ -16,15 +16,14 @@ from parallax.datadocs import render_data_docs
 from parallax.history import snapshot_run
 from parallax.settings import Settings
 from parallax.validate import (
-    ENTITIES_PER_DOC_DEFAULT,
     data_docs_path,
-    history_parameters,
     load_suites,
     run_suites,
     store_results,
     validate_published,
     validate_run,
 )
+from parallax.validate_history import ENTITIES_PER_DOC_DEFAULT, history_parameters
 
 LONG = (
     "The harbour council met on Tuesday to discuss the new ferry timetable, the repair of the old pier and "

@@ -1,0 +1,168 @@
+"""Great Expectations for `parallax.validate`: one ephemeral GX context per process (pandas dataframe
+asset, reused for every batch), built on first use or warmed in a background thread, and the helpers
+that turn GX results and suite JSON into plain values (no GX import at module load).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import threading
+from typing import Any
+
+import pandas as pd
+
+SEVERITY_WARNING = "warning"
+
+
+_GX_CONTEXT: list[tuple[Any, Any, Any]] = []
+_GX_LOCK = threading.Lock()
+
+
+def gx_context() -> tuple[Any, Any, Any]:
+    """(ExpectationSuite class, ephemeral GX context, whole-dataframe batch definition), built once
+    per process: importing GX and building the context cost ~3-6 s."""
+    with _GX_LOCK:  # a warm-up thread may be building it
+        if not _GX_CONTEXT:
+            _GX_CONTEXT.append(_build_gx_context())
+        return _GX_CONTEXT[0]
+
+
+def _build_gx_context() -> tuple[Any, Any, Any]:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuite
+
+    # GX logs at INFO on its own handler (e.g. the ephemeral docs-site folder); keep run logs quiet
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+    context = gx.get_context(mode="ephemeral")
+    try:  # no progress bars in logs
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    except Exception:  # pragma: no cover - older/newer GX without the knob
+        pass
+    asset = context.data_sources.add_pandas("parallax").add_dataframe_asset("batch")
+    return ExpectationSuite, context, asset.add_batch_definition_whole_dataframe("whole")
+
+
+def prepare_validation() -> None:
+    """Import GX and build its context now, in this thread."""
+    gx_context()
+
+
+def warm_validation() -> None:
+    """Import GX and build its context in a background thread (the flow calls it as it starts: every run
+    validates, and the import then overlaps the run's work; `parallax run` has imported it already).
+    Errors surface later, when validation builds the context itself."""
+    if _GX_CONTEXT:
+        return
+
+    def warm() -> None:
+        with contextlib.suppress(Exception):
+            gx_context()
+
+    threading.Thread(target=warm, name="gx-warm-up", daemon=True).start()
+
+
+class GxValidator:
+    """One ephemeral GX context with a pandas dataframe asset, reused for every batch.
+
+    Built on the first batch that has rows: importing GX and building the context costs ~3 s,
+    which a run with nothing new (every batch empty) does not pay.
+    """
+
+    def __init__(self) -> None:
+        self._ready = False
+
+    def _setup(self) -> None:
+        self._suite_cls, self.context, self.batch_definition = gx_context()
+        self._ready = True
+
+    def validate(
+        self,
+        name: str,
+        expectations: list[tuple[int, dict[str, Any]]],
+        df: pd.DataFrame,
+        params: dict[str, Any],
+    ) -> dict[int, Any]:
+        """Validate `df`; results keyed by the expectation's index in its suite file."""
+        if not self._ready:
+            self._setup()
+        configs = []
+        for index, exp in expectations:
+            meta = dict(exp.get("meta") or {})
+            meta["parallax_index"] = index
+            configs.append({"type": exp["type"], "kwargs": exp.get("kwargs", {}), "meta": meta})
+        suite = self._suite_cls(name=name, expectations=configs)
+        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": df})
+        result = batch.validate(suite, expectation_parameters=params)
+        out: dict[int, Any] = {}
+        for r in result.results:
+            config = r.expectation_config
+            assert config is not None and config.meta is not None
+            out[int(config.meta["parallax_index"])] = r
+        return out
+
+
+def jsonable(value: Any) -> Any:
+    """Make GX observations JSON-safe (numpy scalars, NaN)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        try:
+            value = value.item()
+        except Exception:
+            return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def resolve_params(kwargs: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in kwargs.items():
+        out[k] = params.get(v["$PARAMETER"]) if isinstance(v, dict) and "$PARAMETER" in v else v
+    return out
+
+
+# Row-wise expectations hold vacuously on an empty batch (what GX reports too); checking that their
+# columns exist is all there is to do, and skipping GX's per-expectation overhead (~25 ms each) keeps
+# incremental runs, where most tables get no new rows, fast.
+_ROW_EXPECTATIONS = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+    }
+)
+
+
+def vacuous(group: list[tuple[int, dict[str, Any]]], df: pd.DataFrame) -> bool:
+    """True when every expectation of the group is row-wise and its columns exist in the (empty) batch."""
+    for _, exp in group:
+        if exp["type"] not in _ROW_EXPECTATIONS:
+            return False
+        kwargs = exp.get("kwargs", {})
+        columns = kwargs.get("column_list") or [kwargs.get("column")]
+        if any(c not in df.columns for c in columns):
+            return False
+    return True
+
+
+def severity_of(exp: dict[str, Any]) -> str:
+    """`meta.severity` of an expectation: 'warning' or 'error' (default)."""
+    value = str((exp.get("meta") or {}).get("severity") or "error").lower()
+    if value not in ("error", SEVERITY_WARNING):
+        raise ValueError(f"unknown severity {value!r} (error or warning)")
+    return value
