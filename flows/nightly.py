@@ -36,6 +36,7 @@ from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
 from parallax.settings import Settings, get_settings
 from parallax.stage import chunked
+from parallax.validate_gx import warm_validation
 from tasks._common import RunContext
 from tasks.clean import clean_task
 from tasks.dedup import dedup_task, stories_task
@@ -135,6 +136,7 @@ def nightly(
     the callback installed with `progress_callback` (the CLI draws a progress bar with it).
     """
     logger = get_run_logger()
+    warm_validation()  # under `parallax serve` and workers GX is imported while the run works
     settings = _settings(input_dir, db_path, work_db_path)
     day = dt.date.fromisoformat(run_date) if run_date else dt.datetime.now(dt.UTC).date()
     summary = runs.RunSummary(run_id=runs.new_run_id(), run_date=day)
@@ -200,13 +202,14 @@ def nightly(
 
 
 def _build_site(settings: Settings, logger: Any) -> str | None:
-    """Rebuild the analysts' site from the just-published file; returns its index page, or None when the
+    """Bring the analysts' site up to date with the just-published file (`refresh_site`: a full build, or
+    only the top pages after a night that read nothing new); returns its index page, or None when the
     build failed - logged as an error, never failing or rolling back the published night."""
-    from parallax.site import build_site
+    from parallax.site import refresh_site
 
     out = settings.db.parent / settings.site_dir_name
     try:
-        site = build_site(settings.db, out, workers=settings.site_workers)
+        site = refresh_site(settings.db, out, workers=settings.site_workers)
     except Exception as exc:
         logger.error(
             "site not rebuilt (the run is published; the previous site is left in %s): %s: %s",

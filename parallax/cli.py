@@ -89,8 +89,9 @@ def run(
 
     from parallax.tempserver import early_server
 
-    # Prefect's temporary server starts in its own process while this one imports the pipeline and
-    # Great Expectations (both needed by every run): their start-up costs overlap.
+    # Prefect's temporary server starts in its own process (before Prefect is imported here) while this
+    # one imports the pipeline and Great Expectations (both needed by every run, a night with nothing
+    # new included: it validates the run's metrics): their start-up costs overlap.
     with early_server() as server:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -102,7 +103,7 @@ def run(
             progress_callback,
         )
         from parallax.lock import WriterBusyError
-        from parallax.validate import prepare_validation
+        from parallax.validate_gx import prepare_validation
 
         prepare_validation()
         db_path = (db or get_settings().db).expanduser()

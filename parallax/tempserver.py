@@ -14,6 +14,7 @@ and workers) or Prefect's temporary server disabled, it does nothing.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import os
 import signal
 import socket
@@ -22,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -53,19 +55,29 @@ def _free_port() -> int:
 
 def launch_server() -> tuple[subprocess.Popen[bytes], str]:
     """Start Prefect's server app in a child process that dies with this one, without waiting for
-    it to answer; returns it and its API URL (`wait_until_ready` waits)."""
-    import prefect
-    from prefect.settings import get_current_settings
+    it to answer; returns it and its API URL (`wait_until_ready` waits).
 
+    Prefect is not imported here when it has not been yet (importing it takes 1.5-3 s, which then runs
+    on this core while the server starts on the other): the child reads the same environment, profile
+    and ./prefect.toml itself. Settings changed in this process with `temporary_settings` are passed on
+    when Prefect is already loaded."""
+    spec = importlib.util.find_spec("prefect")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("prefect is not installed")
+    app_dir = Path(next(iter(spec.submodule_search_locations))).parent
     port = _free_port()
-    env = {**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)}
+    env = {**os.environ, **SERVER_ENV}
+    if "prefect.settings" in sys.modules:
+        from prefect.settings import get_current_settings
+
+        env.update(get_current_settings().to_environment_variables(exclude_unset=True))
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
             "--app-dir",
-            str(prefect.__module_path__.parent),
+            str(app_dir),
             "--factory",
             "prefect.server.api.server:create_app",
             "--host",
@@ -135,13 +147,20 @@ def needs_server() -> bool:
     return not PREFECT_API_URL.value() and bool(PREFECT_SERVER_EPHEMERAL_ENABLED.value())
 
 
+def _may_need_server() -> bool:
+    """`needs_server` without importing Prefect: False only when the environment names a server.
+    A profile or prefect.toml that names one (or turns the temporary server off) is seen by
+    `needs_server` once Prefect is loaded, and the early server is then stopped unused."""
+    return not os.environ.get("PREFECT_API_URL")
+
+
 @contextmanager
 def early_server() -> Iterator[Callable[[], AbstractContextManager[str | None]]]:
-    """Launch the temporary server now, while the caller goes on (imports, model and validation
-    set-up: the server's ~5-10 s of start-up run on another core meanwhile); yields a function
-    returning the `temporary_server` block that waits for it. The server is stopped when this
-    block ends, whether or not it was used."""
-    launched = launch_server() if needs_server() else None
+    """Launch the temporary server now, while the caller goes on (importing Prefect and the pipeline:
+    the server's ~5-10 s of start-up run on another core meanwhile); yields a function returning the
+    `temporary_server` block that waits for it. The server is stopped when this block ends, whether
+    or not it was used."""
+    launched = launch_server() if _may_need_server() else None
     try:
         yield lambda: temporary_server(launched)
     finally:
@@ -161,6 +180,11 @@ def temporary_server(
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    if launched is not None and not needs_server():  # configured elsewhere: the early one is not used
+        stop_server(launched[0])
+        launched = None
+        yield None
+        return
     if launched is not None:
         proc, url = launched
         wait_until_ready(proc, url)

@@ -308,3 +308,26 @@ def test_sigkilled_run_leaves_no_prefect_server_behind(tmp_path: Path) -> None:
         proc.kill()
         for pid in processes_with(marker):
             os.kill(pid, 9)
+
+
+def test_early_server_is_stopped_unused_when_prefect_names_a_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`parallax run` launches the temporary server before importing Prefect; when Prefect's own settings
+    (a profile, prefect.toml) name a server after all, the early one is stopped and nothing waits for it."""
+    from parallax import tempserver
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    launched: list[subprocess.Popen[bytes]] = []
+    real_launch = tempserver.launch_server
+
+    def launch() -> tuple[subprocess.Popen[bytes], str]:
+        proc, url = real_launch()
+        launched.append(proc)
+        return proc, url
+
+    monkeypatch.setattr(tempserver, "launch_server", launch)
+    monkeypatch.setattr(tempserver, "needs_server", lambda: False)
+    with tempserver.early_server() as server:
+        assert len(launched) == 1
+        with server() as url:
+            assert url is None
+            assert launched[0].poll() is not None  # stopped, not waited for
