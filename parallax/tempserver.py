@@ -13,6 +13,7 @@ and workers) or Prefect's temporary server disabled, it does nothing.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib.util
 import os
@@ -189,7 +190,10 @@ def temporary_server(
         proc, url = launched
         wait_until_ready(proc, url)
         with temporary_settings(updates={PREFECT_API_URL: url}):
-            yield url
+            try:
+                yield url
+            finally:
+                drain_clients()
         return
     if not needs_server():
         yield None
@@ -197,6 +201,21 @@ def temporary_server(
     proc, url = start_server()
     try:
         with temporary_settings(updates={PREFECT_API_URL: url}):
-            yield url
+            try:
+                yield url
+            finally:
+                drain_clients()
     finally:
         stop_server(proc)
+
+
+def drain_clients(timeout: float = 5.0) -> None:
+    """Send the logs and events Prefect still holds while the server is up. Left queued, they are sent
+    at interpreter exit to a server that is gone, and the retries ("Error logging to API: All connection
+    attempts failed") held the process for over a minute at INFO logging."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        with contextlib.suppress(Exception):  # never fail the run for telemetry
+            worker.drain_all(timeout=timeout)
