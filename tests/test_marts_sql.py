@@ -417,6 +417,18 @@ def test_report_shows_polarity_and_counts_only_real_conflicts(
     assert 'data-conflict="true"' not in page
 
 
+def test_rpt_source_similarity_pairs_a_storys_first_200_documents(con: duckdb.DuckDBPyConnection) -> None:
+    """Pairs grow with the square of a story's size: a pile of template items pairs only its first 200."""
+    c = Corpus(con)
+    for i in range(203):
+        body = f"Bulletin {i}: sunny in the north, rain later."
+        c.doc(f"d{i:03d}", f"s{i % 5}", body, story="Sbig", minutes=i)
+    got = con.execute(
+        "select count(*), count(distinct doc_a), max(greatest(doc_a, doc_b)) from marts.rpt_source_similarity"
+    ).fetchone()
+    assert got == (200 * 199 // 2, 199, "d199")
+
+
 def test_rpt_source_similarity(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     got = {
         (r["doc_a"], r["doc_b"]): r

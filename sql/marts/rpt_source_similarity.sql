@@ -3,6 +3,10 @@
 create or replace view marts.rpt_source_similarity as
 with
 
+-- A story's first 200 canonical documents (by publication, else ingestion time) are compared: pairs grow
+-- with the square of a story's size, and a pile of template items (thousands of weather or market
+-- bulletins in one story) made this view, its validation and the site's story pages run out of memory.
+-- 200 documents = 19,900 pairs, far above a real event's coverage (ECB+: ~11 outlets per event).
 documents as (
     select
         doc_id,
@@ -11,6 +15,9 @@ documents as (
         body
     from marts.dim_documents
     where is_canonical
+    qualify row_number() over (
+        partition by story_id order by coalesce(published_at, ingested_at), ingested_at, doc_id
+    ) <= 200
 ),
 
 -- set of lowercased words (letters and digits, any script) of each document
@@ -115,7 +122,7 @@ final as (
 
 select * from final;
 
-comment on view marts.rpt_source_similarity is 'Pairs of canonical documents in the same story, with how much text and how many entities they share (1 = same, 0 = nothing shared).';
+comment on view marts.rpt_source_similarity is 'Pairs of canonical documents in the same story, with how much text and how many entities they share (1 = same, 0 = nothing shared). Only the first 200 canonical documents of a story (by publication, else ingestion time) are paired.';
 comment on column marts.rpt_source_similarity.story_id is 'Story (marts.dim_stories).';
 comment on column marts.rpt_source_similarity.doc_a is 'First document of the pair (the smaller doc_id).';
 comment on column marts.rpt_source_similarity.doc_b is 'Second document of the pair.';
