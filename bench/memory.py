@@ -196,11 +196,33 @@ def write_feed(path: Path, n: int, kind: str, seed: int = 7) -> None:
 
 
 _WRAPPER = (
-    "import json, resource, subprocess, sys, time\n"
+    "import json, resource, subprocess, sys, threading, time\n"
+    "import psutil\n"
     "t = time.perf_counter()\n"
-    "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[-1] + '.log', 'w'))\n"
+    "proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[-1] + '.log', 'w'))\n"
+    "peaks = {}\n"
+    "def sample():\n"
+    "    # Which process peaks, and when: the tree is polled every 0.5 s (the exact peak is rusage's).\n"
+    "    root = psutil.Process(proc.pid)\n"
+    "    while proc.poll() is None:\n"
+    "        try:\n"
+    "            kids = [root, *root.children(recursive=True)]\n"
+    "        except psutil.Error:\n"
+    "            break\n"
+    "        for p in kids:\n"
+    "            try:\n"
+    "                rss, cmd = p.memory_info().rss, ' '.join(p.cmdline())[-90:]\n"
+    "            except psutil.Error:\n"
+    "                continue\n"
+    "            if rss > peaks.get(p.pid, {}).get('rss', 0):\n"
+    "                peaks[p.pid] = {'rss': rss, 'cmd': cmd, 'at_s': round(time.perf_counter() - t, 1)}\n"
+    "        time.sleep(0.5)\n"
+    "threading.Thread(target=sample, daemon=True).start()\n"
+    "rc = proc.wait()\n"
+    "top = sorted(peaks.values(), key=lambda d: -d['rss'])[:6]\n"
     "print(json.dumps({'returncode': rc, 'seconds': time.perf_counter() - t,\n"
-    "                  'peak_rss_bytes': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}))\n"
+    "                  'peak_rss_bytes': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,\n"
+    "                  'sampled_peaks': top}))\n"
 )
 
 
@@ -250,6 +272,8 @@ def one(kind: str, n: int, workdir: Path, env_extra: dict[str, str] | None = Non
         f"peak RSS {result['peak_rss_bytes'] / 1e9:.2f} GB, documents {result['documents']}",
         flush=True,
     )
+    for peak in result.get("sampled_peaks", []):
+        print(f"    {peak['rss'] / 1e9:.2f} GB at {peak['at_s']:7.1f} s  {peak['cmd']}", flush=True)
     return result
 
 
