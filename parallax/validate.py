@@ -52,10 +52,10 @@ from parallax import db
 from parallax.settings import Settings
 from parallax.validate_gx import (
     GxValidator,
+    empty_batch_outcomes,
     jsonable,
     resolve_params,
     severity_of,
-    vacuous,
 )
 from parallax.validate_history import (
     history_parameters,
@@ -242,16 +242,18 @@ def _run_suite(
                 rows += len(df)
                 for name, fn in derived.items():
                     df[name] = fn(df) if len(df) else pd.Series([], dtype=bool)
-            if len(df) == 0 and vacuous(group, df):
+            empty = empty_batch_outcomes(group, df, params) if len(df) == 0 else None
+            if empty is not None:
                 for i, exp in group:
+                    ok, observed = empty[i]
                     out = ExpectationOutcome(
                         suite.name,
                         table,
                         i,
                         exp["type"],
                         resolve_params(exp.get("kwargs", {}), params),
-                        True,
-                        observed={"empty_batch": True},
+                        ok,
+                        observed=observed,
                         unexpected_count=0,
                         element_count=0,
                     )

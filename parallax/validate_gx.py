@@ -134,30 +134,45 @@ def resolve_params(kwargs: dict[str, Any], params: dict[str, Any]) -> dict[str, 
     return out
 
 
-# Row-wise expectations hold vacuously on an empty batch (what GX reports too); checking that their
-# columns exist is all there is to do, and skipping GX's per-expectation overhead (~25 ms each) keeps
-# incremental runs, where most tables get no new rows, fast.
+# Row-wise expectations hold vacuously on an empty batch (what GX reports too): checking that their
+# columns exist is all there is to do. A table's column set is read from the empty batch's schema.
+# Skipping GX's per-expectation overhead (~25 ms each) keeps incremental and no-change runs, where most
+# tables get no new rows, fast.
 _ROW_EXPECTATIONS = frozenset(
     {
         "expect_column_values_to_not_be_null",
         "expect_column_values_to_be_in_set",
         "expect_column_values_to_be_between",
         "expect_column_values_to_be_unique",
+        "expect_column_values_to_match_regex",
         "expect_compound_columns_to_be_unique",
     }
 )
+_COLUMN_SET = "expect_table_columns_to_match_set"
 
 
-def vacuous(group: list[tuple[int, dict[str, Any]]], df: pd.DataFrame) -> bool:
-    """True when every expectation of the group is row-wise and its columns exist in the (empty) batch."""
-    for _, exp in group:
-        if exp["type"] not in _ROW_EXPECTATIONS:
-            return False
-        kwargs = exp.get("kwargs", {})
-        columns = kwargs.get("column_list") or [kwargs.get("column")]
-        if any(c not in df.columns for c in columns):
-            return False
-    return True
+def empty_batch_outcomes(
+    group: list[tuple[int, dict[str, Any]]], df: pd.DataFrame, params: dict[str, Any]
+) -> dict[int, tuple[bool, Any]] | None:
+    """(success, observed) of each expectation of the group on the empty batch `df`, or None when one of
+    them needs GX. Row-wise expectations hold when their columns exist; a column-set expectation is
+    decided as GX decides it (observed: the sorted columns)."""
+    out: dict[int, tuple[bool, Any]] = {}
+    for index, exp in group:
+        kwargs = resolve_params(exp.get("kwargs", {}), params)
+        if exp["type"] in _ROW_EXPECTATIONS:
+            columns = kwargs.get("column_list") or [kwargs.get("column")]
+            if any(c not in df.columns for c in columns):
+                return None
+            out[index] = (True, {"empty_batch": True})
+        elif exp["type"] == _COLUMN_SET and isinstance(kwargs.get("column_set"), list | set | tuple):
+            actual, expected = {str(c) for c in df.columns}, {str(c) for c in kwargs["column_set"]}
+            exact = kwargs.get("exact_match", True)
+            ok = actual == expected if exact is not False else expected <= actual
+            out[index] = (ok, sorted(actual))
+        else:
+            return None
+    return out
 
 
 def severity_of(exp: dict[str, Any]) -> str:
