@@ -43,6 +43,9 @@ CHUNK_MAX = {"stories": 10_000, "docs": 10_000, "entities": 20_000}
 # of the code that renders it. `refresh_site` compares them to decide between a full build and
 # rewriting only the top pages (index, lists, run history).
 STAMP = ".parallax-site.json"
+TOP_PAGES = ("index.html", "outlets.html", "entities.html", "runs.html")
+# What a night that read nothing new changes: the run history, and the index's nightly chart.
+REFRESHED_PAGES = frozenset({"index.html", "runs.html"})
 
 
 @dataclass
@@ -140,7 +143,10 @@ def _rewrite_top_pages(
     paged = frozenset(
         e["entity_id"] for e in entities if (e["doc_count"] or 0) >= queries.ENTITY_PAGE_MIN_DOCS
     )
-    for rel, html in _top_pages(con, queries.story_index(con), entities, Links(0, paged), out_dir, data_docs):
+    top = _top_pages(
+        con, queries.story_index(con), entities, Links(0, paged), out_dir, data_docs, REFRESHED_PAGES
+    )
+    for rel, html in top:
         tmp = out_dir / f".{rel}.{os.getpid()}.tmp"
         summary.add("index" if rel == "index.html" else "lists", 1, _write(tmp, html))
         os.replace(tmp, out_dir / rel)  # a reader sees the old page or the new one
@@ -251,8 +257,9 @@ def _top_pages(
     links: Links,
     out_dir: Path,
     data_docs: Path,
+    only: frozenset[str] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """index.html, outlets.html, entities.html and runs.html."""
+    """index.html, outlets.html, entities.html and runs.html (those named in `only`, when given)."""
     e = env()
     common = {"links": links, "generated": now_label()}
     days = queries.outlet_days(con)
@@ -263,24 +270,29 @@ def _top_pages(
         s["sources"] = list(s["sources"] or [])
     growth = charts.nightly_growth(queries.nightly_totals(con))
     coverage = charts.outlet_coverage(days)
-    yield "index.html", e.get_template("index.html").render(
-        **common, page_title="stories", stories=index, charts=[c for c in (coverage, growth) if c],
-        outlets=[o["source"] for o in outlets], outlet_count=len(outlets), iso=_iso, day=_day,
-        chart_scripts=charts.scripts(""),
-    )  # fmt: skip
-    yield "outlets.html", e.get_template("outlets.html").render(
-        **common, page_title="outlets", outlets=outlets, charts=[coverage] if coverage else [],
-        chart_scripts=charts.scripts(""),
-    )  # fmt: skip
-    yield "entities.html", e.get_template("entities.html").render(
-        **common, page_title="entities", entities=entities, paged=len(links.entities),
-        min_docs=queries.ENTITY_PAGE_MIN_DOCS, chart_scripts="",
-    )  # fmt: skip
+    want = only or frozenset(TOP_PAGES)
+    if "index.html" in want:
+        yield "index.html", e.get_template("index.html").render(
+            **common, page_title="stories", stories=index, charts=[c for c in (coverage, growth) if c],
+            outlets=[o["source"] for o in outlets], outlet_count=len(outlets), iso=_iso, day=_day,
+            chart_scripts=charts.scripts(""),
+        )  # fmt: skip
+    if "outlets.html" in want:
+        yield "outlets.html", e.get_template("outlets.html").render(
+            **common, page_title="outlets", outlets=outlets, charts=[coverage] if coverage else [],
+            chart_scripts=charts.scripts(""),
+        )  # fmt: skip
+    if "entities.html" in want:
+        yield "entities.html", e.get_template("entities.html").render(
+            **common, page_title="entities", entities=entities, paged=len(links.entities),
+            min_docs=queries.ENTITY_PAGE_MIN_DOCS, chart_scripts="",
+        )  # fmt: skip
     docs_href = os.path.relpath(data_docs, out_dir) if data_docs.is_file() else None
-    yield "runs.html", e.get_template("runs.html").render(
-        **common, page_title="run history", runs=queries.runs(con), rejected=queries.rejected_files(con),
-        reasons=queries.rejected_reasons(con), data_docs=docs_href, chart_scripts="",
-    )  # fmt: skip
+    if "runs.html" in want:
+        yield "runs.html", e.get_template("runs.html").render(
+            **common, page_title="run history", runs=queries.runs(con), rejected=queries.rejected_files(con),
+            reasons=queries.rejected_reasons(con), data_docs=docs_href, chart_scripts="",
+        )  # fmt: skip
 
 
 def _outlet_pages(con: duckdb.DuckDBPyConnection, links: Links, generated: str) -> Iterator[tuple[str, str]]:
