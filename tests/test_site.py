@@ -280,3 +280,14 @@ def test_a_night_that_read_nothing_new_rewrites_only_the_top_pages(published: Pa
 
     (out / ".parallax-site.json").write_text('{"data": [null, 0], "code": "older"}', encoding="utf-8")
     assert refresh_site(published, out, workers=1).full  # built by other code: rebuilt
+
+
+def test_story_pages_are_built_in_chunks_bounded_by_documents() -> None:
+    from parallax.site.build import CHUNK_MAX, STORY_CHUNK_DOCS, _story_chunks
+
+    ids = [f"S{i}" for i in range(6)]
+    half = STORY_CHUNK_DOCS // 2
+    docs = {"S0": half, "S1": half, "S2": 1, "S3": STORY_CHUNK_DOCS * 3, "S4": 1}
+    assert _story_chunks(ids, docs) == [["S0", "S1"], ["S2"], ["S3"], ["S4", "S5"]]
+    many = [f"S{i}" for i in range(CHUNK_MAX["stories"] + 1)]
+    assert [len(c) for c in _story_chunks(many, {})] == [CHUNK_MAX["stories"], 1]
