@@ -145,9 +145,7 @@ def _rewrite_top_pages(
     con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs: Path, summary: SiteSummary
 ) -> None:
     entities = queries.entities(con)
-    paged = frozenset(
-        e["entity_id"] for e in entities if (e["doc_count"] or 0) >= queries.ENTITY_PAGE_MIN_DOCS
-    )
+    paged = frozenset(queries.paged_entities(entities))
     top = _top_pages(
         con, queries.story_index(con), entities, Links(0, paged), out_dir, data_docs, REFRESHED_PAGES
     )
@@ -241,7 +239,7 @@ def _build(
 ) -> None:
     generated = now_label()
     entities = queries.entities(con)
-    paged = [e["entity_id"] for e in entities if (e["doc_count"] or 0) >= queries.ENTITY_PAGE_MIN_DOCS]
+    paged = queries.paged_entities(entities)
     index = queries.story_index(con)
     titles = {s["story_id"]: s["title"] for s in index}
     docs_in = {s["story_id"]: int(s["doc_count"] or 0) for s in index}

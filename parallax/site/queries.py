@@ -193,6 +193,11 @@ def doc_diffs(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, l
     )
 
 
+def paged_entities(entities: list[dict[str, Any]]) -> list[str]:
+    """Ids of the entities that get a page: named in ENTITY_PAGE_MIN_DOCS documents or more."""
+    return [e["entity_id"] for e in entities if (e["doc_count"] or 0) >= ENTITY_PAGE_MIN_DOCS]
+
+
 def entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Every canonical entity (or those of `ids`), most documents first."""
     where = "true" if ids is None else "entity_id in (select unnest(?::varchar[]))"
