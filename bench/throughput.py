@@ -5,7 +5,9 @@ In one process it
    `bench/_corpus.py`) as one `.txt` per article under per-outlet folders in a temp dir;
 2. times Prefect's start-up (a trivial flow), then the `nightly` flow over that folder into a
    fresh database (called in-process), with the time per step from the run summary;
-3. times a second run with no new files, then a run with 1% new files (unseen articles);
+3. times a second run with no new files, then a run with 1% new files (unseen articles), or with
+   `--new K` the last K articles of the corpus (the same K whatever `--n`, so one night can be
+   timed on archives of different sizes: issue 16's "1%-new night at 20,000 vs 3,000");
 4. times bare spaCy `nlp.pipe` over the same cleaned canonical bodies the flow extracted
    (staging.stg_documents of the first run, duplicates left out), with the same components,
    `n_process` and batch size;
@@ -283,9 +285,15 @@ def rusage_mb() -> tuple[float, float]:
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     base = load_reuters(args.n)
     articles = list(replay(base, args.replay, args.mode)) if args.replay > 1 else base
-    n_new = max(1, math.ceil(len(articles) / 100))
-    held_out = load_reuters(args.n + n_new)[len(base) :]
-    extra = new_articles(held_out, base, n_new)
+    if args.new:
+        # the corpus's last articles: the same night whatever the archive's size
+        extra = load_reuters()[-args.new :]
+        if {a.key for a in extra} & {a.key for a in base}:
+            raise SystemExit(f"--new {args.new}: the corpus's last articles are in the first --n {args.n}")
+    else:
+        n_new = max(1, math.ceil(len(articles) / 100))
+        held_out = load_reuters(args.n + n_new)[len(base) :]
+        extra = new_articles(held_out, base, n_new)
 
     os.environ["PARALLAX_N_PROCESS"] = str(args.n_process)
     os.environ["PARALLAX_NLP_BATCH_SIZE"] = str(args.batch_size)
@@ -325,8 +333,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     bare = bare_spacy(texts, args.n_process, args.batch_size) if not args.skip_bare else Phase("bare spaCy")
     if not args.skip_bare:
         print(f"bare spaCy {bare.seconds:.1f} s", file=sys.stderr)
-    ann = annotate_only(out, str(full.summary["run_id"]), full.words)
-    print(f"{ann.name} {ann.seconds:.1f} s", file=sys.stderr)
+    ann = Phase("annotate")
+    if not args.skip_bare:
+        ann = annotate_only(out, str(full.summary["run_id"]), full.words)
+        print(f"{ann.name} {ann.seconds:.1f} s", file=sys.stderr)
 
     # the ratio compares the same canonical texts: bare time over end-to-end time
     e2e_canonical_wps = full.words / full.seconds if full.seconds else 0.0
@@ -439,7 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch-size", type=int, default=64, help="nlp.pipe batch size.")
     p.add_argument("--runner", choices=("local", "dask"), default="local")
     p.add_argument("--dask-address", default=None, help="tcp://host:port of a Dask scheduler.")
-    p.add_argument("--skip-bare", action="store_true", help="Do not time bare spaCy.")
+    p.add_argument("--skip-bare", action="store_true", help="Do not time bare spaCy or annotation alone.")
+    p.add_argument("--new", type=int, default=0, help="New night = the corpus's last N articles (else 1%%).")
     p.add_argument("--json", default=None, help="Write the figures to this file.")
     p.add_argument("--keep", default=None, help="Build in this folder and keep it (else a temp dir).")
     args = p.parse_args(argv)

@@ -17,7 +17,10 @@ only as 4-digit years) and, when extraction found them, the document's entities 
 count more than shared vocabulary. Document frequencies persist as per-batch increments
 (`int_story_term_df`), each document's kept terms persist in `int_story_doc_terms`, and a story's
 profile is the sum over its documents (`int_story_profiles` view): a later run only reads the
-profiles of the stories its new documents share terms with.
+profiles of the stories its new documents share terms with. Inside a batch, a document's candidate
+stories are those holding one of its CANDIDATE_TERMS heaviest terms, among the terms held by at
+most CANDIDATE_MAX_STORIES stories (template words that every story holds would make every story
+a candidate; 40,000 word-list records took 18 minutes in this step without that bound).
 
 When both dates are known, a document only joins a story whose documents were published within
 `settings.story_window_days` of it. Documents are assigned in order (published_at, unknown last,
@@ -77,6 +80,10 @@ RESCUE_THRESHOLD_SHARE = 0.7
 # Candidate stories are those sharing one of a document's CANDIDATE_TERMS heaviest terms (cost ~
 # linear in the batch; more terms = more cosines, a little more recall).
 CANDIDATE_TERMS = 12
+# A term held by more stories than this does not bring candidates (it names no event, and for
+# template items, where every story holds the template's words, it would make every story a
+# candidate: cost ~ batch x stories). It still counts in the cosine of the candidates found.
+CANDIDATE_MAX_STORIES = 100
 
 # --------------------------------------------------------------------------------------------
 
@@ -174,7 +181,8 @@ def _assign_batch(
         # Candidates share one of the document's heaviest terms: a story sharing only light,
         # common terms cannot reach the threshold, and looking it up would make a batch cost
         # grow with batch x stories (measured: 200k cosines for 487 documents).
-        top = heapq.nlargest(CANDIDATE_TERMS, vec, key=vec.__getitem__)
+        usable = [t for t in vec if len(by_term.get(t, ())) <= CANDIDATE_MAX_STORIES]
+        top = heapq.nlargest(CANDIDATE_TERMS, usable, key=vec.__getitem__)
         cands = set().union(*(by_term.get(t, set()) for t in top)) if top else set()
         best: tuple[float, str] | None = None
         for sid in sorted(cands):

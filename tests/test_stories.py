@@ -280,3 +280,14 @@ def test_stop_words_copy_equals_scikit_learn_list() -> None:
     from parallax.stopwords import ENGLISH_STOP_WORDS
 
     assert frozenset(sklearn_words) == ENGLISH_STOP_WORDS
+
+
+def test_terms_held_by_too_many_stories_bring_no_candidates(con, settings: Settings, monkeypatch) -> None:
+    """Template words every story holds do not make every story a candidate (cost ~ batch x
+    stories): a term held by more than CANDIDATE_MAX_STORIES stories finds none. At 0 not even
+    the first sample article's story is found by the others, so each founds its own."""
+    import parallax.stories as stories_mod
+
+    monkeypatch.setattr(stories_mod, "CANDIDATE_MAX_STORIES", 0)
+    run(con, "r1", sample_docs(), settings)
+    assert sorted(m for _, m in stories(con).values()) == ["new_story"] * 3
