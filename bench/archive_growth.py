@@ -15,7 +15,8 @@ Issue 16's line "a 1%-new night at 20,000 archived articles <= 1.3x the same nig
    copy, alternating small and large `--repeats` times, so the two are timed under the same load;
    the ratio is large over small of the median times.
 
-It prints each run's seconds and steps, and the ratio (target <= 1.3).
+It prints each run's seconds, steps and site build (the site is rebuilt after the steps), and the
+ratio (target <= 1.3).
 """
 
 from __future__ import annotations
@@ -105,12 +106,14 @@ def main(argv: list[str] | None = None) -> int:
                         "seconds": ran["seconds"],
                         "documents_new": ran["summary"].get("documents_new"),
                         "steps": steps,
+                        "site": ran["summary"].get("site"),
                     }
                 )
                 listed = ", ".join(f"{k} {float(v):.1f}" for k, v in steps.items())
                 print(
                     f"  {name} night {rep + 1}: {ran['seconds']:.1f}s, "
-                    f"{ran['summary'].get('documents_new')} new documents; {listed}",
+                    f"{ran['summary'].get('documents_new')} new documents; {listed}; "
+                    f"site: {ran['summary'].get('site')}",
                     flush=True,
                 )
                 shutil.rmtree(copy, ignore_errors=True)

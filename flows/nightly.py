@@ -209,7 +209,9 @@ def _build_site(settings: Settings, logger: Any) -> str | None:
 
     out = settings.db.parent / settings.site_dir_name
     try:
-        site = refresh_site(settings.db, out, workers=settings.site_workers)
+        site = refresh_site(
+            settings.db, out, workers=settings.site_workers, memory_limit=settings.duckdb_memory_limit
+        )
     except Exception as exc:
         logger.error(
             "site not rebuilt (the run is published; the previous site is left in %s): %s: %s",

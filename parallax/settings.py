@@ -128,7 +128,8 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = Field(
         default="512MB",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-        description="DuckDB's memory limit in the flow process (work database). Past it, large "
+        description="DuckDB's memory limit in the flow process (work database) and in each process "
+        "building the site (published file, read-only). Past it, large "
         "joins and aggregations spill to disk next to the database instead of growing the process; "
         "DuckDB's own default is 80% of RAM. Higher is faster on big archives, lower keeps a night "
         "under a container's memory limit (the flow also holds the spaCy model, ~0.5 GB).",

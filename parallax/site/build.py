@@ -88,23 +88,30 @@ class _Inline(Executor):
         return f
 
 
-def build_site(db_path: Path, out_dir: Path, data_docs: Path | None = None, workers: int = 2) -> SiteSummary:
+def build_site(
+    db_path: Path,
+    out_dir: Path,
+    data_docs: Path | None = None,
+    workers: int = 2,
+    memory_limit: str | None = None,
+) -> SiteSummary:
     """Build the site for the published `db_path` into `out_dir` (replaced as a whole at the end).
 
     `data_docs` is the data-docs page to link from the run history (default: the one next to the file);
-    `workers` processes render story, document and entity pages (1: all in this process).
+    `workers` processes render story, document and entity pages (1: all in this process);
+    `memory_limit` caps DuckDB's memory in each of them (`settings.duckdb_memory_limit` in the flow).
     """
     t0, cpu0 = time.perf_counter(), time.process_time()
     out_dir, db_path = out_dir.absolute(), db_path.absolute()
     side = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     summary = SiteSummary(out_dir)
     data_docs = data_docs or db_path.parent / "data_docs" / "index.html"
-    con = open_read_only(db_path)
+    con = open_read_only(db_path, memory_limit)
     try:
         shutil.rmtree(side, ignore_errors=True)
         for kind in ("stories", "docs", "entities", "outlets", "assets"):
             (side / kind).mkdir(parents=True)
-        _build(con, db_path, side, out_dir, data_docs, workers, summary)
+        _build(con, db_path, side, out_dir, data_docs, workers, summary, memory_limit)
         summary.bytes += charts.write_asset(side).stat().st_size
         (side / STAMP).write_text(json.dumps(_stamp(con)), encoding="utf-8")
     except BaseException:
@@ -119,14 +126,18 @@ def build_site(db_path: Path, out_dir: Path, data_docs: Path | None = None, work
 
 
 def refresh_site(
-    db_path: Path, out_dir: Path, data_docs: Path | None = None, workers: int = 2
+    db_path: Path,
+    out_dir: Path,
+    data_docs: Path | None = None,
+    workers: int = 2,
+    memory_limit: str | None = None,
 ) -> SiteSummary:
     """What the nightly flow calls: when `out_dir` holds a site built by this code from the same data
     version, rewrite only the top pages (the run history and the index's nightly chart change every
     run); otherwise `build_site`. A night that read nothing new costs a second instead of a full build."""
     t0, cpu0 = time.perf_counter(), time.process_time()
     out_dir, db_path = out_dir.absolute(), db_path.absolute()
-    con = open_read_only(db_path)
+    con = open_read_only(db_path, memory_limit)
     try:
         if _read_stamp(out_dir) == _stamp(con):
             summary = SiteSummary(out_dir, full=False)
@@ -138,7 +149,7 @@ def refresh_site(
             return summary
     finally:
         con.close()
-    return build_site(db_path, out_dir, data_docs, workers)
+    return build_site(db_path, out_dir, data_docs, workers, memory_limit)
 
 
 def _rewrite_top_pages(
@@ -236,6 +247,7 @@ def _build(
     data_docs: Path,
     workers: int,
     summary: SiteSummary,
+    memory_limit: str | None = None,
 ) -> None:
     generated = now_label()
     entities = queries.entities(con)
@@ -253,7 +265,16 @@ def _build(
         futures = [
             pool.submit(
                 run_chunk,
-                Chunk(kind, chunk, side, db_path, with_page, titles if kind == "docs" else {}, generated),
+                Chunk(
+                    kind,
+                    chunk,
+                    side,
+                    db_path,
+                    with_page,
+                    titles if kind == "docs" else {},
+                    generated,
+                    memory_limit,
+                ),
             )
             for kind, kind_chunks in chunks.items()
             for chunk in kind_chunks

@@ -32,7 +32,9 @@ def site(
         err.print(f"[bold red]error:[/] database not found: {db_path}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     try:
-        summary = build_site(db_path, target, workers=settings.site_workers)
+        summary = build_site(
+            db_path, target, workers=settings.site_workers, memory_limit=settings.duckdb_memory_limit
+        )
     except (duckdb.Error, OSError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         err.print(f"[bold red]error:[/] site not built: {message}", highlight=False, soft_wrap=True)
