@@ -313,6 +313,10 @@ def _project_batch(
         return
     db.register(con, "_parallax_copy_changed", pa.table({"doc_id": pa.array(changed, pa.string())}))
     try:
+        # earlier runs' rows go back if this run is rolled back (found missing after a failed night)
+        db.log_before_images(
+            con, MENTIONS, "t.doc_id in (select doc_id from _parallax_copy_changed)", run_id=run_id, key=[]
+        )
         con.execute(
             f"delete from {MENTIONS} where doc_id in (select doc_id from _parallax_copy_changed)"
         ).fetchall()

@@ -325,13 +325,17 @@ def log_before_images(
 def restore_before_images(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Put back every row `run_id` changed or deleted, as it was before the run; return how many.
 
-    A row logged twice in the run is restored from its first image (the state before the run).
+    A row logged twice in the run is restored from its first image (the state before the run), also
+    when the two images were saved under different keys: a row whose label an early batch updated
+    (saved by primary key) and that a later re-extraction deleted (saved with no key) goes back once,
+    as it was before the update.
     """
     images = con.execute(
         f"select table_name, key_columns, rows from {IMAGES} where run_id = ? order by image_seq", [run_id]
     ).fetchall()
     groups: dict[tuple[str, tuple[str, ...]], list[pa.Table]] = defaultdict(list)
     seen: dict[tuple[str, tuple[str, ...]], set[tuple[object, ...]]] = defaultdict(set)
+    in_order: dict[str, list[pa.Table]] = defaultdict(list)  # per table, in image order
     for table, key_columns, blob in images:
         key = tuple(key_columns or ())
         rows = pa.ipc.open_stream(blob).read_all()
@@ -341,26 +345,33 @@ def restore_before_images(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
             rows = rows.filter(pa.array([k not in first for k in keys], pa.bool_()))
             first.update(keys)
         groups[(table, key)].append(rows)
+        in_order[table].append(rows)
+    for table, parts in in_order.items():
+        pk = tuple(primary_key(con, table) or ())
+        if pk:
+            groups[(table, pk)] = groups.get((table, pk), [])  # delete by primary key before inserting
+            groups[(table, pk)].extend(p.select(list(pk)) for p in parts)
     view = "_parallax_restore_keys"
     for (table, key), parts in groups.items():
         if not key:
             continue
-        register(con, view, pa.concat_tables(parts, promote_options="permissive").select(list(key)))
+        keys_tbl = pa.concat_tables([p.select(list(key)) for p in parts], promote_options="permissive")
+        register(con, view, keys_tbl)
         try:
             cond = " and ".join(f"t.{_ident(k)} is not distinct from k.{_ident(k)}" for k in key)
             con.execute(f"delete from {_ident(table)} t where exists (select 1 from {view} k where {cond})")
         finally:
             con.unregister(view)
-    per_table: dict[str, list[pa.Table]] = defaultdict(list)
-    for (table, _), parts in groups.items():
-        per_table[table].extend(parts)
     restored = 0
-    for table, parts in per_table.items():
+    for table, parts in in_order.items():
         rows = pa.concat_tables(parts, promote_options="permissive")
-        # a row saved under two keys (two writers with different upsert keys) goes back once
+        columns = primary_key(con, table) or []
+        # the first image of a row is the state before the run: one row per primary key (per whole
+        # row when the table has none: a row saved under two keys goes back once)
         once: dict[str, int] = {}
         for i, row in enumerate(rows.to_pylist()):
-            once.setdefault(repr(sorted(row.items())), i)
+            ident = repr([row[k] for k in columns]) if columns else repr(sorted(row.items()))
+            once.setdefault(ident, i)
         restored += insert_arrow(con, table, rows.take(pa.array(sorted(once.values()), pa.int64())))
     return restored
 

@@ -135,3 +135,23 @@ def test_a_row_saved_under_two_keys_is_restored_once(con: duckdb.DuckDBPyConnect
     con.execute(f"delete from {paras} where doc_id = 'd1'")
     db.rollback_run(con, "r2")
     assert table(con, paras) == before
+
+
+def test_a_row_updated_then_deleted_in_one_run_goes_back_as_before_the_run(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Seen at 40,000 archived articles: a batch relabels an archived document's mentions (images by
+    primary key), a later step of the same run deletes them to re-extract the document (images with
+    no key, re-insert only), and the run fails. Both images hold the row, with different labels:
+    the rollback put both back and failed on the primary key, leaving the run unrolled."""
+    ents = "intermediate.int_entities"
+    db.upsert_arrow(con, ents, entities([("E1", "Ana Reyes", "PERSON", [], "r1")]), ["entity_id"])
+    before = table(con, ents)
+    db.begin_run(con, "r2")
+    db.log_before_images(con, ents, "t.entity_id = ?", ["E1"])  # by primary key
+    con.execute(f"update {ents} set label = 'ORG' where entity_id = 'E1'")
+    db.log_before_images(con, ents, "t.entity_id = ?", ["E1"], key=[])  # re-insert only
+    con.execute(f"delete from {ents} where entity_id = 'E1'")
+    db.upsert_arrow(con, ents, entities([("E1", "Ana Reyes", "GPE", [], "r2")]), ["entity_id"])
+    db.rollback_run(con, "r2")
+    assert table(con, ents) == before
