@@ -164,7 +164,11 @@ def nightly(
                 _process(ctx, summary, timed, _current_progress())
             with timed("models"):
                 build_models_task(ctx)
-                history.snapshot_run(con, summary.run_id, settings.sql)
+                db.retry_out_of_memory(
+                    con,
+                    settings.duckdb_memory_limit_retry,
+                    lambda: history.snapshot_run(con, summary.run_id, settings.sql),
+                )
             with timed("validate"):
                 outcome = validate_task(ctx)
             summary.validation_success = outcome.success

@@ -134,6 +134,13 @@ class Settings(BaseSettings):
         "DuckDB's own default is 80% of RAM. Higher is faster on big archives, lower keeps a night "
         "under a container's memory limit (the flow also holds the spaCy model, ~0.5 GB).",
     )
+    duckdb_memory_limit_retry: str | None = Field(
+        default="1GB",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="A step whose statement cannot spill (the story snapshot) and runs out of memory at "
+        "duckdb_memory_limit is tried once more at this limit, rather than failing the night (the same "
+        "files would fail again every night). None: no second try.",
+    )
     entity_propagate_min_docs: int = Field(
         default=2,
         description="A name the tagger marked in at least this many documents of a batch is also "

@@ -155,3 +155,24 @@ def test_a_row_updated_then_deleted_in_one_run_goes_back_as_before_the_run(
     db.upsert_arrow(con, ents, entities([("E1", "Ana Reyes", "GPE", [], "r2")]), ["entity_id"])
     db.rollback_run(con, "r2")
     assert table(con, ents) == before
+
+
+_UNSPILLABLE = (
+    "select length(string_agg(distinct (x % 300000)::varchar || 'abcdefghij', ',' "
+    "order by (x % 300000)::varchar || 'abcdefghij')) from range(600000) t(x)"
+)
+
+
+def test_a_statement_out_of_memory_is_tried_once_more_at_the_retry_limit() -> None:
+    """An ordered distinct string_agg cannot spill: at 20MB it fails; the retry runs it at the
+    larger limit and puts the connection's own limit back; without a retry limit the error stands."""
+    import pytest
+
+    con = duckdb.connect(config={"memory_limit": "20MB"})
+    limit = con.execute("select current_setting('memory_limit')").fetchone()
+    with pytest.raises(duckdb.OutOfMemoryException):
+        con.execute(_UNSPILLABLE).fetchone()
+    assert db.retry_out_of_memory(con, "512MB", lambda: con.execute(_UNSPILLABLE).fetchone()) == (4_988_889,)
+    assert con.execute("select current_setting('memory_limit')").fetchone() == limit
+    with pytest.raises(duckdb.OutOfMemoryException):
+        db.retry_out_of_memory(con, None, lambda: con.execute(_UNSPILLABLE).fetchone())
