@@ -213,9 +213,21 @@ def _build_site(settings: Settings, logger: Any) -> str | None:
 
     out = settings.db.parent / settings.site_dir_name
     try:
-        site = refresh_site(
-            settings.db, out, workers=settings.site_workers, memory_limit=settings.duckdb_memory_limit
-        )
+        try:
+            site = refresh_site(
+                settings.db, out, workers=settings.site_workers, memory_limit=settings.duckdb_memory_limit
+            )
+        except duckdb.OutOfMemoryException:
+            # some site queries cannot spill (40,000 articles: out of memory at 512MB); build again larger
+            if not settings.duckdb_memory_limit_retry:
+                raise
+            logger.warning(
+                "site out of DuckDB memory at %s; building again at %s",
+                settings.duckdb_memory_limit,
+                settings.duckdb_memory_limit_retry,
+            )
+            retry = settings.duckdb_memory_limit_retry
+            site = refresh_site(settings.db, out, workers=settings.site_workers, memory_limit=retry)
     except Exception as exc:
         logger.error(
             "site not rebuilt (the run is published; the previous site is left in %s): %s: %s",

@@ -137,9 +137,10 @@ class Settings(BaseSettings):
     duckdb_memory_limit_retry: str | None = Field(
         default="1GB",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-        description="A step whose statement cannot spill (the story snapshot) and runs out of memory at "
-        "duckdb_memory_limit is tried once more at this limit, rather than failing the night (the same "
-        "files would fail again every night). None: no second try.",
+        description="A step whose statement cannot spill (the story snapshot, the site build) and runs "
+        "out of memory at duckdb_memory_limit is tried once more at this limit, rather than failing the "
+        "night (the same files would fail again every night) or leaving the site stale. None: no second "
+        "try.",
     )
     entity_propagate_min_docs: int = Field(
         default=2,

@@ -206,6 +206,25 @@ def test_nightly_site_step_reports_a_failure_without_raising(published: Path) ->
     assert (published.parent / "site" / "index.html").is_file()
 
 
+def test_nightly_site_step_builds_again_at_the_retry_limit_when_out_of_memory(
+    published: Path, tmp_path: Path
+) -> None:
+    """At a DuckDB limit too small for the site's queries the build runs out of memory (a real one);
+    the step builds again at `duckdb_memory_limit_retry`, and without one reports the failure."""
+    import shutil
+
+    from flows.nightly import _build_site
+
+    db_path = tmp_path / "small" / "parallax.duckdb"
+    db_path.parent.mkdir()
+    shutil.copy(published, db_path)
+    tight = {"root": REPO_ROOT, "db_path": db_path, "duckdb_memory_limit": "1MB", "site_workers": 1}
+    logger = logging.getLogger("test_site.retry")
+    assert _build_site(Settings(**tight, duckdb_memory_limit_retry=None), logger) is None
+    index = _build_site(Settings(**tight, duckdb_memory_limit_retry="512MB"), logger)
+    assert index == str(db_path.parent / "site" / "index.html") and Path(index).is_file()
+
+
 def test_story_seen_on_two_nights_gets_a_growth_chart(published: Path, tmp_path: Path) -> None:
     con = db.connect(published)
     con.execute(
