@@ -28,7 +28,7 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parallax import db
+from parallax import db, similarity
 from parallax.history import snapshot_run
 from parallax.settings import Settings
 from parallax.validate import validate_run
@@ -237,6 +237,7 @@ def main() -> None:
             "(select count(distinct story_id) from intermediate.int_document_stories)"
         ).fetchall()
         print(f"mentions {counts[0][0]}, stories {counts[0][1]}")
+        timed("similarity.refresh (every story)", lambda: similarity.refresh(con, "r-last", settings.sql))
         for view in VIEWS:
             timed(f"full scan marts.{view}", functools.partial(count, con, view, None))
         story = con.execute(

@@ -31,7 +31,7 @@ from prefect.states import Failed, State
 
 from parallax import compact, db, failpoints, history, ingest, publish, quarantine, runner, runs
 from parallax.deadline import RunTimeoutError, deadline
-from parallax.entity_archive import stale_short_forms
+from parallax.entity_archive import reresolve_limit, stale_short_forms
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
 from parallax.settings import Settings, get_settings
@@ -164,6 +164,7 @@ def nightly(
                 _process(ctx, summary, timed, _current_progress())
             with timed("models"):
                 build_models_task(ctx)
+            with timed("snapshot"):
                 db.retry_out_of_memory(
                     con,
                     settings.duckdb_memory_limit_retry,
@@ -176,8 +177,9 @@ def nightly(
                 raise ValidationFailedError(f"validation failed: {outcome.describe_failures()}")
             summary.status = runs.STATUS_SUCCESS
             summary.publish_status = runs.PUBLISH_PENDING
-            runs.finish_run(con, summary)
-            con.execute("checkpoint")
+            with timed("checkpoint"):
+                runs.finish_run(con, summary)
+                con.execute("checkpoint")
         except BaseException as exc:
             summary.status = runs.STATUS_FAILED
             summary.publish_status = None
@@ -191,7 +193,8 @@ def nightly(
                 return _failed(exc)
             raise
         con.close()
-        compact.maybe_compact(work_db, settings)  # free space past settings.compact_free_share
+        with timed("compact"):
+            compact.maybe_compact(work_db, settings)  # free space past settings.compact_free_share
         with timed("publish"):
             failure = _publish(summary, settings)
         if failure is not None:
@@ -206,28 +209,20 @@ def nightly(
 
 
 def _build_site(settings: Settings, logger: Any) -> str | None:
-    """Bring the analysts' site up to date with the just-published file (`refresh_site`: a full build, or
-    only the top pages after a night that read nothing new); returns its index page, or None when the
-    build failed - logged as an error, never failing or rolling back the published night."""
+    """Bring the analysts' site up to date with the just-published file (`refresh_site`: the pages the
+    night changed, only the top pages after a night that read nothing new, or a full build); returns its
+    index page, or None when the build failed - logged as an error, never failing or rolling back the
+    published night."""
     from parallax.site import refresh_site
 
     out = settings.db.parent / settings.site_dir_name
     try:
-        try:
-            site = refresh_site(
-                settings.db, out, workers=settings.site_workers, memory_limit=settings.duckdb_memory_limit
-            )
-        except duckdb.OutOfMemoryException:
-            # some site queries cannot spill (40,000 articles: out of memory at 512MB); build again larger
-            if not settings.duckdb_memory_limit_retry:
-                raise
-            logger.warning(
-                "site out of DuckDB memory at %s; building again at %s",
-                settings.duckdb_memory_limit,
-                settings.duckdb_memory_limit_retry,
-            )
-            retry = settings.duckdb_memory_limit_retry
-            site = refresh_site(settings.db, out, workers=settings.site_workers, memory_limit=retry)
+        # some site queries cannot spill (40,000 articles: out of memory at 512MB): built again larger
+        site = db.out_of_memory_retry(
+            settings.duckdb_memory_limit,
+            settings.duckdb_memory_limit_retry,
+            lambda limit: refresh_site(settings.db, out, workers=settings.site_workers, memory_limit=limit),
+        )
     except Exception as exc:
         logger.error(
             "site not rebuilt (the run is published; the previous site is left in %s): %s: %s",
@@ -349,7 +344,7 @@ def _process(
                 progress("documents", done, total)
         quarantine.end(ctx.con, ctx.run_id)
     if new_docs:
-        _reresolve_short_forms(ctx, timed)
+        _reresolve_short_forms(ctx, timed, len(new_docs))
         with timed("stories"):
             summary.stories_touched = stories_task(ctx, new_docs).counts.get("stories", 0)
     summary.files_rejected = _count(
@@ -359,12 +354,16 @@ def _process(
         summary.model, summary.model_version = _last_model(ctx)
 
 
-def _reresolve_short_forms(ctx: RunContext, timed: StepTimer) -> None:
+def _reresolve_short_forms(ctx: RunContext, timed: StepTimer, new_docs: int) -> None:
     """Re-extract archived documents whose one-word names this run's longer names may resolve
-    (`parallax.entity_archive.stale_short_forms`, at most `entity_reresolve_max_docs`)."""
+    (`parallax.entity_archive.stale_short_forms`), at most `entity_reresolve_max_docs` and
+    `entity_reresolve_per_new_doc` per new document."""
     settings = ctx.settings
+    limit = reresolve_limit(
+        settings.entity_reresolve_max_docs, settings.entity_reresolve_per_new_doc, new_docs
+    )
     with timed("reresolve"):
-        old = stale_short_forms(ctx.con, ctx.run_id, settings.entity_reresolve_max_docs)
+        old = stale_short_forms(ctx.con, ctx.run_id, limit)
         if not old:
             return
         if ctx.nlp is None and runner.annotates_in_flow(settings):

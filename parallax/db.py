@@ -59,28 +59,41 @@ _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 _T = TypeVar("_T")
 
 
-def retry_out_of_memory(con: duckdb.DuckDBPyConnection, limit: str | None, work: Callable[[], _T]) -> _T:
-    """Run `work`; when DuckDB runs out of memory, run it once more with the connection's memory limit
-    raised to `limit`, then put the limit back.
+def out_of_memory_retry(limit: str | None, retry: str | None, work: Callable[[str | None], _T]) -> _T:
+    """Run `work(limit)`; when DuckDB runs out of memory, run `work(retry)` once more (when `retry` is a
+    size such as "1GB"; otherwise the error is raised). `work` must be idempotent.
 
-    For statements whose aggregates cannot spill (the story snapshot's ordered `string_agg`s over the
-    marts views): at 40,000 archived articles a 10,000-article night failed there at 512MB, and the
-    same files would fail again every night. `work` must be idempotent (delete by run, then insert).
-    """
+    Some statements cannot spill (ordered `string_agg`s, e.g. the story snapshot; some site queries):
+    at 40,000 archived articles a 10,000-article night failed there at 512MB, and the same files would
+    have failed again every night. The retry limit is `settings.duckdb_memory_limit_retry`."""
     try:
-        return work()
+        return work(limit)
     except duckdb.OutOfMemoryException:
-        if not limit or not _MEMORY.match(limit):
+        if not retry or not _MEMORY.match(retry):
             raise
+    log.warning("DuckDB ran out of memory at %s; trying once more at %s", limit, retry)
+    return work(retry)
+
+
+def retry_out_of_memory(con: duckdb.DuckDBPyConnection, limit: str | None, work: Callable[[], _T]) -> _T:
+    """`out_of_memory_retry` on an open connection: the retry raises the connection's memory limit to
+    `limit` for the second try, then puts it back."""
     row = con.execute("select current_setting('memory_limit')").fetchone()
-    before = str(row[0]) if row else ""
-    log.warning("DuckDB ran out of memory at %s; trying once more at %s", before, limit)
-    con.execute(f"set memory_limit = '{limit}'")  # SET takes no bound parameter; `limit` is validated
-    try:
+    before = str(row[0]).replace(" ", "") if row else ""
+
+    raised: list[str] = []
+
+    def attempt(at: str | None) -> _T:
+        if at is not None and at != before:
+            con.execute(f"set memory_limit = '{at}'")  # SET takes no bound parameter; `at` is validated
+            raised.append(at)
         return work()
+
+    try:
+        return out_of_memory_retry(before, limit, attempt)
     finally:
-        if _MEMORY.match(before.replace(" ", "")):
-            con.execute(f"set memory_limit = '{before.replace(' ', '')}'")
+        if raised and _MEMORY.match(before):
+            con.execute(f"set memory_limit = '{before}'")
 
 
 def _ident(name: str) -> str:

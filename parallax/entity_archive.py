@@ -9,6 +9,7 @@ frequencies (`archive_evidence`) and the model-label votes of their mentions (`l
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import duckdb
@@ -167,6 +168,12 @@ def label_votes(
         out[eid][label or "ORG"] += n
         out[eid]["PERSON"] += titled
     return out
+
+
+def reresolve_limit(max_docs: int, per_new_doc: float, new_docs: int) -> int:
+    """How many archived documents a night may re-extract: `max_docs`, and `per_new_doc` per document it
+    read new, so that the re-read follows the night's size, not the archive's."""
+    return max(0, min(max_docs, math.ceil(per_new_doc * new_docs)))
 
 
 def stale_short_forms(

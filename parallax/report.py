@@ -94,12 +94,10 @@ def story_data(con: duckdb.DuckDBPyConnection, story_id: str) -> dict[str, Any]:
     return data[story_id]
 
 
-def _grouped(
-    con: duckdb.DuckDBPyConnection, sql: str, where: str, params: list[Any]
-) -> dict[str, list[dict[str, Any]]]:
-    """Rows of `sql` (with `{where}` filled by the story filter) grouped by their story_id."""
+def _grouped(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """Rows of `sql` grouped by their story_id."""
     out: dict[str, list[dict[str, Any]]] = {}
-    for r in _records(con, sql.format(where=where), params):
+    for r in _records(con, sql, params):
         out.setdefault(r.pop("story_id"), []).append(r)
     return out
 
@@ -109,86 +107,87 @@ def _ranked(order: str) -> str:
     return f"qualify row_number() over (partition by story_id order by {order}) <= ?"
 
 
-def stories_data(
-    con: duckdb.DuckDBPyConnection, story_ids: Sequence[str] | None = None
-) -> dict[str, dict[str, Any]]:
-    """`story_data` of many stories (every story when `story_ids` is None) with one query per view."""
+def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str, list[Any]]]:
+    """Every query a story page reads, by name: (SQL, parameters), rows keyed by `story_id` (for the
+    stories `story_ids`, or all). The site fingerprints a story's page by the same queries."""
     where = "true" if story_ids is None else "story_id in (select unnest(?::varchar[]))"
     ids: list[Any] = [] if story_ids is None else [list(story_ids)]
-    stories = _grouped(con, "select * from marts.dim_stories where {where}", where, ids)
-    documents = _grouped(
-        con,
-        "select story_id, doc_id, source, title, word_count, published_at, ingested_at, duplicate_of, "
-        "is_canonical, path from marts.dim_documents where {where} "
-        "order by story_id, is_canonical desc, source, doc_id",
-        where,
-        ids,
-    )
-    coverage = _grouped(con, "select * from marts.rpt_entity_coverage where {where}", where, ids)
-    divergence = _grouped(
-        con,
-        "select * from marts.rpt_entity_divergence where {where} "
-        "order by story_id, case coverage when 'consensus' then 0 when 'majority' then 1 "
-        "when 'minority' then 2 else 3 end, mention_count desc, canonical_name",
-        where,
-        ids,
-    )
     fact_order = "is_conflict desc, is_background, measure nulls last, fact_type, source, start_char"
-    facts = _grouped(
-        con,
-        "select story_id, source, fact_type, measure, measure_evidence, value_text, normalized_value, "
-        "lower_value, upper_value, unit, sentence, is_background, is_update, is_conflict, "
-        "sources_agreeing, sources_reporting_measure from marts.rpt_fact_comparison where {where} "
-        + _ranked(fact_order)
-        + f" order by story_id, {fact_order}",
-        where,
-        [*ids, MAX_TABLE_ROWS],
-    )
     # one row per measure given by two sources or more: each source's figures side by side
     measure_order = (
         "case status when 'conflict' then 0 when 'update' then 1 else 2 end, source_count desc, measure"
     )
-    measures = _grouped(
-        con,
-        "select story_id, measure, unit, "
-        "case when bool_or(is_conflict) then 'conflict' when bool_or(is_update) then 'update' "
-        "else 'agree' end as status, count(distinct source) as source_count, "
-        "list(source || ': ' || value_text order by source, start_char) as figures "
-        "from marts.rpt_fact_comparison where {where} and sources_reporting_measure > 1 "
-        "group by story_id, measure, unit " + _ranked(measure_order) + f" order by story_id, {measure_order}",
-        where,
-        [*ids, MAX_TABLE_ROWS],
-    )
     attribution_order = "is_conflict desc, topic nulls last, predicate, polarity, source, attribution_index"
-    attributions = _grouped(
-        con,
-        "select story_id, predicate, topic, polarity, source, actor_name, actor_entity_id, kind, cue, "
-        "quote, sentence, is_conflict from marts.rpt_attribution_comparison where {where} "
-        + _ranked(attribution_order)
-        + f" order by story_id, {attribution_order}",
-        where,
-        [*ids, MAX_TABLE_ROWS],
-    )
     similarity_order = "text_similarity desc nulls last, doc_a, doc_b"
-    similarity = _grouped(
-        con,
-        "select story_id, source_a, source_b, doc_a, doc_b, text_similarity, entity_jaccard, "
-        "shared_entity_count from marts.rpt_source_similarity where {where} "
-        + _ranked(similarity_order)
-        + f" order by story_id, {similarity_order}",
-        where,
-        [*ids, MAX_TABLE_ROWS],
-    )
     change_order = "item_kind, change, item_label"
-    changes = _grouped(
-        con,
-        "select story_id, run_id, change_type, item_label, source, old_value, new_value "
-        "from marts.rpt_story_changes where {where} and is_latest and previous_run_id is not null "
-        + _ranked(change_order)
-        + f" order by story_id, {change_order}",
-        where,
-        [*ids, MAX_TABLE_ROWS],
-    )
+    ranked = [*ids, MAX_TABLE_ROWS]
+    queries = {
+        "stories": ("select * from marts.dim_stories where {where}", ids),
+        "documents": (
+            "select story_id, doc_id, source, title, word_count, published_at, ingested_at, duplicate_of, "
+            "is_canonical, path from marts.dim_documents where {where} "
+            "order by story_id, is_canonical desc, source, doc_id",
+            ids,
+        ),
+        "coverage": ("select * from marts.rpt_entity_coverage where {where}", ids),
+        "divergence": (
+            "select * from marts.rpt_entity_divergence where {where} "
+            "order by story_id, case coverage when 'consensus' then 0 when 'majority' then 1 "
+            "when 'minority' then 2 else 3 end, mention_count desc, canonical_name",
+            ids,
+        ),
+        "facts": (
+            "select story_id, source, fact_type, measure, measure_evidence, value_text, normalized_value, "
+            "lower_value, upper_value, unit, sentence, is_background, is_update, is_conflict, "
+            "sources_agreeing, sources_reporting_measure from marts.rpt_fact_comparison where {where} "
+            + _ranked(fact_order)
+            + f" order by story_id, {fact_order}",
+            ranked,
+        ),
+        "measures": (
+            "select story_id, measure, unit, "
+            "case when bool_or(is_conflict) then 'conflict' when bool_or(is_update) then 'update' "
+            "else 'agree' end as status, count(distinct source) as source_count, "
+            "list(source || ': ' || value_text order by source, start_char) as figures "
+            "from marts.rpt_fact_comparison where {where} and sources_reporting_measure > 1 "
+            "group by story_id, measure, unit "
+            + _ranked(measure_order)
+            + f" order by story_id, {measure_order}",
+            ranked,
+        ),
+        "attributions": (
+            "select story_id, predicate, topic, polarity, source, actor_name, actor_entity_id, kind, cue, "
+            "quote, sentence, is_conflict from marts.rpt_attribution_comparison where {where} "
+            + _ranked(attribution_order)
+            + f" order by story_id, {attribution_order}",
+            ranked,
+        ),
+        "similarity": (
+            "select story_id, source_a, source_b, doc_a, doc_b, text_similarity, entity_jaccard, "
+            "shared_entity_count from marts.rpt_source_similarity where {where} "
+            + _ranked(similarity_order)
+            + f" order by story_id, {similarity_order}",
+            ranked,
+        ),
+        "changes": (
+            "select story_id, run_id, change_type, item_label, source, old_value, new_value "
+            "from marts.rpt_story_changes where {where} and is_latest and previous_run_id is not null "
+            + _ranked(change_order)
+            + f" order by story_id, {change_order}",
+            ranked,
+        ),
+    }
+    return {name: (sql.format(where=where), params) for name, (sql, params) in queries.items()}
+
+
+def stories_data(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """`story_data` of many stories (every story when `story_ids` is None) with one query per view."""
+    read = {name: _grouped(con, sql, params) for name, (sql, params) in story_queries(story_ids).items()}
+    stories, documents, coverage = read["stories"], read["documents"], read["coverage"]
+    divergence, facts, measures = read["divergence"], read["facts"], read["measures"]
+    attributions, similarity, changes = read["attributions"], read["similarity"], read["changes"]
     out: dict[str, dict[str, Any]] = {}
     for story_id, (story,) in stories.items():
         story["story_id"] = story_id

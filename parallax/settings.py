@@ -156,6 +156,14 @@ class Settings(BaseSettings):
         "resolution then depends less on the order articles arrive in. Each costs one document's "
         "NLP; 0 turns it off.",
     )
+    entity_reresolve_per_new_doc: float = Field(
+        default=2.0,
+        ge=0,
+        description="...and at most this many per document the run read new, so a night's NLP follows "
+        "what it read, not the archive's size: on a 20,000-article archive 30 new articles found "
+        "185 archived documents to re-read (19 s, four times their own extraction), on 3,000 about "
+        "60.",
+    )
     entity_link_min_evidence: float = Field(
         default=3.0,
         description="Sum of IDF weights of shared co-occurring entities a one-word name (surname, "
@@ -205,12 +213,15 @@ class Settings(BaseSettings):
         "ends as failed, is rolled back and releases the lock; 0 disables it.",
     )
     compact_free_share: float = Field(
-        default=0.25,
+        default=0.5,
         ge=0.0,
         le=1.0,
         description="Rewrite the working DB to a fresh file after a run when this share of its "
         "blocks is free, so the file (and every published copy) stays under ~1/(1 - share) of its "
-        "live data (cost: one copy of the DB, about what a publish costs).",
+        "live data (cost: one copy of the DB, about what a publish costs). A night's checkpoint "
+        "rewrites every row group it deleted from, and DuckDB reuses the freed blocks the next "
+        "night: 30 new articles on a 20,000-article archive left 33% of the file free, so at 0.25 "
+        "every night paid a full copy (8 s there, growing with the archive).",
     )
     compact_min_free_bytes: int = Field(
         default=64 * 1024 * 1024,

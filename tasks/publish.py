@@ -8,14 +8,16 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from parallax import db, publish, validate
+from parallax import db, publish, similarity, validate
 from tasks._common import TRANSIENT_ERRNOS, RunContext, transient_io_error
 
 
 @task(name="build-models", cache_policy=NO_CACHE)
-def build_models_task(ctx: RunContext) -> int:
-    """(Re)create the marts views from sql/marts/*.sql; returns the number of objects applied."""
-    return db.apply_sql(ctx.con, ctx.settings.sql, ["marts"])
+def build_models_task(ctx: RunContext) -> similarity.Refreshed:
+    """(Re)create the marts views from sql/marts/*.sql, then recompute the source-similarity pairs of
+    the stories whose documents or entities changed (`similarity.refresh`); returns what it recomputed."""
+    db.apply_sql(ctx.con, ctx.settings.sql, ["marts"])
+    return similarity.refresh(ctx.con, ctx.run_id, ctx.settings.sql)
 
 
 @task(name="validate", cache_policy=NO_CACHE)

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from parallax import db
+from parallax import db, similarity
 from parallax.history import snapshot_run
 from parallax.settings import REPO_ROOT, Settings
 
@@ -324,6 +324,7 @@ def publish_story(path: Path, *, break_offsets: bool = False) -> Path:
     story.fact("db", "$3 billion", "money", 3e9, "USD", "trade")
     story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
     story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")
+    similarity.refresh(con, "r1")
     snapshot_run(con, "r1")
     con.execute("insert into audit.runs (run_id, started_at, status) values ('r1', now(), 'success')")
     if break_offsets:

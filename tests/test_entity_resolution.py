@@ -312,3 +312,12 @@ def test_organisation_with_a_country_after_it_or_in_the_plural_joins_the_known_o
     assert out[("d2", "dorlan mobile usa")].entity_id == "e1"
     assert out[("d3", "dorlan mobiles")].entity_id == "e1"
     assert out[("d4", "dorlan usa")].entity_id != "e1"  # no "Dorlan" known
+
+
+def test_a_night_re_reads_archived_documents_in_proportion_to_what_it_read() -> None:
+    from parallax.entity_archive import reresolve_limit
+
+    assert reresolve_limit(200, 2.0, 30) == 60  # 30 new articles: at most 60 archived ones re-read
+    assert reresolve_limit(200, 2.0, 1000) == 200
+    assert reresolve_limit(200, 0.5, 3) == 2
+    assert reresolve_limit(0, 2.0, 30) == 0 and reresolve_limit(200, 2.0, 0) == 0

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from parallax import db
+from parallax import db, similarity
 from parallax.history import snapshot_run
 from parallax.report import render_report
 from parallax.settings import Settings
@@ -39,6 +39,7 @@ def sample_db(con: duckdb.DuckDBPyConnection, settings: Settings, sample_input: 
     extract_store.extract_documents(con, run_id, canonical, settings, nlp)
     stories.assign_stories(con, run_id, ids, settings)
     db.apply_sql(con, settings.sql, ["marts"])
+    similarity.refresh(con, run_id, settings.sql)
     snapshot_run(con, run_id, settings.sql)
     return con, run_id
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from story_rows import T0, Corpus, build_story, given, rows
 
-from parallax import copies, db
+from parallax import copies, db, similarity
 from parallax.history import snapshot_run
 from parallax.settings import Settings
 
@@ -423,6 +423,7 @@ def test_rpt_source_similarity_pairs_a_storys_first_200_documents(con: duckdb.Du
     for i in range(203):
         body = f"Bulletin {i}: sunny in the north, rain later."
         c.doc(f"d{i:03d}", f"s{i % 5}", body, story="Sbig", minutes=i)
+    similarity.refresh(con, "r1")
     got = con.execute(
         "select count(*), count(distinct doc_a), max(greatest(doc_a, doc_b)) from marts.rpt_source_similarity"
     ).fetchone()
@@ -430,6 +431,7 @@ def test_rpt_source_similarity_pairs_a_storys_first_200_documents(con: duckdb.Du
 
 
 def test_rpt_source_similarity(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    similarity.refresh(con, "r1")
     got = {
         (r["doc_a"], r["doc_b"]): r
         for r in rows(con, "select * from marts.rpt_source_similarity where story_id = 'S1'")

@@ -293,9 +293,11 @@ def test_a_night_that_read_nothing_new_rewrites_only_the_top_pages(published: Pa
     assert text(story) == "left alone"
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
 
-    add_run("r3", 1, 0)  # a new file (here, rejected): everything is built again
+    add_run("r3", 1, 0)  # a new file (here, rejected): the pages whose rows changed (none) and the top
     again = refresh_site(published, out, workers=1)
-    assert again.full and text(story) != "left alone"
+    assert (
+        again.mode == "pages" and text(story) == "left alone" and "<code>r3</code>" in text(out / "runs.html")
+    )
 
     (out / ".parallax-site.json").write_text('{"data": [null, 0], "code": "older"}', encoding="utf-8")
     assert refresh_site(published, out, workers=1).full  # built by other code: rebuilt
@@ -310,3 +312,62 @@ def test_story_pages_are_built_in_chunks_bounded_by_documents() -> None:
     assert _story_chunks(ids, docs) == [["S0", "S1"], ["S2"], ["S3"], ["S4", "S5"]]
     many = [f"S{i}" for i in range(CHUNK_MAX["stories"] + 1)]
     assert [len(c) for c in _story_chunks(many, {})] == [CHUNK_MAX["stories"], 1]
+
+
+GENERATED = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+
+
+def _site_files(root: Path) -> dict[str, str]:
+    """Every page of a site, the build time masked (the stamp and fingerprints left out)."""
+    return {
+        str(p.relative_to(root)): GENERATED.sub("<generated>", text(p))
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".parallax-site")
+    }
+
+
+def test_a_night_rewrites_the_pages_it_changed_and_the_site_equals_a_full_build(
+    published: Path, tmp_path: Path
+) -> None:
+    from story_rows import Corpus
+
+    from parallax import similarity
+    from parallax.history import snapshot_run
+
+    out = tmp_path / "site"
+    assert refresh_site(published, out, workers=1).full
+    untouched = out / "docs" / "dc.html"
+    untouched.write_text("left alone", encoding="utf-8")  # dc's page does not change below
+
+    con = db.connect(published)
+    night = Corpus(con, run_id="r2")
+    # a new outlet joins S1, naming Ardern: Ardern reaches two documents and gets a page (dx links it)
+    night.doc("dg", "g", "Raisi thanked Ardern in Pakistan.", story="S1")
+    night.mentions("dg", ("Raisi", "E_raisi"), ("Ardern", "E_ardern"), ("Pakistan", "E_pak"))
+    night.doc("dn", "n", "A ferry sank off Lagos.", story="S2")  # a new story
+    con.execute(
+        "update intermediate.int_entities set canonical_name = 'Shehbaz Sharif PM' "
+        "where entity_id = 'E_sharif'"
+    )
+    con.execute("update intermediate.int_document_stories set story_id = 'S3' where doc_id = 'de'")  # a split
+    similarity.refresh(con, "r2")
+    snapshot_run(con, "r2")
+    con.execute(
+        "insert into audit.runs (run_id, started_at, status, files_new) values ('r2', now(), 'success', 2)"
+    )
+    con.execute("checkpoint")
+    con.close()
+
+    update = refresh_site(published, out, workers=1)
+    assert update.mode == "pages", update.describe()
+    full = build_site(published, tmp_path / "full", workers=1)
+    assert text(untouched) == "left alone"
+    untouched.write_text(text(tmp_path / "full" / "docs" / "dc.html"), encoding="utf-8")
+    assert _site_files(out) == _site_files(tmp_path / "full")
+    written = sum(v for k, v in update.pages.items() if k in ("stories", "docs", "entities", "outlets"))
+    assert (
+        0 < written < sum(v for k, v in full.pages.items() if k in ("stories", "docs", "entities", "outlets"))
+    )
+    assert "entities/E_ardern.html" in _site_files(out)
+    # nothing changed since: the next refresh is the top pages only
+    assert refresh_site(published, out, workers=1).mode == "top"

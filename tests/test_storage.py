@@ -156,8 +156,9 @@ def test_five_small_nights_keep_storage_bounded(env: dict[str, Path]) -> None:
         assert summary["status"] == "success"
         sizes.append(env["work"].stat().st_size)
         rows.append(_counts(env["work"]))
-    assert max(sizes) <= 1.5 * sizes[0], sizes
-    assert env["db"].stat().st_size <= 1.5 * sizes[0]
+    # compaction keeps the file under 1 / (1 - compact_free_share) = 2x its live data
+    assert max(sizes) <= 2.0 * sizes[0], sizes
+    assert env["db"].stat().st_size <= 2.0 * sizes[0]
     # a night with nothing new stores no expectation rows once the outcomes repeat
     assert rows[4][0] == rows[3][0], rows
     assert [r[1] for r in rows] == [1, 2, 3, 4, 5]

@@ -7,6 +7,11 @@ and `runs.html` lists. Story, document and entity pages are built in chunks of i
 processes (`chunks.run_chunk`: one query per page type per chunk) while this process writes the index,
 lists and outlet pages. The site is built in a side folder and swapped in, so a reader never sees half
 a site and a failed build leaves the previous one.
+
+A night that changed some pages rewrites only those (`refresh_site`): every story, document and entity
+page's fingerprint, a hash of the rows its queries read (`fingerprints`), is kept next to the site;
+pages whose fingerprint changed are rendered again in place (each page replaced atomically), pages
+whose key is gone are removed, and the outlet and top pages are rewritten.
 """
 
 from __future__ import annotations
@@ -29,8 +34,8 @@ from typing import Any
 import duckdb
 
 from parallax import report
-from parallax.site import charts, queries
-from parallax.site.chunks import Chunk, env, now_label, open_read_only, run_chunk
+from parallax.site import charts, fingerprints, queries
+from parallax.site.chunks import Chunk, env, now_label, open_read_only, run_chunk, write_page
 from parallax.site.names import Links, page
 
 # Ids per chunk. Each chunk's queries compute the marts views over the whole file before filtering
@@ -48,6 +53,10 @@ STORY_CHUNK_DOCS = 8_000
 # of the code that renders it. `refresh_site` compares them to decide between a full build and
 # rewriting only the top pages (index, lists, run history).
 STAMP = ".parallax-site.json"
+# Every page's fingerprint (`fingerprints.fingerprints`), written with the stamp.
+MANIFEST = ".parallax-site-pages.json"
+# Fewer pages to rewrite than this are rendered in this process (starting workers costs ~2 s).
+INLINE_PAGES = 300
 TOP_PAGES = ("index.html", "outlets.html", "entities.html", "runs.html")
 # What a night that read nothing new changes: the run history, and the index's nightly chart.
 REFRESHED_PAGES = frozenset({"index.html", "runs.html"})
@@ -60,8 +69,9 @@ class SiteSummary:
     out_dir: Path
     pages: dict[str, int] = field(default_factory=dict)
     bytes: int = 0
-    full: bool = True  # False: only the top pages were rewritten (nothing else had changed)
+    mode: str = "full"  # full build; "pages": changed pages rewritten; "top": only the top pages
     seconds: float = 0.0
+    removed: int = 0  # pages deleted ("pages" mode: their story, document, entity or outlet is gone)
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # per page kind, in the workers
 
     def add(self, kind: str, pages: int, size: int, cpu: float = 0.0) -> None:
@@ -69,10 +79,19 @@ class SiteSummary:
         self.bytes += size
         self.cpu_seconds[kind] = round(self.cpu_seconds.get(kind, 0.0) + cpu, 2)
 
+    @property
+    def full(self) -> bool:
+        """Whether every page was built."""
+        return self.mode == "full"
+
     def describe(self) -> str:
         kinds = ", ".join(f"{n} {k}" for k, n in self.pages.items())
         total = sum(self.pages.values())
-        what = "" if self.full else "data unchanged, top pages rewritten: "
+        what = {
+            "full": "",
+            "top": "data unchanged, top pages rewritten: ",
+            "pages": f"changed pages rewritten ({self.removed} removed): ",
+        }[self.mode]
         return f"{what}{total} pages ({kinds}), {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s"
 
 
@@ -111,8 +130,9 @@ def build_site(
         shutil.rmtree(side, ignore_errors=True)
         for kind in ("stories", "docs", "entities", "outlets", "assets"):
             (side / kind).mkdir(parents=True)
-        _build(con, db_path, side, out_dir, data_docs, workers, summary, memory_limit)
+        pages = _build(con, db_path, side, out_dir, data_docs, workers, summary, memory_limit)
         summary.bytes += charts.write_asset(side).stat().st_size
+        (side / MANIFEST).write_text(json.dumps(pages), encoding="utf-8")
         (side / STAMP).write_text(json.dumps(_stamp(con)), encoding="utf-8")
     except BaseException:
         shutil.rmtree(side, ignore_errors=True)
@@ -132,18 +152,24 @@ def refresh_site(
     workers: int = 2,
     memory_limit: str | None = None,
 ) -> SiteSummary:
-    """What the nightly flow calls: when `out_dir` holds a site built by this code from the same data
+    """What the nightly flow calls. When `out_dir` holds a site built by this code: from the same data
     version, rewrite only the top pages (the run history and the index's nightly chart change every
-    run); otherwise `build_site`. A night that read nothing new costs a second instead of a full build."""
+    run); from an earlier one, rewrite the pages whose fingerprint changed and the top pages. Otherwise
+    (no site, other code, no fingerprints) `build_site`."""
     t0, cpu0 = time.perf_counter(), time.process_time()
     out_dir, db_path = out_dir.absolute(), db_path.absolute()
+    data_docs = data_docs or db_path.parent / "data_docs" / "index.html"
     con = open_read_only(db_path, memory_limit)
     try:
-        if _read_stamp(out_dir) == _stamp(con):
-            summary = SiteSummary(out_dir, full=False)
-            _rewrite_top_pages(
-                con, out_dir, data_docs or db_path.parent / "data_docs" / "index.html", summary
-            )
+        stamp, current = _read_stamp(out_dir), _stamp(con)
+        old_pages = _read_json(out_dir / MANIFEST) if stamp and stamp.get("code") == current["code"] else None
+        if stamp == current or old_pages is not None:
+            summary = SiteSummary(out_dir, mode="top" if stamp == current else "pages")
+            if stamp == current:
+                _rewrite_top_pages(con, out_dir, data_docs, summary)
+            else:
+                _update(con, db_path, out_dir, data_docs, workers, summary, memory_limit, old_pages or {})
+                write_page(out_dir / STAMP, json.dumps(current))
             summary.seconds = round(time.perf_counter() - t0, 2)
             summary.cpu_seconds["this process"] = round(time.process_time() - cpu0, 2)
             return summary
@@ -153,17 +179,125 @@ def refresh_site(
 
 
 def _rewrite_top_pages(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, data_docs: Path, summary: SiteSummary
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    data_docs: Path,
+    summary: SiteSummary,
+    only: frozenset[str] | None = REFRESHED_PAGES,
+    site: _Pages | None = None,
 ) -> None:
-    entities = queries.entities(con)
-    paged = frozenset(queries.paged_entities(entities))
-    top = _top_pages(
-        con, queries.story_index(con), entities, Links(0, paged), out_dir, data_docs, REFRESHED_PAGES
-    )
+    site = site or _Pages.read(con)
+    top = _top_pages(con, site.index, site.entities, Links(0, site.paged), out_dir, data_docs, only)
     for rel, html in top:
-        tmp = out_dir / f".{rel}.{os.getpid()}.tmp"
-        summary.add("index" if rel == "index.html" else "lists", 1, _write(tmp, html))
-        os.replace(tmp, out_dir / rel)  # a reader sees the old page or the new one
+        summary.add("index" if rel == "index.html" else "lists", 1, write_page(out_dir / rel, html))
+
+
+@dataclass
+class _Pages:
+    """What every build reads first: the stories (index rows), entities, and the keys of every page."""
+
+    index: list[dict[str, Any]]
+    entities: list[dict[str, Any]]
+    paged: frozenset[str]  # entities with a page
+    ids: dict[str, list[str]]  # page keys per kind (stories, docs, entities, outlets)
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> _Pages:
+        index, entities = queries.story_index(con), queries.entities(con)
+        paged = queries.paged_entities(entities)
+        ids = {
+            "stories": sorted(s["story_id"] for s in index),
+            "docs": queries.doc_ids(con),
+            "entities": paged,
+            "outlets": [o["source"] for o in queries.outlets(con)],
+        }
+        return cls(index, entities, frozenset(paged), ids)
+
+    @property
+    def titles(self) -> dict[str, str | None]:
+        return {s["story_id"]: s["title"] for s in self.index}
+
+    def chunks(self, ids: dict[str, list[str]]) -> dict[str, list[list[str]]]:
+        """Page keys of `ids` in the chunks workers render."""
+        docs_in = {s["story_id"]: int(s["doc_count"] or 0) for s in self.index}
+        return {
+            "stories": _story_chunks(ids["stories"], docs_in),
+            "docs": list(_chunks(ids["docs"], CHUNK_MAX["docs"])),
+            "entities": list(_chunks(ids["entities"], CHUNK_MAX["entities"])),
+        }
+
+
+def _update(
+    con: duckdb.DuckDBPyConnection,
+    db_path: Path,
+    out_dir: Path,
+    data_docs: Path,
+    workers: int,
+    summary: SiteSummary,
+    memory_limit: str | None,
+    old_pages: dict[str, dict[str, str]],
+) -> None:
+    """Rewrite the pages whose fingerprint changed, remove those whose key is gone, rewrite the top pages,
+    then record the new fingerprints. The stamp is removed first: an update that fails half-way leaves
+    a site the next refresh builds in full."""
+    (out_dir / STAMP).unlink(missing_ok=True)
+    site = _Pages.read(con)
+    pages = _fingerprints(con, site)
+    write, delete = fingerprints.changed(old_pages, pages)
+    generated = now_label()
+    with _executor(workers if sum(len(v) for v in write.values()) >= INLINE_PAGES else 1) as pool:
+        futures = _submit(pool, site.chunks(write), out_dir, db_path, site, generated, memory_limit)
+        for rel, html in _outlet_pages(con, Links(1, site.paged), generated):
+            summary.add("outlets", 1, write_page(out_dir / rel, html))
+        for f in futures:
+            summary.add(*f.result())
+    outlets = {page("outlets", key) for key in site.ids["outlets"]}
+    gone = [p for p in (out_dir / "outlets").glob("*.html") if f"outlets/{p.name}" not in outlets]
+    for kind, keys in delete.items():
+        gone.extend(out_dir / page(kind, key) for key in keys)
+    for path in gone:
+        path.unlink(missing_ok=True)
+    summary.removed = len(gone)
+    _rewrite_top_pages(con, out_dir, data_docs, summary, None, site)
+    write_page(out_dir / MANIFEST, json.dumps(pages))
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection, site: _Pages) -> dict[str, dict[str, str]]:
+    """Every page's fingerprint, with two DuckDB threads (this connection otherwise uses one)."""
+    con.execute("set threads = 2")
+    try:
+        return fingerprints.fingerprints(con, site.ids)
+    finally:
+        con.execute("set threads = 1")
+
+
+def _submit(
+    pool: Executor,
+    chunks: dict[str, list[list[str]]],
+    root: Path,
+    db_path: Path,
+    site: _Pages,
+    generated: str,
+    memory_limit: str | None,
+) -> list[Future[tuple[str, int, int, float]]]:
+    titles = site.titles
+    return [
+        pool.submit(
+            run_chunk,
+            Chunk(
+                kind,
+                chunk,
+                root,
+                db_path,
+                site.paged,
+                titles if kind == "docs" else {},
+                generated,
+                memory_limit,
+            ),
+        )
+        for kind, kind_chunks in chunks.items()
+        for chunk in kind_chunks
+    ]
 
 
 def _stamp(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -171,11 +305,14 @@ def _stamp(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def _read_stamp(out_dir: Path) -> dict[str, Any] | None:
+    return _read_json(out_dir / STAMP)
+
+
+def _read_json(path: Path) -> Any:
     try:
-        stamp: dict[str, Any] = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return stamp
 
 
 @functools.lru_cache(maxsize=1)
@@ -248,43 +385,20 @@ def _build(
     workers: int,
     summary: SiteSummary,
     memory_limit: str | None = None,
-) -> None:
+) -> dict[str, dict[str, str]]:
+    """Write every page under `side`; returns every page's fingerprint."""
     generated = now_label()
-    entities = queries.entities(con)
-    paged = queries.paged_entities(entities)
-    index = queries.story_index(con)
-    titles = {s["story_id"]: s["title"] for s in index}
-    docs_in = {s["story_id"]: int(s["doc_count"] or 0) for s in index}
-    chunks = {
-        "stories": _story_chunks(sorted(titles), docs_in),
-        "docs": list(_chunks(queries.doc_ids(con), CHUNK_MAX["docs"])),
-        "entities": list(_chunks(paged, CHUNK_MAX["entities"])),
-    }
-    with_page = frozenset(paged)
+    site = _Pages.read(con)
     with _executor(workers) as pool:
-        futures = [
-            pool.submit(
-                run_chunk,
-                Chunk(
-                    kind,
-                    chunk,
-                    side,
-                    db_path,
-                    with_page,
-                    titles if kind == "docs" else {},
-                    generated,
-                    memory_limit,
-                ),
-            )
-            for kind, kind_chunks in chunks.items()
-            for chunk in kind_chunks
-        ]
-        for rel, html in _top_pages(con, index, entities, Links(0, with_page), out_dir, data_docs):
+        futures = _submit(pool, site.chunks(site.ids), side, db_path, site, generated, memory_limit)
+        for rel, html in _top_pages(con, site.index, site.entities, Links(0, site.paged), out_dir, data_docs):
             summary.add("index" if rel == "index.html" else "lists", 1, _write(side / rel, html))
-        for rel, html in _outlet_pages(con, Links(1, with_page), generated):
+        for rel, html in _outlet_pages(con, Links(1, site.paged), generated):
             summary.add("outlets", 1, _write(side / rel, html))
+        pages = fingerprints.fingerprints(con, site.ids)  # while the workers render
         for f in futures:
             summary.add(*f.result())
+    return pages
 
 
 def _write(path: Path, html: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,6 +70,15 @@ def open_read_only(db_path: Path, memory_limit: str | None = None) -> duckdb.Duc
     return con
 
 
+def write_page(path: Path, html: str) -> int:
+    """Write a page so that a reader sees the old page or the new one, never half of one; returns bytes."""
+    data = html.encode("utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return len(data)
+
+
 def run_chunk(chunk: Chunk) -> tuple[str, int, int, float]:
     """Write the chunk's pages; returns (kind, pages, bytes, CPU seconds)."""
     cpu = time.process_time()
@@ -78,9 +88,7 @@ def run_chunk(chunk: Chunk) -> tuple[str, int, int, float]:
         for rel, html in {"stories": _stories, "docs": _documents, "entities": _entities}[chunk.kind](
             con, chunk
         ):
-            data = html.encode("utf-8")
-            (chunk.root / rel).write_bytes(data)
-            written += len(data)
+            written += write_page(chunk.root / rel, html)
             pages += 1
     finally:
         con.close()

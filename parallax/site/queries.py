@@ -72,13 +72,7 @@ def story_index(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return records(con, STORY_INDEX_SQL)
 
 
-def story_growth(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Per story of `ids`, documents added per night (run date) - only stories seen on two nights or more."""
-    if not has_table(con, "audit", "runs"):
-        return {}
-    return grouped(
-        con,
-        """
+STORY_GROWTH_SQL = """
         with nightly as (
             select d.story_id, coalesce(r.run_date, cast(d.ingested_at as date)) as night, count(*) as docs
             from marts.dim_documents d left join audit.runs r using (run_id)
@@ -88,7 +82,16 @@ def story_growth(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str
         from nightly
         where story_id in (select story_id from nightly group by story_id having count(*) > 1)
         order by story_id, night
-        """,
+        """
+
+
+def story_growth(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per story of `ids`, documents added per night (run date) - only stories seen on two nights or more."""
+    if not has_table(con, "audit", "runs"):
+        return {}
+    return grouped(
+        con,
+        STORY_GROWTH_SQL,
         "story_id",
         [list(ids)],
     )
@@ -114,25 +117,28 @@ def nightly_totals(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     )
 
 
+OUTLET_DAYS_SQL = (
+    "select source, cast(coalesce(published_at, ingested_at) as date) as day, count(*) as docs "
+    "from marts.dim_documents where is_canonical group by all order by source, day"
+)
+
+
 def outlet_days(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Canonical documents per outlet per day (published date, else the ingest date)."""
-    return records(
-        con,
-        "select source, cast(coalesce(published_at, ingested_at) as date) as day, count(*) as docs "
-        "from marts.dim_documents where is_canonical group by all order by source, day",
-    )
+    return records(con, OUTLET_DAYS_SQL)
+
+
+DOCUMENTS_SQL = (
+    "select doc_id, source, path, record, title, body, word_count, story_id, duplicate_of, "
+    "duplicate_method, is_canonical, published_at, ingested_at, url, language, run_id "
+    "from marts.dim_documents where {where} order by doc_id"
+)
 
 
 def documents(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Documents (all, or `doc_ids`) with their text and story."""
     where = "true" if doc_ids is None else "doc_id in (select unnest(?::varchar[]))"
-    return records(
-        con,
-        "select doc_id, source, path, record, title, body, word_count, story_id, duplicate_of, "
-        "duplicate_method, is_canonical, published_at, ingested_at, url, language, run_id "
-        f"from marts.dim_documents where {where} order by doc_id",
-        [] if doc_ids is None else [list(doc_ids)],
-    )
+    return records(con, DOCUMENTS_SQL.format(where=where), [] if doc_ids is None else [list(doc_ids)])
 
 
 def doc_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -140,11 +146,7 @@ def doc_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("select doc_id from marts.dim_documents order by doc_id").fetchall()]
 
 
-def doc_marks(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Spans to highlight per document: mentions (m), figures (f) and claims (c), with offsets by part."""
-    return grouped(
-        con,
-        """
+DOC_MARKS_SQL = """
         with docs as (select unnest(?::varchar[]) as doc_id)
         select doc_id, 'm' as kind, part, start_char, end_char, entity_id as ref,
             label || ': ' || surface_text as note, false as is_conflict
@@ -162,35 +164,42 @@ def doc_marks(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, l
         left join marts.rpt_attribution_comparison r using (doc_id, attribution_index)
         where a.doc_id in (select doc_id from docs)
         order by doc_id, start_char, end_char desc
-        """,
+        """
+
+
+def doc_marks(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Spans to highlight per document: mentions (m), figures (f) and claims (c), with offsets by part."""
+    return grouped(
+        con,
+        DOC_MARKS_SQL,
         "doc_id",
         [list(ids)],
     )
+
+
+DOC_COPIES_SQL = (
+    "select d.duplicate_of as canonical, d.doc_id, d.source, d.title, d.duplicate_method, "
+    "x.jaccard, x.containment from marts.dim_documents d "
+    "left join intermediate.int_document_duplicates x using (doc_id) "
+    "where d.duplicate_of in (select unnest(?::varchar[])) order by canonical, d.source, d.doc_id"
+)
 
 
 def doc_copies(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     """Per canonical document, its copies (exact or near duplicates) with how similar they are."""
-    return grouped(
-        con,
-        "select d.duplicate_of as canonical, d.doc_id, d.source, d.title, d.duplicate_method, "
-        "x.jaccard, x.containment from marts.dim_documents d "
-        "left join intermediate.int_document_duplicates x using (doc_id) "
-        "where d.duplicate_of in (select unnest(?::varchar[])) order by canonical, d.source, d.doc_id",
-        "canonical",
-        [list(ids)],
-    )
+    return grouped(con, DOC_COPIES_SQL, "canonical", [list(ids)])
+
+
+DOC_DIFFS_SQL = (
+    "select doc_id, change_index, change_type, before_text, after_text "
+    "from intermediate.int_duplicate_diffs where doc_id in (select unnest(?::varchar[])) "
+    "order by doc_id, change_index"
+)
 
 
 def doc_diffs(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     """Per copy, what it changed against its canonical document."""
-    return grouped(
-        con,
-        "select doc_id, change_index, change_type, before_text, after_text "
-        "from intermediate.int_duplicate_diffs where doc_id in (select unnest(?::varchar[])) "
-        "order by doc_id, change_index",
-        "doc_id",
-        [list(ids)],
-    )
+    return grouped(con, DOC_DIFFS_SQL, "doc_id", [list(ids)])
 
 
 def paged_entities(entities: list[dict[str, Any]]) -> list[str]:
@@ -198,37 +207,34 @@ def paged_entities(entities: list[dict[str, Any]]) -> list[str]:
     return [e["entity_id"] for e in entities if (e["doc_count"] or 0) >= ENTITY_PAGE_MIN_DOCS]
 
 
+ENTITIES_SQL = (
+    "select entity_id, canonical_name, label, aliases, doc_count, source_count, story_count, "
+    "mention_count from marts.dim_entities where {where} "
+    "order by doc_count desc, canonical_name, entity_id"
+)
+
+
 def entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Every canonical entity (or those of `ids`), most documents first."""
     where = "true" if ids is None else "entity_id in (select unnest(?::varchar[]))"
-    return records(
-        con,
-        "select entity_id, canonical_name, label, aliases, doc_count, source_count, story_count, "
-        f"mention_count from marts.dim_entities where {where} "
-        "order by doc_count desc, canonical_name, entity_id",
-        [] if ids is None else [list(ids)],
-    )
+    return records(con, ENTITIES_SQL.format(where=where), [] if ids is None else [list(ids)])
 
 
 _PAGED_ENTITIES = "select unnest(?::varchar[])"
 
 
+ENTITY_ALIASES_SQL = (
+    "select entity_id, alias, method, confidence, evidence from intermediate.int_entity_aliases "
+    f"where entity_id in ({_PAGED_ENTITIES}) order by entity_id, confidence desc, alias"
+)
+
+
 def entity_aliases(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     """Aliases of entities `ids`: how each surface form was linked and why."""
-    return grouped(
-        con,
-        "select entity_id, alias, method, confidence, evidence from intermediate.int_entity_aliases "
-        f"where entity_id in ({_PAGED_ENTITIES}) order by entity_id, confidence desc, alias",
-        "entity_id",
-        [list(ids)],
-    )
+    return grouped(con, ENTITY_ALIASES_SQL, "entity_id", [list(ids)])
 
 
-def entity_stories(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Per entity of `ids`: stories naming it, which outlets do, and which outlet named it first."""
-    return grouped(
-        con,
-        f"""
+ENTITY_STORIES_SQL = f"""
         with firsts as (
             select m.entity_id, m.story_id,
                 arg_min(m.source, coalesce(d.published_at, d.ingested_at)) as first_source
@@ -244,61 +250,72 @@ def entity_stories(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[s
         group by c.entity_id, c.story_id, s.title, s.source_count, s.last_seen_at
         qualify row_number() over (partition by c.entity_id order by s.last_seen_at desc, c.story_id) <= ?
         order by c.entity_id, s.last_seen_at desc, c.story_id
-        """,
+        """
+
+
+def entity_stories(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per entity of `ids`: stories naming it, which outlets do, and which outlet named it first."""
+    return grouped(
+        con,
+        ENTITY_STORIES_SQL,
         "entity_id",
         [list(ids), list(ids), MAX_ROWS],
     )
+
+
+ENTITY_OUTLETS_SQL = f"""
+        select m.entity_id, m.source, count(*) as mentions, count(distinct m.doc_id) as docs,
+            min(coalesce(d.published_at, d.ingested_at)) as first_at
+        from marts.fct_mentions m join marts.dim_documents d using (doc_id)
+        where m.entity_id in ({_PAGED_ENTITIES})
+        group by all order by m.entity_id, first_at, m.source
+        """
 
 
 def entity_outlets(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     """Per entity of `ids`: each outlet naming it, how often, and when it first did."""
     return grouped(
         con,
-        f"""
-        select m.entity_id, m.source, count(*) as mentions, count(distinct m.doc_id) as docs,
-            min(coalesce(d.published_at, d.ingested_at)) as first_at
-        from marts.fct_mentions m join marts.dim_documents d using (doc_id)
-        where m.entity_id in ({_PAGED_ENTITIES})
-        group by all order by m.entity_id, first_at, m.source
-        """,
+        ENTITY_OUTLETS_SQL,
         "entity_id",
         [list(ids)],
     )
 
 
+OUTLETS_SQL = (
+    "select source, count(*) filter (where is_canonical) as docs, count(*) as versions, "
+    "count(distinct story_id) as stories, min(coalesce(published_at, ingested_at)) as first_at, "
+    "max(coalesce(published_at, ingested_at)) as last_at from marts.dim_documents "
+    "group by source order by docs desc, source"
+)
+
+
 def outlets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every outlet with its document and story counts and first/last document."""
-    return records(
-        con,
-        "select source, count(*) filter (where is_canonical) as docs, count(*) as versions, "
-        "count(distinct story_id) as stories, min(coalesce(published_at, ingested_at)) as first_at, "
-        "max(coalesce(published_at, ingested_at)) as last_at from marts.dim_documents "
-        "group by source order by docs desc, source",
-    )
+    return records(con, OUTLETS_SQL)
 
 
-def outlet_stories(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Per outlet: the stories it covers (newest first)."""
-    return grouped(
-        con,
-        """
+OUTLET_STORIES_SQL = """
         select d.source, d.story_id, s.title, s.source_count, count(*) as docs,
             max(coalesce(d.published_at, d.ingested_at)) as last_at
         from marts.dim_documents d join marts.dim_stories s using (story_id)
         group by d.source, d.story_id, s.title, s.source_count
         qualify row_number() over (partition by d.source order by last_at desc, d.story_id) <= ?
         order by d.source, last_at desc, d.story_id
-        """,
+        """
+
+
+def outlet_stories(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Per outlet: the stories it covers (newest first)."""
+    return grouped(
+        con,
+        OUTLET_STORIES_SQL,
         "source",
         [MAX_ROWS],
     )
 
 
-def outlet_unique_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Per outlet: entities it alone names in a story other outlets cover too."""
-    return grouped(
-        con,
-        """
+OUTLET_UNIQUE_ENTITIES_SQL = """
         select v.sources_with[1] as source, v.story_id, s.title, v.entity_id, v.canonical_name, v.label,
             v.mention_count, v.story_source_count
         from marts.rpt_entity_divergence v join marts.dim_stories s using (story_id)
@@ -306,30 +323,48 @@ def outlet_unique_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[dic
         qualify row_number() over (partition by source order by v.mention_count desc, v.story_id,
             v.entity_id) <= ?
         order by source, v.mention_count desc, v.story_id, v.entity_id
-        """,
+        """
+
+
+def outlet_unique_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Per outlet: entities it alone names in a story other outlets cover too."""
+    return grouped(
+        con,
+        OUTLET_UNIQUE_ENTITIES_SQL,
         "source",
         [MAX_ROWS],
     )
+
+
+OUTLET_DISAGREEMENTS_SQL = """
+        with facts as materialized (  -- the view is computed once, not once per side of the join
+            select story_id, source, measure, unit, value_text, sentence, is_conflict
+            from marts.rpt_fact_comparison where measure is not null
+        ),
+        -- an outlet's first MAX_ROWS conflicting figures, capped before they are joined with the other
+        -- outlets' figures (a story of many outlets made that join quadratic: 4.8 s at 20,000 articles)
+        conflicts as (
+            select * from (select distinct source, story_id, measure, unit, value_text, sentence
+                from facts where is_conflict)
+            qualify row_number() over (partition by source
+                order by story_id, measure, unit nulls first, value_text, sentence nulls first) <= ?
+        )
+        select a.source, a.story_id, s.title, a.measure, a.unit, a.value_text, a.sentence,
+            string_agg(distinct b.source || ': ' || b.value_text, '; '
+                order by b.source || ': ' || b.value_text) as others
+        from conflicts a join marts.dim_stories s using (story_id)
+        join facts b on b.story_id = a.story_id and b.measure = a.measure
+            and b.unit is not distinct from a.unit and b.source <> a.source
+        group by a.source, a.story_id, s.title, a.measure, a.unit, a.value_text, a.sentence
+        order by a.source, a.story_id, a.measure, a.unit nulls first, a.value_text, a.sentence nulls first
+        """
 
 
 def outlet_disagreements(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
     """Per outlet: its figures in conflict with other outlets' figures for the same measure."""
     return grouped(
         con,
-        """
-        with conflicts as (
-            select story_id, source, measure, unit, value_text, sentence
-            from marts.rpt_fact_comparison where is_conflict and measure is not null
-        )
-        select a.source, a.story_id, s.title, a.measure, a.unit, a.value_text, a.sentence,
-            string_agg(distinct b.source || ': ' || b.value_text, '; ') as others
-        from conflicts a join marts.dim_stories s using (story_id)
-        join marts.rpt_fact_comparison b on b.story_id = a.story_id and b.measure = a.measure
-            and b.unit is not distinct from a.unit and b.source <> a.source
-        group by a.source, a.story_id, s.title, a.measure, a.unit, a.value_text, a.sentence
-        qualify row_number() over (partition by a.source order by a.story_id, a.measure) <= ?
-        order by a.source, a.story_id, a.measure
-        """,
+        OUTLET_DISAGREEMENTS_SQL,
         "source",
         [MAX_ROWS],
     )
