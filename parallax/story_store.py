@@ -1,8 +1,9 @@
 """Reading and writing the stories tables for `parallax.stories` (DuckDB in, Python structures out).
 
-Documents to assign, their text and entities, archived document frequencies, the candidate stories
-sharing terms with a batch (with their profiles), and writes: story rows and documents moved by a
-split (logged in `int_story_moves`, with before-images for rollback).
+Documents to assign, their text, entities, headline mentions and entity names, archived document
+frequencies, the candidate stories sharing terms with a batch (with their profiles), and writes:
+story rows and documents moved by a split (logged in `int_story_moves`, with before-images for
+rollback).
 """
 
 from __future__ import annotations
@@ -31,13 +32,20 @@ QUERY_TERMS = 40
 NEIGHBOURS = 30
 
 
-def with_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str], query: str, name: str) -> pa.Table:
+def with_ids(
+    con: duckdb.DuckDBPyConnection,
+    ids: Sequence[str],
+    query: str,
+    name: str,
+    params: Sequence[object] | None = None,
+) -> pa.Table:
+    """Run `query` with the ids registered as table `name` (doc_id, ord); `params` are bound."""
     con.register(
         name,
         pa.table({"doc_id": pa.array(list(ids), pa.string()), "ord": pa.array(range(len(ids)), pa.int64())}),
     )
     try:
-        return db.fetch_arrow(con, query)
+        return db.fetch_arrow(con, query, params)
     finally:
         con.unregister(name)
 
@@ -150,7 +158,8 @@ def candidate_stories(
     df: dict[str, int] | None = None,
     max_docs: int | None = None,
 ) -> dict[str, StoryProfile]:
-    """Archived stories holding the nearest archived documents of any new document, with profiles.
+    """Archived stories holding the nearest archived documents of any new document, with profiles
+    (summed term weights, and for each term the number of the story's documents holding it).
 
     A term in more than `max_docs` documents (`df`) is not used to look up neighbours: it names
     no event, and its postings would make the lookup cost grow with the archive (template
@@ -191,7 +200,7 @@ def candidate_stories(
         prof = db.fetch_arrow(
             con,
             f"""
-            select x.story_id, t.term, sum(t.weight) as weight
+            select x.story_id, t.term, sum(t.weight) as weight, count(*) as n
             from {STORIES} x join _stories_sid s on s.story_id = x.story_id
             join {DOC_TERMS} t on t.doc_id = x.doc_id
             group by all
@@ -212,6 +221,7 @@ def candidate_stories(
     for r in prof:
         st = stories.setdefault(r["story_id"], StoryProfile(r["story_id"]))
         st.centroid[r["term"]] = float(r["weight"])
+        st.holders[r["term"]] = int(r["n"])
     for st in stories.values():
         st.norm = math.sqrt(sum(w * w for w in st.centroid.values()))
     for r in dates:
@@ -287,3 +297,41 @@ def write_stories(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) ->
         ),
     )
     db.upsert_arrow(con, STORIES, tbl, ["doc_id"])
+
+
+def mention_rows(con: duckdb.DuckDBPyConnection, ids: Sequence[str], part: str) -> list[dict[str, Any]]:
+    """Mentions in one part ('title' or 'body') of the documents: doc_id, entity_id, surface_text,
+    label and start_char (an offset into that part). Empty when int_mentions does not exist."""
+    try:
+        return with_ids(
+            con,
+            ids,
+            f"""
+            select m.doc_id, m.entity_id, m.surface_text, m.label, m.start_char
+            from {MENTIONS} m join _stories_mrow i on i.doc_id = m.doc_id
+            where m.part = ?
+            """,
+            "_stories_mrow",
+            [part],
+        ).to_pylist()
+    except duckdb.CatalogException:
+        return []
+
+
+def entity_names(con: duckdb.DuckDBPyConnection, entity_ids: Sequence[str]) -> dict[str, str]:
+    """Canonical name of each entity id that has one (empty when int_entities does not exist)."""
+    con.register("_stories_eids", pa.table({"entity_id": pa.array(sorted(set(entity_ids)), pa.string())}))
+    try:
+        rows = db.fetch_arrow(
+            con,
+            """
+            select e.entity_id, e.canonical_name from intermediate.int_entities e
+            join _stories_eids i on i.entity_id = e.entity_id
+            where e.canonical_name is not null
+            """,
+        ).to_pylist()
+    except duckdb.CatalogException:
+        rows = []
+    finally:
+        con.unregister("_stories_eids")
+    return {r["entity_id"]: r["canonical_name"] for r in rows}

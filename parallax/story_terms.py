@@ -36,17 +36,20 @@ class StoryProfile:
     norm: float = 0.0
     first: datetime | None = None
     last: datetime | None = None
+    holders: dict[str, int] = field(default_factory=dict)
 
     def add(self, vec: dict[str, float], published: datetime | None) -> None:
         for t, w in vec.items():
             self.centroid[t] = self.centroid.get(t, 0.0) + w
+            self.holders[t] = self.holders.get(t, 0) + 1
         self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
         if published is not None:
             self.first = published if self.first is None else min(self.first, published)
             self.last = published if self.last is None else max(self.last, published)
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """Fold a plural -s/-ies ("companies" -> "company", "talks" -> "talk"; not "bus", "crisis")."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -83,7 +86,7 @@ def text_terms(title: str | None, body: str | None) -> Counter[str]:
                 w = w[:-2]
             if len(w) < 2 or w in _STOP:
                 continue
-            counts[_stem(w)] += (NAME_WEIGHT if inside and tok[:1].isupper() else 1) * mult
+            counts[stem(w)] += (NAME_WEIGHT if inside and tok[:1].isupper() else 1) * mult
     return counts
 
 
