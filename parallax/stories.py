@@ -244,15 +244,19 @@ def _assign_batch(
     window = timedelta(days=settings.story_window_days)
     name_df = max(NAME_DF_FLOOR, NAME_DF_SHARE * n_docs)
     related = _variant_index(con, vectors, stories, df, name_df)
-    gate = {
-        d: _gate_terms(vectors[d], docs[d]["title"], heads.get(d, Counter()), df, name_df, lower, upper)
-        for d in ids
-    }
+    # per document, its gate terms with their name variants (a story holds a term when one of its
+    # documents does: `holders` counts are >= 1), expanded once rather than per candidate story
+    gate: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    for d in ids:
+        rare, head = _gate_terms(
+            vectors[d], docs[d]["title"], heads.get(d, Counter()), df, name_df, lower, upper
+        )
+        gate[d] = (
+            frozenset(e for t in rare for e in related(t)),
+            frozenset(e for t in head for e in related(t)),
+        )
     assigned: dict[str, tuple[str, float | None, str]] = {}
     published = {r["doc_id"]: r["published_at"] for r in batch}
-
-    def holds_any(st: StoryProfile, terms: list[str]) -> bool:
-        return any(st.holders.get(e, 0) > 0 for t in terms for e in related(t))
 
     def best_story(d: str, exclude: str | None = None) -> tuple[float, str] | None:
         vec = vectors[d]
@@ -268,10 +272,10 @@ def _assign_batch(
             if sid == exclude or not _in_window(published[d], stories[sid], window):
                 continue
             st = stories[sid]
-            if rare and not holds_any(st, rare):  # the rare-name gate
+            if rare and rare.isdisjoint(st.holders):  # the rare-name gate
                 continue
             sim = story_cosine(vec, st)
-            if sim < HEAD_SIM and head and not holds_any(st, head):
+            if sim < HEAD_SIM and head and head.isdisjoint(st.holders):
                 continue
             if best is None or sim > best[0]:
                 best = (sim, sid)
