@@ -66,7 +66,12 @@ def _word_form(word: str, body: str, ctx: DocContext, lex: Lexicon) -> str:
     key = word.casefold().strip("'’.-")
     low, cap = ctx.lower_counts.get(key, 0), ctx.cap_counts.get(key, 0)
     initial = _same_length(word, word[:1] + word[1:].lower())
-    if word.isupper() and len(word) > 1 and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", body):
+    if (
+        word.isupper()
+        and len(word) > 1
+        and word in body  # (a cheap test first: the regex below is compiled per word)
+        and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", body)
+    ):
         return word  # an acronym the body writes in capitals too
     if cap > low:
         return initial
@@ -130,7 +135,15 @@ def body_names_in_title(
     headline = is_headline_case(title)
     taken = list(taken_spans)
     out: list[tuple[int, int, Mention]] = []
+    folded = title.lower() if title.isascii() else None
     for form in sorted(forms, key=lambda f: (-len(f), f)):
+        # a cheap test before compiling a pattern per form (exact for ASCII; IGNORECASE folds more)
+        if (
+            (form not in title)
+            if not headline
+            else (folded is not None and form.isascii() and form.lower() not in folded)
+        ):
+            continue
         pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE if headline else 0)
         for hit in pattern.finditer(title):
             s, e = hit.start(), hit.end()
