@@ -274,6 +274,13 @@ def _starts(text: str, cues: tuple[str, ...]) -> str | None:
     return None
 
 
+# compiled once: a qualifier ending the text before a figure, and a country cue of the rupee
+_CUE_AT_END = {c: re.compile(rf"\b{re.escape(c)}\s*$") for c in (*_LOWER_CUES, *_UPPER_CUES, *_ABOUT_CUES)}
+_RUPEE_CUES = {
+    code: [re.compile(rf"\b{re.escape(c)}\b") for c in cues] for code, cues in RUPEE_COUNTRIES.items()
+}
+
+
 def parse_value(text: str, before: str = "") -> Value:
     """Value and bounds of a figure `text`; `before` is the text just before it (qualifiers the
     entity left out: 'at least' in 'at least [5 people]')."""
@@ -300,20 +307,15 @@ def parse_value(text: str, before: str = "") -> Value:
         return Value(None, None, None, None)
     words = words_of(t)
     head = t.casefold()
+    before_t = lead[: len(lead) - len(t) - 1]
     for cue in _LOWER_CUES:
-        if head.startswith(cue + " ") or re.search(
-            rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]
-        ):
+        if head.startswith(cue + " ") or _CUE_AT_END[cue].search(before_t):
             return Value(value, value, None, precision, cue)
     for cue in _UPPER_CUES:
-        if head.startswith(cue + " ") or re.search(
-            rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]
-        ):
+        if head.startswith(cue + " ") or _CUE_AT_END[cue].search(before_t):
             return Value(value, None, value, precision, cue)
     for cue in _ABOUT_CUES:
-        if head.startswith(cue + " ") or re.search(
-            rf"\b{re.escape(cue)}\s*$", lead[: len(lead) - len(t) - 1]
-        ):
+        if head.startswith(cue + " ") or _CUE_AT_END[cue].search(before_t):
             below = cue in ("nearly", "almost", "close to", "just under")
             hi = value if below else value * (1 + APPROX)
             lo = value * (1 - APPROX) if cue != "just over" else value
@@ -326,10 +328,7 @@ def parse_value(text: str, before: str = "") -> Value:
 def rupee_country(text: str) -> str | None:
     """ISO code of the rupee a document means: the country it names most (None when none)."""
     t = text.casefold()
-    counts = {
-        code: sum(len(re.findall(rf"\b{re.escape(c)}\b", t)) for c in cues)
-        for code, cues in RUPEE_COUNTRIES.items()
-    }
+    counts = {code: sum(len(rx.findall(t)) for rx in _RUPEE_CUES[code]) for code in RUPEE_COUNTRIES}
     best = max(counts.items(), key=lambda kv: kv[1])
     return best[0] if best[1] > 0 else None
 
