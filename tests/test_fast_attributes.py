@@ -78,3 +78,27 @@ def test_a_ruler_it_cannot_reproduce_stays() -> None:
     assert swap_attribute_ruler(nlp) == []
     assert nlp.pipe_names == ["attribute_ruler"]
     assert nlp("a a")[0].pos_ == "DET"
+
+
+def _walk_governor(tok: Any) -> Any:
+    """The nearest verb above a token, walked through Token objects (what `background` did)."""
+    for _ in range(12):
+        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
+            return tok
+        tok = tok.head
+    return tok
+
+
+def test_figure_clause_governors_from_arrays_equal_the_token_walk(shipped: Any) -> None:
+    from parallax.background import _clause, _governors
+
+    text = (
+        "The 2015 quake, which killed 9,000 people, was stronger than the one that hit in 2004. "
+        "Officials said at least 12 were missing after rescuers, who arrived late, searched the site."
+    )
+    doc = shipped(text)
+    assert _governors(doc) == [_walk_governor(t).i for t in doc]
+    for ent in doc.ents:
+        gov = _walk_governor(ent.root)
+        walked = [t.i for t in ent.sent if t.i == gov.i or _walk_governor(t).i == gov.i]
+        assert [t.i for t in _clause(ent)][: len(walked)] == walked
