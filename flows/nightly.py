@@ -169,6 +169,7 @@ def nightly(
                     con,
                     settings.duckdb_memory_limit_retry,
                     lambda: history.snapshot_run(con, summary.run_id, settings.sql),
+                    "the story snapshot",
                 )
             with timed("validate"):
                 outcome = validate_task(ctx)
@@ -222,6 +223,7 @@ def _build_site(settings: Settings, logger: Any) -> str | None:
             settings.duckdb_memory_limit,
             settings.duckdb_memory_limit_retry,
             lambda limit: refresh_site(settings.db, out, workers=settings.site_workers, memory_limit=limit),
+            "the site build",
         )
     except Exception as exc:
         logger.error(

@@ -59,7 +59,9 @@ _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 _T = TypeVar("_T")
 
 
-def out_of_memory_retry(limit: str | None, retry: str | None, work: Callable[[str | None], _T]) -> _T:
+def out_of_memory_retry(
+    limit: str | None, retry: str | None, work: Callable[[str | None], _T], what: str = "a statement"
+) -> _T:
     """Run `work(limit)`; when DuckDB runs out of memory, run `work(retry)` once more (when `retry` is a
     size such as "1GB"; otherwise the error is raised). `work` must be idempotent.
 
@@ -71,11 +73,13 @@ def out_of_memory_retry(limit: str | None, retry: str | None, work: Callable[[st
     except duckdb.OutOfMemoryException:
         if not retry or not _MEMORY.match(retry):
             raise
-    log.warning("DuckDB ran out of memory at %s; trying once more at %s", limit, retry)
+    log.warning("DuckDB ran out of memory at %s in %s; trying once more at %s", limit, what, retry)
     return work(retry)
 
 
-def retry_out_of_memory(con: duckdb.DuckDBPyConnection, limit: str | None, work: Callable[[], _T]) -> _T:
+def retry_out_of_memory(
+    con: duckdb.DuckDBPyConnection, limit: str | None, work: Callable[[], _T], what: str = "a statement"
+) -> _T:
     """`out_of_memory_retry` on an open connection: the retry raises the connection's memory limit to
     `limit` for the second try, then puts it back."""
     row = con.execute("select current_setting('memory_limit')").fetchone()
@@ -90,7 +94,7 @@ def retry_out_of_memory(con: duckdb.DuckDBPyConnection, limit: str | None, work:
         return work()
 
     try:
-        return out_of_memory_retry(before, limit, attempt)
+        return out_of_memory_retry(before, limit, attempt, what)
     finally:
         if raised and _MEMORY.match(before):
             con.execute(f"set memory_limit = '{before}'")
