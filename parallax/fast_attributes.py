@@ -30,6 +30,8 @@ from spacy.tokens import Doc, MorphAnalysis
 
 FACTORY = "parallax_attribute_ruler"
 LEMMA_FACTORY = "parallax_lemmatizer"
+# the spaCy component each compiled one stands in for
+STANDS_FOR = {FACTORY: "attribute_ruler", LEMMA_FACTORY: "lemmatizer"}
 # A worker lives for one flow run; its caches of distinct words are emptied past this size.
 CACHE_MAX = 200_000
 # token attributes a pattern may read: their spaCy attribute ids, and whether the value is a flag
