@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 
 from bench._corpus import CORPORA, load_reuters
-
-ECB_DOCS = CORPORA / "ecbplus" / "ecbplus_docs.jsonl"
+from bench.entity_links import ECB_DOCS
 
 
 def texts(n: int, ecb: int) -> list[str]:

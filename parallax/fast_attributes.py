@@ -93,7 +93,12 @@ class CompiledRuler:
     _plans: dict[tuple[int, ...], list[tuple[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        """Empty the caches (a key's rule sets are computed again on first use)."""
         self._classes = [{} for _ in self.attr_ids]
+        self._keys.clear()
 
     def _class(self, doc: Doc, a: int, value: int) -> int:
         """Bit mask of attribute `a`'s predicates that `value` (a hash, or a flag) satisfies."""
@@ -146,10 +151,9 @@ class CompiledRuler:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
+        if any(len(c) > CACHE_MAX for c in self._classes) or len(self._keys) > CACHE_MAX:
+            self._reset()
         classes = self._classes
-        if any(len(c) > CACHE_MAX for c in classes) or len(self._keys) > CACHE_MAX:
-            self.__post_init__()
-            self._keys.clear()
         values: list[list[int]] = (
             cast(Any, doc.to_array(cast(Any, self.attr_ids))).reshape(len(doc), -1).tolist()
         )

@@ -100,6 +100,15 @@ def model_text(title: str, ctx: DocContext, lex: Lexicon) -> str:
     return text if len(text) == len(title) else title
 
 
+def _absent(form: str, title: str, folded: str, any_case: bool) -> bool:
+    """`form` cannot occur in `title` (tested before compiling a pattern per form): not a substring,
+    or, in any case, not a substring of the lower-cased title (decided for ASCII only, where
+    re.IGNORECASE folds exactly as `lower`)."""
+    if not any_case:
+        return form not in title
+    return title.isascii() and form.isascii() and form.lower() not in folded
+
+
 def body_names_in_title(
     title: str,
     body_mentions: Sequence[Mention],
@@ -135,14 +144,9 @@ def body_names_in_title(
     headline = is_headline_case(title)
     taken = list(taken_spans)
     out: list[tuple[int, int, Mention]] = []
-    folded = title.lower() if title.isascii() else None
+    folded = title.lower()
     for form in sorted(forms, key=lambda f: (-len(f), f)):
-        # a cheap test before compiling a pattern per form (exact for ASCII; IGNORECASE folds more)
-        if (
-            (form not in title)
-            if not headline
-            else (folded is not None and form.isascii() and form.lower() not in folded)
-        ):
+        if _absent(form, title, folded, headline):
             continue
         pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE if headline else 0)
         for hit in pattern.finditer(title):

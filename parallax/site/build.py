@@ -187,31 +187,34 @@ def _rewrite_top_pages(
     site: _Pages | None = None,
 ) -> None:
     site = site or _Pages.read(con)
-    top = _top_pages(con, site.index, site.entities, Links(0, site.paged), out_dir, data_docs, only)
+    top = _top_pages(con, site, Links(0, site.paged), out_dir, data_docs, only)
     for rel, html in top:
         summary.add("index" if rel == "index.html" else "lists", 1, write_page(out_dir / rel, html))
 
 
 @dataclass
 class _Pages:
-    """What every build reads first: the stories (index rows), entities, and the keys of every page."""
+    """What every build reads first: the stories (index rows), entities, outlets and their documents per
+    day (the top and outlet pages both show them), and the keys of every page."""
 
     index: list[dict[str, Any]]
     entities: list[dict[str, Any]]
+    outlets: list[dict[str, Any]]
+    days: list[dict[str, Any]]  # queries.outlet_days
     paged: frozenset[str]  # entities with a page
     ids: dict[str, list[str]]  # page keys per kind (stories, docs, entities, outlets)
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection) -> _Pages:
-        index, entities = queries.story_index(con), queries.entities(con)
+        index, entities, outlets = queries.story_index(con), queries.entities(con), queries.outlets(con)
         paged = queries.paged_entities(entities)
         ids = {
             "stories": sorted(s["story_id"] for s in index),
             "docs": queries.doc_ids(con),
             "entities": paged,
-            "outlets": [o["source"] for o in queries.outlets(con)],
+            "outlets": [o["source"] for o in outlets],
         }
-        return cls(index, entities, frozenset(paged), ids)
+        return cls(index, entities, outlets, queries.outlet_days(con), frozenset(paged), ids)
 
     @property
     def titles(self) -> dict[str, str | None]:
@@ -247,7 +250,7 @@ def _update(
     generated = now_label()
     with _executor(workers if sum(len(v) for v in write.values()) >= INLINE_PAGES else 1) as pool:
         futures = _submit(pool, site.chunks(write), out_dir, db_path, site, generated, memory_limit)
-        for rel, html in _outlet_pages(con, Links(1, site.paged), generated):
+        for rel, html in _outlet_pages(con, site, Links(1, site.paged), generated):
             summary.add("outlets", 1, write_page(out_dir / rel, html))
         for f in futures:
             summary.add(*f.result())
@@ -391,9 +394,9 @@ def _build(
     site = _Pages.read(con)
     with _executor(workers) as pool:
         futures = _submit(pool, site.chunks(site.ids), side, db_path, site, generated, memory_limit)
-        for rel, html in _top_pages(con, site.index, site.entities, Links(0, site.paged), out_dir, data_docs):
+        for rel, html in _top_pages(con, site, Links(0, site.paged), out_dir, data_docs):
             summary.add("index" if rel == "index.html" else "lists", 1, _write(side / rel, html))
-        for rel, html in _outlet_pages(con, Links(1, site.paged), generated):
+        for rel, html in _outlet_pages(con, site, Links(1, site.paged), generated):
             summary.add("outlets", 1, _write(side / rel, html))
         pages = fingerprints.fingerprints(con, site.ids)  # while the workers render
         for f in futures:
@@ -409,8 +412,7 @@ def _write(path: Path, html: str) -> int:
 
 def _top_pages(
     con: duckdb.DuckDBPyConnection,
-    index: list[dict[str, Any]],
-    entities: list[dict[str, Any]],
+    site: _Pages,
     links: Links,
     out_dir: Path,
     data_docs: Path,
@@ -419,14 +421,13 @@ def _top_pages(
     """index.html, outlets.html, entities.html and runs.html (those named in `only`, when given)."""
     e = env()
     common = {"links": links, "generated": now_label()}
-    days = queries.outlet_days(con)
-    outlets = queries.outlets(con)
+    index, entities, outlets = site.index, site.entities, site.outlets
     for s in index:
         s["first_seen"] = s["first_published_at"] or s["first_seen_at"]
         s["last_seen"] = s["last_published_at"] or s["last_seen_at"]
         s["sources"] = list(s["sources"] or [])
     growth = charts.nightly_growth(queries.nightly_totals(con))
-    coverage = charts.outlet_coverage(days)
+    coverage = charts.outlet_coverage(site.days)
     want = only or frozenset(TOP_PAGES)
     if "index.html" in want:
         yield "index.html", e.get_template("index.html").render(
@@ -452,15 +453,16 @@ def _top_pages(
         )  # fmt: skip
 
 
-def _outlet_pages(con: duckdb.DuckDBPyConnection, links: Links, generated: str) -> Iterator[tuple[str, str]]:
+def _outlet_pages(
+    con: duckdb.DuckDBPyConnection, site: _Pages, links: Links, generated: str
+) -> Iterator[tuple[str, str]]:
     tmpl = env().get_template("outlet.html")
-    days = queries.outlet_days(con)
     stories = queries.outlet_stories(con)
     unique = queries.outlet_unique_entities(con)
     conflicts = queries.outlet_disagreements(con)
-    for o in queries.outlets(con):
+    for o in site.outlets:
         s = o["source"]
-        chart = charts.outlet_coverage(days, only=s)
+        chart = charts.outlet_coverage(site.days, only=s)
         yield page("outlets", s), tmpl.render(
             links=links, generated=generated, page_title=s, o=o, stories=stories.get(s, []),
             unique=unique.get(s, []), conflicts=conflicts.get(s, []), charts=[chart] if chart else [],
