@@ -107,11 +107,26 @@ def _ranked(order: str) -> str:
     return f"qualify row_number() over (partition by story_id order by {order}) <= ?"
 
 
+# Comparison views that have a `<view>_for(story_ids)` table macro (sql/marts/<view>_for.sql).
+STORY_MACROS = (
+    "rpt_entity_coverage",
+    "rpt_entity_divergence",
+    "rpt_fact_comparison",
+    "rpt_attribution_comparison",
+)
+
+
 def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str, list[Any]]]:
     """Every query a story page reads, by name: (SQL, parameters), rows keyed by `story_id` (for the
     stories `story_ids`, or all). The site fingerprints a story's page by the same queries."""
     where = "true" if story_ids is None else "story_id in (select unnest(?::varchar[]))"
     ids: list[Any] = [] if story_ids is None else [list(story_ids)]
+    # the comparison views of some stories: their macro, which reads only those stories' documents
+    # (same parameter, in the same place as `where`'s)
+    rows = {
+        v: f"marts.{v} where true" if story_ids is None else f"marts.{v}_for(?::varchar[]) where true"
+        for v in STORY_MACROS
+    }
     fact_order = "is_conflict desc, is_background, measure nulls last, fact_type, source, start_char"
     # one row per measure given by two sources or more: each source's figures side by side
     measure_order = (
@@ -129,9 +144,9 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
             "order by story_id, is_canonical desc, source, doc_id",
             ids,
         ),
-        "coverage": ("select * from marts.rpt_entity_coverage where {where}", ids),
+        "coverage": ("select * from {rpt_entity_coverage}", ids),
         "divergence": (
-            "select * from marts.rpt_entity_divergence where {where} "
+            "select * from {rpt_entity_divergence} "
             "order by story_id, case coverage when 'consensus' then 0 when 'majority' then 1 "
             "when 'minority' then 2 else 3 end, mention_count desc, canonical_name",
             ids,
@@ -139,7 +154,7 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
         "facts": (
             "select story_id, source, fact_type, measure, measure_evidence, value_text, normalized_value, "
             "lower_value, upper_value, unit, sentence, is_background, is_update, is_conflict, "
-            "sources_agreeing, sources_reporting_measure from marts.rpt_fact_comparison where {where} "
+            "sources_agreeing, sources_reporting_measure from {rpt_fact_comparison} "
             + _ranked(fact_order)
             + f" order by story_id, {fact_order}",
             ranked,
@@ -149,7 +164,7 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
             "case when bool_or(is_conflict) then 'conflict' when bool_or(is_update) then 'update' "
             "else 'agree' end as status, count(distinct source) as source_count, "
             "list(source || ': ' || value_text order by source, start_char) as figures "
-            "from marts.rpt_fact_comparison where {where} and sources_reporting_measure > 1 "
+            "from {rpt_fact_comparison} and sources_reporting_measure > 1 "
             "group by story_id, measure, unit "
             + _ranked(measure_order)
             + f" order by story_id, {measure_order}",
@@ -157,7 +172,7 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
         ),
         "attributions": (
             "select story_id, predicate, topic, polarity, source, actor_name, actor_entity_id, kind, cue, "
-            "quote, sentence, is_conflict from marts.rpt_attribution_comparison where {where} "
+            "quote, sentence, is_conflict from {rpt_attribution_comparison} "
             + _ranked(attribution_order)
             + f" order by story_id, {attribution_order}",
             ranked,
@@ -177,7 +192,7 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
             ranked,
         ),
     }
-    return {name: (sql.format(where=where), params) for name, (sql, params) in queries.items()}
+    return {name: (sql.format(where=where, **rows), params) for name, (sql, params) in queries.items()}
 
 
 def stories_data(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
+import duckdb
 import pytest
-from story_rows import publish_story
+from story_rows import Corpus, publish_story
 
 from parallax import db
 from parallax.settings import REPO_ROOT, Settings
@@ -326,30 +328,14 @@ def _site_files(root: Path) -> dict[str, str]:
     }
 
 
-def test_a_night_rewrites_the_pages_it_changed_and_the_site_equals_a_full_build(
-    published: Path, tmp_path: Path
-) -> None:
-    from story_rows import Corpus
-
+def _publish_night(published: Path, change: Callable[[duckdb.DuckDBPyConnection, Corpus], None]) -> None:
+    """A successful run 'r2' on the published file: `change` writes its rows, then the similarity
+    pairs, the story snapshot and the run row are written as the flow would."""
     from parallax import similarity
     from parallax.history import snapshot_run
 
-    out = tmp_path / "site"
-    assert refresh_site(published, out, workers=1).full
-    untouched = out / "docs" / "dc.html"
-    untouched.write_text("left alone", encoding="utf-8")  # dc's page does not change below
-
     con = db.connect(published)
-    night = Corpus(con, run_id="r2")
-    # a new outlet joins S1, naming Ardern: Ardern reaches two documents and gets a page (dx links it)
-    night.doc("dg", "g", "Raisi thanked Ardern in Pakistan.", story="S1")
-    night.mentions("dg", ("Raisi", "E_raisi"), ("Ardern", "E_ardern"), ("Pakistan", "E_pak"))
-    night.doc("dn", "n", "A ferry sank off Lagos.", story="S2")  # a new story
-    con.execute(
-        "update intermediate.int_entities set canonical_name = 'Shehbaz Sharif PM' "
-        "where entity_id = 'E_sharif'"
-    )
-    con.execute("update intermediate.int_document_stories set story_id = 'S3' where doc_id = 'de'")  # a split
+    change(con, Corpus(con, run_id="r2"))
     similarity.refresh(con, "r2")
     snapshot_run(con, "r2")
     con.execute(
@@ -357,6 +343,29 @@ def test_a_night_rewrites_the_pages_it_changed_and_the_site_equals_a_full_build(
     )
     con.execute("checkpoint")
     con.close()
+
+
+def test_a_night_rewrites_the_pages_it_changed_and_the_site_equals_a_full_build(
+    published: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    assert refresh_site(published, out, workers=1).full
+    untouched = out / "docs" / "dc.html"
+    untouched.write_text("left alone", encoding="utf-8")  # dc's page does not change below
+
+    def change(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        # a new outlet joins S1, naming Ardern: Ardern reaches two documents and gets a page (dx links it)
+        night.doc("dg", "g", "Raisi thanked Ardern in Pakistan.", story="S1")
+        night.mentions("dg", ("Raisi", "E_raisi"), ("Ardern", "E_ardern"), ("Pakistan", "E_pak"))
+        night.doc("dn", "n", "A ferry sank off Lagos.", story="S2")  # a new story
+        con.execute(
+            "update intermediate.int_entities set canonical_name = 'Shehbaz Sharif PM' "
+            "where entity_id = 'E_sharif'"
+        )
+        # a split
+        con.execute("update intermediate.int_document_stories set story_id = 'S3' where doc_id = 'de'")
+
+    _publish_night(published, change)
 
     update = refresh_site(published, out, workers=1)
     assert update.mode == "pages", update.describe()
@@ -371,3 +380,26 @@ def test_a_night_rewrites_the_pages_it_changed_and_the_site_equals_a_full_build(
     assert "entities/E_ardern.html" in _site_files(out)
     # nothing changed since: the next refresh is the top pages only
     assert refresh_site(published, out, workers=1).mode == "top"
+
+
+def test_a_night_rewrites_only_the_outlet_pages_whose_stories_or_figures_changed(
+    published: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    assert refresh_site(published, out, workers=1).full
+    untouched = out / "outlets" / "x.html"
+    untouched.write_text("left alone", encoding="utf-8")
+
+    def change(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        night.doc("dn", "n", "A ferry sank off Lagos.", story="S9")  # a new outlet with a new story
+        night.doc("dm", "a", "The ferry carried 200 people.", story="S9")  # outlet a covers it too
+
+    _publish_night(published, change)
+
+    update = refresh_site(published, out, workers=1)
+    assert update.mode == "pages", update.describe()
+    assert update.pages.get("outlets") == 2, update.describe()  # a and n; b, c, d, e and x are as they were
+    assert text(untouched) == "left alone"
+    build_site(published, tmp_path / "full", workers=1)
+    untouched.write_text(text(tmp_path / "full" / "outlets" / "x.html"), encoding="utf-8")
+    assert _site_files(out) == _site_files(tmp_path / "full")

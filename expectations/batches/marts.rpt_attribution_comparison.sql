@@ -12,5 +12,5 @@ select
     attribution_index,
     part,
     is_conflict
-from marts.rpt_attribution_comparison
-where story_id in (select story_id from validation_scope_stories)
+-- the stories' rows only (the macro reads their documents; an empty scope reads none)
+from marts.rpt_attribution_comparison_for(coalesce((select list(story_id) from validation_scope_stories), []))

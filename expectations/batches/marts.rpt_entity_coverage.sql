@@ -12,5 +12,5 @@ select
     source_doc_count,
     first_appearance_share,
     doc_count <= source_doc_count and doc_count <= mention_count as counts_consistent
-from marts.rpt_entity_coverage
-where story_id in (select story_id from validation_scope_stories)
+-- the stories' rows only (the macro reads their documents; an empty scope reads none)
+from marts.rpt_entity_coverage_for(coalesce((select list(story_id) from validation_scope_stories), []))

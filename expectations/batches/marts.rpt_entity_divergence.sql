@@ -12,5 +12,5 @@ select
     len(sources_with) = source_count
         and len(sources_with) + len(sources_without) = story_source_count
         and len(list_intersect(sources_with, sources_without)) = 0 as lists_consistent
-from marts.rpt_entity_divergence
-where story_id in (select story_id from validation_scope_stories)
+-- the stories' rows only (the macro reads their documents; an empty scope reads none)
+from marts.rpt_entity_divergence_for(coalesce((select list(story_id) from validation_scope_stories), []))

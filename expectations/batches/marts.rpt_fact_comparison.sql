@@ -20,5 +20,5 @@ select
     sources_reporting_measure,
     not (is_background and is_conflict) as background_not_flagged,
     not is_conflict or measure is not null as conflict_has_measure
-from marts.rpt_fact_comparison
-where story_id in (select story_id from validation_scope_stories)
+-- the stories' rows only (the macro reads their documents; an empty scope reads none)
+from marts.rpt_fact_comparison_for(coalesce((select list(story_id) from validation_scope_stories), []))

@@ -4,6 +4,6 @@ select
     story_id,
     count(distinct measure) filter (where is_conflict) as conflicting_measures,
     count(distinct measure) filter (where sources_reporting_measure > 1) as compared_measures
-from marts.rpt_fact_comparison
-where story_id in (select story_id from validation_scope_stories)
+-- the stories' rows only (the macro reads their documents; an empty scope reads none)
+from marts.rpt_fact_comparison_for(coalesce((select list(story_id) from validation_scope_stories), []))
 group by story_id

@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,14 +250,17 @@ def _update(
     generated = now_label()
     with _executor(workers if sum(len(v) for v in write.values()) >= INLINE_PAGES else 1) as pool:
         futures = _submit(pool, site.chunks(write), out_dir, db_path, site, generated, memory_limit)
-        for rel, html in _outlet_pages(con, site, Links(1, site.paged), generated):
-            summary.add("outlets", 1, write_page(out_dir / rel, html))
+        if write["outlets"]:
+            for rel, html in _outlet_pages(con, site, Links(1, site.paged), generated, write["outlets"]):
+                summary.add("outlets", 1, write_page(out_dir / rel, html))
         for f in futures:
             summary.add(*f.result())
+    # outlets gone: by the folder (a manifest written before outlets were fingerprinted has none)
     outlets = {page("outlets", key) for key in site.ids["outlets"]}
     gone = [p for p in (out_dir / "outlets").glob("*.html") if f"outlets/{p.name}" not in outlets]
     for kind, keys in delete.items():
-        gone.extend(out_dir / page(kind, key) for key in keys)
+        if kind != "outlets":
+            gone.extend(out_dir / page(kind, key) for key in keys)
     for path in gone:
         path.unlink(missing_ok=True)
     summary.removed = len(gone)
@@ -269,7 +272,7 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, site: _Pages) -> dict[str, dic
     """Every page's fingerprint, with two DuckDB threads (this connection otherwise uses one)."""
     con.execute("set threads = 2")
     try:
-        return fingerprints.fingerprints(con, site.ids)
+        return fingerprints.fingerprints(con, site.ids, site.outlets, site.days)
     finally:
         con.execute("set threads = 1")
 
@@ -398,7 +401,7 @@ def _build(
             summary.add("index" if rel == "index.html" else "lists", 1, _write(side / rel, html))
         for rel, html in _outlet_pages(con, site, Links(1, site.paged), generated):
             summary.add("outlets", 1, _write(side / rel, html))
-        pages = fingerprints.fingerprints(con, site.ids)  # while the workers render
+        pages = fingerprints.fingerprints(con, site.ids, site.outlets, site.days)  # while the workers render
         for f in futures:
             summary.add(*f.result())
     return pages
@@ -454,14 +457,22 @@ def _top_pages(
 
 
 def _outlet_pages(
-    con: duckdb.DuckDBPyConnection, site: _Pages, links: Links, generated: str
+    con: duckdb.DuckDBPyConnection,
+    site: _Pages,
+    links: Links,
+    generated: str,
+    only: Sequence[str] | None = None,
 ) -> Iterator[tuple[str, str]]:
+    """Every outlet's page, or those of the outlets in `only` (their queries read only their stories)."""
     tmpl = env().get_template("outlet.html")
-    stories = queries.outlet_stories(con)
-    unique = queries.outlet_unique_entities(con)
-    conflicts = queries.outlet_disagreements(con)
+    stories = queries.outlet_stories(con, only)
+    unique = queries.outlet_unique_entities(con, only)
+    conflicts = queries.outlet_disagreements(con, only)
+    wanted = None if only is None else set(only)
     for o in site.outlets:
         s = o["source"]
+        if wanted is not None and s not in wanted:
+            continue
         chart = charts.outlet_coverage(site.days, only=s)
         yield page("outlets", s), tmpl.render(
             links=links, generated=generated, page_title=s, o=o, stories=stories.get(s, []),

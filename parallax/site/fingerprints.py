@@ -13,6 +13,7 @@ few seconds where rendering every page cost 40.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,9 +23,11 @@ import duckdb
 from parallax.report import story_queries
 from parallax.site import queries
 
-# Outlet pages are not fingerprinted: there are few, and their queries span the archive (computing
-# their fingerprints cost as much as rendering them), so every build renders them all.
-KINDS = ("stories", "docs", "entities")
+# Outlet pages are fingerprinted from what they show (`outlets`): the outlet's own row and documents per
+# day, and the fingerprints of the story pages of every story it covers (its story list, the entities
+# it alone names and its disagreeing figures are rows of those stories' pages).
+KINDS = ("stories", "docs", "entities", "outlets")
+_OUTLET_STORIES = "select distinct source, story_id from marts.dim_documents where story_id is not null"
 _HAS_PAGE = "select entity_id from marts.dim_entities where doc_count >= ?"
 # story page queries whose rows link an entity (`report.story_queries` names)
 _STORY_LINKS = {"coverage": "entity_id", "divergence": "entity_id", "attributions": "actor_entity_id"}
@@ -89,13 +92,42 @@ def _hashes(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, str]:
     return {str(k): f"{h}:{n}" for k, h, n in con.execute(sql, params).fetchall() if k is not None}
 
 
-def fingerprints(con: duckdb.DuckDBPyConnection, ids: dict[str, list[str]]) -> dict[str, dict[str, str]]:
-    """Per page kind (KINDS), per page key of `ids` (entities: those with a page), a fingerprint."""
+def fingerprints(
+    con: duckdb.DuckDBPyConnection,
+    ids: dict[str, list[str]],
+    outlets: Sequence[dict[str, Any]] = (),
+    days: Sequence[dict[str, Any]] = (),
+) -> dict[str, dict[str, str]]:
+    """Per page kind (KINDS), per page key of `ids` (entities: those with a page), a fingerprint.
+
+    Outlet pages: one per row of `outlets` (`queries.outlets`), from `days` (`queries.outlet_days`)."""
     out: dict[str, dict[str, str]] = {}
     for kind, kind_sources in sources(con, ids).items():
         parts = [_hashes(con, s) for s in kind_sources]
         out[kind] = {key: _digest(key, [p.get(key, "") for p in parts]) for key in ids[kind]}
+    out["outlets"] = outlet_fingerprints(con, out["stories"], outlets, days)
     return out
+
+
+def outlet_fingerprints(
+    con: duckdb.DuckDBPyConnection,
+    stories: dict[str, str],
+    outlets: Sequence[dict[str, Any]],
+    days: Sequence[dict[str, Any]],
+) -> dict[str, str]:
+    """Per outlet, a fingerprint of its row, its documents per day and the story pages of its stories."""
+    covered: dict[str, list[str]] = defaultdict(list)
+    for source, story_id in con.execute(_OUTLET_STORIES).fetchall():
+        covered[source].append(f"{story_id}={stories.get(story_id, '')}")
+    per_day: dict[str, list[str]] = defaultdict(list)
+    for r in days:
+        per_day[r["source"]].append(f"{r['day']}:{r['docs']}")
+    return {
+        o["source"]: _digest(
+            o["source"], [repr(sorted(o.items())), *per_day[o["source"]], *sorted(covered[o["source"]])]
+        )
+        for o in outlets
+    }
 
 
 def _digest(key: str, parts: Sequence[str]) -> str:

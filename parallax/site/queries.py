@@ -295,30 +295,54 @@ def outlets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return records(con, OUTLETS_SQL)
 
 
+# The outlet queries read every outlet (`sources` None) or only the outlets named; `{where}` is one of
+# the two fixed filters below, never data (the outlet names are a bound parameter).
+ALL_OUTLETS = "true"
+SOME_OUTLETS = "{col} in (select unnest(?::varchar[]))"
+
+
+def _outlets_where(col: str, sources: Sequence[str] | None) -> tuple[str, list[Any]]:
+    if sources is None:
+        return ALL_OUTLETS, []
+    return SOME_OUTLETS.format(col=col), [list(sources)]
+
+
 OUTLET_STORIES_SQL = """
         select d.source, d.story_id, s.title, s.source_count, count(*) as docs,
             max(coalesce(d.published_at, d.ingested_at)) as last_at
         from marts.dim_documents d join marts.dim_stories s using (story_id)
+        where {where}
         group by d.source, d.story_id, s.title, s.source_count
         qualify row_number() over (partition by d.source order by last_at desc, d.story_id) <= ?
         order by d.source, last_at desc, d.story_id
         """
 
 
-def outlet_stories(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Per outlet: the stories it covers (newest first)."""
-    return grouped(
-        con,
-        OUTLET_STORIES_SQL,
-        "source",
-        [MAX_ROWS],
-    )
+def outlet_stories(
+    con: duckdb.DuckDBPyConnection, sources: Sequence[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Per outlet (of `sources`, default all): the stories it covers (newest first)."""
+    where, params = _outlets_where("d.source", sources)
+    return grouped(con, OUTLET_STORIES_SQL.format(where=where), "source", [*params, MAX_ROWS])
+
+
+# The stories the outlets cover, as the argument of a comparison view's `_for` macro: the per-outlet
+# queries below read only those stories' documents (null: every story).
+_ALL_STORIES = "null"
+_OUTLET_STORY_IDS = (
+    "coalesce((select list(distinct story_id) from marts.dim_documents "
+    "where source in (select unnest(?::varchar[]))), [])"
+)
+
+
+def _outlet_stories_arg(sources: Sequence[str] | None) -> tuple[str, list[Any]]:
+    return (_ALL_STORIES, []) if sources is None else (_OUTLET_STORY_IDS, [list(sources)])
 
 
 OUTLET_UNIQUE_ENTITIES_SQL = """
         select v.sources_with[1] as source, v.story_id, s.title, v.entity_id, v.canonical_name, v.label,
             v.mention_count, v.story_source_count
-        from marts.rpt_entity_divergence v join marts.dim_stories s using (story_id)
+        from marts.rpt_entity_divergence_for({stories}) v join marts.dim_stories s using (story_id)
         where v.coverage = 'unique' and len(v.sources_with) = 1 and v.story_source_count > 1
         qualify row_number() over (partition by source order by v.mention_count desc, v.story_id,
             v.entity_id) <= ?
@@ -326,26 +350,25 @@ OUTLET_UNIQUE_ENTITIES_SQL = """
         """
 
 
-def outlet_unique_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Per outlet: entities it alone names in a story other outlets cover too."""
-    return grouped(
-        con,
-        OUTLET_UNIQUE_ENTITIES_SQL,
-        "source",
-        [MAX_ROWS],
-    )
+def outlet_unique_entities(
+    con: duckdb.DuckDBPyConnection, sources: Sequence[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Per outlet (of `sources`, default all): entities it alone names in a story other outlets cover too."""
+    stories, params = _outlet_stories_arg(sources)
+    rows = grouped(con, OUTLET_UNIQUE_ENTITIES_SQL.format(stories=stories), "source", [*params, MAX_ROWS])
+    return rows if sources is None else {k: v for k, v in rows.items() if k in set(sources)}
 
 
 OUTLET_DISAGREEMENTS_SQL = """
         with facts as materialized (  -- the view is computed once, not once per side of the join
             select story_id, source, measure, unit, value_text, sentence, is_conflict
-            from marts.rpt_fact_comparison where measure is not null
+            from marts.rpt_fact_comparison_for({stories}) where measure is not null
         ),
         -- an outlet's first MAX_ROWS conflicting figures, capped before they are joined with the other
         -- outlets' figures (a story of many outlets made that join quadratic: 4.8 s at 20,000 articles)
         conflicts as (
             select * from (select distinct source, story_id, measure, unit, value_text, sentence
-                from facts where is_conflict)
+                from facts where is_conflict and {where})
             qualify row_number() over (partition by source
                 order by story_id, measure, unit nulls first, value_text, sentence nulls first) <= ?
         )
@@ -360,14 +383,15 @@ OUTLET_DISAGREEMENTS_SQL = """
         """
 
 
-def outlet_disagreements(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Per outlet: its figures in conflict with other outlets' figures for the same measure."""
-    return grouped(
-        con,
-        OUTLET_DISAGREEMENTS_SQL,
-        "source",
-        [MAX_ROWS],
-    )
+def outlet_disagreements(
+    con: duckdb.DuckDBPyConnection, sources: Sequence[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Per outlet (of `sources`, default all): its figures in conflict with other outlets' figures for the
+    same measure."""
+    stories, story_params = _outlet_stories_arg(sources)
+    where, params = _outlets_where("source", sources)
+    sql = OUTLET_DISAGREEMENTS_SQL.format(stories=stories, where=where)
+    return grouped(con, sql, "source", [*story_params, *params, MAX_ROWS])
 
 
 def runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 -- Snapshot of every story touched by run $run_id (used by parallax.history.snapshot_run).
 -- A story is touched when one of its documents has a row written by the run in an upstream table, or
 -- when the story's previous snapshot listed such a document (the document moved to another story).
+-- The comparison views are read through their `_for` macros: only the touched stories' documents are read.
 insert into audit.story_snapshots
     (run_id, story_id, item_kind, item_key, item_label, source, item_value, snapshot_at)
 with
@@ -64,8 +65,7 @@ entity_items as (
         v.canonical_name as item_label,
         cast(null as varchar) as source,
         v.coverage as item_value
-    from marts.rpt_entity_divergence as v
-    where v.story_id in (select story_id from touched_stories)
+    from marts.rpt_entity_divergence_for(coalesce((select list(story_id) from touched_stories), [])) as v
 ),
 
 fact_items as (
@@ -77,8 +77,7 @@ fact_items as (
         any_value(coalesce(f.measure, f.fact_type)) as item_label,
         any_value(f.source) as source,
         string_agg(distinct f.value_text, '; ' order by f.value_text) as item_value
-    from marts.rpt_fact_comparison as f
-    where f.story_id in (select story_id from touched_stories)
+    from marts.rpt_fact_comparison_for(coalesce((select list(story_id) from touched_stories), [])) as f
     group by f.story_id, item_key
 ),
 
@@ -90,8 +89,8 @@ attribution_items as (
         any_value(a.predicate || ' ' || a.topic) as item_label,
         any_value(a.source) as source,
         string_agg(distinct a.actor_name, '; ' order by a.actor_name) as item_value
-    from marts.rpt_attribution_comparison as a
-    where a.story_id in (select story_id from touched_stories) and a.topic is not null
+    from marts.rpt_attribution_comparison_for(coalesce((select list(story_id) from touched_stories), [])) as a
+    where a.topic is not null
     group by a.story_id, item_key
 ),
 

@@ -1,0 +1,296 @@
+-- marts.rpt_fact_comparison_for(story_ids): the rows of view marts.rpt_fact_comparison of the stories in `story_ids`.
+-- grain: story x fact x source (one row per figure in a canonical document); key: (doc_id, part, start_char, end_char)
+-- `story_ids` is a list of story ids (null: every story). The stories are chosen on the documents read
+-- first, so a few stories cost what their documents cost, not the whole archive (the view filtered
+-- afterwards computes every story). The view is this macro over every story.
+-- Figures compare on (story, measure, unit): the measure is what the figure counts in the event
+-- (deaths, injured, age:<surname>, trade:target), one key across outlets' wordings. Background
+-- figures (another time or event, generic statements) and figures without a measure are shown but
+-- never compared; calendar dates have no measure.
+-- A count with no predicate of its own ("26 crew on board": measure = measure_class), or a length tied
+-- to no event (measure 'duration:<value>', class duration), is filed under the
+-- predicate measure of its class (people: arrested, deaths ...; vessel: vessel:seized ...; duration:
+-- the event a length is of, "two hours of negotiations") that most
+-- sources of the story give, when its value agrees with every figure of that measure and no other
+-- agreeing measure of the class has as many sources (it can group, never make a conflict); both
+-- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
+-- with anything above).
+-- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
+-- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
+-- is_conflict: another source gives the same measure and unit an interval that does not overlap this
+-- one, so the two cannot both be true. When both documents have a publication time and the measure
+-- is a running toll (deaths, injured, missing, evacuated, displaced, arrested, rescued, affected),
+-- a later higher figure is an update of the earlier one (is_update), not a conflict.
+create or replace macro marts.rpt_fact_comparison_for(story_ids) as table
+with
+
+documents as (
+    select
+        doc_id,
+        story_id,
+        source,
+        published_at
+    from marts.dim_documents
+    where is_canonical and (story_ids is null or story_id in (select unnest(story_ids)))
+),
+
+facts as (
+    select
+        doc_id,
+        fact_type,
+        value_text,
+        normalized_value,
+        lower_value,
+        upper_value,
+        value_precision,
+        unit,
+        measure,
+        part,
+        measure_evidence,
+        measure_class,
+        coalesce(is_background, false) as is_background,
+        sentence_index,
+        start_char,
+        end_char
+    from intermediate.int_facts
+),
+
+sentences as (
+    select
+        doc_id,
+        'body' as part,
+        sentence_index,
+        text as sentence
+    from staging.stg_sentences
+    union all
+    select
+        doc_id,
+        'title' as part,
+        -1 as sentence_index,
+        title as sentence
+    from staging.stg_documents
+),
+
+located as (
+    select
+        d.story_id,
+        d.source,
+        d.published_at,
+        f.*,
+        -- an age the document gives no name for ("a 61-year-old man": measure_evidence 'age of the man')
+        f.fact_type = 'age' and (f.measure_evidence like 'age of the %' or f.measure_evidence like 'age of an unnamed%')
+            as is_unnamed_age
+    from facts as f
+    inner join documents as d on d.doc_id = f.doc_id
+),
+
+named_ages as (
+    -- per story, the named people's ages
+    select distinct
+        story_id,
+        normalized_value,
+        measure
+    from located
+    where fact_type = 'age' and not is_unnamed_age and measure is not null
+),
+
+unnamed_matches as (
+    -- an unnamed age and the named people of its story whose age it allows ("a 61-year-old man" ->
+    -- 61; "in her 60s" -> 60 to 69)
+    select
+        l.doc_id,
+        l.part,
+        l.start_char,
+        l.end_char,
+        min(n.measure) as named_measure,
+        count(distinct n.measure) as named_people
+    from located as l
+    inner join named_ages as n
+        on n.story_id = l.story_id
+        and n.normalized_value between coalesce(l.lower_value, l.normalized_value)
+        and coalesce(l.upper_value, l.normalized_value)
+    where l.is_unnamed_age
+    group by l.doc_id, l.part, l.start_char, l.end_char
+),
+
+resolved as (
+    -- an unnamed age allowing the age of exactly one named person of the story is that person's;
+    -- an exact unnamed age no named person has is keyed by its value, so that outlets' "61-year-old
+    -- man" and "61-year-old employee" meet (agreeing values only: this groups figures, it can never
+    -- make a conflict)
+    select
+        l.* replace (
+            case
+                when n.named_people = 1 then n.named_measure
+                when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
+                    then 'age:unnamed:' || cast(l.normalized_value as bigint)
+                else l.measure
+            end as measure,
+            case
+                when n.named_people = 1
+                    then l.measure_evidence || '; the only person of the story named with this age: ' || n.named_measure
+                when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
+                    then l.measure_evidence || '; nobody in the story is named with this age'
+                else l.measure_evidence
+            end as measure_evidence
+        )
+    from located as l
+    left join unnamed_matches as n
+        on n.doc_id = l.doc_id and n.part = l.part and n.start_char = l.start_char and n.end_char = l.end_char
+),
+
+bounded as (
+    select
+        f.*,
+        coalesce(f.unit, '') as compare_unit,
+        -- the interval the figure allows, rounding included (open ends as infinities)
+        coalesce(f.lower_value, case when f.upper_value is null then f.normalized_value end, '-infinity'::double)
+        - 0.999 * coalesce(f.value_precision, 0) as lo,
+        coalesce(f.upper_value, case when f.lower_value is null then f.normalized_value end, 'infinity'::double)
+        + 0.999 * coalesce(f.value_precision, 0) as hi,
+        f.measure is not null and not f.is_background and f.fact_type <> 'date'
+        and (f.normalized_value is not null or f.lower_value is not null or f.upper_value is not null)
+            as is_compared,
+        -- a count with no predicate of its own ("26 crew on board"): its measure is its class; a
+        -- length tied to no event is keyed by its value ("duration:2")
+        f.measure_class is not null
+        and (f.measure = f.measure_class or (f.measure_class = 'duration' and f.measure like 'duration:%'))
+            as is_general
+    from resolved as f
+),
+
+specific_measures as (
+    -- per story, the predicate measures of each class (arrested and rescued are people), with the
+    -- range every figure of the measure allows and how many sources give it
+    select
+        story_id,
+        measure_class,
+        measure,
+        compare_unit,
+        max(lo) as max_lo,
+        min(hi) as min_hi,
+        count(distinct source) as sources
+    from bounded
+    where is_compared and not is_general and measure_class is not null
+    group by story_id, measure_class, measure, compare_unit
+),
+
+general_candidates as (
+    -- a general count and each specific measure of its class in the story agreeing with every figure
+    -- of that measure (agreeing values only: this groups figures, it can never make a conflict)
+    select
+        g.doc_id,
+        g.part,
+        g.start_char,
+        g.end_char,
+        s.measure,
+        s.sources,
+        max(s.sources) over (partition by g.doc_id, g.part, g.start_char, g.end_char) as best_sources
+    from bounded as g
+    inner join specific_measures as s
+        on s.story_id = g.story_id and s.measure_class = g.measure_class and s.compare_unit = g.compare_unit
+        and g.lo <= s.min_hi and g.hi >= s.max_lo
+        -- only a measure some figure pins down on both sides ("at least one injured" agrees with any count)
+        and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
+    -- and only a general count pinned down itself ("at least a dozen people were there" could be any count)
+    where g.is_general and g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
+),
+
+general_choices as (
+    -- the agreeing measure most sources give, when no other agreeing measure has as many
+    select
+        doc_id,
+        part,
+        start_char,
+        end_char,
+        min(measure) as measure
+    from general_candidates
+    where sources = best_sources
+    group by doc_id, part, start_char, end_char
+    having count(*) = 1
+),
+
+keyed as (
+    select
+        f.* replace (
+            coalesce(c.measure, f.measure) as measure,
+            case
+                when c.measure is not null
+                    then coalesce(f.measure_evidence || '; ', '') || 'filed under ' || c.measure
+                    || ', the measure of this class most sources of the story give, agreeing with its value'
+                else f.measure_evidence
+            end as measure_evidence
+        )
+    from bounded as f
+    left join general_choices as c
+        on c.doc_id = f.doc_id and c.part = f.part and c.start_char = f.start_char and c.end_char = f.end_char
+),
+
+pairs as (
+    select
+        a.doc_id,
+        a.part,
+        a.start_char,
+        a.end_char,
+        b.source as other_source,
+        -- (half a unit exclusive: 60 and 61 touch at 60.5, which neither allows)
+        a.hi >= b.lo and b.hi >= a.lo as is_overlapping,
+        -- the later document of the pair gives a higher running toll: an update, not a disagreement
+        a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
+        and a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
+        and ((a.published_at > b.published_at and a.lo > b.hi) or (a.published_at < b.published_at and b.lo > a.hi))
+            as explained_by_time
+    from keyed as a
+    inner join keyed as b
+        on a.story_id = b.story_id and a.measure = b.measure and a.compare_unit = b.compare_unit
+        and a.source <> b.source and b.is_compared
+    where a.is_compared
+),
+
+per_fact as (
+    select
+        doc_id,
+        part,
+        start_char,
+        end_char,
+        count(distinct other_source) + 1 as sources_reporting_measure,
+        count(distinct other_source) filter (where is_overlapping) + 1 as sources_agreeing,
+        bool_or(not is_overlapping and not explained_by_time) as is_conflict,
+        bool_or(not is_overlapping and explained_by_time) as is_update
+    from pairs
+    group by doc_id, part, start_char, end_char
+),
+
+final as (
+    select
+        k.story_id,
+        k.doc_id,
+        k.source,
+        k.fact_type,
+        k.value_text,
+        k.normalized_value,
+        k.lower_value,
+        k.upper_value,
+        k.value_precision,
+        k.unit,
+        k.measure,
+        k.measure_evidence,
+        k.is_background,
+        s.sentence,
+        k.part,
+        k.sentence_index,
+        k.start_char,
+        k.end_char,
+        k.published_at,
+        case when k.is_compared then coalesce(p.sources_reporting_measure, 1) end as sources_reporting_measure,
+        case when k.is_compared then coalesce(p.sources_agreeing, 1) end as sources_agreeing,
+        coalesce(p.is_update, false) as is_update,
+        coalesce(p.is_conflict, false) as is_conflict
+    from keyed as k
+    left join sentences as s
+        on s.doc_id = k.doc_id and s.part = k.part and s.sentence_index = k.sentence_index
+    left join per_fact as p
+        on p.doc_id = k.doc_id and p.part = k.part and p.start_char = k.start_char and p.end_char = k.end_char
+)
+
+select * from final;
