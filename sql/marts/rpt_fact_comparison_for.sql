@@ -58,17 +58,10 @@ facts as (
 sentences as (
     select
         doc_id,
-        'body' as part,
+        part,
         sentence_index,
-        text as sentence
-    from staging.stg_sentences
-    union all
-    select
-        doc_id,
-        'title' as part,
-        -1 as sentence_index,
-        title as sentence
-    from staging.stg_documents
+        sentence
+    from staging.stg_part_sentences
 ),
 
 located as (
