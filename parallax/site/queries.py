@@ -356,7 +356,10 @@ def outlet_unique_entities(
     """Per outlet (of `sources`, default all): entities it alone names in a story other outlets cover too."""
     stories, params = _outlet_stories_arg(sources)
     rows = grouped(con, OUTLET_UNIQUE_ENTITIES_SQL.format(stories=stories), "source", [*params, MAX_ROWS])
-    return rows if sources is None else {k: v for k, v in rows.items() if k in set(sources)}
+    if sources is None:
+        return rows
+    wanted = set(sources)
+    return {k: v for k, v in rows.items() if k in wanted}
 
 
 OUTLET_DISAGREEMENTS_SQL = """

@@ -48,15 +48,6 @@ entities as (
     from intermediate.int_entities
 ),
 
-sentences as (
-    select
-        doc_id,
-        part,
-        sentence_index,
-        sentence
-    from staging.stg_part_sentences
-),
-
 keyed as (
     select
         d.story_id,
@@ -173,7 +164,7 @@ final as (
         ac.sources_naming_actor,
         dp.doc_id is not null as is_conflict
     from keyed as k
-    left join sentences as s
+    left join staging.stg_part_sentences as s
         on s.doc_id = k.doc_id and s.part = k.part and s.sentence_index = k.sentence_index
     left join claim_sources as cs
         on cs.story_id = k.story_id and cs.predicate = k.predicate and cs.topic = k.topic

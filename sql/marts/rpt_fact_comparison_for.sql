@@ -55,15 +55,6 @@ facts as (
     from intermediate.int_facts
 ),
 
-sentences as (
-    select
-        doc_id,
-        part,
-        sentence_index,
-        sentence
-    from staging.stg_part_sentences
-),
-
 located as (
     select
         d.story_id,
@@ -280,7 +271,7 @@ final as (
         coalesce(p.is_update, false) as is_update,
         coalesce(p.is_conflict, false) as is_conflict
     from keyed as k
-    left join sentences as s
+    left join staging.stg_part_sentences as s
         on s.doc_id = k.doc_id and s.part = k.part and s.sentence_index = k.sentence_index
     left join per_fact as p
         on p.doc_id = k.doc_id and p.part = k.part and p.start_char = k.start_char and p.end_char = k.end_char
