@@ -117,6 +117,7 @@ def replay(work_db: Path, tmp: Path) -> Path:
     settings = Settings(root=REPO_ROOT, db_path=tmp / "unused.duckdb", work_db_path=copy)
     con = db.connect(copy)
     try:
+        db.apply_sql(con, settings.resolve(settings.sql_dir))  # the current code's schema
         for table in (STORIES, DOC_TERMS, TERM_DF, MOVES):
             con.execute(f"delete from {table}")
         runs = [r[0] for r in con.execute("select run_id from audit.runs order by started_at").fetchall()]

@@ -46,7 +46,11 @@ def load(n: int) -> list[dict[str, Any]]:
             rec = json.loads(line)
             if len((rec.get("body") or "").split()) < 20:
                 continue
-            when = datetime.strptime(rec["date"].split(".")[0].strip(), "%d-%b-%Y %H:%M:%S")
+            stamp = rec["date"].split(".")[0].strip()
+            try:
+                when = datetime.strptime(stamp, "%d-%b-%Y %H:%M:%S")
+            except ValueError:  # a few records carry a broken clock time ("605:12:19"): the day only
+                when = datetime.strptime(stamp.split()[0], "%d-%b-%Y")
             places = rec.get("places") or []
             out.append(
                 {

@@ -101,6 +101,13 @@ class Settings(BaseSettings):
         description="A story whose best two-way normalized cut is below this is split (one event "
         "scores near 1); 0 disables splitting.",
     )
+    story_split_same_year_ncut: float = Field(
+        default=0.5,
+        description="Two parts of a story whose undated documents mostly write the same, uncommon "
+        "year (intermediate.int_document_stories.text_year) are split only below this cut: one "
+        "event cut in two scores 0.7-0.9; two occasions of one kind of event in one year need a "
+        "clear cut.",
+    )
     story_split_min_docs: int = Field(default=2, ge=1, description="Smallest part a story split may leave.")
     story_split_max_docs: int = Field(
         default=2000, ge=2, description="Larger stories are not re-examined (cost ~ members squared)."

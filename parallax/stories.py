@@ -22,15 +22,21 @@ stories are those holding one of its CANDIDATE_TERMS heaviest terms, among the t
 most CANDIDATE_MAX_STORIES stories (template words that every story holds would make every story
 a candidate; 40,000 word-list records took 18 minutes in this step without that bound).
 
-A document only joins a story that holds one of its rare names (the rare-name gate,
-NAME_DF_SHARE): without it, stories about a kind of event (all earnings reports, all debt talks)
-grow into topic piles of unrelated companies. A headline's names count for more: a story holding
+A document only joins a story that holds one of its rare names as its own (the rare-name gate,
+NAME_DF_SHARE, NAME_SHARE): without it, stories about a kind of event (all earnings reports, all
+debt talks) grow into topic piles of unrelated companies. "Its own": of the documents assigned so
+far that hold the name (or a variant of it), at least NAME_SHARE are the story's, so a name that
+many stories hold (an agency every filing names, a table heading the model took for a person)
+joins none of them (`story_names.holds_own`). A headline's names count for more: a story holding
 none of them needs HEAD_SIM similarity. Which mentions look like names, and which names are
 variants of one another ("Kraft" / "Kraft Foods"), is `parallax.story_names`.
 
 When both dates are known, a document only joins a story whose documents were published within
-`settings.story_window_days` of it. Documents are assigned in order (published_at, unknown last,
-then arrival order), each one seeing the stories created by the documents before it. At the end
+`settings.story_window_days` of it; a batch of dated documents therefore looks up candidate
+stories only through documents published since its earliest date less the window (or undated),
+which keeps the lookup on the recent end of `int_story_doc_terms` as the archive grows.
+Documents are assigned in order (published_at, unknown last, then arrival order), each one seeing
+the stories created by the documents before it. At the end
 of a batch, a document still alone in the story it founded in that batch gets a second look
 against every story (also those founded after it) and joins the best one at
 `RESCUE_THRESHOLD_SHARE * story_threshold`.
@@ -40,7 +46,13 @@ to is then re-examined as a whole (`parallax.storysplit`). Single-pass assignmen
 typical mistake, the first article of an event joining the story of a similar earlier event (the
 same people and kind of event on another occasion), which then draws the event's later articles
 after it; a story holding two events shows as a normalized cut well below that of one event, and
-is split (`settings.story_split_ncut`). The part holding the founding document keeps the story id,
+is split (`settings.story_split_ncut`). A shallow cut also runs through single events. Where
+documents carry no date, the year their text writes most (`text_year`) tells most occasions apart
+(30 of the 32 ECB+ topics whose two occasions write years write different ones), so two parts
+whose undated documents mostly report the same year need a clear cut
+(`settings.story_split_same_year_ncut`; one event cut in two scored 0.7-0.9 on ECB+), unless that
+year is common in the archive (YEAR_MAX_SHARE: in an archive of one year it says nothing). Dated
+documents are kept apart by the window instead. The part holding the founding document keeps the story id,
 so a story id never moves away from the article that founded it; the other part becomes a new
 story. Documents an earlier run had assigned keep their run stamp and are logged in
 `intermediate.int_story_moves`; their rows as they were are saved as before-images
@@ -71,7 +83,7 @@ from parallax import db, story_names
 from parallax import story_store as store
 from parallax.settings import Settings
 from parallax.stage import StageResult, chunked, stable_id
-from parallax.story_terms import StoryProfile, story_cosine, text_terms, tfidf_vector
+from parallax.story_terms import StoryProfile, story_cosine, text_terms, text_year, tfidf_vector
 from parallax.storysplit import split_members
 
 # An entity mention counts this many times a word occurrence.
@@ -112,6 +124,9 @@ NAME_DF_FLOOR = 12
 # A story that holds none of the headline's rare names needs this similarity (instead of
 # settings.story_threshold), measured as above.
 HEAD_SIM = 0.3
+# A text year tells two occasions apart only where it is uncommon: one that more than this share of
+# the archive's undated documents write (an archive of one year) says nothing about a story's parts.
+YEAR_MAX_SHARE = 0.5
 
 # --------------------------------------------------------------------------------------------
 
@@ -236,32 +251,39 @@ def _assign_batch(
     for c in counts.values():
         batch_df.update(c.keys())
     df, n_docs = store.document_frequencies(con, sorted(batch_df))
+    # documents holding each term among those assigned so far (archive, then this batch's as they go)
+    seen: Counter[str] = Counter(df)
     for t, n in batch_df.items():
         df[t] = df.get(t, 0) + n
     n_docs += len(ids)
     vectors = {d: tfidf_vector(counts[d], df, n_docs) for d in ids}
 
-    stories = store.candidate_stories(con, vectors, df, settings.story_query_max_docs)
+    window = timedelta(days=settings.story_window_days)
+    published = {r["doc_id"]: r["published_at"] for r in batch}
+    # a batch of dated documents can only join stories with documents inside the window of its dates
+    dated = [p for p in published.values() if p is not None]
+    since = min(dated) - window if dated and len(dated) == len(ids) else None
+    stories = store.candidate_stories(con, vectors, df, settings.story_query_max_docs, since)
     by_term: dict[str, set[str]] = defaultdict(set)
     for sid, st in stories.items():
         for t in st.centroid:
             by_term[t].add(sid)
-    window = timedelta(days=settings.story_window_days)
     name_df = max(NAME_DF_FLOOR, NAME_DF_SHARE * n_docs)
     related = _variant_index(con, vectors, stories, df, name_df)
+    held = sorted({t for st in stories.values() for t in st.holders if t.startswith("e:")} - seen.keys())
+    seen.update(store.document_frequencies(con, held)[0])
     # per document, its gate terms with their name variants (a story holds a term when one of its
     # documents does: `holders` counts are >= 1), expanded once rather than per candidate story
-    gate: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    gate: dict[str, tuple[list[frozenset[str]], frozenset[str], frozenset[str]]] = {}
     for d in ids:
         rare, head = _gate_terms(
             vectors[d], docs[d]["title"], heads.get(d, Counter()), df, name_df, lower, upper
         )
-        gate[d] = (
-            frozenset(e for t in rare for e in related(t)),
-            frozenset(e for t in head for e in related(t)),
-        )
+        groups = [frozenset(related(t)) for t in rare]
+        gate[d] = (groups, frozenset().union(*groups), frozenset(e for t in head for e in related(t)))
     assigned: dict[str, tuple[str, float | None, str]] = {}
-    published = {r["doc_id"]: r["published_at"] for r in batch}
+    # undated documents only: a dated one's time is its publication date (the window)
+    year = {d: None if published[d] else text_year(docs[d]["title"], docs[d]["body"]) for d in ids}
 
     def best_story(d: str, exclude: str | None = None) -> tuple[float, str] | None:
         vec = vectors[d]
@@ -271,16 +293,19 @@ def _assign_batch(
         usable = [t for t in vec if len(by_term.get(t, ())) <= CANDIDATE_MAX_STORIES]
         top = heapq.nlargest(CANDIDATE_TERMS, usable, key=vec.__getitem__)
         cands = set().union(*(by_term.get(t, set()) for t in top)) if top else set()
-        rare, head = gate[d]
+        rare, rare_terms, head = gate[d]
+        totals: list[int | None] = [None] * len(rare)  # seen counts do not change during this look
         best: tuple[float, str] | None = None
         for sid in sorted(cands):
             if sid == exclude or not _in_window(published[d], stories[sid], window):
                 continue
             st = stories[sid]
-            if rare and rare.isdisjoint(st.holders):  # the rare-name gate
+            if rare and not story_names.holds_own(
+                rare, rare_terms, st.holders, seen, totals
+            ):  # the rare-name gate
                 continue
             sim = story_cosine(vec, st)
-            if sim < HEAD_SIM and head and head.isdisjoint(st.holders):
+            if sim < HEAD_SIM and head and not story_names.held(head, st.holders):
                 continue
             if best is None or sim > best[0]:
                 best = (sim, sid)
@@ -290,6 +315,7 @@ def _assign_batch(
         stories[sid].add(vectors[d], published[d])
         for t in vectors[d]:
             by_term[t].add(sid)
+            seen[t] += 1
 
     founded: list[str] = []
     for d in ids:
@@ -316,6 +342,7 @@ def _assign_batch(
         del stories[sid]
         for t in vectors[d]:
             by_term[t].discard(sid)
+            seen[t] -= 1  # join() counts it again
         members[sid] -= 1
         members[best[1]] += 1
         assigned[d] = (best[1], round(best[0], 6), "similarity")
@@ -338,13 +365,21 @@ def _assign_batch(
             "term": pa.array([r[1] for r in term_rows], pa.string()),
             "weight": pa.array([r[2] for r in term_rows], pa.float64()),
             "run_id": pa.array([run_id] * len(term_rows), pa.string()),
+            "published_at": pa.array([published[r[0]] for r in term_rows], pa.timestamp("us", tz="UTC")),
         }
     )
     db.upsert_arrow(con, store.DOC_TERMS, terms_tbl, ["doc_id"])
     store.write_stories(
         con,
         [
-            {"doc_id": d, "story_id": s, "similarity": sim, "method": m, "run_id": run_id}
+            {
+                "doc_id": d,
+                "story_id": s,
+                "similarity": sim,
+                "method": m,
+                "run_id": run_id,
+                "text_year": year[d],
+            }
             for d, (s, sim, m) in assigned.items()
         ],
     )
@@ -381,11 +416,12 @@ def _split_stories(
             con,
             f"""
             with members as (
-                select x.story_id, x.doc_id from {store.STORIES} x join _split_sid s using (story_id)
+                select x.story_id, x.doc_id, x.text_year
+                from {store.STORIES} x join _split_sid s using (story_id)
                 where exists (select 1 from {store.DOC_TERMS} t where t.doc_id = x.doc_id)
                 qualify count(*) over (partition by x.story_id) between ? and ?
             )
-            select m.story_id, m.doc_id, t.term, t.weight
+            select m.story_id, m.doc_id, m.text_year, t.term, t.weight
             from members m join {store.DOC_TERMS} t on t.doc_id = m.doc_id
             """,
             [2 * settings.story_split_min_docs, settings.story_split_max_docs],
@@ -394,15 +430,25 @@ def _split_stories(
         con.unregister("_split_sid")
     vectors: dict[str, dict[str, float]] = defaultdict(dict)
     members: dict[str, set[str]] = defaultdict(set)
-    for sid, d, t, w in zip(
-        *(rows.column(c).to_pylist() for c in ("story_id", "doc_id", "term", "weight")), strict=True
-    ):
+    years: dict[str, int | None] = {}
+    cols = ("story_id", "doc_id", "text_year", "term", "weight")
+    for sid, d, y, t, w in zip(*(rows.column(c).to_pylist() for c in cols), strict=True):
         vectors[d][t] = w
         members[sid].add(d)
+        years[d] = y
+    common = (
+        store.common_text_years(con, YEAR_MAX_SHARE) if any(v is not None for v in years.values()) else set()
+    )
+    years = {d: None if y in common else y for d, y in years.items()}
     moved: dict[str, tuple[str, float]] = {}
     for sid in sorted(members):
         parts = split_members(
-            sorted(members[sid]), vectors, settings.story_split_ncut, settings.story_split_min_docs
+            sorted(members[sid]),
+            vectors,
+            settings.story_split_ncut,
+            settings.story_split_min_docs,
+            years,
+            settings.story_split_same_year_ncut,
         )
         if len(parts) < 2:
             continue

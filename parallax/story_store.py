@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -157,13 +158,17 @@ def candidate_stories(
     vectors: dict[str, dict[str, float]],
     df: dict[str, int] | None = None,
     max_docs: int | None = None,
+    since: datetime | None = None,
 ) -> dict[str, StoryProfile]:
     """Archived stories holding the nearest archived documents of any new document, with profiles
     (summed term weights, and for each term the number of the story's documents holding it).
 
     A term in more than `max_docs` documents (`df`) is not used to look up neighbours: it names
     no event, and its postings would make the lookup cost grow with the archive (template
-    bulletins share every word)."""
+    bulletins share every word). With `since` (a batch of dated documents: its earliest date less
+    the story window), neighbours are looked up among documents published since then or undated:
+    a story can only be joined through documents inside the window, and the lookup then reads the
+    recent end of the table instead of the whole archive."""
     q_doc: list[str] = []
     q_term: list[str] = []
     q_w: list[float] = []
@@ -177,18 +182,27 @@ def candidate_stories(
         return {}
     con.register("_stories_q", pa.table({"doc_id": q_doc, "term": q_term, "weight": q_w}))
     try:
+        # two plain scans (not one OR) so that each can skip row groups by their min/max and nulls
+        postings = (
+            f"select term, doc_id, weight from {DOC_TERMS} where published_at >= ? "
+            f"union all select term, doc_id, weight from {DOC_TERMS} where published_at is null"
+            if since is not None
+            else f"select term, doc_id, weight from {DOC_TERMS}"
+        )
         near = db.fetch_arrow(
             con,
             f"""
-            with scores as (
+            with postings as ({postings}),
+            scores as (
                 select q.doc_id, t.doc_id as old_id, sum(q.weight * t.weight) as score
-                from _stories_q q join {DOC_TERMS} t on t.term = q.term
+                from _stories_q q join postings t on t.term = q.term
                 group by all
             )
             select distinct x.story_id
             from scores s join {STORIES} x on x.doc_id = s.old_id
             qualify row_number() over (partition by s.doc_id order by s.score desc, s.old_id) <= {NEIGHBOURS}
             """,
+            [since] if since is not None else None,
         )
     finally:
         con.unregister("_stories_q")
@@ -293,6 +307,7 @@ def write_stories(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) ->
                 ("similarity", pa.float64()),
                 ("method", pa.string()),
                 ("run_id", pa.string()),
+                ("text_year", pa.int32()),
             ]
         ),
     )
@@ -335,3 +350,16 @@ def entity_names(con: duckdb.DuckDBPyConnection, entity_ids: Sequence[str]) -> d
     finally:
         con.unregister("_stories_eids")
     return {r["entity_id"]: r["canonical_name"] for r in rows}
+
+
+def common_text_years(con: duckdb.DuckDBPyConnection, max_share: float) -> set[int]:
+    """Text years (`int_document_stories.text_year`) written by more than `max_share` of the
+    documents that have one."""
+    rows = con.execute(
+        f"""
+        select text_year from {STORIES} where text_year is not null
+        group by text_year having count(*) > ? * (select count(text_year) from {STORIES})
+        """,
+        [max_share],
+    ).fetchall()
+    return {int(r[0]) for r in rows}

@@ -27,6 +27,8 @@ NUMBER_WEIGHT = 2
 NUMBER_MIN = 11
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W_]+)?|\d+(?:[.,]\d+)*|[.!?\n]")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "reported", "news"}
+# a year written as four digits, 1800-2099 (not part of a longer figure: "1,987", "2013.5")
+_YEAR = re.compile(r"(?<![\d.,])(?:18|19|20)\d\d(?![\d.,]\d)")
 
 
 @dataclass
@@ -88,6 +90,14 @@ def text_terms(title: str | None, body: str | None) -> Counter[str]:
                 continue
             counts[stem(w)] += (NAME_WEIGHT if inside and tok[:1].isupper() else 1) * mult
     return counts
+
+
+def text_year(title: str | None, body: str | None) -> int | None:
+    """The year a text writes most often (the first written of equals: a dateline or the event's
+    year comes before the background years), or None. Undated texts (agency copy, scraped pages,
+    corpora) mostly carry a dateline or name the year of the event they report."""
+    years = Counter(int(y) for y in _YEAR.findall(f"{title or ''}\n{body or ''}"))
+    return years.most_common(1)[0][0] if years else None
 
 
 def tfidf_vector(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[str, float]:

@@ -20,6 +20,7 @@ examine and writes the result.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -107,11 +108,27 @@ def cut_gap(sim: np.ndarray, mask: np.ndarray) -> float:
     return float(min(1.0, max(0.0, 1.0 - cross / within)))
 
 
+def part_years(years: Sequence[int | None]) -> set[int]:
+    """The year(s) most members of a part report (all of equals); empty when none is known."""
+    known = Counter(y for y in years if y is not None)
+    top = max(known.values(), default=0)
+    return {y for y, n in known.items() if n == top}
+
+
 def split_members(
-    members: Sequence[str], vectors: Mapping[str, Mapping[str, float]], max_ncut: float, min_size: int
+    members: Sequence[str],
+    vectors: Mapping[str, Mapping[str, float]],
+    max_ncut: float,
+    min_size: int,
+    years: Mapping[str, int | None] | None = None,
+    same_year_ncut: float | None = None,
 ) -> list[list[str]]:
     """Partition `members` by recursive bisection while the cut is below `max_ncut`.
 
+    With `years` (a member's year; None when unknown or common) and `same_year_ncut`, two parts
+    whose members mostly report the same year are split only when the cut is below
+    `same_year_ncut`: one event cut in two and two occasions of it in one year look alike to the
+    cut, and the year tells most apart.
     Returns one list per part (one part = no split), members in their given order. The similarity
     matrix is built once; each bisection works on the rows and columns of its part.
     """
@@ -120,10 +137,18 @@ def split_members(
         return [members]
     sim = similarity_matrix([vectors[m] for m in members])
 
+    of = [None if years is None else years.get(m) for m in members]
+
+    def same_year(a: np.ndarray, b: np.ndarray) -> bool:
+        return bool(part_years([of[i] for i in a]) & part_years([of[i] for i in b]))
+
     def split(idx: np.ndarray) -> list[np.ndarray]:
         found = normalized_cut_bisection(sim[np.ix_(idx, idx)], min_size)
         if found is None or found[1] >= max_ncut:
             return [idx]
-        return split(idx[found[0]]) + split(idx[~found[0]])
+        a, b = idx[found[0]], idx[~found[0]]
+        if same_year_ncut is not None and found[1] >= same_year_ncut and same_year(a, b):
+            return [idx]
+        return split(a) + split(b)
 
     return [[members[i] for i in part] for part in split(np.arange(len(members)))]

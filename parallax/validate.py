@@ -53,6 +53,7 @@ from parallax.settings import Settings
 from parallax.validate_gx import (
     GxValidator,
     empty_batch_outcomes,
+    exception_message,
     jsonable,
     resolve_params,
     severity_of,
@@ -268,8 +269,9 @@ def _run_suite(
                 partial = res.get("partial_unexpected_list")
                 if observed is None and partial:
                     observed = {"partial_unexpected_list": list(partial)[:5]}
-                if r.exception_info and r.exception_info.get("raised_exception"):
-                    observed = {"exception": str(r.exception_info.get("exception_message"))}
+                error = exception_message(r.exception_info)
+                if error is not None:
+                    observed = {"exception": error}
                 out = ExpectationOutcome(
                     suite=suite.name,
                     table_name=table,

@@ -175,6 +175,18 @@ def empty_batch_outcomes(
     return out
 
 
+def exception_message(info: dict[str, Any] | None) -> str | None:
+    """The message of an exception GX caught while computing an expectation, or None. GX 1.x keys the
+    information by the metric that failed ({metric id: {raised_exception, exception_message}}); a flat
+    dict is read too. Without it a failure such as a column missing from the batch reads as a bare
+    "failed" with nothing observed."""
+    if not info:
+        return None
+    found = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    messages = [str(v.get("exception_message")) for v in found if v.get("raised_exception")]
+    return "; ".join(dict.fromkeys(messages)) if messages else None
+
+
 def severity_of(exp: dict[str, Any]) -> str:
     """`meta.severity` of an expectation: 'warning' or 'error' (default)."""
     value = str((exp.get("meta") or {}).get("severity") or "error").lower()

@@ -291,3 +291,70 @@ def test_terms_held_by_too_many_stories_bring_no_candidates(con, settings: Setti
     monkeypatch.setattr(stories_mod, "CANDIDATE_MAX_STORIES", 0)
     run(con, "r1", sample_docs(), settings)
     assert sorted(m for _, m in stories(con).values()) == ["new_story"] * 3
+
+
+def test_text_year_is_the_year_the_text_writes_most() -> None:
+    from parallax.story_terms import text_year
+
+    text = "SEPTEMBER 18, 2013. Microsoft patched the flaw in 2013, as it had done in 2008."
+    assert text_year("Patch released", text) == 2013
+    # equals: the first written (a dateline, the event's year) before the background
+    assert text_year("2009: quake hits", "The 2004 tsunami was worse than this one in 2009. 2004") == 2009
+    # no year: figures with separators or decimals, four digits inside longer numbers, other numbers
+    assert text_year("Shares", "Sales rose to 1,987 units, 2013.5 tonnes, 120013 and 75 pct") is None
+    assert text_year(None, None) is None
+
+
+def test_only_uncommon_text_years_count_and_dated_documents_have_none(con, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from parallax.story_store import common_text_years
+
+    docs = [
+        {"doc_id": f"u{i}", "source": "s", "title": f"Harbour news {i}", "body": body}
+        for i, body in enumerate(
+            [
+                "In 2013 the harbour council met again about the ferry timetable and the pier.",
+                "The 2013 repairs of the pier were finished, the harbour council said on Monday.",
+                "The harbour council said the 2013 budget would cover the pier and a new crane.",
+                "Back in 2009 the council had voted against a new crane for the harbour and pier.",
+            ]
+        )
+    ]
+    dated = {
+        "doc_id": "d0",
+        "source": "s",
+        "title": "Harbour news dated",
+        "body": "The ferry company said its 2013 timetable adds a late boat on Fridays in summer.",
+        "published_at": datetime(2014, 1, 2, tzinfo=UTC),
+    }
+    run(con, "r1", [*docs, dated], settings)
+    years = dict(con.execute("select doc_id, text_year from intermediate.int_document_stories").fetchall())
+    assert years == {"u0": 2013, "u1": 2013, "u2": 2013, "u3": 2009, "d0": None}
+    assert common_text_years(con, 0.5) == {2013}  # 3 of the 4 undated documents
+    assert common_text_years(con, 0.8) == set()
+
+
+def test_a_dated_batch_looks_up_stories_through_documents_inside_the_window(con, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from parallax.story_store import candidate_stories
+
+    topics = {
+        "old": ("Velmora port strike ends", "Dock workers in Velmora ended their strike over pay.", 1),
+        "recent": ("Velmora ferry delayed", "The Velmora ferry was delayed by fog on the river.", 3),
+        "undated": ("Velmora museum opens", "A museum of shipbuilding opened in Velmora harbour.", None),
+    }
+    docs = [
+        {
+            "doc_id": k,
+            "source": k,
+            "title": t,
+            "body": b,
+            "published_at": None if m is None else datetime(2020, m, 1, tzinfo=UTC),
+        }
+        for k, (t, b, m) in topics.items()
+    ]
+    run(con, "r1", docs, settings.model_copy(update={"story_threshold": 0.99}))  # three stories
+    story = {d: s for d, (s, _) in stories(con).items()}
+    assert len(set(story.values())) == 3
+    query = {"q": {"velmora": 1.0}}
+    assert set(candidate_stories(con, query)) == set(story.values())
+    since = datetime(2020, 2, 15, tzinfo=UTC)
+    assert set(candidate_stories(con, query, since=since)) == {story["recent"], story["undated"]}

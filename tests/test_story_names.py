@@ -202,3 +202,86 @@ def test_without_rare_names_the_gate_is_open(
     permissive = settings.model_copy(update={"story_threshold": 0.05})
     rows = _assign_both(con, permissive, [])
     assert rows["new"][:2] == (rows["old"][0], "similarity")
+
+
+def test_a_name_is_held_as_its_own_by_a_story_with_enough_of_its_documents() -> None:
+    from parallax.story_names import NAME_SHARE, holds_own
+
+    holders = {"e:acme": 2, "e:sec": 1, "e:avg1": 1}  # a story's term -> its documents holding it
+    seen = Counter({"e:acme": 3, "e:sec": 10, "e:avg1": 1, "e:avg2": 1, "e:avg3": 1, "e:avg4": 1})
+
+    def holds(*groups: frozenset[str]) -> bool:
+        return holds_own(groups, frozenset().union(*groups), holders, seen, [None] * len(groups))
+
+    assert holds(frozenset({"e:acme"}))  # 2 of the 3 documents naming Acme
+    assert not holds(frozenset({"e:sec"}))  # 1 of 10: an agency every filing names
+    assert holds(frozenset({"e:sec"}), frozenset({"e:acme"}))  # one name is enough
+    # a name and its variants count together: one "Avg" heading per table, each its own entity
+    avg = frozenset({"e:avg1", "e:avg2", "e:avg3", "e:avg4"})
+    assert NAME_SHARE * 4 > 1 and not holds(avg)
+    assert holds(frozenset({"e:avg1"}))
+    assert not holds(frozenset({"e:none"}))  # held by no document of the story
+
+
+FILING = {
+    "doc_id": "acme",
+    "title": "Acme Industries files for share offering",
+    "body": "Acme Industries Inc said it filed with the Securities and Exchange Commission for a "
+    "public offering of two million common shares through underwriters led by Kessler Brothers. "
+    "Proceeds will be used to repay bank debt and for general corporate purposes.",
+}
+NEW_FILING = {
+    "doc_id": "borex",
+    "title": "Borex Corp files for share offering",
+    "body": "Borex Corp said it filed with the Securities and Exchange Commission for a public "
+    "offering of three million common shares through underwriters led by Kessler Brothers. "
+    "Proceeds will be used to repay bank debt and for general corporate purposes.",
+}
+AGENCY_NEWS = [
+    {
+        "doc_id": f"agency{i}",
+        "title": title,
+        "body": body,
+    }
+    for i, (title, body) in enumerate(
+        [
+            (
+                "Broker fined over late trade reports",
+                "The Securities and Exchange Commission fined "
+                "the Dunmore brokerage for reporting trades late during the autumn, the regulator said.",
+            ),
+            (
+                "Insider trading probe at Halvard",
+                "The Securities and Exchange Commission opened an "
+                "inquiry into option purchases by Halvard directors before the takeover was announced.",
+            ),
+            (
+                "New proxy voting rule adopted",
+                "The Securities and Exchange Commission adopted a rule "
+                "letting shareholders nominate directors on the company ballot from next spring.",
+            ),
+        ]
+    )
+]
+
+
+@pytest.mark.parametrize("agency_elsewhere", [False, True])
+def test_a_name_many_stories_hold_lets_no_template_item_join(
+    con: duckdb.DuckDBPyConnection, settings: Settings, agency_elsewhere: bool
+) -> None:
+    """Two share-offering notices of different companies share the template's words and the
+    agency's name. When the agency is named only by the first notice's story, the second joins it;
+    when other stories name the agency as often, the name is no story's own and the second notice
+    founds its own story."""
+    sec = ("Securities and Exchange Commission", "E-sec")
+    first = [FILING, *AGENCY_NEWS] if agency_elsewhere else [FILING]
+    ids = add_docs(con, "r1", first)
+    _mentions(con, FILING, "body", [("Acme Industries", "E-acme"), sec])
+    for doc in first[1:]:
+        _mentions(con, doc, "body", [sec])
+    assign_stories(con, "r1", ids, settings)
+    ids = add_docs(con, "r2", [NEW_FILING])
+    _mentions(con, NEW_FILING, "body", [("Borex Corp", "E-borex"), sec])
+    assign_stories(con, "r2", ids, settings)
+    rows = dict(con.execute("select doc_id, story_id from intermediate.int_document_stories").fetchall())
+    assert (rows["borex"] == rows["acme"]) is not agency_elsewhere

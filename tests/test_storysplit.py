@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from parallax.story_terms import text_terms, tfidf_vector
-from parallax.storysplit import cut_gap, normalized_cut_bisection, signature, similarity_matrix, split_members
+from parallax.storysplit import (
+    cut_gap,
+    normalized_cut_bisection,
+    part_years,
+    signature,
+    similarity_matrix,
+    split_members,
+)
 
 # Two occasions of the same kind of event: same champion, same sport, other opponent, city, round.
 FIGHT_A = [
@@ -119,3 +126,32 @@ def test_signature_keeps_entity_and_figure_terms_renormalized() -> None:
     assert set(sig) == {"e:E1", "#1998"}
     assert sig["e:E1"] == pytest.approx(0.6) and sig["#1998"] == pytest.approx(0.8)
     assert signature({"storm": 1.0}) == {}
+
+
+@pytest.mark.parametrize(
+    ("years", "same_year_ncut", "split"),
+    [
+        ({"a": 2009, "b": 2013}, 0.05, True),  # other years: the usual bar
+        ({"a": None, "b": None}, 0.05, True),  # no year known: the usual bar
+        ({"a": 2013, "b": None}, 0.05, True),  # one part's year unknown: the usual bar
+        ({"a": 2013, "b": 2013}, 0.05, False),  # one year: needs a cut below 0.05
+        ({"a": 2013, "b": 2013}, 0.9, True),  # one year, bar as high as the usual one
+    ],
+)
+def test_parts_of_one_year_need_a_clearer_cut(
+    years: dict[str, int | None], same_year_ncut: float, split: bool
+) -> None:
+    vecs = fights()
+    found = normalized_cut_bisection(similarity_matrix([vecs[k] for k in sorted(vecs)]), 2)
+    assert found is not None and 0.05 < found[1] < 0.9
+    of = {k: years[k[0]] for k in vecs}
+    if of["a1"] is not None:
+        of["a0"] = 1999  # a background year in one article does not change its part's year
+    parts = split_members(sorted(vecs), vecs, 0.9, 2, of, same_year_ncut)
+    assert len(parts) == (2 if split else 1)
+
+
+def test_a_part_year_is_what_most_members_report() -> None:
+    assert part_years([2013, 2013, 1999, None]) == {2013}
+    assert part_years([2012, 2013]) == {2012, 2013}  # equals: either may match the other part
+    assert part_years([None, None]) == set()

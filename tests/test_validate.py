@@ -314,3 +314,16 @@ def test_plausibility_warnings_are_stored_but_do_not_fail_the_run(
         "select distinct severity from audit.validation_results where run_id = 'r1' and not success"
     ).fetchall()
     assert stored == [("warning",)]
+
+
+def test_an_expectation_on_a_column_the_batch_lacks_says_so() -> None:
+    """GX catches the error and keys it by metric; the stored outcome carries its message (a suite
+    naming a column its batch query does not select once failed with nothing observed)."""
+    from parallax.validate_gx import GxValidator, exception_message
+
+    exp = {"type": "expect_column_values_to_be_between", "kwargs": {"column": "year", "min_value": 1}}
+    result = GxValidator().validate("t", [(0, exp)], pd.DataFrame({"other": [1, 2]}), {})[0]
+    assert not result.success
+    assert exception_message(result.exception_info) == 'Error: The column "year" in BatchData does not exist.'
+    assert exception_message({"raised_exception": True, "exception_message": "flat"}) == "flat"
+    assert exception_message({}) is None and exception_message(None) is None

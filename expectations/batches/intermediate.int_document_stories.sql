@@ -5,6 +5,7 @@ select
     s.similarity,
     s.method,
     s.run_id,
+    s.text_year,
     r.doc_id is not null as raw_document_exists
 from intermediate.int_document_stories as s
 left join raw.documents as r on r.doc_id = s.doc_id
