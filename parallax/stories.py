@@ -270,8 +270,9 @@ def _assign_batch(
             by_term[t].add(sid)
     name_df = max(NAME_DF_FLOOR, NAME_DF_SHARE * n_docs)
     related = _variant_index(con, vectors, stories, df, name_df)
-    held = sorted({t for st in stories.values() for t in st.holders if t.startswith("e:")} - seen.keys())
-    seen.update(store.document_frequencies(con, held)[0])
+    # archived counts of the names the candidate stories hold that the batch does not
+    unseen_names = {t for st in stories.values() for t in st.holders if t.startswith("e:")} - seen.keys()
+    seen.update(store.document_frequencies(con, sorted(unseen_names))[0])
     # per document, its gate terms with their name variants (a story holds a term when one of its
     # documents does: `holders` counts are >= 1), expanded once rather than per candidate story
     gate: dict[str, tuple[list[frozenset[str]], frozenset[str], frozenset[str]]] = {}
@@ -300,9 +301,8 @@ def _assign_batch(
             if sid == exclude or not _in_window(published[d], stories[sid], window):
                 continue
             st = stories[sid]
-            if rare and not story_names.holds_own(
-                rare, rare_terms, st.holders, seen, totals
-            ):  # the rare-name gate
+            # the rare-name gate
+            if rare and not story_names.holds_own(rare, rare_terms, st.holders, seen, totals):
                 continue
             sim = story_cosine(vec, st)
             if sim < HEAD_SIM and head and not story_names.held(head, st.holders):

@@ -192,7 +192,7 @@ def held(terms: frozenset[str], holders: Mapping[str, int]) -> set[str]:
     """The terms a story (its term -> documents map) holds. `holders.keys() & terms` walks the
     smaller side in C; `terms.isdisjoint(holders)` would walk the dict, thousands of terms for a
     large story, on every call."""
-    return set(holders.keys() & terms)
+    return holders.keys() & terms
 
 
 def holds_own(
