@@ -91,8 +91,10 @@ def source_of(rec: dict[str, Any]) -> str:
     return re.sub(r"[^a-z0-9_.-]+", "-", raw.lower())
 
 
-def load(subtopics: set[str] | None) -> tuple[list[GoldFigure], dict[str, dict[str, Any]]]:
-    gold_rows = [json.loads(line) for line in GOLD.open(encoding="utf-8")]
+def load(
+    subtopics: set[str] | None, gold_path: Path = GOLD
+) -> tuple[list[GoldFigure], dict[str, dict[str, Any]]]:
+    gold_rows = [json.loads(line) for line in gold_path.open(encoding="utf-8")]
     if subtopics:
         gold_rows = [g for g in gold_rows if g["subtopic"] in subtopics]
     wanted = {g["subtopic"] for g in gold_rows}
@@ -421,12 +423,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--subtopic", action="append", help="only these events (e.g. 22_ecb)")
     ap.add_argument("--db", type=Path, help="evaluate this published file instead of running the flow")
     ap.add_argument("--keep", type=Path, help="copy the published file here")
+    ap.add_argument("--gold", type=Path, default=GOLD, help="gold figures (JSON lines, as GOLD)")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
     if not ECBPLUS.exists():
         print(f"corpus not present: {ECBPLUS}")
         return 0
-    gold, docs = load(set(args.subtopic or []))
+    gold, docs = load(set(args.subtopic or []), args.gold)
     t0 = time.perf_counter()
     if args.db:
         scores = evaluate(gold, docs, args.db, args.verbose)

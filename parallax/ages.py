@@ -8,6 +8,8 @@ from typing import Any
 from parallax.measure_words import NOUN_TAGS, lemma, surname
 
 _NOUNS = NOUN_TAGS
+# where an age is said of the person the clause names ("Smith was 45-year-old")
+_PREDICATIVE = {"attr", "acomp", "appos", "oprd", "advcl"}
 _PLACE_PREPOSITIONS = {"in", "at", "from", "near", "outside", "inside", "into", "across"}
 
 
@@ -37,7 +39,7 @@ def age_subject(span: Any) -> tuple[str, str]:
     sent = span.sent
     # "Smith, 45," / "Smith, 45" / "both 51" after a name: the name just before
     j = span.start - 1
-    while j >= sent.start and doc[j].text in (",", "both", "aged", "age", "ages"):
+    while j >= sent.start and doc[j].lower_ in (",", "both", "aged", "age", "ages", "then", "now"):
         j -= 1
     if j >= sent.start and j < span.start - 1:
         ent = _person_at(doc, j)
@@ -62,8 +64,11 @@ def age_subject(span: Any) -> tuple[str, str]:
             if ent is not None:
                 return f"age:{surname(ent.text)}", f"age of {ent.text}"
         return f"age:{lemma(head)}", f"age of the {head.text}"
-    for k in range(span.start - 1, sent.start - 1, -1):
-        ent = _person_at(doc, k)
-        if ent is not None:
-            return f"age:{surname(ent.text)}", f"age of {ent.text} (named before)"
+    if span.root.dep_ in _PREDICATIVE:
+        # "Smith was 45-year-old", "Smith, then 45-year-old": the age is said of the clause's person
+        for k in range(span.start - 1, sent.start - 1, -1):
+            ent = _person_at(doc, k)
+            if ent is not None:
+                return f"age:{surname(ent.text)}", f"age of {ent.text} (named before)"
+    # "Jeffs assaulted the 12-year-old": someone else, whom the sentence does not name
     return "age:person", "age of an unnamed person"

@@ -43,7 +43,15 @@ from parallax.numbers import (
     words_of,
 )
 
-__all__ = ["FACT_LABELS", "Fact", "extract_facts", "is_list_marker", "normalize", "parse_number"]
+__all__ = [
+    "FACT_LABELS",
+    "Fact",
+    "extract_facts",
+    "is_clock_hours",
+    "is_list_marker",
+    "normalize",
+    "parse_number",
+]
 
 FACT_LABELS = {
     "MONEY": "money",
@@ -124,6 +132,18 @@ def _unit(text: str, label: str, value: Value, rupee: str | None) -> str | None:
         words = [w for w in words if w and w not in {q for c in _QUALIFIERS for q in c.split()}]
         return singular(words[-1]) if words else None
     return None
+
+
+_PER_CENT = re.compile(r"\d\s*(?:per\s?cent\b|percent\b|percentage\s+points?\b)", re.IGNORECASE)
+_CLOCK_HOURS = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hours|hrs|hr|h)\.?", re.IGNORECASE)
+_CLOCK_BEFORE = re.compile(
+    r"\b(?:at|by|until|till|around|about|from|before|after|since|approximately|approx\.?)\s*$", re.IGNORECASE
+)
+
+
+def is_clock_hours(text: str, before: str) -> bool:
+    """'at 1230 hours', 'by 0600 hrs': a 24-hour clock time, not a duration of 1,230 hours."""
+    return bool(_CLOCK_HOURS.fullmatch(text.strip()) and _CLOCK_BEFORE.search(before[-16:]))
 
 
 def is_list_marker(body: str, start: int, end: int) -> bool:
@@ -341,6 +361,10 @@ def extract_facts(
         if any(s < end and start < e for s, e in seen) or _not_a_figure(body, start, end, label, span):
             continue
         text = body[start:end]
+        if label in ("MONEY", "CARDINAL", "QUANTITY") and _PER_CENT.search(text):
+            label = "PERCENT"  # "60 per cent": a rate, not 60 cents
+        if label in ("DATE", "TIME", "QUANTITY", "CARDINAL") and is_clock_hours(text, body[:start]):
+            continue  # "at 1230 hours": a time of day written as a number of hours
         fig = doc.char_span(start, end, alignment_mode="expand") if parsed else None
         fig = fig if fig is not None and len(fig) else span
         age = _age(text, body, start, end, fig if parsed else None) if label in ("CARDINAL", "DATE") else None
@@ -386,8 +410,12 @@ def extract_facts(
             from_table = measure is not None and (
                 measure.split(":")[0] in table.measures or measure.startswith("age:")
             )
-            if fact_type == "cardinal" and not from_table and (value.value or 0) <= 10 and _anaphoric(fig):
+            anaphoric = fact_type == "cardinal" and _anaphoric(fig)
+            if anaphoric and not from_table and (value.value or 0) <= 10:
                 continue  # "the two nations": a reference, nothing counted in the event
+            restated = any(f.fact_type == "cardinal" and f.normalized_value == value.value for f in out)
+            if anaphoric and restated:
+                continue  # "23 pirates were arrested ... the 23 pirates": the same count again
             if fact_type == "cardinal" and value.value == 1 and not from_table:
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
             if fact_type == "duration" and measure is None and value.value is not None:

@@ -47,6 +47,9 @@ def link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
             f.measure_evidence = f"{ev}, named in the document with the same age ({f.measure})"
             continue
         doc = span.doc
+        # someone the article named before the age is not the unnamed person it describes ("Jeffs
+        # ... a 12-year-old girl ... Jeffs"): it would have used the name
+        named_before = {surname(e.text) for e in doc.ents if e.label_ == "PERSON" and e.end <= span.start}
         sents = 0
         for ent in doc.ents:
             if ent.start < span.end or ent.label_ != "PERSON":
@@ -61,6 +64,8 @@ def link_unnamed_ages(facts: list[Fact], spans: list[Any]) -> None:
                 continue
             if is_modifier_name(ent):
                 continue  # "in Bloomington", "a Burnsville woman": a place the model took for a name
+            if surname(ent.text) in named_before:
+                continue
             key = f"age:{surname(ent.text)}"
             if key in named.values():
                 continue  # that person's own age is given, and differs

@@ -137,7 +137,7 @@ _KIN = {
 # the table's measures that count people
 _PEOPLE_MEASURES = {
     "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped",
-    "charged", "victims", "casualties", "survivors", "escaped",
+    "charged", "victims", "casualties", "survivors", "escaped", "protesters",
 }  # fmt: skip
 
 

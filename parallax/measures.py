@@ -103,7 +103,7 @@ NOUN_AND_VERB = True
 COUNT_MEASURES = {
     "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped", "charged",
     "seized", "destroyed", "damaged", "victims", "casualties", "survivors", "aftershocks", "escaped",
-    "sighted",
+    "sighted", "protesters",
 }  # fmt: skip
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
@@ -152,6 +152,28 @@ def _counted(span: Any, lexicon: Any = None) -> Any:
     if nouns and root.pos_ == "NOUN":
         return root
     return root
+
+
+def _coordinated_group(np: Any) -> str | None:
+    """The group a count of people covers when it is one item of a list ("two women and one man",
+    "three people, a man and two women"): the noun's lemma; None for a count that is not listed."""
+    if np.pos_ not in _NOUNS or not is_person_noun(np) or lemma(np) in _PEOPLE:
+        return None  # (a nationality is a group too: "12 Somali and 11 Yemeni nationals")
+    if any(c.dep_ == "appos" and c.pos_ in _NOUNS for c in np.children):
+        return None  # "the three bank workers, two women and a man": the total the list spells out
+    listed = np.dep_ in ("conj", "appos") and np.head.pos_ in _NOUNS
+    listed = listed or any(c.dep_ == "conj" and c.pos_ in _NOUNS for c in np.children)
+    return lemma(np) if listed else None
+
+
+def _listed_modifier(span: Any, np: Any) -> str | None:
+    """ "12 Somali and 11 Yemeni pirates": one noun counted twice, each count with its own modifier:
+    the count of the group the modifier names ("somali")."""
+    doc = span.doc
+    if span.end >= len(doc) or sum(1 for c in np.children if c.dep_ == "nummod") < 2:
+        return None
+    nxt = doc[span.end]
+    return nxt.lower_ if nxt.head.i == np.i and nxt.dep_ in ("amod", "compound") else None
 
 
 def _one_of_many(span: Any) -> bool:
@@ -475,6 +497,13 @@ def measure_of(
             ([f"noun '{noun.text}'"] if noun is not None else [])
             + ([f"verb '{verb.text}'"] if verb is not None else [])
         )
+    group = (
+        _coordinated_group(np) or _listed_modifier(span, np)
+        if fact_type == "cardinal" and measure in COUNT_MEASURES
+        else None
+    )
+    if group is not None:  # "two women and a man died": a part of the toll, not the toll
+        measure, evidence = f"{measure}:{group}", f"{evidence}; a part of a list: {group}"
     if measure == "charges":  # "three counts of vehicular homicide" vs "one count of murder"
         head = next((t for t in span.doc[span.end : span.end + 2] if lemma(t) in ("count", "charge")), np)
         of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]

@@ -101,7 +101,13 @@ TIME_UNITS = {
     "fortnight": "fortnight", "month": "month", "quarter": "quarter", "year": "year", "decade": "decade",
     "century": "century", "yr": "year", "hr": "hour", "min": "minute",
 }  # fmt: skip
-_NUM = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?|(?<![\w])\.\d+")
+# a number, not the digits of a model name ("AK-47", "F-16": letters, a hyphen, digits)
+_NUM = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d[\d,]*(?:\.\d+)?|(?<![\w])\.\d+")
+# "4 1/2 hours", "4 1 / 2": a whole number and a fraction
+_MIXED = re.compile(r"(?<![\w.,/])(\d+)\s+(\d)\s*/\s*(\d{1,2})(?![\d/])")
+_VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
+# "two or three minutes", "5 or 6": two neighbouring values, either of which may be true
+_OR = re.compile(r"^(.*?\S)\s+or\s+(\S.*)$", re.IGNORECASE)
 _RANGE = re.compile(
     r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(?:-|–|—|to)\s*(\d[\d,]*(?:\.\d+)?)(?![\d])", re.IGNORECASE
 )
@@ -244,6 +250,12 @@ def parse_number(text: str) -> float | None:
     """Number written with digits, words or both: '2', '1,200', '2.5 million', '$2 bn', 'three',
     'twenty-five', 'a dozen', 'two-thirds', 'thousands' (lower bound 1000), 'tens of thousands'."""
     t = text.casefold().replace("\u00a0", " ")
+    mixed = _MIXED.search(t)
+    if mixed and 0 < int(mixed.group(2)) < int(mixed.group(3)):
+        return int(mixed.group(1)) + int(mixed.group(2)) / int(mixed.group(3))
+    vulgar = re.search(r"(\d*)\s*([½¼¾⅓⅔])", t)
+    if vulgar:
+        return float(vulgar.group(1) or 0) + _VULGAR[vulgar.group(2)]
     frac = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*(?:[a-z].*)?", t)
     if frac and 0 < int(frac.group(1)) < int(frac.group(2)) <= 100:  # "7/8", "1/2 liter" (not "1987/88")
         return int(frac.group(1)) / int(frac.group(2))
@@ -257,6 +269,9 @@ def _precision(text: str, value: float | None) -> float | None:
     """Half a unit of the last digit written, in the value's units ('6.2' -> 0.05, '$2 bn' -> 5e8)."""
     if value is None:
         return None
+    mixed = _MIXED.search(text)
+    if mixed:  # "4 1/2": half a unit of the fraction written
+        return 0.5 / int(mixed.group(3))
     m = _NUM.search(text)
     if not m:
         return 0.5 if value == round(value) and abs(value) >= 1 else None
@@ -295,6 +310,11 @@ def parse_value(text: str, before: str = "") -> Value:
                 a *= SCALES[second[-1]]  # "between 2 and 3 billion"
             lo, hi = min(a, b), max(a, b)
             return Value(lo, lo, hi, _precision(between.group(1), lo), "between")
+    either = _OR.match(t)
+    if either:
+        a, b = parse_number(either.group(1)), parse_number(either.group(2))
+        if a is not None and b is not None and a < b:
+            return Value(a, a, b, _precision(either.group(1), a), "or")
     rng = _RANGE.search(t)
     if rng and not re.search(r"\d\s*-\s*(?:year|month|week|day|hour)", t[rng.start() :].casefold()):
         a, b = _digits(rng.group(1)), _digits(rng.group(2))
@@ -377,7 +397,7 @@ def duration(text: str) -> tuple[float | None, str | None]:
         if unit is None:
             continue
         number_part = " ".join(x for x in words[:i] if x not in ("the", "next", "past", "last", "first"))
-        value = parse_number(number_part) if number_part else None
+        value = parse_value(number_part).value if number_part else None  # "two or three": 2
         if value is not None:
             return value, unit
     return None, None

@@ -127,3 +127,18 @@ def test_a_length_tied_to_no_event_is_filed_under_the_event_it_agrees_with(
     got = _by_source(con)
     assert got["b"] == ("negotiation", False)
     assert got["c"] == ("duration:3", False)
+
+
+def test_counts_of_people_with_no_predicate_are_never_a_conflict(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    # "10,000 members", "more than 400 women and children": counts of people the story names no
+    # event measure for may count different people; shown side by side, never flagged
+    _count(story, "da", 10000, "people", "people")
+    _count(story, "db", 400, "people", "people")
+    assert _by_source(con) == {"a": ("people", False), "b": ("people", False)}
+    # counts of things keep comparing: three boats against five is a disagreement
+    _count(story, "dc", 3, "vessel", "vessel")
+    _count(story, "de", 5, "vessel", "vessel")
+    got = _by_source(con)
+    assert got["c"] == ("vessel", True) and got["e"] == ("vessel", True)

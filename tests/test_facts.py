@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from parallax.entities import lexicon_for
-from parallax.facts import extract_facts, is_list_marker, normalize, parse_number
+from parallax.facts import extract_facts, is_clock_hours, is_list_marker, normalize, parse_number
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_measure_of_counts_and_durations(nlp) -> None:
     by_type = {f.fact_type: f for f in facts}
     assert by_type["cardinal"].normalized_value == 1000
     assert (by_type["cardinal"].lower_value, by_type["cardinal"].upper_value) == (1000, None)
-    assert by_type["cardinal"].measure == "protester:march"
+    assert by_type["cardinal"].measure == "protesters"  # protesters, however they are counted
     assert by_type["duration"].normalized_value == 3 and by_type["duration"].unit == "day"
     assert by_type["duration"].measure == "strike"
 
@@ -230,3 +230,13 @@ def test_a_smaller_count_for_a_place_is_a_subtotal(nlp) -> None:
     got = _by_text(nlp, "The storms killed 50 people across the country. In Texas, 30 people died.")
     assert got["50"].measure == "deaths"
     assert got["30"].measure == "deaths:texas"  # not compared with the national toll
+
+
+def test_per_cent_is_a_rate_and_a_clock_time_is_no_duration(nlp) -> None:
+    got = _by_text(nlp, "Internet traffic to India fell by 60 per cent after the cables broke.")
+    assert (got["60 per cent"].fact_type, got["60 per cent"].normalized_value) == ("percent", 60)
+    assert got["60 per cent"].unit == "percent"  # not 60 cents
+    clock = _by_text(nlp, "At 1230 hours the warship intercepted the boats. The strike lasted 1500 hours.")
+    assert "1230 hours" not in clock  # a 24-hour clock time
+    assert clock["1500 hours"].normalized_value == 1500  # a length is still one
+    assert is_clock_hours("1230 hours", "At ") and not is_clock_hours("1230 hours", "lasted ")

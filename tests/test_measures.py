@@ -135,3 +135,48 @@ def test_durations_name_their_event_or_meet_by_length(nlp) -> None:
     b = _measures(nlp, "Police spent about two hours talking to the gunman.")
     assert a["two hours"] == b["about two hours"] == "duration:2"
     assert _measures(nlp, "He was jailed for five years.")["five years"] == "prison_sentence"
+
+
+def test_a_listed_group_is_a_part_of_the_toll(nlp) -> None:
+    got = _measures(nlp, "Police said two women and one man died at a branch of the bank.")
+    assert got == {"two": "deaths:woman", "one": "deaths:man"}
+    total = _measures(nlp, "At least three people, a man and two women, were killed in the attack.")
+    assert total["At least three"] == "deaths"
+    assert total["two"] == "deaths:woman"
+    # a count that is not one item of a list is the toll itself
+    alone = _measures(nlp, "A gunman killed two women at the plant.")
+    assert alone["two"] == "deaths"
+    groups = _measures(nlp, "Marine commandos boarded the vessels to nab 12 Somali and 11 Yemeni pirates.")
+    assert (groups["12"], groups["11"]) == ("arrested:somali", "arrested:yemeni")
+
+
+def test_a_restated_count_is_not_a_second_figure(nlp) -> None:
+    text = "Navy commandos arrested 23 pirates on Saturday. The 23 pirates were handed over to police."
+    facts = extract_facts(nlp(text), text, None, lexicon_for(nlp))
+    assert [(f.text, f.measure) for f in facts if f.text == "23"] == [("23", "arrested")]
+
+
+def test_an_age_is_not_given_to_someone_the_article_already_named(nlp) -> None:
+    text = (
+        "Prosecutors played a recording of Jeffs having sex with the 12-year-old. "
+        "Jeffs fathered a child with a 15-year-old girl, prosecutor Eric Nichols said."
+    )
+    got = _measures(nlp, text)
+    assert got["12-year-old"] != "age:jeffs"
+    assert got["15-year-old"] not in ("age:jeffs", "age:nichols")
+    # a person first named after the age is still linked ("a 61-year-old man ... John Reed")
+    reed = _measures(nlp, "A 61-year-old man was killed on Monday. The man, John Reed, worked at the plant.")
+    assert reed["61-year-old"] == "age:reed"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "measure"),
+    [
+        ("Three staff suffocated in the burning bank.", "Three", "deaths"),
+        ("Police recovered seven rifles from the boat.", "seven", "rifle:seized"),
+        ("About 20,000 people marched through the city.", "About 20,000", "protesters"),
+        ("Four people were treated for smoke inhalation.", "Four", "injured"),
+    ],
+)
+def test_more_wordings_of_the_common_measures(nlp, text: str, figure: str, measure: str) -> None:
+    assert _measures(nlp, text)[figure] == measure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.numbers import currency, parse_number, parse_value, percent_unit, rupee_country
+from parallax.numbers import currency, duration, parse_number, parse_value, percent_unit, rupee_country
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,25 @@ def test_percentage_points_are_not_percent() -> None:
     assert percent_unit("10 percentage points") == "percentage_point"
     assert percent_unit("10 percent") == "percent"
     assert percent_unit("10%") == "percent"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Seven AK-47s", 7),  # the digits of a model name are not the count
+        ("12 F-16 jets", 12),
+        ("4 1/2 hours", 4.5),  # a whole number and a fraction
+        ("4 1 / 2 hours", 4.5),
+        ("3½ miles", 3.5),
+    ],
+)
+def test_model_names_and_mixed_fractions(text: str, value: float) -> None:
+    assert parse_number(text) == pytest.approx(value)
+
+
+def test_either_of_two_values_is_a_range() -> None:
+    got = parse_value("two or three minutes")
+    assert (got.value, got.lower, got.upper) == (2, 2, 3)
+    assert parse_value("5 or 6").upper == 6
+    assert duration("two or three minutes") == (2, "minute")  # not 2 + 3
+    assert parse_value("4 1/2 hours").precision == pytest.approx(0.25)

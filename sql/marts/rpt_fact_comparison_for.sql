@@ -14,7 +14,9 @@
 -- sources of the story give, when its value agrees with every figure of that measure and no other
 -- agreeing measure of the class has as many sources (it can group, never make a conflict); both
 -- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
--- with anything above).
+-- with anything above). A count of people with no predicate that no measure takes in ("10,000
+-- members") is shown beside the story's other such counts but never makes a conflict: two of them
+-- may count different people.
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
 -- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
 -- is_conflict: another source gives the same measure and unit an interval that does not overlap this
@@ -204,7 +206,10 @@ keyed as (
                     || ', the measure of this class most sources of the story give, agreeing with its value'
                 else f.measure_evidence
             end as measure_evidence
-        )
+        ),
+        -- a count of people with no predicate that no measure of the story took in ("10,000
+        -- members", "26 crew on board"): shown next to the story's other such counts, never a conflict
+        f.is_general and c.measure is null and f.measure_class = 'people' as is_loose
     from bounded as f
     left join general_choices as c
         on c.doc_id = f.doc_id and c.part = f.part and c.start_char = f.start_char and c.end_char = f.end_char
@@ -223,7 +228,8 @@ pairs as (
         a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
         and a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
         and ((a.published_at > b.published_at and a.lo > b.hi) or (a.published_at < b.published_at and b.lo > a.hi))
-            as explained_by_time
+            as explained_by_time,
+        a.is_loose or b.is_loose as is_loose
     from keyed as a
     inner join keyed as b
         on a.story_id = b.story_id and a.measure = b.measure and a.compare_unit = b.compare_unit
@@ -239,7 +245,7 @@ per_fact as (
         end_char,
         count(distinct other_source) + 1 as sources_reporting_measure,
         count(distinct other_source) filter (where is_overlapping) + 1 as sources_agreeing,
-        bool_or(not is_overlapping and not explained_by_time) as is_conflict,
+        bool_or(not is_overlapping and not explained_by_time and not is_loose) as is_conflict,
         bool_or(not is_overlapping and explained_by_time) as is_update
     from pairs
     group by doc_id, part, start_char, end_char
