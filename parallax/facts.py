@@ -30,7 +30,14 @@ from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
 from parallax.figure_context import link_unnamed_ages, place_subtotals, restatements, running_totals
 from parallax.measure_words import duration_class
-from parallax.measures import MeasureTable, default_measures, measure_class, measure_of
+from parallax.measures import (
+    LENGTH_UNITS,
+    MeasureTable,
+    default_measures,
+    distance_from,
+    measure_class,
+    measure_of,
+)
 from parallax.numbers import (
     TIME_UNITS,
     Value,
@@ -127,9 +134,12 @@ def _unit(text: str, label: str, value: Value, rupee: str | None) -> str | None:
     if label == "PERCENT":
         return percent_unit(text)
     if label == "QUANTITY":
-        words = [w for w in words_of(text) if not re.fullmatch(r"[-+]?[\d.,/]+", w)]
+        words = [re.sub(r"^[-+]?[\d.,/]+(?=[a-z])", "", w) for w in words_of(text)]  # "277km"
+        words = [w for w in words if not re.fullmatch(r"[-+]?[\d.,/]+", w)]
         words = [w.strip(".") for w in words if w not in _NUMBER_WORDS and w not in ("a", "an", "of", "and")]
         words = [w for w in words if w and w not in {q for c in _QUALIFIERS for q in c.split()}]
+        if "nautical" in words:  # 1.852 km, not a mile
+            return "nautical_mile"
         return singular(words[-1]) if words else None
     return None
 
@@ -418,6 +428,9 @@ def extract_facts(
                 continue  # "23 pirates were arrested ... the 23 pirates": the same count again
             if fact_type == "cardinal" and value.value == 1 and not from_table:
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
+            if fact_type == "quantity" and unit in LENGTH_UNITS and not from_table:
+                anchored = distance_from(fig)  # "150 nautical miles off Aden"
+                measure, evidence = anchored if anchored[0] else (measure, evidence)
             if fact_type == "duration" and measure is None and value.value is not None:
                 # a length tied to no event: one story's durations of the same length meet (the
                 # same value: grouped, never a conflict)

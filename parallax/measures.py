@@ -176,6 +176,34 @@ def _listed_modifier(span: Any, np: Any) -> str | None:
     return nxt.lower_ if nxt.head.i == np.i and nxt.dep_ in ("amod", "compound") else None
 
 
+# units of length a distance is given in (parallax.facts: `unit` of a quantity)
+LENGTH_UNITS = {
+    "mile", "nautical_mile", "kilometre", "kilometer", "km", "metre", "meter", "yard", "foot", "feet",
+}  # fmt: skip
+_DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "away"}
+
+
+def distance_from(span: Any) -> tuple[str | None, str | None]:
+    """ "150 nautical miles off Aden", "13 miles (away) from the ship", "150 km west of Aden": the
+    distance from the place or thing named after it (`distance:<word>`); (None, None) when none is."""
+    doc = span.doc
+    k = span.end
+    if k < len(doc) and doc[k].text == "(":  # "150 nautical miles (about 277km) from Aden"
+        close = next((t.i for t in doc[k : min(k + 8, len(doc))] if t.text == ")"), None)
+        k = close + 1 if close is not None else k
+    while k < min(span.end + 3, len(doc)) and doc[k].lower_ in _DIRECTIONS:
+        k += 1  # "west of", "away from"
+    if k >= len(doc) or doc[k].lower_ not in ("from", "off", "of", "to"):
+        return None, None
+    if doc[k].lower_ == "of" and k == span.end:
+        return None, None  # "20 kilometres of spare cable": what is measured, not where from
+    obj = next((c for c in doc[k].children if c.dep_ == "pobj"), None)
+    if obj is None or obj.pos_ not in _NOUNS:
+        return None, None
+    key = surname(obj.text) if obj.pos_ == "PROPN" else lemma(obj)
+    return f"distance:{key}", f"a distance {doc[k].text} '{obj.text}'"
+
+
 def _one_of_many(span: Any) -> bool:
     """ "one of 99 members seized": a member of a set the next figure counts, not a count itself."""
     root = span.root

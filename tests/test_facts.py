@@ -240,3 +240,16 @@ def test_per_cent_is_a_rate_and_a_clock_time_is_no_duration(nlp) -> None:
     assert "1230 hours" not in clock  # a 24-hour clock time
     assert clock["1500 hours"].normalized_value == 1500  # a length is still one
     assert is_clock_hours("1230 hours", "At ") and not is_clock_hours("1230 hours", "lasted ")
+
+
+def test_a_distance_is_keyed_by_where_it_is_measured_from(nlp) -> None:
+    text = "The Gibe was about 150 nautical miles (about 277km) from Aden when the pirates fired."
+    got = _by_text(nlp, text)
+    assert got["about 150 nautical miles"].measure == "distance:aden"
+    assert got["about 150 nautical miles"].unit == "nautical_mile"  # not a statute mile
+    assert got["about 277km"].unit == "km"
+    west = _by_text(nlp, "Pirates attacked the ship 150 nautical miles west of Aden.")
+    assert west["150 nautical miles"].measure == "distance:aden"
+    # what a length measures is not where it is from
+    cable = _by_text(nlp, "The boat carries 20 kilometres of spare cable.")
+    assert not (cable["20 kilometres"].measure or "").startswith("distance")
