@@ -26,7 +26,17 @@ _RELATIVE_PAST = re.compile(
     r"\blast\s+(?:year|month|week|decade|season|time|summer|winter|spring|autumn|fall)\b"
 )
 _AGO = re.compile(r"\b(?:years?|decades?|months?|centuries)\s+ago\b|\ba\s+(?:year|decade)\s+ago\b")
-_CUMULATIVE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|altogether|in all)\b")
+_CUMULATIVE = re.compile(
+    r"\b(?:so far|thus far|to date|in total|a total of|altogether|in all|this year|since the start of)\b"
+)
+_RELATIVE_BEFORE = re.compile(
+    r"\bearlier this (?:year|month|week)\b|\b(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) "
+    r"(?:earlier|before)\b|\brecently\b"
+)
+_REPORTING = {
+    "say", "tell", "report", "add", "state", "announce", "confirm", "claim", "allege", "testify",
+    "explain", "note", "accord", "believe", "think", "know", "learn",
+}  # fmt: skip
 _EVENT_NOUNS = {
     "operation", "attack", "raid", "mission", "incident", "quake", "earthquake", "storm", "match",
     "game", "season", "election", "bombing", "shooting", "year", "month",
@@ -78,7 +88,37 @@ def _clause(span: Any) -> list[Any]:
     own = [doc[i] for i in range(sent.start, sent.end) if i == gov.i or govs[i] == gov.i]
     if gov.dep_ == "relcl":  # "the 2015 quake which killed 9,000": the antecedent's modifiers too
         own += [c for c in gov.head.children if c.dep_ in ("compound", "amod", "nummod", "npadvmod")]
+    if gov.dep_ == "conj" and gov.head.i != gov.i and not _has_subject(gov):
+        # "Last month the frigate sank a ship and rescued two vessels": the second verb shares the
+        # first one's subject and time
+        own += [doc[i] for i in range(sent.start, sent.end) if govs[i] == gov.head.i and i < gov.i]
     return own
+
+
+def _has_subject(verb: Any) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
+def _pluperfect(gov: Any, clause: list[Any], inside: set[int]) -> str | None:
+    """ "Early November, the Royal Navy had captured eight pirates": a past perfect with a date of
+    its own tells an earlier event than the one reported. Without a date it is often the reported
+    event's own sequence ("by then the pirates had clambered onto the dhow", "he had been a deputy
+    for three years"), and reported speech shifts tenses back ("police said he had shot two")."""
+    had = next((c for c in gov.children if c.dep_ == "aux" and c.lower_ == "had"), None)
+    if had is None or gov.tag_ != "VBN":
+        return None
+    date = next((t for t in clause if t.ent_type_ == "DATE" and t.i not in inside and not t.like_num), None)
+    if date is None:
+        return None
+    t = gov
+    for _ in range(4):  # up through conjuncts and clauses to a verb of saying
+        if t.dep_ in ("ccomp", "conj", "advcl", "xcomp") and t.head.i != t.i:
+            t = t.head
+            if lemma(t) in _REPORTING:
+                return None
+        else:
+            break
+    return f"'{had.text} {gov.text}' ({date.text}): before the reported event"
 
 
 def reference_year(text: str, published_year: int | None) -> int | None:
@@ -101,7 +141,7 @@ def background_cue(span: Any, ref_year: int | None) -> str | None:
             m = _YEAR.fullmatch(t.text)
             if m and t.ent_type_ == "DATE" and int(m.group(1)) < ref_year:
                 return f"year {t.text}"
-    m = _RELATIVE_PAST.search(text) or _AGO.search(text)
+    m = _RELATIVE_PAST.search(text) or _AGO.search(text) or _RELATIVE_BEFORE.search(text)
     if m:
         return f"'{m.group(0)}'"
     for t in clause:
@@ -114,8 +154,11 @@ def background_cue(span: Any, ref_year: int | None) -> str | None:
                 continue
             if any(c.dep_ == "nummod" or c.like_num for c in t.children):
                 return f"'{cum.group(0)}' over several {t.text}"
-    # generic: "a quake of that size can cause ..." (modal verb, indefinite subject)
     gov = _governor(span.root)
+    earlier = _pluperfect(gov, clause, inside)
+    if earlier is not None:
+        return earlier
+    # generic: "a quake of that size can cause ..." (modal verb, indefinite subject)
     modal = next((c for c in gov.children if c.dep_ == "aux" and c.lower_ in _MODALS), None)
     subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
     if (

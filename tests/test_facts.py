@@ -253,3 +253,24 @@ def test_a_distance_is_keyed_by_where_it_is_measured_from(nlp) -> None:
     # what a length measures is not where it is from
     cable = _by_text(nlp, "The boat carries 20 kilometres of spare cable.")
     assert not (cable["20 kilometres"].measure or "").startswith("distance")
+
+
+def test_an_earlier_event_told_in_the_pluperfect_or_by_relative_time_is_background(nlp) -> None:
+    bg = {
+        f.text: f.is_background
+        for f in _facts(
+            nlp,
+            "The navy arrested 23 pirates on Saturday. Early November, the Royal Navy had captured eight "
+            "pirates. Last month, the frigate had sunk a mother ship and rescued two merchant vessels. "
+            "A few days before that, the same warship foiled two hijack attempts. There have been nearly "
+            "100 attacks in Somali waters this year.",
+        )
+        if f.fact_type == "cardinal"
+    }
+    assert bg == {"23": False, "eight": True, "two": True, "nearly 100": True}
+    # reported speech shifts its tenses back: the event itself, not an earlier one
+    told = _facts(nlp, "Police said the gunman had killed two women at the plant.")
+    assert [f.is_background for f in told if f.text == "two"] == [False]
+    # a past perfect with no date of its own is often the event's own sequence
+    then = _facts(nlp, "By then, all 23 pirates had clambered onto the dhow.")
+    assert [f.is_background for f in then if f.text == "23"] == [False]
