@@ -545,6 +545,9 @@ def measure_of(
         measure, evidence = None, None  # a magnitude has no unit: "10 km (6.2 miles)" is not one
     if measure == "depth" and fact_type != "quantity":
         measure, evidence = None, None
+    if measure == "prison_sentence" and fact_type not in ("duration", "date"):
+        # a length of time: "half his sentence", "at least one life term" count something else
+        measure, evidence = None, None
     window = doc[max(span.start - 2, 0) : min(span.end + 3, len(doc))]
     if measure == "magnitude" and any(lemma(t) == "aftershock" for t in window):
         measure, evidence = "magnitude:aftershock", f"{evidence}; of an aftershock"

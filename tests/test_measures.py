@@ -180,3 +180,9 @@ def test_an_age_is_not_given_to_someone_the_article_already_named(nlp) -> None:
 )
 def test_more_wordings_of_the_common_measures(nlp, text: str, figure: str, measure: str) -> None:
     assert _measures(nlp, text)[figure] == measure
+
+
+def test_a_prison_sentence_is_a_length_of_time(nlp) -> None:
+    got = _measures(nlp, "He must serve at least half of his 20-year sentence.")
+    assert got["20-year"] == "prison_sentence"
+    assert got["at least half"] != "prison_sentence"  # a share of it, not a sentence
