@@ -28,7 +28,13 @@ from typing import Any
 from parallax.background import background_cue, reference_year
 from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
-from parallax.figure_context import link_unnamed_ages, place_subtotals, restatements, running_totals
+from parallax.figure_context import (
+    link_unnamed_ages,
+    place_subtotals,
+    restatements,
+    running_totals,
+    share_places,
+)
 from parallax.measure_words import duration_class
 from parallax.measures import (
     LENGTH_UNITS,
@@ -462,6 +468,7 @@ def extract_facts(
     restatements(out, body)
     running_totals(out, body)
     if parsed:
+        share_places(out, spans)
         place_subtotals(out, spans)
         link_unnamed_ages(out, spans)
     for f in out:

@@ -104,6 +104,45 @@ def place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
                 f.measure_evidence = f"{f.measure_evidence}; a subtotal for {place.text}"
 
 
+_PLACE_PREPS = ("in", "to", "with", "for", "from")
+
+
+def _share_place(span: Any) -> Any:
+    """The place a share is of ("65% of traffic to India", "52 percent in Egypt"): a GPE after one
+    of _PLACE_PREPS on the figure or on the noun it is a share of."""
+    heads = [span.root] + [c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "of"]
+    heads += [o for p in heads[1:] for o in p.children if o.dep_ == "pobj"]
+    for h in heads:
+        for prep in (c for c in h.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                if obj.ent_type_ in ("GPE", "LOC"):
+                    ent = next((e for e in span.doc.ents if e.start <= obj.i < e.end), None)
+                    return ent if ent is not None else obj
+    return None
+
+
+def share_places(facts: list[Fact], spans: list[Any]) -> None:
+    """Shares of one thing in several places are one measure per place: "55 percent of voice traffic
+    in Saudi Arabia, 52 percent in Egypt and 82 percent in India" -> traffic:saudi arabia,
+    traffic:egypt, traffic:india. A share the parse gave no measure (the list's later items) takes
+    the measure of the share before it in the sentence."""
+    last: tuple[Any, str] | None = None  # (sentence, measure) of the previous share
+    for f, span in zip(facts, spans, strict=True):
+        if f.fact_type != "percent":
+            continue
+        place = _share_place(span)
+        base = f.measure
+        if base is None and place is not None and last is not None and last[0] == span.sent.start:
+            base = last[1]
+            f.measure_evidence = f"the share before it in the list: {base}"
+        if base is None:
+            continue
+        last = (span.sent.start, base)
+        if place is not None:
+            f.measure = f"{base}:{place.text.lower()}"
+            f.measure_evidence = f"{f.measure_evidence}; in {place.text}"
+
+
 def restatements(facts: list[Fact], body: str) -> None:
     """'10 km (6.2 miles)': a figure in brackets right after another restates it in other units."""
     for prev, f in itertools.pairwise(facts):

@@ -131,6 +131,7 @@ _UPPER_CUES = (
     "below",
     "no more than",
     "as many as",
+    "as much as",
     "maximum of",
 )
 _ABOUT_CUES = (

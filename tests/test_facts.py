@@ -274,3 +274,15 @@ def test_an_earlier_event_told_in_the_pluperfect_or_by_relative_time_is_backgrou
     # a past perfect with no date of its own is often the event's own sequence
     then = _facts(nlp, "By then, all 23 pirates had clambered onto the dhow.")
     assert [f.is_background for f in then if f.text == "23"] == [False]
+
+
+def test_shares_in_several_places_are_one_measure_per_place(nlp) -> None:
+    text = (
+        "Officials said as much as 55 percent of voice traffic in Saudi Arabia, 52 percent in Egypt, "
+        "and 82 percent in India was out of service. Elsewhere 65% of traffic to India was down."
+    )
+    got = _by_text(nlp, text)
+    assert got["as much as 55 percent"].measure == "traffic:saudi arabia"
+    assert got["as much as 55 percent"].upper_value == 55 and got["as much as 55 percent"].lower_value is None
+    assert got["52 percent"].measure == "traffic:egypt"  # the list's later items: the same share
+    assert got["82 percent"].measure == got["65%"].measure == "traffic:india"
