@@ -178,7 +178,8 @@ def _trim(body: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and (body[end - 1].isspace() or body[end - 1] in ')]}"”,;:'):
         end -= 1
-    return start, end
+    tail = re.search(r"\s+(?:and|or)$", body[start:end])  # "ages 12 and" (15 follows)
+    return (start, start + tail.start()) if tail else (start, end)
 
 
 def _candidates(doc: Any) -> list[tuple[Any, str]]:
@@ -226,6 +227,12 @@ _AND_AFTER = re.compile(
 )
 
 
+_OR_AFTER = re.compile(
+    r"\s+or\s+(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b",
+    re.IGNORECASE,
+)
+
+
 def _extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Take in what the model left out: a qualifier before ('at least' [5]), a currency before
     ('$' [2] 'bn'), a scale word, '%' / 'percentage points', the second end of a range and '-old'."""
@@ -253,6 +260,9 @@ def _extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]
             end += m.end()
             if label == "DATE":
                 label = "CARDINAL"
+    m = _OR_AFTER.match(body[end : end + 16])
+    if m and label == "CARDINAL" and re.fullmatch(r"[\w,.]+", body[start:end]):
+        end += m.end()  # "five or six people": one figure, either value
     for q in sorted(_QUALIFIERS, key=len, reverse=True):
         if before.endswith(q + " "):
             start -= len(q) + 1
@@ -321,6 +331,12 @@ def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
     before = body[max(0, start - 8) : start]
     if re.search(r"\b(?:aged?|ages)\s+$", before, re.I):
         return Value(n, n, n, 0.5)
+    if re.search(
+        r"\b(?:aged?|ages|between the ages of)\s+\d{1,3}\s*(?:,|and|or|to)\s*$",
+        body[max(0, start - 28) : start],
+        re.I,
+    ):
+        return Value(n, n, n, 0.5)  # "two girls, ages 12 and 15": the second age of a list
     after = body[end : end + 2]
     if (
         span is not None

@@ -286,3 +286,11 @@ def test_shares_in_several_places_are_one_measure_per_place(nlp) -> None:
     assert got["as much as 55 percent"].upper_value == 55 and got["as much as 55 percent"].lower_value is None
     assert got["52 percent"].measure == "traffic:egypt"  # the list's later items: the same share
     assert got["82 percent"].measure == got["65%"].measure == "traffic:india"
+
+
+def test_a_list_of_ages_and_either_of_two_counts(nlp) -> None:
+    ages = _by_text(nlp, "He is accused of assaulting two girls, ages 12 and 15, he took as brides.")
+    assert (ages["ages 12"].fact_type, ages["15"].fact_type) == ("age", "age")
+    either = _by_text(nlp, "Five or six people were hurt in the blast.")
+    assert list(either) == ["Five or six"]  # one figure, not a five and a six
+    assert (either["Five or six"].lower_value, either["Five or six"].upper_value) == (5, 6)
