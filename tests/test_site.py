@@ -306,14 +306,14 @@ def test_a_night_that_read_nothing_new_rewrites_only_the_top_pages(published: Pa
 
 
 def test_story_pages_are_built_in_chunks_bounded_by_documents() -> None:
-    from parallax.site.build import CHUNK_MAX, STORY_CHUNK_DOCS, _story_chunks
+    from parallax.site.chunks import CHUNK_MAX, STORY_CHUNK_DOCS, story_chunks
 
     ids = [f"S{i}" for i in range(6)]
     half = STORY_CHUNK_DOCS // 2
     docs = {"S0": half, "S1": half, "S2": 1, "S3": STORY_CHUNK_DOCS * 3, "S4": 1}
-    assert _story_chunks(ids, docs) == [["S0", "S1"], ["S2"], ["S3"], ["S4", "S5"]]
+    assert story_chunks(ids, docs) == [["S0", "S1"], ["S2"], ["S3"], ["S4", "S5"]]
     many = [f"S{i}" for i in range(CHUNK_MAX["stories"] + 1)]
-    assert [len(c) for c in _story_chunks(many, {})] == [CHUNK_MAX["stories"], 1]
+    assert [len(c) for c in story_chunks(many, {})] == [CHUNK_MAX["stories"], 1]
 
 
 GENERATED = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
@@ -328,18 +328,25 @@ def _site_files(root: Path) -> dict[str, str]:
     }
 
 
-def _publish_night(published: Path, change: Callable[[duckdb.DuckDBPyConnection, Corpus], None]) -> None:
-    """A successful run 'r2' on the published file: `change` writes its rows, then the similarity
-    pairs, the story snapshot and the run row are written as the flow would."""
+def _publish_night(
+    published: Path,
+    change: Callable[[duckdb.DuckDBPyConnection, Corpus], None],
+    derived: bool = True,
+    run_id: str = "r2",
+) -> None:
+    """A successful run (`run_id`) on the published file: `change` writes its rows, then the similarity
+    pairs, the story snapshot (unless not `derived`) and the run row are written as the flow would."""
     from parallax import similarity
     from parallax.history import snapshot_run
 
     con = db.connect(published)
-    change(con, Corpus(con, run_id="r2"))
-    similarity.refresh(con, "r2")
-    snapshot_run(con, "r2")
+    change(con, Corpus(con, run_id=run_id))
+    if derived:
+        similarity.refresh(con, run_id)
+        snapshot_run(con, run_id)
     con.execute(
-        "insert into audit.runs (run_id, started_at, status, files_new) values ('r2', now(), 'success', 2)"
+        "insert into audit.runs (run_id, started_at, status, files_new) values (?, now(), 'success', 2)",
+        [run_id],
     )
     con.execute("checkpoint")
     con.close()
@@ -403,3 +410,130 @@ def test_a_night_rewrites_only_the_outlet_pages_whose_stories_or_figures_changed
     build_site(published, tmp_path / "full", workers=1)
     untouched.write_text(text(tmp_path / "full" / "outlets" / "x.html"), encoding="utf-8")
     assert _site_files(out) == _site_files(tmp_path / "full")
+
+
+def test_nights_that_move_a_document_re_resolve_and_rename_entities_update_every_page_showing_them(
+    published: Path, tmp_path: Path
+) -> None:
+    """Rows changed in place, without the night's run stamp, and no story table rewritten (similarity,
+    snapshots): the change set comes from the documents' rows and what they related to before."""
+    out = tmp_path / "site"
+    full = refresh_site(published, out, workers=1)
+    assert full.full
+    untouched = out / "docs" / "dx.html"
+    untouched.write_text("left alone", encoding="utf-8")  # dx names only Ardern: nothing below shows it
+    pages = sum(full.pages[k] for k in ("stories", "docs", "entities"))
+
+    def moved(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        # dc moves out of S1 into a story split off it: S1's page no longer lists it
+        con.execute("update intermediate.int_document_stories set story_id = 'S4' where doc_id = 'dc'")
+        con.execute(
+            "insert into intermediate.int_story_moves "
+            "values ('dc', 'r2', 'S1', 'S4', null, 'new_story', 'r1')"
+        )
+        # and its Pakistan is re-resolved to another entity: E_pak loses a document
+        night.entities(("E_pak2", "Pakistan", "GPE"))
+        con.execute(
+            "update intermediate.int_mentions set entity_id = 'E_pak2' "
+            "where doc_id = 'dc' and entity_id = 'E_pak'"
+        )
+
+    def renamed(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        # Iran renamed: every story and document naming it shows the new name
+        con.execute(
+            "update intermediate.int_entities set canonical_name = 'Islamic Republic of Iran' "
+            "where entity_id = 'E_iran'"
+        )
+
+    def near(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        # the copy dd found near, not exact: its canonical's page lists it
+        con.execute("update intermediate.int_document_duplicates set method = 'near' where doc_id = 'dd'")
+
+    nights = [
+        (moved, "stories/S4.html", "S4"),
+        (renamed, "stories/S1.html", "Islamic Republic of Iran"),
+        (near, "docs/da.html", "<td>near</td>"),
+    ]
+    for n, (change, shown, what) in enumerate(nights, start=2):
+        _publish_night(published, change, derived=False, run_id=f"r{n}")
+        update = refresh_site(published, out, workers=1)
+        assert update.mode == "pages" and update.fingerprinted is not None, update.describe()
+        assert 0 < update.fingerprinted < pages
+        assert text(untouched) == "left alone"
+        build_site(published, tmp_path / f"full{n}", workers=1)
+        assert _site_files(out) == {
+            **_site_files(tmp_path / f"full{n}"),
+            "docs/dx.html": "left alone",
+        }
+        assert what in text(out / shown)
+    assert "Islamic Republic of Iran" in text(out / "stories" / "S1.html")
+    assert "dc.html" not in text(out / "stories" / "S1.html")
+
+
+def test_a_rolled_back_night_or_other_sql_fingerprints_every_page(published: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert refresh_site(published, out, workers=1).full
+
+    def change(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        night.doc("dn", "n", "A ferry sank off Lagos.", story="S9")
+
+    _publish_night(published, change)
+    night = refresh_site(published, out, workers=1)
+    assert night.mode == "pages" and night.fingerprinted is not None, night.describe()
+    assert (out / "docs" / "dn.html").exists()
+
+    con = db.connect(published)  # the night is rolled back after the site showed it
+    db.rollback_run(con, "r2")
+    con.execute("update audit.runs set status = 'failed' where run_id = 'r2'")
+    con.execute("checkpoint")
+    con.close()
+    back = refresh_site(published, out, workers=1)
+    assert back.mode == "pages" and back.fingerprinted is None, back.describe()
+    assert not (out / "docs" / "dn.html").exists()
+    build_site(published, tmp_path / "full", workers=1)
+    assert _site_files(out) == _site_files(tmp_path / "full")
+
+    con = db.connect(published)  # same rows, other SQL (an upgrade): any page may show it
+    con.execute("alter view marts.dim_stories rename to dim_stories_before")
+    con.execute(
+        "create view marts.dim_stories as "
+        "select * replace (upper(title) as title) from marts.dim_stories_before"
+    )
+    con.execute("checkpoint")
+    con.close()
+    upgraded = refresh_site(published, out, workers=1)
+    assert upgraded.mode == "pages" and upgraded.fingerprinted is None, upgraded.describe()
+    assert "RAISI IN PAKISTAN" in text(out / "stories" / "S1.html")
+    build_site(published, tmp_path / "full2", workers=1)
+    assert _site_files(out) == _site_files(tmp_path / "full2")
+
+
+def test_view_definitions_compare_whatever_order_duckdb_prints_replace_and_exclude_in() -> None:
+    from parallax.site.changes import canonical_sql
+
+    a = "SELECT l.* REPLACE (CASE WHEN (x = 1) THEN ('a, (b') ELSE y END AS m, z AS e) FROM t, u"
+    b = "SELECT l.* REPLACE (z AS e, CASE WHEN (x = 1) THEN ('a, (b') ELSE y END AS m) FROM t, u"
+    assert canonical_sql(a) == canonical_sql(b)
+    assert canonical_sql("SELECT * EXCLUDE (b, a) FROM x") == "SELECT * EXCLUDE (a, b) FROM x"
+    assert canonical_sql("SELECT a, b FROM x") == "SELECT a, b FROM x"
+    assert canonical_sql(a) != canonical_sql(a.replace("x = 1", "x = 2"))
+
+
+def test_the_change_set_hashes_every_base_table_the_pages_read() -> None:
+    """A view or site query reading a table the change set does not hash would leave pages stale."""
+    from parallax.site import changes
+
+    read = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in [
+            *(REPO_ROOT / "sql" / "marts").glob("*.sql"),
+            REPO_ROOT / "sql" / "staging" / "stg_part_sentences.sql",
+            REPO_ROOT / "parallax" / "site" / "queries.py",
+            REPO_ROOT / "parallax" / "site" / "fingerprints.py",
+            REPO_ROOT / "parallax" / "report.py",
+        ]
+    )
+    views = {"staging.stg_part_sentences"}
+    tables = set(re.findall(r"\b((?:raw|staging|intermediate|audit)\.[a-z_]+)", read)) - views
+    hashed = {*changes.DOC_TABLES, *changes.STORY_TABLES, *changes.ENTITY_TABLES, *changes.TOP_TABLES}
+    assert tables and tables <= hashed, tables - hashed

@@ -11,7 +11,9 @@ a site and a failed build leaves the previous one.
 A night that changed some pages rewrites only those (`refresh_site`): every story, document and entity
 page's fingerprint, a hash of the rows its queries read (`fingerprints`), is kept next to the site;
 pages whose fingerprint changed are rendered again in place (each page replaced atomically), pages
-whose key is gone are removed, and the outlet and top pages are rewritten.
+whose key is gone are removed, and the outlet and top pages are rewritten. Only the pages the night's
+changed rows may show are fingerprinted again (`changes`: the site also keeps a hash of each document's,
+story's and entity's rows); every page is when that change set cannot be known.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,27 +36,30 @@ from typing import Any
 import duckdb
 
 from parallax import report
-from parallax.site import charts, fingerprints, queries
-from parallax.site.chunks import Chunk, env, now_label, open_read_only, run_chunk, write_page
+from parallax.site import changes, charts, fingerprints, lists, queries
+from parallax.site.chunks import (
+    CHUNK_MAX,
+    Chunk,
+    chunked,
+    env,
+    now_label,
+    open_read_only,
+    outlet_pages,
+    run_chunk,
+    story_chunks,
+    write_page,
+)
 from parallax.site.names import Links, page
 
-# Ids per chunk. Each chunk's queries compute the marts views over the whole file before filtering
-# (~3.7 s CPU per story chunk on 10,000 stories), so chunks are large: story pages are one chunk up to
-# 10,000 stories while documents and entities fill the other workers. Bounds a worker's memory (the
-# rows of one chunk; pages are written as they are rendered).
-CHUNK_MAX = {"stories": 10_000, "docs": 10_000, "entities": 20_000}
-# A story chunk also stops at this many documents in its stories: a worker holds every row of its
-# chunk's story pages, which grows with the documents (40,000 synthetic records in 3,204 stories, one
-# chunk: 1.41 GB in one worker; in chunks of 8,000 documents: 0.77 GB, and 70 s instead of 50 s for
-# the whole site, each chunk computing the views it reads).
-STORY_CHUNK_DOCS = 8_000
-
-# Written into a fully built site: the data version it was built from (`queries.data_version`) and a hash
-# of the code that renders it. `refresh_site` compares them to decide between a full build and
-# rewriting only the top pages (index, lists, run history).
+# Written into a fully built site: the data version it was built from (`queries.data_version`), a hash
+# of the code that renders it and one of the file's views (`changes.definitions`). `refresh_site`
+# compares them to decide between a full build, rewriting the changed pages and rewriting only the top
+# pages (index, lists, run history).
 STAMP = ".parallax-site.json"
 # Every page's fingerprint (`fingerprints.fingerprints`), written with the stamp.
 MANIFEST = ".parallax-site-pages.json"
+# What the pages were built from (`changes.State`), written with the stamp: finds the pages a night changed.
+STATE = ".parallax-site-rows.json"
 # Fewer pages to rewrite than this are rendered in this process (starting workers costs ~2 s).
 INLINE_PAGES = 300
 TOP_PAGES = ("index.html", "outlets.html", "entities.html", "runs.html")
@@ -72,6 +77,7 @@ class SiteSummary:
     mode: str = "full"  # full build; "pages": changed pages rewritten; "top": only the top pages
     seconds: float = 0.0
     removed: int = 0  # pages deleted ("pages" mode: their story, document, entity or outlet is gone)
+    fingerprinted: int | None = None  # "pages" mode: pages fingerprinted again (None: every page)
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # per page kind, in the workers
 
     def add(self, kind: str, pages: int, size: int, cpu: float = 0.0) -> None:
@@ -90,7 +96,8 @@ class SiteSummary:
         what = {
             "full": "",
             "top": "data unchanged, top pages rewritten: ",
-            "pages": f"changed pages rewritten ({self.removed} removed): ",
+            "pages": f"changed pages rewritten ({self.removed} removed, "
+            f"{'all' if self.fingerprinted is None else self.fingerprinted} fingerprinted): ",
         }[self.mode]
         return f"{what}{total} pages ({kinds}), {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s"
 
@@ -130,10 +137,14 @@ def build_site(
         shutil.rmtree(side, ignore_errors=True)
         for kind in ("stories", "docs", "entities", "outlets", "assets"):
             (side / kind).mkdir(parents=True)
-        pages = _build(con, db_path, side, out_dir, data_docs, workers, summary, memory_limit)
+        pages, counts = _build(con, db_path, side, out_dir, data_docs, workers, summary, memory_limit)
         summary.bytes += charts.write_asset(side).stat().st_size
+        stamp = _stamp(con)
         (side / MANIFEST).write_text(json.dumps(pages), encoding="utf-8")
-        (side / STAMP).write_text(json.dumps(_stamp(con)), encoding="utf-8")
+        state = changes.State(stamp["data"], changes.hashes(con), changes.relations(con), changes.runs(con))
+        state.counts = counts
+        (side / STATE).write_text(json.dumps(state.to_json()), encoding="utf-8")
+        (side / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
     except BaseException:
         shutil.rmtree(side, ignore_errors=True)
         raise
@@ -168,7 +179,8 @@ def refresh_site(
             if stamp == current:
                 _rewrite_top_pages(con, out_dir, data_docs, summary)
             else:
-                _update(con, db_path, out_dir, data_docs, workers, summary, memory_limit, old_pages or {})
+                old = (old_pages or {}, changes.State.from_json(_read_json(out_dir / STATE)), stamp, current)
+                _update(con, db_path, out_dir, data_docs, workers, summary, memory_limit, old)
                 write_page(out_dir / STAMP, json.dumps(current))
             summary.seconds = round(time.perf_counter() - t0, 2)
             summary.cpu_seconds["this process"] = round(time.process_time() - cpu0, 2)
@@ -205,8 +217,10 @@ class _Pages:
     ids: dict[str, list[str]]  # page keys per kind (stories, docs, entities, outlets)
 
     @classmethod
-    def read(cls, con: duckdb.DuckDBPyConnection) -> _Pages:
-        index, entities, outlets = queries.story_index(con), queries.entities(con), queries.outlets(con)
+    def read(cls, con: duckdb.DuckDBPyConnection, counts: bool = True) -> _Pages:
+        """The lists (`counts`: the stories' conflict counts too, else `queries.story_counts` adds them)."""
+        index, entities = queries.story_index(con, counts), queries.entities(con)
+        outlets = queries.outlets(con)
         paged = queries.paged_entities(entities)
         ids = {
             "stories": sorted(s["story_id"] for s in index),
@@ -217,6 +231,11 @@ class _Pages:
         return cls(index, entities, outlets, queries.outlet_days(con), frozenset(paged), ids)
 
     @property
+    def counts(self) -> dict[str, list[int]]:
+        """Per story, its index counts ([conflicts, unique_entities])."""
+        return {s["story_id"]: [s["conflicts"], s["unique_entities"]] for s in self.index}
+
+    @property
     def titles(self) -> dict[str, str | None]:
         return {s["story_id"]: s["title"] for s in self.index}
 
@@ -224,9 +243,9 @@ class _Pages:
         """Page keys of `ids` in the chunks workers render."""
         docs_in = {s["story_id"]: int(s["doc_count"] or 0) for s in self.index}
         return {
-            "stories": _story_chunks(ids["stories"], docs_in),
-            "docs": list(_chunks(ids["docs"], CHUNK_MAX["docs"])),
-            "entities": list(_chunks(ids["entities"], CHUNK_MAX["entities"])),
+            "stories": story_chunks(ids["stories"], docs_in),
+            "docs": list(chunked(ids["docs"], CHUNK_MAX["docs"])),
+            "entities": list(chunked(ids["entities"], CHUNK_MAX["entities"])),
         }
 
 
@@ -238,41 +257,58 @@ def _update(
     workers: int,
     summary: SiteSummary,
     memory_limit: str | None,
-    old_pages: dict[str, dict[str, str]],
+    old: tuple[dict[str, dict[str, str]], changes.State | None, Any, dict[str, Any]],
 ) -> None:
     """Rewrite the pages whose fingerprint changed, remove those whose key is gone, rewrite the top pages,
-    then record the new fingerprints. The stamp is removed first: an update that fails half-way leaves
-    a site the next refresh builds in full."""
+    then record the new fingerprints (`old`: the fingerprints, state and stamp the site was built with,
+    and the stamp now). The stamp is removed first: an update that fails half-way leaves a site the next
+    refresh builds in full."""
+    old_pages, state, stamp, current = old
     (out_dir / STAMP).unlink(missing_ok=True)
-    site = _Pages.read(con)
-    pages = _fingerprints(con, site)
+    (out_dir / STATE).unlink(missing_ok=True)
+    site = _Pages.read(con, counts=False)
+    pages, state, summary.fingerprinted, known = _fingerprints(con, site, old_pages, state, stamp, current)
+    queries.story_counts(con, site.index, known)  # the stories the night changed read again
+    state.counts = site.counts
     write, delete = fingerprints.changed(old_pages, pages)
     generated = now_label()
+    # outlet pages first (their queries read every story of the outlet: the longest chunk); the top pages
+    # are rewritten while the workers render
+    chunks = {"outlets": [write["outlets"]] if write["outlets"] else [], **site.chunks(write)}
     with _executor(workers if sum(len(v) for v in write.values()) >= INLINE_PAGES else 1) as pool:
-        futures = _submit(pool, site.chunks(write), out_dir, db_path, site, generated, memory_limit)
-        if write["outlets"]:
-            for rel, html in _outlet_pages(con, site, Links(1, site.paged), generated, write["outlets"]):
-                summary.add("outlets", 1, write_page(out_dir / rel, html))
+        futures = _submit(pool, chunks, out_dir, db_path, site, generated, memory_limit)
+        # outlets gone: by the folder (a manifest written before outlets were fingerprinted has none)
+        outlets = {page("outlets", key) for key in site.ids["outlets"]}
+        gone = [p for p in (out_dir / "outlets").glob("*.html") if f"outlets/{p.name}" not in outlets]
+        for kind, keys in delete.items():
+            if kind != "outlets":
+                gone.extend(out_dir / page(kind, key) for key in keys)
+        for path in gone:
+            path.unlink(missing_ok=True)
+        summary.removed = len(gone)
+        _rewrite_top_pages(con, out_dir, data_docs, summary, None, site)
         for f in futures:
             summary.add(*f.result())
-    # outlets gone: by the folder (a manifest written before outlets were fingerprinted has none)
-    outlets = {page("outlets", key) for key in site.ids["outlets"]}
-    gone = [p for p in (out_dir / "outlets").glob("*.html") if f"outlets/{p.name}" not in outlets]
-    for kind, keys in delete.items():
-        if kind != "outlets":
-            gone.extend(out_dir / page(kind, key) for key in keys)
-    for path in gone:
-        path.unlink(missing_ok=True)
-    summary.removed = len(gone)
-    _rewrite_top_pages(con, out_dir, data_docs, summary, None, site)
     write_page(out_dir / MANIFEST, json.dumps(pages))
+    write_page(out_dir / STATE, json.dumps(state.to_json()))
 
 
-def _fingerprints(con: duckdb.DuckDBPyConnection, site: _Pages) -> dict[str, dict[str, str]]:
-    """Every page's fingerprint, with two DuckDB threads (this connection otherwise uses one)."""
+def _fingerprints(
+    con: duckdb.DuckDBPyConnection,
+    site: _Pages,
+    old_pages: dict[str, dict[str, str]],
+    state: changes.State | None,
+    stamp: Any,
+    current: dict[str, Any],
+) -> tuple[dict[str, dict[str, str]], changes.State, int | None, dict[str, list[int]]]:
+    """`changes.page_fingerprints` with two DuckDB threads (this connection otherwise uses one)."""
     con.execute("set threads = 2")
     try:
-        return fingerprints.fingerprints(con, site.ids, site.outlets, site.days)
+        if (stamp or {}).get("views") != current["views"]:
+            state = None  # other SQL: any page may have changed
+        data = (stamp or {}).get("data")
+        pages = (site.ids, site.outlets, site.days)
+        return changes.page_fingerprints(con, pages, old_pages, state, data, current["data"])
     finally:
         con.execute("set threads = 1")
 
@@ -307,7 +343,7 @@ def _submit(
 
 
 def _stamp(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    return {"data": queries.data_version(con), "code": _code_hash()}
+    return {"data": queries.data_version(con), "code": _code_hash(), "views": changes.definitions(con)}
 
 
 def _read_stamp(out_dir: Path) -> dict[str, Any] | None:
@@ -352,29 +388,6 @@ def _swap(side: Path, out_dir: Path) -> None:
 _REMOVE = "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)"
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _story_chunks(ids: list[str], docs_in: dict[str, int]) -> list[list[str]]:
-    """Story ids in chunks of at most CHUNK_MAX["stories"] stories and about STORY_CHUNK_DOCS documents
-    (a larger story gets a chunk of its own)."""
-    out: list[list[str]] = []
-    chunk: list[str] = []
-    docs = 0
-    for story_id in ids:
-        n = docs_in.get(story_id, 0)
-        if chunk and (len(chunk) >= CHUNK_MAX["stories"] or docs + n > STORY_CHUNK_DOCS):
-            out.append(chunk)
-            chunk, docs = [], 0
-        chunk.append(story_id)
-        docs += n
-    if chunk:
-        out.append(chunk)
-    return out
-
-
 def _executor(workers: int) -> Executor:
     if workers <= 1:
         return _Inline()
@@ -391,20 +404,20 @@ def _build(
     workers: int,
     summary: SiteSummary,
     memory_limit: str | None = None,
-) -> dict[str, dict[str, str]]:
-    """Write every page under `side`; returns every page's fingerprint."""
+) -> tuple[dict[str, dict[str, str]], dict[str, list[int]]]:
+    """Write every page under `side`; returns every page's fingerprint and the stories' index counts."""
     generated = now_label()
     site = _Pages.read(con)
     with _executor(workers) as pool:
         futures = _submit(pool, site.chunks(site.ids), side, db_path, site, generated, memory_limit)
         for rel, html in _top_pages(con, site, Links(0, site.paged), out_dir, data_docs):
             summary.add("index" if rel == "index.html" else "lists", 1, _write(side / rel, html))
-        for rel, html in _outlet_pages(con, site, Links(1, site.paged), generated):
+        for rel, html in outlet_pages(con, site.outlets, site.days, Links(1, site.paged), generated):
             summary.add("outlets", 1, _write(side / rel, html))
         pages = fingerprints.fingerprints(con, site.ids, site.outlets, site.days)  # while the workers render
         for f in futures:
             summary.add(*f.result())
-    return pages
+    return pages, site.counts
 
 
 def _write(path: Path, html: str) -> int:
@@ -435,8 +448,8 @@ def _top_pages(
     if "index.html" in want:
         yield "index.html", e.get_template("index.html").render(
             **common, page_title="stories", stories=index, charts=[c for c in (coverage, growth) if c],
-            outlets=[o["source"] for o in outlets], outlet_count=len(outlets), iso=_iso, day=_day,
-            chart_scripts=charts.scripts(""),
+            outlets=[o["source"] for o in outlets], outlet_count=len(outlets),
+            rows=lists.story_rows(index, links), chart_scripts=charts.scripts(""),
         )  # fmt: skip
     if "outlets.html" in want:
         yield "outlets.html", e.get_template("outlets.html").render(
@@ -446,7 +459,7 @@ def _top_pages(
     if "entities.html" in want:
         yield "entities.html", e.get_template("entities.html").render(
             **common, page_title="entities", entities=entities, paged=len(links.entities),
-            min_docs=queries.ENTITY_PAGE_MIN_DOCS, chart_scripts="",
+            min_docs=queries.ENTITY_PAGE_MIN_DOCS, rows=lists.entity_rows(entities, links), chart_scripts="",
         )  # fmt: skip
     docs_href = os.path.relpath(data_docs, out_dir) if data_docs.is_file() else None
     if "runs.html" in want:
@@ -454,38 +467,3 @@ def _top_pages(
             **common, page_title="run history", runs=queries.runs(con), rejected=queries.rejected_files(con),
             reasons=queries.rejected_reasons(con), data_docs=docs_href, chart_scripts="",
         )  # fmt: skip
-
-
-def _outlet_pages(
-    con: duckdb.DuckDBPyConnection,
-    site: _Pages,
-    links: Links,
-    generated: str,
-    only: Sequence[str] | None = None,
-) -> Iterator[tuple[str, str]]:
-    """Every outlet's page, or those of the outlets in `only` (their queries read only their stories)."""
-    tmpl = env().get_template("outlet.html")
-    stories = queries.outlet_stories(con, only)
-    unique = queries.outlet_unique_entities(con, only)
-    conflicts = queries.outlet_disagreements(con, only)
-    wanted = None if only is None else set(only)
-    for o in site.outlets:
-        s = o["source"]
-        if wanted is not None and s not in wanted:
-            continue
-        chart = charts.outlet_coverage(site.days, only=s)
-        yield page("outlets", s), tmpl.render(
-            links=links, generated=generated, page_title=s, o=o, stories=stories.get(s, []),
-            unique=unique.get(s, []), conflicts=conflicts.get(s, []), charts=[chart] if chart else [],
-            chart_scripts=charts.scripts("../"),
-        )  # fmt: skip
-
-
-def _iso(value: Any) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else ""
-
-
-def _day(value: Any) -> str:
-    if hasattr(value, "date") and callable(value.date):
-        return str(value.date().isoformat())
-    return _iso(value)

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,23 @@ from parallax.site.highlight import highlight
 from parallax.site.names import Links, page
 from parallax.site.templates import CSS, NAV, NAV_CSS, TEMPLATES
 
+# Ids per chunk. Each chunk's queries compute the marts views over the whole file before filtering
+# (~3.7 s CPU per story chunk on 10,000 stories), so chunks are large: story pages are one chunk up to
+# 10,000 stories while documents and entities fill the other workers. Bounds a worker's memory (the
+# rows of one chunk; pages are written as they are rendered).
+CHUNK_MAX = {"stories": 10_000, "docs": 10_000, "entities": 20_000}
+# A story chunk also stops at this many documents in its stories: a worker holds every row of its
+# chunk's story pages, which grows with the documents (40,000 synthetic records in 3,204 stories, one
+# chunk: 1.41 GB in one worker; in chunks of 8,000 documents: 0.77 GB, and 70 s instead of 50 s for
+# the whole site, each chunk computing the views it reads).
+STORY_CHUNK_DOCS = 8_000
+
 
 @dataclass(frozen=True)
 class Chunk:
     """One unit of work: pages of `kind` for `ids`, written under `root`."""
 
-    kind: str  # stories, docs or entities
+    kind: str  # stories, docs, entities or outlets
     ids: list[str]
     root: Path
     db_path: Path
@@ -85,14 +96,47 @@ def run_chunk(chunk: Chunk) -> tuple[str, int, int, float]:
     con = open_read_only(chunk.db_path, chunk.memory_limit)
     written = pages = 0
     try:
-        for rel, html in {"stories": _stories, "docs": _documents, "entities": _entities}[chunk.kind](
-            con, chunk
-        ):
+        kinds = {"stories": _stories, "docs": _documents, "entities": _entities, "outlets": _outlets}
+        for rel, html in kinds[chunk.kind](con, chunk):
             written += write_page(chunk.root / rel, html)
             pages += 1
     finally:
         con.close()
     return chunk.kind, pages, written, time.process_time() - cpu
+
+
+def outlet_pages(
+    con: duckdb.DuckDBPyConnection,
+    outlets: Sequence[dict[str, Any]],
+    days: list[dict[str, Any]],
+    links: Links,
+    generated: str,
+    only: Sequence[str] | None = None,
+) -> Iterator[tuple[str, str]]:
+    """Every outlet's page (`outlets`: `queries.outlets`, `days`: `queries.outlet_days`), or those of the
+    outlets in `only` (their queries read only their stories)."""
+    tmpl = env().get_template("outlet.html")
+    stories = queries.outlet_stories(con, only)
+    unique = queries.outlet_unique_entities(con, only)
+    conflicts = queries.outlet_disagreements(con, only)
+    wanted = None if only is None else set(only)
+    for o in outlets:
+        s = o["source"]
+        if wanted is not None and s not in wanted:
+            continue
+        chart = charts.outlet_coverage(days, only=s)
+        yield page("outlets", s), tmpl.render(
+            links=links, generated=generated, page_title=s, o=o, stories=stories.get(s, []),
+            unique=unique.get(s, []), conflicts=conflicts.get(s, []), charts=[chart] if chart else [],
+            chart_scripts=charts.scripts("../"),
+        )  # fmt: skip
+
+
+def _outlets(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> Iterator[tuple[str, str]]:
+    links = Links(1, chunk.paged)
+    yield from outlet_pages(
+        con, queries.outlets(con), queries.outlet_days(con), links, chunk.generated, chunk.ids
+    )
 
 
 def _stories(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> Iterator[tuple[str, str]]:
@@ -169,3 +213,27 @@ def _entities(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> Iterator[tuple[st
 def now_label() -> str:
     """The build time shown on every page."""
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def chunked(items: list[str], size: int) -> Iterator[list[str]]:
+    """`items` in lists of `size`."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def story_chunks(ids: list[str], docs_in: dict[str, int]) -> list[list[str]]:
+    """Story ids in chunks of at most CHUNK_MAX["stories"] stories and about STORY_CHUNK_DOCS documents
+    (a larger story gets a chunk of its own)."""
+    out: list[list[str]] = []
+    chunk: list[str] = []
+    docs = 0
+    for story_id in ids:
+        n = docs_in.get(story_id, 0)
+        if chunk and (len(chunk) >= CHUNK_MAX["stories"] or docs + n > STORY_CHUNK_DOCS):
+            out.append(chunk)
+            chunk, docs = [], 0
+        chunk.append(story_id)
+        docs += n
+    if chunk:
+        out.append(chunk)
+    return out

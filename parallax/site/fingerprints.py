@@ -28,7 +28,8 @@ from parallax.site import queries
 # it alone names and its disagreeing figures are rows of those stories' pages).
 KINDS = ("stories", "docs", "entities", "outlets")
 _OUTLET_STORIES = "select distinct source, story_id from marts.dim_documents where story_id is not null"
-_HAS_PAGE = "select entity_id from marts.dim_entities where doc_count >= ?"
+# the entities with a page (`queries.paged_entities`), bound as a list
+_HAS_PAGE = "select unnest(?::varchar[])"
 # story page queries whose rows link an entity (`report.story_queries` names)
 _STORY_LINKS = {"coverage": "entity_id", "divergence": "entity_id", "attributions": "actor_entity_id"}
 
@@ -44,19 +45,29 @@ class Source:
     ref: str | None = None
 
 
-def sources(con: duckdb.DuckDBPyConnection, ids: dict[str, list[str]]) -> dict[str, list[Source]]:
-    """Per page kind (KINDS), the queries its pages are rendered from, for every page in `ids`."""
+def sources(
+    con: duckdb.DuckDBPyConnection, ids: dict[str, list[str]], restrict: bool = False
+) -> dict[str, list[Source]]:
+    """Per page kind (KINDS), the queries its pages are rendered from, for every page in `ids`.
+
+    `restrict`: the queries read only the pages of `ids` (the comparison views through their macros)
+    rather than every row; a page's rows, hence its fingerprint, are the same either way."""
+    story_ids = ids["stories"] if restrict else None
+    doc_ids = [ids["docs"]] if restrict else []
+    only_docs = "d.doc_id in (select unnest(?::varchar[]))" if restrict else "true"
+    only_copies = "d.duplicate_of in (select unnest(?::varchar[]))" if restrict else "true"
     stories = [
         Source(sql, params, "story_id", _STORY_LINKS.get(name))
-        for name, (sql, params) in story_queries(None).items()
+        for name, (sql, params) in story_queries(story_ids).items()
     ]
     if queries.has_table(con, "audit", "runs"):
         stories.append(Source(queries.STORY_GROWTH_SQL, [ids["stories"]]))
     docs = [
-        Source(queries.DOCUMENTS_SQL.format(where="true"), key="doc_id"),
+        Source(queries.DOCUMENTS_SQL.format(where=only_docs.removeprefix("d.")), doc_ids, key="doc_id"),
         Source(
             "select d.doc_id, s.title from marts.dim_documents d "
-            "left join marts.dim_stories s using (story_id)",
+            f"left join marts.dim_stories s using (story_id) where {only_docs}",
+            doc_ids,
             key="doc_id",
         ),
         Source(queries.DOC_MARKS_SQL, [ids["docs"]], "doc_id", "ref"),
@@ -66,7 +77,8 @@ def sources(con: duckdb.DuckDBPyConnection, ids: dict[str, list[str]]) -> dict[s
         Source(
             "select d.duplicate_of, x.doc_id, x.change_index, x.change_type, x.before_text, x.after_text "
             "from intermediate.int_duplicate_diffs x join marts.dim_documents d using (doc_id) "
-            "where d.duplicate_of is not null",
+            f"where d.duplicate_of is not null and {only_copies}",
+            doc_ids,
             key="duplicate_of",
         ),
     ]
@@ -78,16 +90,17 @@ def sources(con: duckdb.DuckDBPyConnection, ids: dict[str, list[str]]) -> dict[s
             "entity_id",
         ),
         Source(queries.ENTITY_ALIASES_SQL, entity_ids, "entity_id"),
-        Source(queries.ENTITY_STORIES_SQL, [ids["entities"], ids["entities"], queries.MAX_ROWS], "entity_id"),
+        Source(queries.ENTITY_STORIES_SQL, [ids["entities"], queries.MAX_ROWS], "entity_id"),
         Source(queries.ENTITY_OUTLETS_SQL, entity_ids, "entity_id"),
     ]
     return {"stories": stories, "docs": docs, "entities": entities}
 
 
-def _hashes(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, str]:
-    """Per page key, an order-independent hash of the query's rows (and of the linked entities' pages)."""
+def _hashes(con: duckdb.DuckDBPyConnection, source: Source, paged: list[str]) -> dict[str, str]:
+    """Per page key, an order-independent hash of the query's rows (and of whether the entities they link
+    are in `paged`, those with a page)."""
     ref = f", q.{source.ref} in ({_HAS_PAGE})" if source.ref else ""
-    params = ([queries.ENTITY_PAGE_MIN_DOCS] if source.ref else []) + list(source.params)
+    params = ([paged] if source.ref else []) + list(source.params)
     sql = f"select q.{source.key}, sum(hash(q{ref})), count(*) from ({source.sql}) q group by 1"
     return {str(k): f"{h}:{n}" for k, h, n in con.execute(sql, params).fetchall() if k is not None}
 
@@ -101,11 +114,43 @@ def fingerprints(
     """Per page kind (KINDS), per page key of `ids` (entities: those with a page), a fingerprint.
 
     Outlet pages: one per row of `outlets` (`queries.outlets`), from `days` (`queries.outlet_days`)."""
-    out: dict[str, dict[str, str]] = {}
-    for kind, kind_sources in sources(con, ids).items():
-        parts = [_hashes(con, s) for s in kind_sources]
-        out[kind] = {key: _digest(key, [p.get(key, "") for p in parts]) for key in ids[kind]}
+    out = _pages(con, ids, ids["entities"], restrict=False)
     out["outlets"] = outlet_fingerprints(con, out["stories"], outlets, days)
+    return out
+
+
+def refingerprint(
+    con: duckdb.DuckDBPyConnection,
+    ids: dict[str, list[str]],
+    old: dict[str, dict[str, str]],
+    keys: dict[str, set[str]],
+    outlets: Sequence[dict[str, Any]] = (),
+    days: Sequence[dict[str, Any]] = (),
+) -> tuple[dict[str, dict[str, str]], int]:
+    """`fingerprints`, computed only for the pages in `keys` (and the pages `old` has no fingerprint for),
+    the other pages of `ids` keeping their fingerprint in `old`; also the number of pages fingerprinted."""
+    some = {
+        kind: [k for k in ids[kind] if k in keys.get(kind, ()) or k not in old.get(kind, {})]
+        for kind in ("stories", "docs", "entities")
+    }
+    fresh = _pages(con, some, ids["entities"], restrict=True)
+    out = {kind: {k: fresh[kind].get(k) or old[kind][k] for k in ids[kind]} for kind in some}
+    out["outlets"] = outlet_fingerprints(con, out["stories"], outlets, days)
+    return out, sum(len(v) for v in some.values())
+
+
+def _pages(
+    con: duckdb.DuckDBPyConnection, ids: dict[str, list[str]], paged: list[str], restrict: bool
+) -> dict[str, dict[str, str]]:
+    """Story, document and entity pages' fingerprints (`paged`: every entity with a page; `restrict`: see
+    `sources`)."""
+    out: dict[str, dict[str, str]] = {}
+    for kind, kind_sources in sources(con, ids, restrict).items():
+        if not ids[kind]:
+            out[kind] = {}
+            continue
+        parts = [_hashes(con, s, paged) for s in kind_sources]
+        out[kind] = {key: _digest(key, [p.get(key, "") for p in parts]) for key in ids[kind]}
     return out
 
 

@@ -44,32 +44,57 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
 
 
 STORY_INDEX_SQL = """
+select s.story_id, s.title, s.sources, s.source_count, s.doc_count, s.canonical_doc_count, s.entity_count,
+    s.first_seen_at, s.last_seen_at, s.first_published_at, s.last_published_at
+from marts.dim_stories s
+order by coalesce(s.last_published_at, s.last_seen_at) desc nulls last, s.story_id
+"""
+# Per story of a list (null: every story), its conflicts (figures and claims) and the entities one of its
+# sources alone names; the comparisons read through their macros.
+STORY_COUNTS_SQL = """
 with fact_conflicts as (
     select story_id, count(distinct coalesce(measure, '') || '|' || coalesce(unit, '')) as n
-    from marts.rpt_fact_comparison where is_conflict group by story_id
+    from marts.rpt_fact_comparison_for($ids) where is_conflict group by story_id
 ),
 claim_conflicts as (
     select story_id, count(distinct predicate || '|' || coalesce(topic, '') || '|' || polarity) as n
-    from marts.rpt_attribution_comparison where is_conflict group by story_id
+    from marts.rpt_attribution_comparison_for($ids) where is_conflict group by story_id
 ),
 unique_entities as (
-    select story_id, count(*) as n from marts.rpt_entity_divergence
+    select story_id, count(*) as n from marts.rpt_entity_divergence_for($ids)
     where coverage = 'unique' and story_source_count > 1 group by story_id
 )
-select s.story_id, s.title, s.sources, s.source_count, s.doc_count, s.canonical_doc_count, s.entity_count,
-    s.first_seen_at, s.last_seen_at, s.first_published_at, s.last_published_at,
-    coalesce(f.n, 0) + coalesce(c.n, 0) as conflicts, coalesce(u.n, 0) as unique_entities
+select s.story_id, coalesce(f.n, 0) + coalesce(c.n, 0) as conflicts, coalesce(u.n, 0) as unique_entities
 from marts.dim_stories s
 left join fact_conflicts f using (story_id)
 left join claim_conflicts c using (story_id)
 left join unique_entities u using (story_id)
-order by coalesce(s.last_published_at, s.last_seen_at) desc nulls last, s.story_id
+where $ids is null or s.story_id in (select unnest($ids))
 """
 
 
-def story_index(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every story with its sources, counts, first/last seen and conflict counts, newest first."""
-    return records(con, STORY_INDEX_SQL)
+def story_index(con: duckdb.DuckDBPyConnection, counts: bool = True) -> list[dict[str, Any]]:
+    """Every story with its sources, counts, first/last seen and conflict counts (unless not `counts`:
+    `story_counts` adds them), newest first."""
+    rows = records(con, STORY_INDEX_SQL)
+    if counts:
+        story_counts(con, rows)
+    return rows
+
+
+def story_counts(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], known: dict[str, list[int]] | None = None
+) -> None:
+    """Set `conflicts` and `unique_entities` on the rows of `story_index`: from `known` ([conflicts,
+    unique_entities] per story) when there, else read (only for those stories)."""
+    known = known or {}
+    missing = [r["story_id"] for r in rows if r["story_id"] not in known]
+    if missing:
+        ids = None if len(missing) == len(rows) else missing
+        found = con.execute(STORY_COUNTS_SQL, {"ids": ids}).fetchall()
+        known = {**known, **{str(k): [int(c), int(u)] for k, c, u in found}}
+    for r in rows:
+        r["conflicts"], r["unique_entities"] = known.get(r["story_id"], [0, 0])
 
 
 STORY_GROWTH_SQL = """
@@ -146,22 +171,30 @@ def doc_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("select doc_id from marts.dim_documents order by doc_id").fetchall()]
 
 
+# The comparisons are read through their macros for the documents' stories only (a document's rows
+# are those of its story's comparison).
 DOC_MARKS_SQL = """
-        with docs as (select unnest(?::varchar[]) as doc_id)
+        with docs as (select unnest(?::varchar[]) as doc_id),
+        stories as (
+            select coalesce(list(distinct story_id), []) as ids from marts.dim_documents
+            where doc_id in (select doc_id from docs)
+        )
         select doc_id, 'm' as kind, part, start_char, end_char, entity_id as ref,
             label || ': ' || surface_text as note, false as is_conflict
         from marts.fct_mentions where doc_id in (select doc_id from docs)
         union all
         select doc_id, 'f', part, start_char, end_char, null,
             fact_type || coalesce(' / ' || measure, '') || coalesce(' ' || unit, ''), is_conflict
-        from marts.rpt_fact_comparison where doc_id in (select doc_id from docs)
+        from marts.rpt_fact_comparison_for((select ids from stories))
+        where doc_id in (select doc_id from docs)
         union all
         select a.doc_id, 'c', a.part, a.start_char, a.end_char, a.actor_entity_id,
             coalesce(r.actor_name, a.actor_text, '?') || ' - ' || case when a.polarity = 'negated'
             then 'not ' else '' end || a.predicate || coalesce(' ' || a.topic, ''),
             coalesce(r.is_conflict, false)
         from intermediate.int_attributions a
-        left join marts.rpt_attribution_comparison r using (doc_id, attribution_index)
+        left join marts.rpt_attribution_comparison_for((select ids from stories)) r
+            using (doc_id, attribution_index)
         where a.doc_id in (select doc_id from docs)
         order by doc_id, start_char, end_char desc
         """
@@ -234,19 +267,23 @@ def entity_aliases(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[s
     return grouped(con, ENTITY_ALIASES_SQL, "entity_id", [list(ids)])
 
 
+# Coverage is read through its macro for the stories naming the entities only.
 ENTITY_STORIES_SQL = f"""
-        with firsts as (
+        with wanted as ({_PAGED_ENTITIES} as entity_id),
+        firsts as (
             select m.entity_id, m.story_id,
                 arg_min(m.source, coalesce(d.published_at, d.ingested_at)) as first_source
             from marts.fct_mentions m join marts.dim_documents d using (doc_id)
-            where m.entity_id in ({_PAGED_ENTITIES}) and m.story_id is not null group by all
-        )
+            where m.entity_id in (select entity_id from wanted) and m.story_id is not null group by all
+        ),
+        stories as (select coalesce(list(distinct story_id), []) as ids from firsts)
         select c.entity_id, c.story_id, s.title, s.source_count as story_sources,
             list(c.source order by c.source) as sources, sum(c.mention_count) as mentions,
             any_value(f.first_source) as first_source
-        from marts.rpt_entity_coverage c join marts.dim_stories s using (story_id)
+        from marts.rpt_entity_coverage_for((select ids from stories)) c
+        join marts.dim_stories s using (story_id)
         left join firsts f on f.entity_id = c.entity_id and f.story_id = c.story_id
-        where c.entity_id in ({_PAGED_ENTITIES})
+        where c.entity_id in (select entity_id from wanted)
         group by c.entity_id, c.story_id, s.title, s.source_count, s.last_seen_at
         qualify row_number() over (partition by c.entity_id order by s.last_seen_at desc, c.story_id) <= ?
         order by c.entity_id, s.last_seen_at desc, c.story_id
@@ -259,7 +296,7 @@ def entity_stories(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[s
         con,
         ENTITY_STORIES_SQL,
         "entity_id",
-        [list(ids), list(ids), MAX_ROWS],
+        [list(ids), MAX_ROWS],
     )
 
 

@@ -65,20 +65,7 @@ cover.</p>
 <th data-sort="num">documents</th><th data-sort="num">outlets</th><th data-sort="text">first seen</th>
 <th data-sort="text" class="desc">last seen</th><th data-sort="num">conflicts</th>
 <th data-sort="num">unique entities</th></tr></thead><tbody>
-{% for s in stories %}<tr data-title="{{ (s.title or '')|lower }}" data-sources="|{{ s.sources|join('|') }}|"
- data-last="{{ day(s.last_seen) }}" data-first="{{ day(s.first_seen) }}">
-<td data-v="{{ (s.title or '')|lower }}"><a href="{{ links.story(s.story_id) }}">{{ s.title or s.story_id
-}}</a></td>
-<td class="src">{{ s.sources[:6]|join(', ') }}{% if s.sources|length > 6 %} +{{ s.sources|length - 6 }}{%
-endif %}</td>
-<td class="num" data-v="{{ s.doc_count }}">{{ s.doc_count }}</td>
-<td class="num" data-v="{{ s.source_count }}">{{ s.source_count }}</td>
-<td data-v="{{ iso(s.first_seen) }}">{{ fmt_time(s.first_seen) }}</td>
-<td data-v="{{ iso(s.last_seen) }}">{{ fmt_time(s.last_seen) }}</td>
-<td class="num" data-v="{{ s.conflicts }}">{% if s.conflicts %}<span class="flag">{{ s.conflicts }}</span>
-{% else %}0{% endif %}</td>
-<td class="num" data-v="{{ s.unique_entities }}">{{ s.unique_entities }}</td></tr>
-{% endfor %}</tbody></table>
+{{ rows }}</tbody></table>
 <script>
 (function () {
   var rows = Array.prototype.slice.call(document.querySelectorAll('#stories tbody tr'));
@@ -240,11 +227,7 @@ a page.</p>
 <table id="entities"><thead><tr><th>entity</th><th>label</th><th>documents</th><th>outlets</th>
 <th>stories</th>
 <th>aliases</th></tr></thead><tbody>
-{% for e in entities %}<tr><td>{{ link(links.entity, e.entity_id, e.canonical_name) }}</td><td>{{ e.label
-}}</td>
-<td class="num">{{ e.doc_count }}</td><td class="num">{{ e.source_count }}</td><td class="num">{{
-e.story_count }}</td>
-<td class="note">{{ (e.aliases or [])[:8]|join(', ') }}</td></tr>{% endfor %}</tbody></table>
+{{ rows }}</tbody></table>
 {% endblock %}
 """
 
