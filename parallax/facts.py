@@ -35,15 +35,9 @@ from parallax.figure_context import (
     running_totals,
     share_places,
 )
+from parallax.measure_qualifiers import LENGTH_UNITS, distance_from
 from parallax.measure_words import duration_class
-from parallax.measures import (
-    LENGTH_UNITS,
-    MeasureTable,
-    default_measures,
-    distance_from,
-    measure_class,
-    measure_of,
-)
+from parallax.measures import MeasureTable, default_measures, measure_class, measure_of
 from parallax.numbers import (
     TIME_UNITS,
     Value,

@@ -1,0 +1,67 @@
+"""What splits one measure into several: the group a listed count is of ("two women and one man
+died" -> deaths:woman, deaths:man) and the place a distance is measured from ("150 nautical miles
+off Aden" -> distance:aden). Used by `parallax.measures` and `parallax.facts`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parallax.measure_words import NOUN_TAGS, PEOPLE_WORDS, is_person_noun, lemma, surname
+
+_NOUNS = NOUN_TAGS
+_PEOPLE = PEOPLE_WORDS
+
+
+def listed_group(span: Any, np: Any) -> str | None:
+    """The group a count of people covers when it is one item of a list (`np`: the counted noun)."""
+    return _coordinated(np) or _listed_modifier(span, np)
+
+
+def _coordinated(np: Any) -> str | None:
+    """The group a count of people covers when it is one item of a list ("two women and one man",
+    "three people, a man and two women"): the noun's lemma; None for a count that is not listed."""
+    if np.pos_ not in _NOUNS or not is_person_noun(np) or lemma(np) in _PEOPLE:
+        return None  # (a nationality is a group too: "12 Somali and 11 Yemeni nationals")
+    if any(c.dep_ == "appos" and c.pos_ in _NOUNS for c in np.children):
+        return None  # "the three bank workers, two women and a man": the total the list spells out
+    listed = np.dep_ in ("conj", "appos") and np.head.pos_ in _NOUNS
+    listed = listed or any(c.dep_ == "conj" and c.pos_ in _NOUNS for c in np.children)
+    return lemma(np) if listed else None
+
+
+def _listed_modifier(span: Any, np: Any) -> str | None:
+    """ "12 Somali and 11 Yemeni pirates": one noun counted twice, each count with its own modifier:
+    the count of the group the modifier names ("somali")."""
+    doc = span.doc
+    if span.end >= len(doc) or sum(1 for c in np.children if c.dep_ == "nummod") < 2:
+        return None
+    nxt = doc[span.end]
+    return nxt.lower_ if nxt.head.i == np.i and nxt.dep_ in ("amod", "compound") else None
+
+
+# units of length a distance is given in (parallax.facts: `unit` of a quantity)
+LENGTH_UNITS = {
+    "mile", "nautical_mile", "kilometre", "kilometer", "km", "metre", "meter", "yard", "foot", "feet",
+}  # fmt: skip
+_DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "away"}
+
+
+def distance_from(span: Any) -> tuple[str | None, str | None]:
+    """ "150 nautical miles off Aden", "13 miles (away) from the ship", "150 km west of Aden": the
+    distance from the place or thing named after it (`distance:<word>`); (None, None) when none is."""
+    doc = span.doc
+    k = span.end
+    if k < len(doc) and doc[k].text == "(":  # "150 nautical miles (about 277km) from Aden"
+        close = next((t.i for t in doc[k : min(k + 8, len(doc))] if t.text == ")"), None)
+        k = close + 1 if close is not None else k
+    while k < min(span.end + 3, len(doc)) and doc[k].lower_ in _DIRECTIONS:
+        k += 1  # "west of", "away from"
+    if k >= len(doc) or doc[k].lower_ not in ("from", "off", "of", "to"):
+        return None, None
+    if doc[k].lower_ == "of" and k == span.end:
+        return None, None  # "20 kilometres of spare cable": what is measured, not where from
+    obj = next((c for c in doc[k].children if c.dep_ == "pobj"), None)
+    if obj is None or obj.pos_ not in _NOUNS:
+        return None, None
+    key = surname(obj.text) if obj.pos_ == "PROPN" else lemma(obj)
+    return f"distance:{key}", f"a distance {doc[k].text} '{obj.text}'"
