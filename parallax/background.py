@@ -29,6 +29,7 @@ _AGO = re.compile(r"\b(?:years?|decades?|months?|centuries)\s+ago\b|\ba\s+(?:yea
 _CUMULATIVE = re.compile(
     r"\b(?:so far|thus far|to date|in total|a total of|altogether|in all|this year|since the start of)\b"
 )
+_YEAR_TO_DATE = re.compile(r"\bthis year\b|\bsince the (?:start|beginning) of (?:the|this) year\b")
 _RELATIVE_BEFORE = re.compile(
     r"\bearlier this (?:year|month|week)\b|\b(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) "
     r"(?:earlier|before)\b|\brecently\b"
@@ -148,13 +149,21 @@ def background_cue(span: Any, ref_year: int | None) -> str | None:
         if t.lower_ in _PAST_WORDS and t.dep_ == "amod" and t.i not in inside:
             return f"'{t.text} {t.head.text}'"
     cum = _CUMULATIVE.search(text)
+    gov = _governor(span.root)
+    year_to_date = _YEAR_TO_DATE.search(text)
+    verbs = (
+        [gov, gov.head] if gov.dep_ == "conj" and not _has_subject(gov) else [gov]
+    )  # "... and hijacked 40"
+    perfect = any(c.dep_ == "aux" and c.lower_ in ("have", "has") for v in verbs for c in v.children)
+    if year_to_date and perfect:
+        # "pirates have attacked 100 ships this year": a count over the year, not this event's
+        return f"'{year_to_date.group(0)}' with a present perfect: a running total"
     if cum:
         for t in clause:
             if t.i in inside or t.pos_ != "NOUN" or t.tag_ != "NNS" or lemma(t) not in _EVENT_NOUNS:
                 continue
             if any(c.dep_ == "nummod" or c.like_num for c in t.children):
                 return f"'{cum.group(0)}' over several {t.text}"
-    gov = _governor(span.root)
     earlier = _pluperfect(gov, clause, inside)
     if earlier is not None:
         return earlier

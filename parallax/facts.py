@@ -267,6 +267,12 @@ def _extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]
     return start, end, label
 
 
+_MONTH_BEFORE = re.compile(
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s*$"
+)
+
+
 def _not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool:
     text = body[start:end]
     before = body[max(0, start - 14) : start]
@@ -281,6 +287,8 @@ def _not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> boo
         return True  # a year written alone: a date, not a count
     if re.fullmatch(r"\d+(?:st|nd|rd|th)", text.strip(), re.I):
         return True  # an ordinal ("5th Avenue")
+    if label == "CARDINAL" and _MONTH_BEFORE.search(before) and re.match(r",?\s*(?:1[89]|20)\d\d\b", after):
+        return True  # "againJuly 23, 2008": a date the model missed (a word glued to the month)
     if text.strip().casefold() == "one" and re.search(r"\b(?:no|any|every|some)\s*$", before, re.I):
         return True  # "no one else was injured"
     one_of = re.match(r"\s*of\s+(?:the|those|these|them|his|her|their|its)\b", after)

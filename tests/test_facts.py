@@ -294,3 +294,14 @@ def test_a_list_of_ages_and_either_of_two_counts(nlp) -> None:
     either = _by_text(nlp, "Five or six people were hurt in the blast.")
     assert list(either) == ["Five or six"]  # one figure, not a five and a six
     assert (either["Five or six"].lower_value, either["Five or six"].upper_value) == (5, 6)
+
+
+def test_a_count_over_this_year_and_a_date_glued_to_a_word(nlp) -> None:
+    text = "This year, pirates have attacked nearly 100 vessels off Somalia and hijacked nearly 40."
+    bg = {f.text: f.is_background for f in _facts(nlp, text) if f.fact_type == "cardinal"}
+    assert bg == {"nearly 100": True, "nearly 40": True}  # running totals over the year
+    # the event's own count so far is not background
+    so_far = _facts(nlp, "Police have arrested 12 people so far.")
+    assert [f.is_background for f in so_far if f.text == "12"] == [False]
+    glued = _facts(nlp, "Polygamist prophet Warren Jeffs charged againJuly 23, 2008.4:49 pm Nine charges.")
+    assert "23" not in [f.text for f in glued]  # a date, not 23 people charged
