@@ -17,6 +17,7 @@ from typing import Any
 from spacy.attrs import DEP, HEAD, POS
 from spacy.parts_of_speech import AUX, VERB
 
+from parallax.attributions import REPORTING_VERBS
 from parallax.measures import lemma
 
 _VERBAL = {int(VERB), int(AUX)}
@@ -34,10 +35,8 @@ _RELATIVE_BEFORE = re.compile(
     r"\bearlier this (?:year|month|week)\b|\b(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) "
     r"(?:earlier|before)\b|\brecently\b"
 )
-_REPORTING = {
-    "say", "tell", "report", "add", "state", "announce", "confirm", "claim", "allege", "testify",
-    "explain", "note", "accord", "believe", "think", "know", "learn",
-}  # fmt: skip
+# verbs of saying (attributions' list) and of knowing: a clause under them is reported speech
+_REPORTING = REPORTING_VERBS | {"testify", "accord", "think", "know", "learn"}
 _EVENT_NOUNS = {
     "operation", "attack", "raid", "mission", "incident", "quake", "earthquake", "storm", "match",
     "game", "season", "election", "bombing", "shooting", "year", "month",
@@ -100,6 +99,12 @@ def _has_subject(verb: Any) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
+def _present_perfect(gov: Any) -> bool:
+    """ "have attacked", and "... and hijacked" sharing the first verb's subject and auxiliary."""
+    verbs = [gov, gov.head] if gov.dep_ == "conj" and not _has_subject(gov) else [gov]
+    return any(c.dep_ == "aux" and c.lower_ in ("have", "has") for v in verbs for c in v.children)
+
+
 def _pluperfect(gov: Any, clause: list[Any], inside: set[int]) -> str | None:
     """ "Early November, the Royal Navy had captured eight pirates": a past perfect with a date of
     its own tells an earlier event than the one reported. Without a date it is often the reported
@@ -151,11 +156,7 @@ def background_cue(span: Any, ref_year: int | None) -> str | None:
     cum = _CUMULATIVE.search(text)
     gov = _governor(span.root)
     year_to_date = _YEAR_TO_DATE.search(text)
-    verbs = (
-        [gov, gov.head] if gov.dep_ == "conj" and not _has_subject(gov) else [gov]
-    )  # "... and hijacked 40"
-    perfect = any(c.dep_ == "aux" and c.lower_ in ("have", "has") for v in verbs for c in v.children)
-    if year_to_date and perfect:
+    if year_to_date and _present_perfect(gov):
         # "pirates have attacked 100 ships this year": a count over the year, not this event's
         return f"'{year_to_date.group(0)}' with a present perfect: a running total"
     if cum:

@@ -22,6 +22,7 @@ _MONTHS = {
     )
     for m in ms
 }  # fmt: skip
+MONTH_NAMES = frozenset(_MONTHS)  # month names and abbreviations, lower case
 _WEEKDAYS = {
     d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 }

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parallax.background import background_cue, reference_year
-from parallax.dates import duration_of, iso_date
+from parallax.dates import MONTH_NAMES, duration_of, iso_date
 from parallax.entities import Lexicon
 from parallax.figure_context import (
     link_unnamed_ages,
@@ -74,6 +74,8 @@ _NUMBER_WORDS = {
     "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
     "million", "billion", "dozen", "dozens", "hundreds", "thousands", "millions", "billions",
 }  # fmt: skip
+# the words of a rate written out ("5 per cent", "4 percentage points")
+_PERCENT_WORDS = r"(?:percentage\s+points?|per\s?cent\b|percent\b)"
 _QUALIFIERS = (
     "at least", "more than", "fewer than", "less than", "up to", "at most", "no more than", "as many as",
     "about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "under", "between",
@@ -144,7 +146,7 @@ def _unit(text: str, label: str, value: Value, rupee: str | None) -> str | None:
     return None
 
 
-_PER_CENT = re.compile(r"\d\s*(?:per\s?cent\b|percent\b|percentage\s+points?\b)", re.IGNORECASE)
+_PER_CENT = re.compile(rf"\d\s*{_PERCENT_WORDS}", re.IGNORECASE)
 _CLOCK_HOURS = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hours|hrs|hr|h)\.?", re.IGNORECASE)
 _CLOCK_BEFORE = re.compile(
     r"\b(?:at|by|until|till|around|about|from|before|after|since|approximately|approx\.?)\s*$", re.IGNORECASE
@@ -214,7 +216,7 @@ _CURRENCY_BEFORE = re.compile(
     r"(?:US\$|U\.S\.\$|[A-Z]{1,2}\$|\$|£|€|¥|₹|\bRs\.?|\bUSD|\bEUR|\bGBP|\bINR|\bPKR)\s?$"
 )
 _SCALE_AFTER = re.compile(r"^[\s\-‐–]?(?:bn|mn|mln|bln|billion|million|trillion|tn|crore|lakh)s?\b", re.I)
-_PERCENT_AFTER = re.compile(r"^[\s\-]?(?:%|percentage\s+points?|per\s?cent\b|percent\b)", re.I)
+_PERCENT_AFTER = re.compile(rf"^[\s\-]?(?:%|{_PERCENT_WORDS})", re.I)
 _RANGE_AFTER = re.compile(r"^\s?(?:-|–|—|to)\s?\d[\d,.]*(?![\d:])")
 _AND_AFTER = re.compile(
     r"^\s+(?:and|to)\s+(?:\d[\d,.]*|[a-z]+)(?:\s+(?:bn|billion|million|thousand))?(?![\d:])", re.I
@@ -267,9 +269,9 @@ def _extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]
     return start, end, label
 
 
+# a month name ending the text before a figure ("July 23, 2008"), from parallax.dates' month names
 _MONTH_BEFORE = re.compile(
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
-    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s*$"
+    rf"(?:{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?\s*$", re.IGNORECASE
 )
 
 
@@ -447,8 +449,9 @@ def extract_facts(
             anaphoric = fact_type == "cardinal" and _anaphoric(fig)
             if anaphoric and not from_table and (value.value or 0) <= 10:
                 continue  # "the two nations": a reference, nothing counted in the event
-            restated = any(f.fact_type == "cardinal" and f.normalized_value == value.value for f in out)
-            if anaphoric and restated:
+            if anaphoric and any(
+                f.fact_type == "cardinal" and f.normalized_value == value.value for f in out
+            ):
                 continue  # "23 pirates were arrested ... the 23 pirates": the same count again
             if fact_type == "cardinal" and value.value == 1 and not from_table:
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
