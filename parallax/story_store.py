@@ -245,8 +245,11 @@ def candidate_stories(
     return stories
 
 
-def move_documents(con: duckdb.DuckDBPyConnection, run_id: str, moved: dict[str, tuple[str, float]]) -> None:
-    """Move canonical documents (and their copies) to new stories, logging moves of earlier runs' rows."""
+def move_documents(
+    con: duckdb.DuckDBPyConnection, run_id: str, moved: dict[str, tuple[str, float]], method: str = "split"
+) -> None:
+    """Move canonical documents (and their copies) to other stories, logging moves of earlier runs'
+    rows; `method`: `split` (a story split off) or `merge` (a story found to hold the same event)."""
     con.register(
         "_split_moved",
         pa.table(
@@ -286,13 +289,58 @@ def move_documents(con: duckdb.DuckDBPyConnection, run_id: str, moved: dict[str,
             f"""
             update {STORIES} x
             set story_id = r.story_id, similarity = r.similarity,
-                method = case when x.method = 'duplicate' then 'duplicate' else 'split' end
+                method = case when x.method = 'duplicate' then 'duplicate' else ? end
             from _split_rows r where r.doc_id = x.doc_id
-            """
+            """,
+            [method],
         )
     finally:
         con.execute("drop table if exists _split_rows")
         con.unregister("_split_moved")
+
+
+Members = tuple[
+    dict[str, dict[str, float]], dict[str, set[str]], dict[str, int | None], dict[str, datetime | None]
+]
+
+
+def member_vectors(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[str], min_docs: int, max_docs: int
+) -> Members:
+    """The canonical members of the given stories that have between `min_docs` and `max_docs` of
+    them: (document -> term vector, story -> documents, document -> text year, document -> publication
+    time)."""
+    vectors: dict[str, dict[str, float]] = defaultdict(dict)
+    members: dict[str, set[str]] = defaultdict(set)
+    years: dict[str, int | None] = {}
+    published: dict[str, datetime | None] = {}
+    if not story_ids:
+        return vectors, members, years, published
+    con.register("_member_sid", pa.table({"story_id": pa.array(list(story_ids), pa.string())}))
+    try:
+        rows = db.fetch_arrow(
+            con,
+            f"""
+            with members as (
+                select x.story_id, x.doc_id, x.text_year
+                from {STORIES} x join _member_sid s using (story_id)
+                where exists (select 1 from {DOC_TERMS} t where t.doc_id = x.doc_id)
+                qualify count(*) over (partition by x.story_id) between ? and ?
+            )
+            select m.story_id, m.doc_id, m.text_year, t.term, t.weight, t.published_at
+            from members m join {DOC_TERMS} t on t.doc_id = m.doc_id
+            """,
+            [min_docs, max_docs],
+        )
+    finally:
+        con.unregister("_member_sid")
+    cols = ("story_id", "doc_id", "text_year", "term", "weight", "published_at")
+    for sid, d, y, t, w, p in zip(*(rows.column(c).to_pylist() for c in cols), strict=True):
+        vectors[d][t] = w
+        members[sid].add(d)
+        years[d] = y
+        published[d] = p
+    return vectors, members, years, published
 
 
 def write_stories(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:

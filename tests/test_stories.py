@@ -358,3 +358,37 @@ def test_a_dated_batch_looks_up_stories_through_documents_inside_the_window(con,
     assert set(candidate_stories(con, query)) == set(story.values())
     since = datetime(2020, 2, 15, tzinfo=UTC)
     assert set(candidate_stories(con, query, since=since)) == {story["recent"], story["undated"]}
+
+
+def test_one_event_in_two_stories_is_merged_and_a_rollback_puts_them_back(con, settings: Settings) -> None:
+    """Run 1 (a strict threshold) leaves the three sample articles in three stories. Run 2 (the
+    shipped threshold) brings an article made of two of them, close to both: the stories are one
+    event (their union has no clear cut), so they merge. Run 1's moved articles keep their run
+    stamp and are logged in int_story_moves; a rerun changes nothing; rolling run 2 back restores
+    run 1's stories."""
+    strict = settings.model_copy(update={"story_threshold": 0.95})
+    docs = sample_docs()
+    run(con, "r1", docs, strict)
+    before = story_rows(con)
+    assert len({r[0] for r in before.values()}) == 3
+
+    paragraphs = [p for d in docs[:2] for p in d["body"].split("\n\n") if len(p) > 200]
+    body = "\n\n".join(paragraphs)
+    fourth = {"doc_id": "fourth", "source": "fourth", "title": docs[1]["title"], "body": body}
+    assign_stories(con, "r2", add_docs(con, "r2", [fourth]), settings)
+    after = story_rows(con)
+    assert len({after[d][0] for d in (docs[0]["doc_id"], docs[1]["doc_id"], "fourth")}) == 1
+    assert len({r[0] for r in after.values()}) == 2
+    moved = {d for d in before if after[d][0] != before[d][0]}
+    assert moved and all(after[d][2:] == ("merge", "r1") for d in moved)
+    moves = con.execute("select doc_id, from_story_id, to_story_id from intermediate.int_story_moves")
+    moves = moves.fetchall()
+    assert {m[0] for m in moves} == moved
+    assert all(m[1] == before[m[0]][0] and m[2] == after[m[0]][0] for m in moves)
+    assert after["fourth"][0] in {r[0] for r in before.values()}  # an id analysts have seen stays
+
+    assign_stories(con, "r2", ["fourth"], settings)  # a rerun changes nothing
+    assert story_rows(con) == after
+    db.rollback_run(con, "r2")
+    assert story_rows(con) == before
+    assert con.execute("select count(*) from intermediate.int_story_moves").fetchone() == (0,)
