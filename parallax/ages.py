@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parallax.entities.names import person_name, same_given_name
 from parallax.measure_words import NOUN_TAGS, lemma, surname
 
 _NOUNS = NOUN_TAGS
@@ -21,6 +22,57 @@ def _person_at(doc: Any, i: int) -> Any:
             if ent.start <= i < ent.end:
                 return ent
     return None
+
+
+def person_key(doc: Any, name: str) -> str:
+    """Key of a named person in an age: the surname ("Warren Jeffs" -> jeffs). When the document
+    names people of that surname with different given names (a father and son, a defendant and a
+    nephew), the one it names most in full (the first, among equals) keeps the surname and the
+    others are keyed by given name and surname (brent_jeffs): their ages are other measures, never
+    rivals. A bare surname stays the surname."""
+    last = surname(name)
+    groups: list[list[str]] = []  # given names of one person, in order of first mention
+    for e in doc.ents:
+        words = person_name(e.text)[0].split() if e.label_ == "PERSON" else []
+        if len(words) > 1 and surname(" ".join(words)) == last:
+            given = words[0].casefold().strip(".")
+            group = next((g for g in groups if _one_given_name(g[0], given)), None)
+            if group is None:
+                groups.append([given])
+            else:
+                group.append(given)
+    words = person_name(name)[0].split()
+    if len(groups) < 2 or len(words) < 2:
+        return last
+    main = max(range(len(groups)), key=lambda i: (len(groups[i]), -i))
+    mine = words[0].casefold().strip(".")
+    return last if _one_given_name(groups[main][0], mine) else f"{mine}_{last}"
+
+
+def _one_given_name(a: str, b: str) -> bool:
+    """ "Benjamin" / "Ben" / "B." name one person; "Warren" / "Brent" two."""
+    if len(a) == 1 or len(b) == 1:
+        return a[:1] == b[:1]
+    return same_given_name(a, b)
+
+
+def _speaker_age(span: Any) -> tuple[str, str]:
+    """An age said of a pronoun ("he was 5 years old"): the person is known only in reported speech
+    ("Smith said he was 45": the speaker); elsewhere the pronoun may be anyone the text named
+    ("he testified that Jeffs raped him when he was 5"), so the age is an unnamed person's."""
+    verb = span.root.head
+    while verb.dep_ == "ccomp" and verb.head.i != verb.i:
+        verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        ent = _person_at(span.doc, subject.i) if subject is not None else None
+        name = ent.text if ent is not None else None
+        if name is None and subject is not None and subject.pos_ == "PROPN":
+            name = subject.text
+        if name is not None:
+            return f"age:{person_key(span.doc, name)}", f"age of {name} (who said it)"
+        if subject is None or subject.pos_ != "PRON":
+            break
+    return "age:person", "age of an unnamed person (a pronoun)"
 
 
 def is_modifier_name(ent: Any) -> bool:
@@ -44,31 +96,34 @@ def age_subject(span: Any) -> tuple[str, str]:
     if j >= sent.start and j < span.start - 1:
         ent = _person_at(doc, j)
         if ent is not None:
-            return f"age:{surname(ent.text)}", f"age of {ent.text}"
+            return f"age:{person_key(doc, ent.text)}", f"age of {ent.text}"
         if doc[j].pos_ == "PROPN":
-            return f"age:{surname(doc[j].text)}", f"age of {doc[j].text}"
+            return f"age:{person_key(doc, doc[j].text)}", f"age of {doc[j].text}"
         if doc[j].pos_ == "NOUN":
             return f"age:{lemma(doc[j])}", f"age of the {doc[j].text}"
     # "a 45-year-old Tom Smith" / "51-year-old Capt. Tom Tennant": a name right after
     for k in range(span.end, min(span.end + 5, sent.end)):
-        if doc[k].pos_ in ("VERB", "AUX") or doc[k].text in (",", ";", "."):
-            break
+        if doc[k].pos_ in ("VERB", "AUX", "SCONJ", "ADP", "PRON", "CCONJ") or doc[k].text in (",", ";", "."):
+            break  # "5 years old when Warren Jeffs ...": no longer the name the age describes
         ent = _person_at(doc, k)
         if ent is not None and not is_modifier_name(ent):
-            return f"age:{surname(ent.text)}", f"age of {ent.text}"
+            return f"age:{person_key(doc, ent.text)}", f"age of {ent.text}"
     # the noun the age describes ("a 66-year-old woman"), else the clause's subject
     head = span.root.head
     if head.pos_ in _NOUNS and head.i >= span.end:
         for c in head.children:  # "a 61-year-old neighbour, John Reed,"
             ent = _person_at(doc, c.i) if c.dep_ == "appos" else None
             if ent is not None:
-                return f"age:{surname(ent.text)}", f"age of {ent.text}"
+                return f"age:{person_key(doc, ent.text)}", f"age of {ent.text}"
         return f"age:{lemma(head)}", f"age of the {head.text}"
     if span.root.dep_ in _PREDICATIVE:
         # "Smith was 45-year-old", "Smith, then 45-year-old": the age is said of the clause's person
+        subject = next((c for c in span.root.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.pos_ == "PRON":
+            return _speaker_age(span)
         for k in range(span.start - 1, sent.start - 1, -1):
             ent = _person_at(doc, k)
             if ent is not None:
-                return f"age:{surname(ent.text)}", f"age of {ent.text} (named before)"
+                return f"age:{person_key(doc, ent.text)}", f"age of {ent.text} (named before)"
     # "Jeffs assaulted the 12-year-old": someone else, whom the sentence does not name
     return "age:person", "age of an unnamed person"

@@ -24,8 +24,9 @@ def _coordinated(np: Any) -> str | None:
         return None  # (a nationality is a group too: "12 Somali and 11 Yemeni nationals")
     if any(c.dep_ == "appos" and c.pos_ in _NOUNS for c in np.children):
         return None  # "the three bank workers, two women and a man": the total the list spells out
-    listed = np.dep_ in ("conj", "appos") and np.head.pos_ in _NOUNS
-    listed = listed or any(c.dep_ == "conj" and c.pos_ in _NOUNS for c in np.children)
+    # the other items are groups of people too ("23 pirates and a large arms cache" lists no group)
+    listed = np.dep_ in ("conj", "appos") and np.head.pos_ in _NOUNS and is_person_noun(np.head)
+    listed = listed or any(c.dep_ == "conj" and c.pos_ in _NOUNS and is_person_noun(c) for c in np.children)
     return lemma(np) if listed else None
 
 

@@ -32,6 +32,8 @@ _PERSON_NOUNS = PEOPLE_WORDS | {
     "mother", "father", "son", "daughter", "husband", "wife", "fishermen", "partygoer",
     "coworker", "co-worker", "colleague", "attendee", "bystander", "shopper", "spectator", "witness",
     "neighbour", "neighbor", "pedestrian", "motorist", "hostage", "customer", "visitor", "occupant",
+    "raider", "hijacker", "robber", "thief", "kidnapper", "smuggler", "trafficker", "insurgent",
+    "personnel", "defendant", "detainee", "captive", "abductor", "assailant", "intruder", "looter",
 }  # fmt: skip
 PERSON_LEMMAS = frozenset(_PERSON_NOUNS)
 _PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")

@@ -243,6 +243,24 @@ def _predicates(np: Any) -> list[Any]:
     return expanded
 
 
+def _agent_of(np: Any, verb: Any) -> bool:
+    """Whether the counted noun is the doer of a transitive verb ("two gunmen killed five people",
+    "20 pirates captured the ship", "two buildings caught fire"): the verb's measure is of its
+    object, not of its subject (a passive or intransitive subject is counted: "five were killed",
+    "five died"). The subject is shared by conjoined verbs and participles ("stormed the bank and
+    killed five", "attacked the guards, injuring two", "tried to kill two")."""
+    while np.dep_ in ("appos", "conj") and np.head.pos_ in _NOUNS | {"NUM", "PRON"}:
+        np = np.head  # "two buildings, one used by tax officials, caught fire"
+    if np.dep_ != "nsubj" or verb.pos_ != "VERB" or not any(c.dep_ == "dobj" for c in verb.children):
+        return False
+    head = verb
+    while head.i != np.head.i and head.dep_ in ("conj", "advcl", "xcomp") and head.head.pos_ == "VERB":
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
+            return False
+        head = head.head
+    return head.i == np.head.i
+
+
 def _argument_noun(verb: Any, skip: set[int]) -> Any:
     """The object (else subject) noun of a verb: what a figure under it measures ("increase trade
     from $2 billion", "the standoff lasted two hours")."""
@@ -391,7 +409,7 @@ def measure_of(
         mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
-            hit = _table_word(p, table)
+            hit = None if _agent_of(np, p) else _table_word(p, table)
             if hit is None and p.pos_ == "VERB" and fact_type == "cardinal":
                 of_subject = table.subject_measure(p, named)
                 if of_subject is not None:

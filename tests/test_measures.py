@@ -186,3 +186,42 @@ def test_a_prison_sentence_is_a_length_of_time(nlp) -> None:
     got = _measures(nlp, "He must serve at least half of his 20-year sentence.")
     assert got["20-year"] == "prison_sentence"
     assert got["at least half"] != "prison_sentence"  # a share of it, not a sentence
+
+
+def test_the_doer_of_a_verb_is_not_what_the_verb_counts(nlp) -> None:
+    # "two gunmen killed five": five deaths; the two are the attackers, not a rival toll
+    got = _measures(nlp, "Two gunmen killed five shoppers on Monday.")
+    assert got["five"] == "deaths" and got["Two"] != "deaths"
+    got = _measures(nlp, "Three raiders stormed the depot and seized two trucks.")
+    assert got["Three"] not in ("arrested", "seized") and got["two"] == "vehicle:seized"
+    got = _measures(nlp, "At least two other buildings, one used by tax officials, caught fire.")
+    assert got["At least two"] != "arrested" and "one" not in got
+    # a passive or intransitive subject is what the verb counts
+    assert _measures(nlp, "Five shoppers were killed on Monday.")["Five"] == "deaths"
+    assert _measures(nlp, "Coast guards caught 23 of them after a chase.")["23"] == "arrested"
+    assert _measures(nlp, "Twenty-three crewmen surrendered to the navy.")["Twenty-three"] == "arrested"
+
+
+def test_a_list_is_of_people_only_when_its_other_items_are_people(nlp) -> None:
+    got = _measures(nlp, "The navy captured 17 smugglers and a large arms cache on Friday.")
+    assert got["17"] == "arrested"
+    got = _measures(nlp, "Police said two women and one man were arrested.")
+    assert (got["two"], got["one"]) == ("arrested:woman", "arrested:man")
+
+
+def test_ages_of_two_people_of_one_surname_and_of_a_pronoun(nlp) -> None:
+    text = (
+        "Mark Olsen, the son of Peter Olsen, said Peter Olsen, 71, had built the mill. "
+        "Mark Olsen, 44, runs it now."
+    )
+    got = _measures(nlp, text)
+    # the one named first among equals keeps the surname; the other is keyed by his full name
+    assert got["71"] == "age:peter_olsen" and got["44"] == "age:olsen"
+    # "Ben" and "Benjamin" are one person
+    got = _measures(nlp, "Benjamin Banky, 40, ran the firm. Friends said Ben Banky loved it.")
+    assert got["40"] == "age:banky"
+    assert _measures(nlp, "Peter Olsen, 71, built the mill.")["71"] == "age:olsen"
+    # "he" in a clause about someone else's act: whose age it is, the text does not say
+    got = _measures(nlp, "He testified that Olsen hit him when he was 9 years old.")
+    assert got["9 years old"] == "age:person"
+    assert _measures(nlp, "Olsen said he was 71 years old.")["71 years old"] == "age:olsen"
