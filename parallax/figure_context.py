@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from parallax.ages import is_modifier_name
-from parallax.measure_words import surname
+from parallax.measure_words import changed_subject, surname
 
 if TYPE_CHECKING:
     from parallax.facts import Fact
@@ -79,7 +79,8 @@ def place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
     province, 30 died'): those are subtotals of that place, measured as '<measure>:<place>'."""
     groups: dict[str, list[tuple[Fact, Any]]] = {}
     for f, span in zip(facts, spans, strict=True):
-        if f.measure and not f.is_background and f.normalized_value is not None:
+        # (counts: shares are placed by share_places)
+        if f.measure and not f.is_background and f.normalized_value is not None and f.fact_type != "percent":
             groups.setdefault(f.measure, []).append((f, span))
     for measure, group in groups.items():
         top = max(f.normalized_value or 0 for f, _ in group)
@@ -108,12 +109,24 @@ _PLACE_PREPS = ("in", "to", "with", "for", "from")
 
 
 def _share_place(span: Any) -> Any:
-    """The place a share is of ("65% of traffic to India", "52 percent in Egypt"): a GPE after one
-    of _PLACE_PREPS on the figure or on the noun it is a share of."""
+    """The place a share is of ("65% of traffic to India", "52 percent in Egypt", "traffic in India
+    was down 60 percent"): a GPE after one of _PLACE_PREPS on the figure or on the noun it is a
+    share or a change of."""
     heads = [span.root] + [c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "of"]
     heads += [o for p in heads[1:] for o in p.children if o.dep_ == "pobj"]
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ == "by":
+        # "services in Egypt were down by 80 percent, in India by 65 percent": the place right
+        # before "by" is this figure's
+        siblings = sorted(root.head.head.children, key=lambda t: t.i)
+        at = [t.i for t in siblings].index(root.head.i)
+        heads += [siblings[at - 1]] if at > 0 and siblings[at - 1].lower_ in _PLACE_PREPS else []
+    changed = changed_subject(root)  # "traffic in India was down 60 percent"
+    heads += [changed] if changed is not None else []
     for h in heads:
-        for prep in (c for c in h.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS):
+        preps = [h] if h.dep_ == "prep" and h.lower_ in _PLACE_PREPS and h.head.pos_ == "AUX" else []
+        preps += [c for c in h.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS]
+        for prep in preps:
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 if obj.ent_type_ in ("GPE", "LOC"):
                     ent = next((e for e in span.doc.ents if e.start <= obj.i < e.end), None)
@@ -126,18 +139,22 @@ def share_places(facts: list[Fact], spans: list[Any]) -> None:
     in Saudi Arabia, 52 percent in Egypt and 82 percent in India" -> traffic:saudi arabia,
     traffic:egypt, traffic:india. A share the parse gave no measure (the list's later items) takes
     the measure of the share before it in the sentence."""
-    last: tuple[Any, str] | None = None  # (sentence, measure) of the previous share
+    last: tuple[Any, str, int] | None = None  # (sentence, measure, root) of the previous share
     for f, span in zip(facts, spans, strict=True):
         if f.fact_type != "percent":
             continue
         place = _share_place(span)
         base = f.measure
-        if base is None and place is not None and last is not None and last[0] == span.sent.start:
+        listed = last is not None and last[0] == span.sent.start
+        # a conjunct of the share before it ("70 per cent of web services in Egypt, and 60 per cent
+        # in India, were disrupted") is the same share wherever the parse took its measure from
+        conjunct = listed and last is not None and span.root.dep_ == "conj" and span.root.head.i == last[2]
+        if last is not None and place is not None and ((base is None and listed) or conjunct):
             base = last[1]
             f.measure_evidence = f"the share before it in the list: {base}"
         if base is None:
             continue
-        last = (span.sent.start, base)
+        last = (span.sent.start, base, span.root.i)
         if place is not None:
             f.measure = f"{base}:{place.text.lower()}"
             f.measure_evidence = f"{f.measure_evidence}; in {place.text}"

@@ -34,6 +34,7 @@ _PERSON_NOUNS = PEOPLE_WORDS | {
     "neighbour", "neighbor", "pedestrian", "motorist", "hostage", "customer", "visitor", "occupant",
     "raider", "hijacker", "robber", "thief", "kidnapper", "smuggler", "trafficker", "insurgent",
     "personnel", "defendant", "detainee", "captive", "abductor", "assailant", "intruder", "looter",
+    "demonstrator", "protestor", "marcher", "evacuee", "survivor",
 }  # fmt: skip
 PERSON_LEMMAS = frozenset(_PERSON_NOUNS)
 _PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
@@ -124,6 +125,22 @@ def surname(ent_text: str) -> str:
         if w.lower() not in ("jr", "sr", "ii", "iii")
     ]
     return words[-1].lower().replace("’", "'").strip("-'") if words else ent_text.lower()
+
+
+# "was down 60 percent", "were up by 5%": words of a change a copula states
+_CHANGE_WORDS = {"up", "down", "off", "higher", "lower"}
+
+
+def changed_subject(root: Any) -> Any:
+    """The noun whose change a copula states by the figure ("traffic was down 60 percent", "sales
+    were up by $2 million" -> traffic, sales), else None. `root`: the figure's root token."""
+    adverb = root.head if root.dep_ == "npadvmod" else None
+    if root.dep_ == "pobj" and root.head.lower_ == "by":
+        adverb = next((c for c in root.head.head.children if c.lower_ in _CHANGE_WORDS), None)
+    copula = adverb.head if adverb is not None and adverb.lower_ in _CHANGE_WORDS else None
+    if copula is None or lemma(copula) != "be":
+        return None
+    return next((c for c in copula.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
 
 
 def lemma(tok: Any) -> str:

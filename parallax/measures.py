@@ -40,6 +40,7 @@ from parallax.measure_words import (
     NOUN_TAGS,
     PEOPLE_WORDS,
     MeasureTable,
+    changed_subject,
     default_measures,
     is_people,
     is_person_noun,
@@ -243,15 +244,60 @@ def _predicates(np: Any) -> list[Any]:
     return expanded
 
 
+# verbs whose subject undergoes what their object names ("two workers suffered injuries")
+_UNDERGO_VERBS = {"suffer", "sustain", "incur", "undergo"}
+
+
+def _undergone(np: Any, verb: Any, table: MeasureTable) -> tuple[str, str] | None:
+    """(measure, evidence) of "suffered injuries" / "sustained damage": the object noun's measure
+    in the table, for the subject counted ("two workers suffered injuries" -> injured; not
+    "millions lost access after two cables suffered damage")."""
+    if verb.pos_ != "VERB" or lemma(verb) not in _UNDERGO_VERBS or not _subject_of(np, verb):
+        return None
+    for c in verb.children:
+        m = table.nouns.get(lemma(c)) if c.dep_ == "dobj" else None
+        if m is not None and m in COUNT_MEASURES:
+            return m, f"'{verb.text} {c.text}' -> {m}"
+    return None
+
+
+def _of_group(
+    t: Any, table: MeasureTable, fact_type: str, hit: tuple[str, str] | None
+) -> tuple[str, str] | None:
+    """A table noun for people ("protesters", "victims") counted: what happened to them is the
+    measure ("three protesters were killed" -> deaths, "police arrested 40 protesters" ->
+    arrested); the noun's own ("10,000 protesters marched") only without one, and only of more
+    than one ("one protester threw a petrol bomb" is no crowd)."""
+    if hit is None or t.pos_ not in _NOUNS or fact_type != "cardinal" or not is_person_noun(t):
+        return hit
+    return _predicate_measure(t, table) or (hit if t.tag_ != "NN" else None)
+
+
+def _predicate_measure(np: Any, table: MeasureTable) -> tuple[str, str] | None:
+    """(measure, evidence) a verb or predicate adjective of the table gives a count of people in
+    `np` ("three protesters were killed" -> deaths), not as its doer; None without one."""
+    for p in _predicates(np):
+        hit = None if _agent_of(np, p) else _table_word(p, table)
+        if hit is not None and hit[0] in COUNT_MEASURES and p.pos_ in ("VERB", "ADJ"):
+            return hit
+    return None
+
+
 def _agent_of(np: Any, verb: Any) -> bool:
     """Whether the counted noun is the doer of a transitive verb ("two gunmen killed five people",
     "20 pirates captured the ship", "two buildings caught fire"): the verb's measure is of its
     object, not of its subject (a passive or intransitive subject is counted: "five were killed",
-    "five died"). The subject is shared by conjoined verbs and participles ("stormed the bank and
-    killed five", "attacked the guards, injuring two", "tried to kill two")."""
+    "five died")."""
+    return verb.pos_ == "VERB" and any(c.dep_ == "dobj" for c in verb.children) and _subject_of(np, verb)
+
+
+def _subject_of(np: Any, verb: Any) -> bool:
+    """Whether the counted noun is the active subject of `verb`, which shares it with conjoined
+    verbs and participles ("stormed the bank and killed five", "attacked the guards, injuring
+    two", "tried to kill two")."""
     while np.dep_ in ("appos", "conj") and np.head.pos_ in _NOUNS | {"NUM", "PRON"}:
         np = np.head  # "two buildings, one used by tax officials, caught fire"
-    if np.dep_ != "nsubj" or verb.pos_ != "VERB" or not any(c.dep_ == "dobj" for c in verb.children):
+    if np.dep_ != "nsubj":
         return False
     head = verb
     while head.i != np.head.i and head.dep_ in ("conj", "advcl", "xcomp") and head.head.pos_ == "VERB":
@@ -261,13 +307,18 @@ def _agent_of(np: Any, verb: Any) -> bool:
     return head.i == np.head.i
 
 
+_FIGURE_ENTS = {"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}
+
+
 def _argument_noun(verb: Any, skip: set[int]) -> Any:
     """The object (else subject) noun of a verb: what a figure under it measures ("increase trade
     from $2 billion", "the standoff lasted two hours")."""
     for dep in ("dobj", "nsubjpass", "nsubj"):
         for c in verb.children:
             if c.dep_ == dep and c.i not in skip and c.pos_ in _NOUNS and not c.like_num:
-                return c
+                # another figure's unit ("70 per cent of web services ..., and 60 per cent in
+                # India, were disrupted": not a count of cents) measures nothing itself
+                return None if c.ent_type_ in _FIGURE_ENTS else c
     return None
 
 
@@ -387,6 +438,7 @@ def measure_of(
     evidence: str | None = None
     for t in edges:
         hit = _table_word(t, table)
+        hit = _of_group(t, table, fact_type, hit)
         if hit and (t.pos_ in _NOUNS or t.i == span.end):
             measure = hit[0]
             evidence = hit[1] + (" (next to the figure)" if t.i not in inside else " (in the figure)")
@@ -401,6 +453,7 @@ def measure_of(
     for w in words if measure is None else []:
         counted_by = fact_type == "cardinal" and w is not np  # "the slayings of two women"
         hit = _table_word(w, table, counted_by) if w.i not in inside or w.pos_ in _NOUNS else None
+        hit = _of_group(w, table, fact_type, hit)
         if hit and w.pos_ != "VERB":
             measure, evidence = hit
             break
@@ -409,7 +462,7 @@ def measure_of(
         mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
-            hit = None if _agent_of(np, p) else _table_word(p, table)
+            hit = _undergone(np, p, table) or (None if _agent_of(np, p) else _table_word(p, table))
             if hit is None and p.pos_ == "VERB" and fact_type == "cardinal":
                 of_subject = table.subject_measure(p, named)
                 if of_subject is not None:
@@ -449,6 +502,8 @@ def measure_of(
             # "his blood-alcohol level was 0.41 percent": the subject of the copula is measured
             subj = [c for c in root.head.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
             noun = subj[0] if subj else None
+        if noun is None and fact_type in ("percent", "money", "quantity"):
+            noun = changed_subject(root)  # "traffic was down 60 percent": traffic
         if noun is None and root.dep_ == "pobj" and root.head.lower_ in ("of", "for", "at", "worth"):
             gov = root.head.head
             noun = gov if gov.pos_ in _NOUNS else None  # "an increase of 10%", "a price of $5"
@@ -460,7 +515,10 @@ def measure_of(
                     fact_type == "cardinal" or table.nouns[lemma(w)] not in COUNT_MEASURES
                 ):
                     m = table.nouns[lemma(w)]
-                    return m, f"noun '{w.text}' -> {m}"
+                    hit = _of_group(w, table, fact_type, (m, f"noun '{w.text}' -> {m}"))
+                    if hit is None:
+                        return None, None
+                    return hit
         if (
             noun is not None
             and noun.i == root.head.i

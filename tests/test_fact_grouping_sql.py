@@ -61,6 +61,19 @@ def test_a_general_count_between_two_equal_measures_stays_general(
     assert _by_source(con)["c"] == ("people", False)
 
 
+def test_a_bare_group_is_filed_under_the_people_measure_listing_it(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    # "12 Somali and 11 Yemeni pirates were arrested" (a and b) and "among them were 11 Yemenis" (c)
+    _count(story, "da", 11, "arrested:yemeni", "people")
+    _count(story, "db", 11, "arrested:yemeni", "people")
+    _count(story, "dc", 11, "yemeni", "yemeni")
+    _count(story, "de", 12, "yemeni", "yemeni")  # disagrees with the listed count: stays apart
+    got = _by_source(con)
+    assert got["c"] == ("arrested:yemeni", False)
+    assert got["e"][0] == "yemeni"
+
+
 def test_another_class_is_never_a_home(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     _count(story, "da", 3, "vessel:seized", "vessel")
     _count(story, "dc", 3, "people", "people")

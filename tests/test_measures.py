@@ -225,3 +225,34 @@ def test_ages_of_two_people_of_one_surname_and_of_a_pronoun(nlp) -> None:
     got = _measures(nlp, "He testified that Olsen hit him when he was 9 years old.")
     assert got["9 years old"] == "age:person"
     assert _measures(nlp, "Olsen said he was 71 years old.")["71 years old"] == "age:olsen"
+
+
+def test_what_happened_to_a_group_is_its_measure(nlp) -> None:
+    # "three protesters were killed" is a death toll, not the size of the crowd
+    assert _measures(nlp, "Three protesters were killed by police.")["Three"] == "deaths"
+    assert _measures(nlp, "Police arrested 40 demonstrators.")["40"] == "arrested"
+    assert _measures(nlp, "10,000 protesters marched through Athens.")["10,000"] == "protesters"
+    # one protester is no crowd
+    assert "one" not in _measures(nlp, "During the unrest, one protester threw a petrol bomb.")
+
+
+def test_what_a_subject_suffered_is_its_measure(nlp) -> None:
+    assert _measures(nlp, "Two workers suffered serious injuries.")["Two"] == "injured"
+    assert _measures(nlp, "Three firefighters sustained minor burns.")["Three"] == "injured"
+    assert _measures(nlp, "Two undersea cables suffered damage off Egypt.")["Two"] == "cable:damaged"
+    # what another subject suffered: not this count's
+    got = _measures(nlp, "Millions of people lost access to the internet after two cables suffered damage.")
+    assert got["Millions"] != "damaged"
+
+
+def test_a_conjoined_share_is_the_share_before_it_in_another_place(nlp) -> None:
+    text = "Up to 70 per cent of phone lines in Chile, and 60 per cent in Peru, were cut on Monday."
+    got = _measures(nlp, text)
+    assert got["Up to 70 per cent"].endswith(":chile")
+    assert got["60 per cent"] == got["Up to 70 per cent"].removesuffix(":chile") + ":peru"
+
+
+def test_a_change_a_copula_states_is_its_subjects(nlp) -> None:
+    assert _measures(nlp, "Copper sales were up 10 percent in the quarter.")["10 percent"] == "sale"
+    got = _measures(nlp, "Phone services in Chile were down by 80 percent, in Peru by 65 percent.")
+    assert (got["80 percent"], got["65 percent"]) == ("service:chile", "service:peru")

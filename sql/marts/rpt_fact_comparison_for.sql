@@ -10,7 +10,8 @@
 -- A count with no predicate of its own ("26 crew on board": measure = measure_class), or a length tied
 -- to no event (measure 'duration:<value>', class duration), is filed under the
 -- predicate measure of its class (people: arrested, deaths ...; vessel: vessel:seized ...; duration:
--- the event a length is of, "two hours of negotiations") that most
+-- the event a length is of, "two hours of negotiations"; a bare group, "11 Yemenis": the people
+-- measure listing that group, arrested:yemeni) that most
 -- sources of the story give, when its value agrees with every figure of that measure and no other
 -- agreeing measure of the class has as many sources (it can group, never make a conflict); both
 -- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
@@ -174,7 +175,10 @@ general_candidates as (
         max(s.sources) over (partition by g.doc_id, g.part, g.start_char, g.end_char) as best_sources
     from bounded as g
     inner join specific_measures as s
-        on s.story_id = g.story_id and s.measure_class = g.measure_class and s.compare_unit = g.compare_unit
+        on s.story_id = g.story_id and s.compare_unit = g.compare_unit
+        -- the same class, or a group a people measure lists ("11 Yemenis" -> arrested:yemeni, from
+        -- "12 Somali and 11 Yemeni pirates were arrested")
+        and (s.measure_class = g.measure_class or (s.measure_class = 'people' and suffix(s.measure, ':' || g.measure)))
         and g.lo <= s.min_hi and g.hi >= s.max_lo
         -- only a measure some figure pins down on both sides ("at least one injured" agrees with any count)
         and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
