@@ -45,7 +45,7 @@ from parallax.schemas import (
     Annotations,
 )
 from parallax.settings import Settings
-from parallax.titles import body_names_in_title, model_text, only_title_words, title_context
+from parallax.titles import body_names_in_title, model_body, model_text, only_title_words, title_context
 
 __all__ = [
     "ALIASES_FILE",
@@ -203,7 +203,8 @@ def annotate(
     contexts: dict[str, DocContext] = {}
     for doc_id, body, title in zip(ids, bodies, titles, strict=True):
         contexts[doc_id] = build_context(body[:limit], head_rows.get(doc_id, ()))
-        texts.append((body[:limit], (doc_id, "body")))
+        # shouted runs read in sentence case (same length; every span is cut from the body as written)
+        texts.append((model_body(body[:limit], contexts[doc_id], lex), (doc_id, "body")))
         n_parts[doc_id] = 1
         if title.strip():
             texts.append((model_text(title[:limit], contexts[doc_id], lex), (doc_id, "title")))

@@ -86,7 +86,7 @@ _CLOCK = re.compile(
 _PHONE = re.compile(r"\d{3}[-.\s]\d{3}[-.\s]?\d{4}|\(\d{3}\)|\d{3}-\d{4}")
 _CODE_BEFORE = re.compile(
     r"(?:\b(?:No|Nos|Article|Art|Ch|Channel|Highway|Hwy|Route|Interstate|I|Building|Flight|Room|Section|"
-    r"Chapter|Level|Gate|Platform|Pier|Unit|Suite|Apt|Box|Lot|Road)\.?\s*|[A-Za-z]-|\b[A-Z]{2}\s)$"
+    r"Chapter|Level|Gate|Platform|Pier|Unit|Suite|Apt|Box|Lot|Road)\.?[ \t]*|[A-Za-z]-|\b[A-Z]{2}[ \t])\Z"
 )
 _STREET_AFTER = re.compile(
     r"^\s*(?:block\b|(?:[NSEW]\.?\s+|North |South |East |West )?(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th))\.?\s+"
@@ -270,6 +270,7 @@ def _extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]
 
 
 # a month name ending the text before a figure ("July 23, 2008"), from parallax.dates' month names
+_DAY_OF_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:,?\s*(?:1[89]|20)\d\d)?")
 _MONTH_BEFORE = re.compile(
     rf"(?:{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?\s*$", re.IGNORECASE
 )
@@ -289,8 +290,11 @@ def _not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> boo
         return True  # a year written alone: a date, not a count
     if re.fullmatch(r"\d+(?:st|nd|rd|th)", text.strip(), re.I):
         return True  # an ordinal ("5th Avenue")
-    if label == "CARDINAL" and _MONTH_BEFORE.search(before) and re.match(r",?\s*(?:1[89]|20)\d\d\b", after):
+    month = _MONTH_BEFORE.search(before) if label in ("CARDINAL", "DATE") else None
+    if month and re.match(r",?\s*(?:1[89]|20)\d\d\b", after):
         return True  # "againJuly 23, 2008": a date the model missed (a word glued to the month)
+    if month and month.group(0)[:1].isupper() and _DAY_OF_MONTH.fullmatch(text.strip()):
+        return True  # a dateline's "Nov 12, 2011", "Nov 11 -": a day of the month
     if text.strip().casefold() == "one" and re.search(r"\b(?:no|any|every|some)\s*$", before, re.I):
         return True  # "no one else was injured"
     one_of = re.match(r"\s*of\s+(?:the|those|these|them|his|her|their|its)\b", after)

