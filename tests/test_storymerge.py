@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from test_storysplit import FIGHT_A, FIGHT_B
+from test_storysplit import FIGHT_A, FIGHT_B, vectors
 
-from parallax.story_terms import text_terms, tfidf_vector
 from parallax.storymerge import plan_merges
 
 WINDOW = timedelta(days=14)
-
-
-def vectors(texts: dict[str, str]) -> dict[str, dict[str, float]]:
-    counts = {d: text_terms(None, t) for d, t in texts.items()}
-    df: Counter[str] = Counter()
-    for c in counts.values():
-        df.update(c.keys())
-    return {d: tfidf_vector(c, dict(df), len(counts)) for d, c in counts.items()}
 
 
 def plan(pairs, members, vecs, published=None, existing=()):  # type: ignore[no-untyped-def]
