@@ -89,13 +89,7 @@ def place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
         for f, span in group:
             if (f.normalized_value or 0) >= top:
                 continue
-            places = [
-                e
-                for e in span.sent.ents
-                if e.label_ in ("GPE", "LOC", "FAC")
-                and e.root.dep_ == "pobj"
-                and e.root.head.lower_ in ("in", "at")
-            ]
+            places = [e for e in span.sent.ents if e.label_ in ("GPE", "LOC", "FAC") and _placed_in(e.root)]
             before = [e for e in places if e.start < span.start]
             place = (
                 before[-1] if before else (places[0] if places else None)
@@ -106,6 +100,16 @@ def place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
 
 
 _PLACE_PREPS = ("in", "to", "with", "for", "from")
+
+
+def _placed_in(tok: Any) -> bool:
+    """ "in Patras", "at the port", "in the northern city of Thessaloniki": a place something is in."""
+    if tok.dep_ != "pobj":
+        return False
+    prep = tok.head
+    if prep.lower_ == "of" and prep.head.dep_ == "pobj":  # "the city of Thessaloniki"
+        prep = prep.head.head
+    return prep.lower_ in ("in", "at")
 
 
 def _share_place(span: Any) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from parallax.measure_words import NOUN_TAGS, PEOPLE_WORDS, is_person_noun, lemma, surname
+from parallax.numbers import singular
 
 _NOUNS = NOUN_TAGS
 _PEOPLE = PEOPLE_WORDS
@@ -27,7 +28,8 @@ def _coordinated(np: Any) -> str | None:
     # the other items are groups of people too ("23 pirates and a large arms cache" lists no group)
     listed = np.dep_ in ("conj", "appos") and np.head.pos_ in _NOUNS and is_person_noun(np.head)
     listed = listed or any(c.dep_ == "conj" and c.pos_ in _NOUNS and is_person_noun(c) for c in np.children)
-    return lemma(np) if listed else None
+    # a proper noun keeps its text as lemma: "11 Yemenis" and "11 Yemeni pirates" are one group
+    return (singular(lemma(np)) if np.pos_ == "PROPN" else lemma(np)) if listed else None
 
 
 def _listed_modifier(span: Any, np: Any) -> str | None:

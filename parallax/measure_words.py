@@ -23,7 +23,7 @@ PEOPLE_WORDS = {"people", "person", "individual", "other", "others", "resident",
 # things ("captured three boats") the noun stays in the key (boat:arrested).
 _PERSON_NOUNS = PEOPLE_WORDS | {
     "man", "woman", "child", "boy", "girl", "baby", "adult", "teenager", "pirate", "brigand", "crew",
-    "crewman", "crewmember", "member", "suspect", "officer", "policeman", "worker", "employee",
+    "crewman", "crewmember", "member", "suspect", "officer", "official", "policeman", "worker", "employee",
     "soldier", "student", "passenger", "victim", "tourist", "pilgrim", "miner", "fisherman", "migrant",
     "refugee", "protester", "militant", "rebel", "gunman", "villager", "patient", "prisoner",
     "inmate", "staff", "family", "guest", "fan", "player", "citizen", "national", "driver", "climber",
@@ -66,21 +66,34 @@ class MeasureTable:
         """(measure, words) of a verb that measures only its subject ("a dozen people managed to
         leave" -> escaped, "five boats were seen" -> sighted; not "he leaves behind two children")."""
         lem = lemma(verb)
+        # the verb alone, or with its object or prepositional object ("joined the protest", "took to
+        # the streets": rows "join protest", "take to street")
+        phrases = [lem]
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                phrases.append(f"{lem} {lemma(c)}")
+            elif c.dep_ == "prep":
+                phrases += [f"{lem} {c.lower_} {lemma(o)}" for o in c.children if o.dep_ == "pobj"]
+        lem = next((p for p in phrases if p in self.subject_verbs), lem)
         if lem not in self.subject_verbs or any(c.lower_ in ("behind", "out") for c in verb.children):
             return None
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subjects and verb.dep_ in ("xcomp", "conj"):  # "managed to leave": the subject of managed
             subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # "tens of thousands of people marched": the people the subject counts
+        of = [p for c in subjects for p in c.children if p.lower_ == "of"]
+        subjects += [o for p in of for o in p.children if o.dep_ == "pobj"]
         if counted is None or all(c.i != counted.i for c in subjects):
             return None
         if lem == "see" and not any(c.dep_ == "nsubjpass" for c in subjects):
             return None  # "saw five boats" is the object's; "five boats were seen" the subject's
-        return self.subject_verbs[lem], verb.text
+        return self.subject_verbs[lem], (verb.text if " " not in lem else f"{verb.text} ({lem})")
 
     def noun_key(self, tok: Any) -> str:
-        """Key of a counted noun: its class ("skiffs" -> vessel, "crewmen" -> crew), else its lemma."""
+        """Key of a counted noun: the model it names ("seven AK-47 rifles", "12 AK 47 guns", "seven
+        AK-47s" -> ak47), else its class ("skiffs" -> vessel, "crewmen" -> crew), else its lemma."""
         lem = lemma(tok)
-        return self.classes.get(lem) or self.classes.get(tok.lower_) or lem
+        return model_name(tok) or self.classes.get(lem) or self.classes.get(tok.lower_) or lem
 
     def verb_measure(self, tok: Any) -> tuple[str, str] | None:
         """(measure, words) of a verb of the table, phrasal verbs first ("got away" -> escaped)."""
@@ -90,6 +103,8 @@ class MeasureTable:
                 phrase = f"{lem} {c.lower_}"
                 if phrase in self.verbs:
                     return self.verbs[phrase], f"{tok.text} {c.text}"
+        if lem not in self.verbs and tok.lower_ in (f"{lem}ing", f"{lem}ed"):
+            lem = f"{lem}e"  # the lemmatizer cut a silent e: "raping" -> "rap"
         return (self.verbs[lem], tok.text) if lem in self.verbs else None
 
     @property
@@ -143,6 +158,22 @@ def changed_subject(root: Any) -> Any:
     return next((c for c in copula.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
 
 
+# a model designation: a capital, up to three letters, then a number, with or without a hyphen or
+# space (AK-47, AK 47, F-16s, MiG-29, M16)
+_MODEL = re.compile(r"(?<![\w-])([A-Z][A-Za-z]{0,3})[- ]?(\d{1,4})[A-Z]?(?:s|'s)?(?=\s|$)")
+
+
+def model_name(tok: Any) -> str | None:
+    """The model a counted thing names, in the noun or the words before it in its phrase ("seven
+    AK-47 assault rifles", "12 AK 47 guns", "two F-16s" -> ak47, f16): outlets name one weapon or
+    aircraft by its model and by different nouns. None for people ("20 G20 leaders")."""
+    if is_person_noun(tok):
+        return None
+    text = " ".join(t.text for t in tok.doc[tok.left_edge.i : tok.i + 1]).replace(" - ", "-")
+    found = list(_MODEL.finditer(text))
+    return f"{found[-1].group(1)}{found[-1].group(2)}".lower() if found else None
+
+
 def lemma(tok: Any) -> str:
     """Lowercase lemma of a token (its text when the lemmatizer did not run)."""
     return str(tok.lemma_ or tok.text).lower()
@@ -174,6 +205,7 @@ def measure_class(measure: str | None, table: MeasureTable) -> str | None:
     of its own."""
     if not measure or measure.startswith("age:"):
         return None
+    measure = measure.removesuffix(":other")  # "11 other men were charged": people
     head, _, tail = measure.partition(":")
     if tail and head not in table.measures and tail.split(":")[0] not in table.measures:
         return None  # a verb outside the table ("officer:mill"): neither general nor a measure to file under

@@ -35,6 +35,15 @@ from typing import Any
 
 from parallax.ages import age_subject, is_modifier_name
 from parallax.measure_qualifiers import listed_group
+from parallax.measure_roles import (
+    COUNT_MEASURES,
+    TOLLS,
+    agent_of,
+    of_group,
+    predicates,
+    table_word,
+    undergone,
+)
 from parallax.measure_words import (
     MEASURES_FILE,
     NOUN_TAGS,
@@ -47,6 +56,7 @@ from parallax.measure_words import (
     lemma,
     load_measures,
     measure_class,
+    model_name,
     surname,
 )
 from parallax.numbers import TIME_UNITS, singular
@@ -101,13 +111,6 @@ _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
 # (grouping precision 0.89 instead of 0.93, conflict precision 0.61 instead of 0.86).
 NOUN_AND_VERB = True
-# Measures that count people or things in the event: only a count (cardinal) can give them.
-COUNT_MEASURES = {
-    "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped", "charged",
-    "seized", "destroyed", "damaged", "victims", "casualties", "survivors", "aftershocks", "escaped",
-    "sighted", "protesters",
-}  # fmt: skip
-_ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
 
 
@@ -130,9 +133,19 @@ def _phrase_head(tok: Any, lexicon: Any) -> Any:
     return tok
 
 
+def _figure_root(span: Any) -> Any:
+    """The span's root, or its number when a determiner or adjective was taken for the root ("An
+    estimated 100,000 people": every word of the figure hangs on "people")."""
+    root = span.root
+    if root.like_num or root.pos_ not in ("DET", "ADJ"):
+        return root
+    nums = [t for t in span if t.like_num and not span.start <= t.head.i < span.end]
+    return nums[-1] if nums else root
+
+
 def _counted(span: Any, lexicon: Any = None) -> Any:
     """The noun phrase head the figure counts: the modified noun, the object of 'of', or the figure."""
-    root = span.root
+    root = _figure_root(span)
     inside = {t.i for t in span}
     for child in root.children:
         if child.dep_ == "prep" and child.lower_ == "of" and child.i >= span.end - 1:
@@ -200,113 +213,6 @@ def _counted_before(span: Any) -> Any:
     return None
 
 
-def _predicates(np: Any) -> list[Any]:
-    """Verbs (and predicate adjectives) the noun phrase is an argument of, with conjuncts and
-    complements of light verbs."""
-    out: list[Any] = []
-    tok = np
-    # climb out of prepositions and appositions: "the death of 5", "from $2 billion", "one of 99"
-    for _ in range(3):
-        if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent"):
-            tok = tok.head.head
-            if tok.pos_ in ("VERB", "AUX"):
-                break
-        elif tok.dep_ in ("appos", "conj") and tok.head.pos_ in _NOUNS | {"NUM", "PRON"}:
-            tok = tok.head
-        else:
-            break
-    if tok.pos_ in ("VERB", "AUX") and tok is not np:
-        out.append(tok)
-    elif tok.dep_ in _ARG_DEPS:
-        verb = tok.head if tok.dep_ != "ROOT" else tok
-        if verb.pos_ in ("VERB", "AUX", "ADJ"):
-            out.append(verb)
-    for child in np.children:  # "five boats approaching", "60 others injured", "2 people dead"
-        if child.dep_ in ("acl", "relcl", "amod") and child.pos_ in ("VERB", "ADJ"):
-            out.append(child)
-    expanded: list[Any] = []
-    for verb in out:
-        expanded.append(verb)
-        for c in verb.children:
-            own_subject = any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
-            if c.dep_ == "conj" and c.pos_ == "VERB" and not own_subject:  # "shot and killed one"
-                expanded.append(c)
-            if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and c.pos_ in ("ADJ", "VERB"):
-                expanded.append(c)
-        if (
-            verb.dep_ == "conj"
-            and verb.head.pos_ == "VERB"
-            and not any(g.dep_ in ("nsubj", "nsubjpass") for g in verb.children)
-        ):
-            expanded.append(verb.head)
-        if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":  # "tried to flee" read from "flee"
-            expanded.append(verb.head)
-    return expanded
-
-
-# verbs whose subject undergoes what their object names ("two workers suffered injuries")
-_UNDERGO_VERBS = {"suffer", "sustain", "incur", "undergo"}
-
-
-def _undergone(np: Any, verb: Any, table: MeasureTable) -> tuple[str, str] | None:
-    """(measure, evidence) of "suffered injuries" / "sustained damage": the object noun's measure
-    in the table, for the subject counted ("two workers suffered injuries" -> injured; not
-    "millions lost access after two cables suffered damage")."""
-    if verb.pos_ != "VERB" or lemma(verb) not in _UNDERGO_VERBS or not _subject_of(np, verb):
-        return None
-    for c in verb.children:
-        m = table.nouns.get(lemma(c)) if c.dep_ == "dobj" else None
-        if m is not None and m in COUNT_MEASURES:
-            return m, f"'{verb.text} {c.text}' -> {m}"
-    return None
-
-
-def _of_group(
-    t: Any, table: MeasureTable, fact_type: str, hit: tuple[str, str] | None
-) -> tuple[str, str] | None:
-    """A table noun for people ("protesters", "victims") counted: what happened to them is the
-    measure ("three protesters were killed" -> deaths, "police arrested 40 protesters" ->
-    arrested); the noun's own ("10,000 protesters marched") only without one, and only of more
-    than one ("one protester threw a petrol bomb" is no crowd)."""
-    if hit is None or t.pos_ not in _NOUNS or fact_type != "cardinal" or not is_person_noun(t):
-        return hit
-    return _predicate_measure(t, table) or (hit if t.tag_ != "NN" else None)
-
-
-def _predicate_measure(np: Any, table: MeasureTable) -> tuple[str, str] | None:
-    """(measure, evidence) a verb or predicate adjective of the table gives a count of people in
-    `np` ("three protesters were killed" -> deaths), not as its doer; None without one."""
-    for p in _predicates(np):
-        hit = None if _agent_of(np, p) else _table_word(p, table)
-        if hit is not None and hit[0] in COUNT_MEASURES and p.pos_ in ("VERB", "ADJ"):
-            return hit
-    return None
-
-
-def _agent_of(np: Any, verb: Any) -> bool:
-    """Whether the counted noun is the doer of a transitive verb ("two gunmen killed five people",
-    "20 pirates captured the ship", "two buildings caught fire"): the verb's measure is of its
-    object, not of its subject (a passive or intransitive subject is counted: "five were killed",
-    "five died")."""
-    return verb.pos_ == "VERB" and any(c.dep_ == "dobj" for c in verb.children) and _subject_of(np, verb)
-
-
-def _subject_of(np: Any, verb: Any) -> bool:
-    """Whether the counted noun is the active subject of `verb`, which shares it with conjoined
-    verbs and participles ("stormed the bank and killed five", "attacked the guards, injuring
-    two", "tried to kill two")."""
-    while np.dep_ in ("appos", "conj") and np.head.pos_ in _NOUNS | {"NUM", "PRON"}:
-        np = np.head  # "two buildings, one used by tax officials, caught fire"
-    if np.dep_ != "nsubj":
-        return False
-    head = verb
-    while head.i != np.head.i and head.dep_ in ("conj", "advcl", "xcomp") and head.head.pos_ == "VERB":
-        if any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
-            return False
-        head = head.head
-    return head.i == np.head.i
-
-
 _FIGURE_ENTS = {"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}
 
 
@@ -359,6 +265,16 @@ def _party(noun: Any) -> str | None:
     return None
 
 
+def _other_set(span: Any, np: Any) -> bool:
+    """A count of others than a set the text names ("Jeffs and 11 other men were charged", "seven
+    AK-47s and three other rifles"): outlets draw that line differently, so it is its own measure
+    (not for a toll of the event, `TOLLS`)."""
+    doc = span.doc
+    if np.pos_ not in _NOUNS or not 0 <= np.i - span.end <= 3:
+        return False
+    return any(t.lower_ == "other" for t in doc[span.end : np.i])
+
+
 def _is_target(span: Any, np: Any) -> bool:
     """A level aimed at, not reached: "to a targeted $10 billion", "a $10 billion goal", "aims to
     raise exports to 5 million"."""
@@ -374,25 +290,6 @@ def _is_target(span: Any, np: Any) -> bool:
             c.dep_ == "aux" and c.lower_ in ("will", "would", "to", "shall") for c in verb.children
         )
     return False
-
-
-def _table_word(tok: Any, table: MeasureTable, event_nouns: bool = False) -> tuple[str, str] | None:
-    """(measure, evidence) when the token is a word of the table in its role; with `event_nouns`,
-    a noun naming the act of a count verb of the table too ("killings", "slayings", "murders")."""
-    lem, low = lemma(tok), tok.lower_
-    if tok.pos_ in _NOUNS and lem in table.nouns:
-        return table.nouns[lem], f"noun '{tok.text}' -> {table.nouns[lem]}"
-    verb = table.verb_measure(tok) if tok.pos_ == "VERB" else None
-    if verb is not None:
-        return verb[0], f"verb '{verb[1]}' -> {verb[0]}"
-    if event_nouns and tok.pos_ == "NOUN":  # "the killings of two women": a noun of a table verb
-        stem = lem.removesuffix("ing") if lem.endswith("ing") else lem
-        if stem in table.verbs and table.verbs[stem] in COUNT_MEASURES:
-            return table.verbs[stem], f"noun '{tok.text}' -> {table.verbs[stem]}"
-    if tok.pos_ in ("ADJ", "VERB", "ADV") and (lem in table.adjectives or low in table.adjectives):
-        m = table.adjectives.get(low) or table.adjectives[lem]
-        return m, f"'{tok.text}' -> {m}"
-    return None
 
 
 def measure_of(
@@ -433,12 +330,12 @@ def measure_of(
         np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj")
     )
     named = (_counted_before(span) or np) if elliptic else np  # "the remaining three", "two of them"
-    root = span.root
+    root = _figure_root(span)
     measure: str | None = None
     evidence: str | None = None
     for t in edges:
-        hit = _table_word(t, table)
-        hit = _of_group(t, table, fact_type, hit)
+        hit = table_word(t, table)
+        hit = of_group(t, table, fact_type, hit)
         if hit and (t.pos_ in _NOUNS or t.i == span.end):
             measure = hit[0]
             evidence = hit[1] + (" (next to the figure)" if t.i not in inside else " (in the figure)")
@@ -451,18 +348,19 @@ def measure_of(
         if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in _NOUNS:
             words.append(t.head.head)
     for w in words if measure is None else []:
-        counted_by = fact_type == "cardinal" and w is not np  # "the slayings of two women"
-        hit = _table_word(w, table, counted_by) if w.i not in inside or w.pos_ in _NOUNS else None
-        hit = _of_group(w, table, fact_type, hit)
+        # "the slayings of two women"; not a modifier ("seven assault rifles")
+        counted_by = fact_type == "cardinal" and w is not np and w.dep_ != "compound"
+        hit = table_word(w, table, counted_by) if w.i not in inside or w.pos_ in _NOUNS else None
+        hit = of_group(w, table, fact_type, hit)
         if hit and w.pos_ != "VERB":
             measure, evidence = hit
             break
-    preds = _predicates(np)
+    preds = predicates(np)
     if measure is None:
         mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
-            hit = _undergone(np, p, table) or (None if _agent_of(np, p) else _table_word(p, table))
+            hit = undergone(np, p, table) or (None if agent_of(np, p) else table_word(p, table))
             if hit is None and p.pos_ == "VERB" and fact_type == "cardinal":
                 of_subject = table.subject_measure(p, named)
                 if of_subject is not None:
@@ -515,7 +413,7 @@ def measure_of(
                     fact_type == "cardinal" or table.nouns[lemma(w)] not in COUNT_MEASURES
                 ):
                     m = table.nouns[lemma(w)]
-                    hit = _of_group(w, table, fact_type, (m, f"noun '{w.text}' -> {m}"))
+                    hit = of_group(w, table, fact_type, (m, f"noun '{w.text}' -> {m}"))
                     if hit is None:
                         return None, None
                     return hit
@@ -536,7 +434,7 @@ def measure_of(
                 return None, None
         key: str | None = None
         if noun is not None:
-            key = singular(noun.text) if mended and noun is np else table.noun_key(noun)
+            key = (model_name(noun) or singular(noun.text)) if mended and noun is np else table.noun_key(noun)
             key = table.classes.get(key, key)
         if key in _PEOPLE or (
             verb is None and noun is not None and fact_type == "cardinal" and is_people(noun)
@@ -583,4 +481,6 @@ def measure_of(
             measure, evidence = f"{measure}:{party}", f"{evidence}; offered by {party}"
     if _is_target(span, np):
         measure, evidence = f"{measure}:target", f"{evidence}; a target"
+    if fact_type == "cardinal" and measure.split(":")[0] not in TOLLS and _other_set(span, np):
+        measure, evidence = f"{measure}:other", f"{evidence}; 'other': a set besides one the text names"
     return measure, evidence

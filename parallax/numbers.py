@@ -135,8 +135,8 @@ _UPPER_CUES = (
     "maximum of",
 )
 _ABOUT_CUES = (
-    "about", "around", "some", "roughly", "approximately", "an estimated", "estimated", "circa", "nearly",
-    "almost", "close to", "just under", "just over",
+    "about", "around", "some", "roughly", "approximately", "an estimated", "estimated", "an approximate",
+    "approximate", "circa", "nearly", "almost", "close to", "just under", "just over",
 )  # fmt: skip
 APPROX = 0.1  # "about 300" -> [270, 330]
 

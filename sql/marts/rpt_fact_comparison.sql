@@ -12,6 +12,10 @@
 -- agreeing measure of the class has as many sources (it can group, never make a conflict); both
 -- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
 -- with anything above).
+-- A count of a thing with no predicate ("the cache held seven AK-47 rifles": ak47) whose class has one
+-- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared.
+-- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
+-- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
 -- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
 -- is_conflict: another source gives the same measure and unit an interval that does not overlap this

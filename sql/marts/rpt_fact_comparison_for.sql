@@ -15,8 +15,12 @@
 -- sources of the story give, when its value agrees with every figure of that measure and no other
 -- agreeing measure of the class has as many sources (it can group, never make a conflict); both
 -- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
--- with anything above). A count of people with no predicate that no measure takes in ("10,000
--- members") is shown beside the story's other such counts but never makes a conflict: two of them
+-- with anything above).
+-- A count of a thing with no predicate ("the cache held seven AK-47 rifles": ak47) whose class has one
+-- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared.
+-- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
+-- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
+-- A count of people with no predicate that no measure takes in ("10,000 members") is shown beside the story's other such counts but never makes a conflict: two of them
 -- may count different people.
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
 -- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
@@ -156,34 +160,69 @@ specific_measures as (
         compare_unit,
         max(lo) as max_lo,
         min(hi) as min_hi,
-        count(distinct source) as sources
+        count(distinct source) as sources,
+        count(*) over (partition by story_id, measure_class, compare_unit) as class_measures
     from bounded
-    where is_compared and not is_general and measure_class is not null
+    where is_compared and not is_general and measure_class is not null and not suffix(measure, ':other')
     group by story_id, measure_class, measure, compare_unit
 ),
 
 general_candidates as (
-    -- a general count and each specific measure of its class in the story agreeing with every figure
-    -- of that measure (agreeing values only: this groups figures, it can never make a conflict)
+    -- a general count and each specific measure of its class in the story it may be filed under
     select
-        g.doc_id,
-        g.part,
-        g.start_char,
-        g.end_char,
-        s.measure,
-        s.sources,
-        max(s.sources) over (partition by g.doc_id, g.part, g.start_char, g.end_char) as best_sources
-    from bounded as g
-    inner join specific_measures as s
-        on s.story_id = g.story_id and s.compare_unit = g.compare_unit
-        -- the same class, or a group a people measure lists ("11 Yemenis" -> arrested:yemeni, from
-        -- "12 Somali and 11 Yemeni pirates were arrested")
-        and (s.measure_class = g.measure_class or (s.measure_class = 'people' and suffix(s.measure, ':' || g.measure)))
-        and g.lo <= s.min_hi and g.hi >= s.max_lo
-        -- only a measure some figure pins down on both sides ("at least one injured" agrees with any count)
-        and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
-    -- and only a general count pinned down itself ("at least a dozen people were there" could be any count)
-    where g.is_general and g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
+        doc_id,
+        part,
+        start_char,
+        end_char,
+        measure,
+        sources,
+        max(sources) over (partition by doc_id, part, start_char, end_char) as best_sources
+    from (
+        -- a measure of its class agreeing with every figure of that measure (agreeing values only:
+        -- this groups figures, it can never make a conflict)
+        select
+            g.doc_id,
+            g.part,
+            g.start_char,
+            g.end_char,
+            s.measure,
+            s.sources
+        from bounded as g
+        inner join specific_measures as s
+            on s.story_id = g.story_id and s.compare_unit = g.compare_unit
+            -- the same class, or a group a people measure lists ("11 Yemenis" -> arrested:yemeni, from
+            -- "12 Somali and 11 Yemeni pirates were arrested")
+            and (s.measure_class = g.measure_class or (s.measure_class = 'people' and suffix(s.measure, ':' || g.measure)))
+            and g.lo <= s.min_hi and g.hi >= s.max_lo
+            -- only a measure some figure pins down on both sides ("at least one injured" agrees with any count)
+            and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
+        -- and only a general count pinned down itself ("at least a dozen people were there" could be any count)
+        where g.is_general and g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
+        union
+        -- a count of a thing ("the cache held seven AK-47 rifles": ak47) whose class has one measure in
+        -- the story (ak47:seized) that some figure of it agrees with: the same things, so it is
+        -- compared there and may disagree with another outlet's figure (people and lengths have
+        -- several measures to choose from and take the rule above only)
+        select
+            g.doc_id,
+            g.part,
+            g.start_char,
+            g.end_char,
+            s.measure,
+            s.sources
+        from bounded as g
+        inner join specific_measures as s
+            on s.story_id = g.story_id and s.compare_unit = g.compare_unit and s.measure_class = g.measure_class
+            and s.class_measures = 1
+        where g.is_general and g.is_compared and g.measure_class not in ('people', 'duration')
+            and g.hi < 'infinity'::double and g.lo > '-infinity'::double
+            and exists (
+                select 1
+                from bounded as b
+                where b.story_id = g.story_id and b.measure = s.measure and b.compare_unit = g.compare_unit
+                    and b.is_compared and not b.is_general and g.lo <= b.hi and g.hi >= b.lo
+            )
+    )
 ),
 
 general_choices as (
@@ -213,7 +252,15 @@ keyed as (
         ),
         -- a count of people with no predicate that no measure of the story took in ("10,000
         -- members", "26 crew on board"): shown next to the story's other such counts, never a conflict
-        f.is_general and c.measure is null and f.measure_class = 'people' as is_loose
+        (f.is_general and c.measure is null and f.measure_class = 'people')
+        -- a count of other people than ones the text names ("Jeffs and 11 other men were charged",
+        -- "12 other defendants": measure charged:other): outlets draw that line differently, with
+        -- or without the named, so it is shown, never a conflict ("two other rifles" can be one)
+        or (suffix(f.measure, ':other') and f.measure_class = 'people')
+        -- a vague plural ("hundreds of victims", "dozens", "tens of thousands"): an order of size,
+        -- often of a wider scope than the event's count (a career's victims), shown, never a conflict
+        or regexp_matches(lower(f.value_text), '^(?:tens of |hundreds of )?(?:dozens|hundreds|thousands|millions|scores)\b')
+            as is_loose
     from bounded as f
     left join general_choices as c
         on c.doc_id = f.doc_id and c.part = f.part and c.start_char = f.start_char and c.end_char = f.end_char
