@@ -20,8 +20,8 @@
 -- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
--- A count of people with no predicate that no measure takes in ("10,000 members") is shown beside the story's other such counts but never makes a conflict: two of them
--- may count different people.
+-- A count of people with no predicate that no measure takes in ("10,000 members") is shown beside
+-- the story's other such counts but never makes a conflict: two of them may count different people.
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
 -- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
 -- is_conflict: another source gives the same measure and unit an interval that does not overlap this
