@@ -15,7 +15,17 @@ _PEOPLE = PEOPLE_WORDS
 
 def listed_group(span: Any, np: Any) -> str | None:
     """The group a count of people covers when it is one item of a list (`np`: the counted noun)."""
-    return _coordinated(np) or _listed_modifier(span, np)
+    return _coordinated(np) or _listed_modifier(span, np) or _with_part(np)
+
+
+def _with_part(np: Any) -> str | None:
+    """ "Five people were hurt, two with serious burns and three with cuts": a count in apposition
+    to a total, told apart by what it is with, is a part of that total (`with_burn`)."""
+    if not np.like_num or np.dep_ not in ("appos", "conj"):
+        return None
+    with_ = next((c for c in np.children if c.dep_ == "prep" and c.lower_ == "with"), None)
+    obj = next((o for o in with_.children if o.dep_ == "pobj"), None) if with_ is not None else None
+    return f"with_{lemma(obj)}" if obj is not None and obj.pos_ in _NOUNS else None
 
 
 def _coordinated(np: Any) -> str | None:

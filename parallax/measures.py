@@ -275,6 +275,16 @@ def _other_set(span: Any, np: Any) -> bool:
     return any(t.lower_ == "other" for t in doc[span.end : np.i])
 
 
+def _part_of(root: Any, nouns: tuple[str, ...]) -> bool:
+    """Whether the figure's head takes "of" + one of `nouns` ("35 years of his sentence")."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "of"
+        and any(o.dep_ == "pobj" and lemma(o) in nouns for o in c.children)
+        for c in root.children
+    )
+
+
 def _is_target(span: Any, np: Any) -> bool:
     """A level aimed at, not reached: "to a targeted $10 billion", "a $10 billion goal", "aims to
     raise exports to 5 million"."""
@@ -469,6 +479,9 @@ def measure_of(
     if measure == "prison_sentence" and fact_type not in ("duration", "date"):
         # a length of time: "half his sentence", "at least one life term" count something else
         measure, evidence = None, None
+    if measure == "prison_sentence" and _part_of(root, ("sentence", "term")):
+        # "must serve at least 35 years of the life sentence": the part served, not the sentence
+        measure, evidence = "prison_sentence:served", f"{evidence}; a part of the sentence"
     window = doc[max(span.start - 2, 0) : min(span.end + 3, len(doc))]
     if measure == "magnitude" and any(lemma(t) == "aftershock" for t in window):
         measure, evidence = "magnitude:aftershock", f"{evidence}; of an aftershock"

@@ -321,3 +321,16 @@ def test_an_approximate_figure_is_a_range_and_keeps_its_noun(nlp) -> None:
     f = _facts(nlp, "The rally was attended by an approximate 200,000 people.")["an approximate 200,000"]
     assert (f.lower_value, f.upper_value) == pytest.approx((180000, 220000))
     assert f.measure == "people:attend"
+
+
+def test_the_part_of_a_sentence_served_is_not_the_sentence(nlp) -> None:
+    got = _measures(
+        nlp, "She must serve at least 12 years of her sentence before parole. She got a sentence of 30 years."
+    )
+    assert got["at least 12 years"] == "prison_sentence:served"
+    assert got["30 years"] == "prison_sentence"
+
+
+def test_a_count_told_apart_by_what_it_is_with_is_a_part_of_the_total(nlp) -> None:
+    got = _measures(nlp, "Five people were hurt, two with serious burns and three with cuts.")
+    assert (got["Five"], got["two"], got["three"]) == ("injured", "injured:with_burn", "injured:with_cut")
