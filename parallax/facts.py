@@ -31,6 +31,7 @@ from parallax.entities import Lexicon
 from parallax.figure_context import (
     link_unnamed_ages,
     place_subtotals,
+    restated_counts,
     restatements,
     running_totals,
     share_places,
@@ -389,6 +390,7 @@ def extract_facts(
     rupee = rupee_country(body)
     ref_year = reference_year(body, published.year if published else None)
     out: list[Fact] = []
+    anaphors: set[int] = set()
     spans: list[Any] = []
     seen: set[tuple[int, int]] = set()
     for span, label in _candidates(doc):
@@ -453,10 +455,8 @@ def extract_facts(
             anaphoric = fact_type == "cardinal" and _anaphoric(fig)
             if anaphoric and not from_table and (value.value or 0) <= 10:
                 continue  # "the two nations": a reference, nothing counted in the event
-            if anaphoric and any(
-                f.fact_type == "cardinal" and f.normalized_value == value.value for f in out
-            ):
-                continue  # "23 pirates were arrested ... the 23 pirates": the same count again
+            if anaphoric:
+                anaphors.add(len(out))  # "the 23 pirates": the same count again, when it is given
             if fact_type == "cardinal" and value.value == 1 and not from_table:
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
             if fact_type == "quantity" and unit in LENGTH_UNITS and not from_table:
@@ -496,6 +496,8 @@ def extract_facts(
         share_places(out, spans)
         place_subtotals(out, spans)
         link_unnamed_ages(out, spans)
+    # last: a restated count still told the steps above what the document counts
+    out, spans = restated_counts(out, spans, anaphors)
     for f in out:
         if f.fact_type == "cardinal":
             f.measure_class = measure_class(f.measure, table)

@@ -4,6 +4,8 @@
   age, else of the next person it names (not a mere speaker) within three sentences.
 - `place_subtotals`: a smaller count the document gives for a place ("in Hatay, 30 died") is that
   place's subtotal, measured `<measure>:<place>`.
+- `restated_counts`: "the 23 suspects surrendered" repeats a count the document gives ("captured
+  23 piracy suspects"), before or after it.
 - `restatements`: "10 km (6.2 miles)" - a bracketed figure restates the one before it.
 - `running_totals`: of two values for one measure, the one in a "so far" / "a total of" sentence is
   a running total over several events (background).
@@ -162,6 +164,18 @@ def share_places(facts: list[Fact], spans: list[Any]) -> None:
         if place is not None:
             f.measure = f"{base}:{place.text.lower()}"
             f.measure_evidence = f"{f.measure_evidence}; in {place.text}"
+
+
+def restated_counts(facts: list[Fact], spans: list[Any], anaphors: set[int]) -> tuple[list[Fact], list[Any]]:
+    """`facts` and their `spans` without the counts at `anaphors` ("the 23 suspects surrendered")
+    whose value another count of the same text gives ("captured 23 piracy suspects"), before or
+    after (a headline is a text of its own: the body's first "the 23 pirates" is the body's count)."""
+    given: set[float | None] = set()
+    for i, f in enumerate(facts):
+        if f.fact_type == "cardinal" and i not in anaphors:
+            given.add(f.normalized_value)
+    keep = [i for i, f in enumerate(facts) if i not in anaphors or f.normalized_value not in given]
+    return [facts[i] for i in keep], [spans[i] for i in keep]
 
 
 def restatements(facts: list[Fact], body: str) -> None:

@@ -308,3 +308,15 @@ def test_a_count_over_this_year_and_a_date_glued_to_a_word(nlp) -> None:
     # a dateline's day of the month is no count of "Nov"
     for line in ("TNN Nov 12, 2011, 05.51AM IST MUMBAI:", "Mumbai, Nov 11 -\n\nThe talks resumed."):
         assert not [f for f in _facts(nlp, line) if f.fact_type == "cardinal"], line
+
+
+def test_a_restated_count_is_dropped_before_or_after_the_count_it_repeats(nlp) -> None:
+    text = (
+        "Sailors boarded the dhow and the 14 suspects surrendered peacefully. "
+        "The navy said it had captured 14 smuggling suspects near the coast."
+    )
+    got = [f.text for f in extract_facts(nlp(text), text) if f.fact_type == "cardinal"]
+    assert got == ["14"]
+    assert text.index("captured 14") + len("captured ") == next(
+        f.start for f in extract_facts(nlp(text), text) if f.fact_type == "cardinal"
+    )
