@@ -136,10 +136,10 @@ def test_a_length_tied_to_no_event_is_filed_under_the_event_it_agrees_with(
 
     length("da", 2, "negotiation")  # "two hours of negotiations"
     length("db", 2, "duration:2")  # "after two hours he surrendered"
-    length("dc", 3, "duration:3")  # another length: stays keyed by its value, never a conflict
+    length("dc", 3, "duration:3")  # another length: no event of the story takes it, no measure
     got = _by_source(con)
     assert got["b"] == ("negotiation", False)
-    assert got["c"] == ("duration:3", False)
+    assert got["c"] == (None, False)
 
 
 def test_counts_of_people_with_no_predicate_are_never_a_conflict(

@@ -16,6 +16,8 @@
 -- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
+-- A length tied to no event that no event of its story takes in ("a three-year plan" read without its
+-- plan) is shown without a measure: lengths of one value are seldom one figure.
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
 -- by value_precision (half a unit of the last digit written: 6 and 6.2 miles are one figure rounded).
 -- is_conflict: another source gives the same measure and unit an interval that does not overlap this

@@ -20,6 +20,8 @@
 -- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
+-- A length tied to no event that no event of its story takes in ("a three-year plan" read without its
+-- plan) is shown without a measure: lengths of one value are seldom one figure.
 -- A count of people with no predicate that no measure takes in ("10,000 members") is shown beside
 -- the story's other such counts but never makes a conflict: two of them may count different people.
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened
@@ -242,7 +244,12 @@ general_choices as (
 keyed as (
     select
         f.* replace (
-            coalesce(c.measure, f.measure) as measure,
+            case
+                -- a length tied to no event that no event of its story takes in: no measure
+                when c.measure is null and f.measure_class = 'duration' and f.measure like 'duration:%'
+                    then null
+                else coalesce(c.measure, f.measure)
+            end as measure,
             case
                 when c.measure is not null
                     then coalesce(f.measure_evidence || '; ', '') || 'filed under ' || c.measure
