@@ -205,3 +205,16 @@ def test_a_vague_plural_is_never_a_conflict(con: duckdb.DuckDBPyConnection, stor
     assert not any(flag for _, flag in _by_source(con).values())
     _count(story, "de", 5, "victims", "people")  # an exact figure does disagree
     assert _by_source(con)["e"] == ("victims", True)
+
+
+def test_a_count_by_a_verb_outside_the_table_joins_the_one_agreeing_measure_of_its_noun(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    # "three cables were damaged" (a, b) and "three cables went down" (c: cable:go, no class)
+    _count(story, "da", 3, "cable:damaged", "cable")
+    _count(story, "db", 3, "cable:damaged", "cable")
+    _count(story, "dc", 3, "cable:go", None)
+    _count(story, "de", 4, "cable:go", None)  # disagrees: keeps its own key, makes no conflict
+    got = _by_source(con)
+    assert got["c"] == ("cable:damaged", False)
+    assert got["e"] == ("cable:go", False)

@@ -13,7 +13,9 @@
 -- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
 -- with anything above).
 -- A count of a thing with no predicate ("the cache held seven AK-47 rifles": ak47) whose class has one
--- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared.
+-- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared; a
+-- count by a verb outside the table ("three cables went down": cable:go) joins the one measure of
+-- its noun's class in the story (cable:damaged) when it agrees with every figure of it.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
 -- A length tied to no event that no event of its story takes in ("a three-year plan" read without its

@@ -17,7 +17,9 @@
 -- the count and some figure of the measure must be bounded on both sides ("at least a dozen" agrees
 -- with anything above).
 -- A count of a thing with no predicate ("the cache held seven AK-47 rifles": ak47) whose class has one
--- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared.
+-- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared; a
+-- count by a verb outside the table ("three cables went down": cable:go) joins the one measure of
+-- its noun's class in the story (cable:damaged) when it agrees with every figure of it.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
 -- A length tied to no event that no event of its story takes in ("a three-year plan" read without its
@@ -200,6 +202,24 @@ general_candidates as (
             and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
         -- and only a general count pinned down itself ("at least a dozen people were there" could be any count)
         where g.is_general and g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
+        union
+        -- a count of a thing by a verb outside the table ("three cables went down": cable:go) and the
+        -- one measure of its noun's class in the story (cable:damaged) agreeing with every figure of it
+        select
+            g.doc_id,
+            g.part,
+            g.start_char,
+            g.end_char,
+            s.measure,
+            s.sources
+        from bounded as g
+        inner join specific_measures as s
+            on s.story_id = g.story_id and s.compare_unit = g.compare_unit
+            and s.measure_class = split_part(g.measure, ':', 1) and s.class_measures = 1
+            and g.lo <= s.min_hi and g.hi >= s.max_lo
+            and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
+        where g.measure_class is null and g.fact_type = 'cardinal' and g.measure like '%:%' and g.is_compared
+            and g.hi < 'infinity'::double and g.lo > '-infinity'::double
         union
         -- a count of a thing ("the cache held seven AK-47 rifles": ak47) whose class has one measure in
         -- the story (ak47:seized) that some figure of it agrees with: the same things, so it is
