@@ -61,6 +61,7 @@ class MeasureTable:
     nouns: dict[str, str]
     classes: dict[str, str] = field(default_factory=dict)
     subject_verbs: dict[str, str] = field(default_factory=dict)
+    sizes: dict[str, str] = field(default_factory=dict)  # "a march of 30,000": what its size counts
 
     def subject_measure(self, verb: Any, counted: Any) -> tuple[str, str] | None:
         """(measure, words) of a verb that measures only its subject ("a dozen people managed to
@@ -110,13 +111,18 @@ class MeasureTable:
     @property
     def measures(self) -> set[str]:
         """Every measure key the table can give."""
-        return set(self.verbs.values()) | set(self.adjectives.values()) | set(self.nouns.values())
+        return (
+            set(self.verbs.values())
+            | set(self.adjectives.values())
+            | set(self.nouns.values())
+            | set(self.sizes.values())
+        )
 
 
 @functools.lru_cache(maxsize=8)
 def load_measures(path: Path) -> MeasureTable:
     """Read the predicate -> measure table (comment lines start with '#')."""
-    tables: dict[str, dict[str, str]] = {"verb": {}, "adj": {}, "noun": {}, "class": {}, "subj": {}}
+    tables: dict[str, dict[str, str]] = {k: {} for k in ("verb", "adj", "noun", "class", "subj", "size")}
     if path.exists():
         with path.open(encoding="utf-8") as fh:
             rows = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
@@ -124,7 +130,9 @@ def load_measures(path: Path) -> MeasureTable:
                 kind, word, measure = (row.get(k, "").strip().lower() for k in ("kind", "word", "measure"))
                 if kind in tables and word and measure:
                     tables[kind][word] = measure
-    return MeasureTable(tables["verb"], tables["adj"], tables["noun"], tables["class"], tables["subj"])
+    return MeasureTable(
+        tables["verb"], tables["adj"], tables["noun"], tables["class"], tables["subj"], tables["size"]
+    )
 
 
 def default_measures() -> MeasureTable:

@@ -275,6 +275,37 @@ def _other_set(span: Any, np: Any) -> bool:
     return any(t.lower_ == "other" for t in doc[span.end : np.i])
 
 
+_ESTIMATE_VERBS = {"put", "estimate", "number", "place"}  # "police put the march at 30,000"
+_DRAW_VERBS = {"draw", "attract", "bring"}  # "the rally drew 50,000"
+
+
+def _size_of(root: Any, np: Any, table: MeasureTable) -> tuple[str, str] | None:
+    """(measure, evidence) when the figure gives the size of a noun of the table's `size` rows: "a
+    march of 30,000", "police put the march at 30,000 people", "the protest drew 50,000", "a march
+    attended by 200,000"."""
+    for t in {root.i: root, np.i: np}.values():
+        head = t.head
+        nouns: list[Any] = []
+        if t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in _NOUNS:
+            nouns = [head.head]
+        elif t.dep_ == "pobj" and head.lower_ == "at":
+            verb = head.head  # the parser may hang "at" on a clause inside ("put the march, to mark ..., at")
+            if verb.dep_ in ("advcl", "xcomp") and lemma(verb) not in _ESTIMATE_VERBS:
+                verb = verb.head
+            if lemma(verb) in _ESTIMATE_VERBS:
+                nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        elif t.dep_ == "dobj" and lemma(head) in _DRAW_VERBS:
+            nouns = [c for c in head.children if c.dep_ == "nsubj"]
+        elif t.dep_ == "pobj" and head.dep_ == "agent" and lemma(head.head) == "attend":
+            nouns = [c for c in head.head.children if c.dep_ == "nsubjpass"]
+        for n in nouns:
+            for w in [n, *(c for c in n.children if c.dep_ == "compound")]:
+                if lemma(w) in table.sizes:
+                    m = table.sizes[lemma(w)]
+                    return m, f"the size of the {n.text} -> {m}"
+    return None
+
+
 def _part_of(root: Any, nouns: tuple[str, ...]) -> bool:
     """Whether the figure's head takes "of" + one of `nouns` ("35 years of his sentence")."""
     return any(
@@ -352,6 +383,9 @@ def measure_of(
             if t.pos_ in _NOUNS:
                 np = t
             break
+    size = _size_of(root, np, table) if measure is None and fact_type == "cardinal" else None
+    if size is not None:  # "police put the march at 30,000 people"
+        measure, evidence = size
     # the counted noun and its modifiers ("5 deaths", "death toll of 5", "injured people")
     words = [np] + [c for c in np.children if c.dep_ in ("compound", "amod") and c.i not in inside]
     for t in (root, np):  # "a toll of 5", "a reward of $35,000", "the killings of two women"

@@ -318,7 +318,7 @@ def test_joining_something_else_is_no_crowd(nlp) -> None:
 
 
 def test_an_approximate_figure_is_a_range_and_keeps_its_noun(nlp) -> None:
-    f = _facts(nlp, "The rally was attended by an approximate 200,000 people.")["an approximate 200,000"]
+    f = _facts(nlp, "The concert was attended by an approximate 200,000 people.")["an approximate 200,000"]
     assert (f.lower_value, f.upper_value) == pytest.approx((180000, 220000))
     assert f.measure == "people:attend"
 
@@ -334,3 +334,20 @@ def test_the_part_of_a_sentence_served_is_not_the_sentence(nlp) -> None:
 def test_a_count_told_apart_by_what_it_is_with_is_a_part_of_the_total(nlp) -> None:
     got = _measures(nlp, "Five people were hurt, two with serious burns and three with cuts.")
     assert (got["Five"], got["two"], got["three"]) == ("injured", "injured:with_burn", "injured:with_cut")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police put the march at roughly 30,000 people.",
+        "The rally drew 30,000 people to the square.",
+        "A crowd of 30,000 gathered outside parliament.",
+        "The protest was attended by an estimated 30,000 people.",
+    ],
+)
+def test_the_size_of_a_march_counts_protesters(nlp, text: str) -> None:
+    assert [m for m in _measures(nlp, text).values() if m] == ["protesters"]
+
+
+def test_a_count_of_marches_is_no_crowd(nlp) -> None:
+    assert _measures(nlp, "Two marches were held in the city on Sunday.")["Two"] != "protesters"
