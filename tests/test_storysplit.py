@@ -12,6 +12,7 @@ from parallax.storysplit import (
     cut_gap,
     normalized_cut_bisection,
     part_years,
+    shared_figures,
     signature,
     similarity_matrix,
     split_members,
@@ -155,3 +156,31 @@ def test_a_part_year_is_what_most_members_report() -> None:
     assert part_years([2013, 2013, 1999, None]) == {2013}
     assert part_years([2012, 2013]) == {2012, 2013}  # equals: either may match the other part
     assert part_years([None, None]) == set()
+
+
+def test_parts_that_write_the_same_event_figure_are_one_event() -> None:
+    # every article of both groups gives the event's figure (an attendance of 41,372): the cut alone
+    # would split them, the figure keeps them whole
+    texts = {f"a{i}": t + " The attendance was 41,372." for i, t in enumerate(FIGHT_A)}
+    texts |= {f"b{i}": t + " The attendance was 41,372." for i, t in enumerate(FIGHT_B)}
+    vecs = vectors(texts)
+    assert split_members(sorted(vecs), vecs, max_ncut=0.9, min_size=2) == [sorted(vecs)]
+
+
+def test_a_shared_year_or_a_figure_few_members_write_does_not_hold_parts_together() -> None:
+    texts = {f"a{i}": t + " It was 2009." for i, t in enumerate(FIGHT_A)}
+    texts |= {f"b{i}": t + " It was 2009." for i, t in enumerate(FIGHT_B)}
+    texts["a0"] += " The attendance was 41,372."
+    texts["b0"] += " The attendance was 41,372."
+    vecs = vectors(texts)
+    assert sorted(split_members(sorted(vecs), vecs, max_ncut=0.9, min_size=2)) == [
+        ["a0", "a1", "a2"],
+        ["b0", "b1", "b2"],
+    ]
+
+
+def test_shared_figures_are_the_non_year_figures_most_members_of_both_parts_carry() -> None:
+    a = [{"#61": 1.0, "#2008": 1.0, "x": 1.0}, {"#61": 1.0, "#2008": 1.0}]
+    b = [{"#61": 1.0, "#2008": 1.0}, {"#61": 1.0, "#40": 1.0}]
+    assert shared_figures(a, b) == {"#61"}
+    assert shared_figures(a, []) == set()
