@@ -3,14 +3,16 @@
 A figure is background (`background_cue` gives the words that show it) when its own clause (the
 tokens whose nearest governing verb is the figure's: subordinate clauses have their own) names
 another time - a year before the document's reference year (its publication year, else the latest
-year it names), "last year", "N years ago", "previous", "prior", "earlier" - or is a running total
-over several events ("in their five operations so far"), or is a generic statement (a modal verb
-with an indefinite subject: "a quake of that size can cause ..."). Background figures are kept and
-shown, never compared.
+year it names), a month two or more months before the publication date ("In January, five cables
+were cut" in December, a verb in the past), "last year", "N years ago", "previous", "prior",
+"earlier" - or is a running total over several events ("in their five operations so far"), or is a
+generic statement (a modal verb with an indefinite subject: "a quake of that size can cause ...").
+Background figures are kept and shown, never compared.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -18,6 +20,7 @@ from spacy.attrs import DEP, HEAD, POS
 from spacy.parts_of_speech import AUX, VERB
 
 from parallax.attributions import REPORTING_VERBS
+from parallax.dates import month_number
 from parallax.measures import lemma
 
 _VERBAL = {int(VERB), int(AUX)}
@@ -135,11 +138,35 @@ def reference_year(text: str, published_year: int | None) -> int | None:
     return max(years) if years else None
 
 
-def background_cue(span: Any, ref_year: int | None) -> str | None:
-    """The words showing the figure is about another time or event, or generic; None if none."""
+def _earlier_month(clause: list[Any], inside: set[int], published: dt.date) -> str | None:
+    """ "In January, five cables were cut" in a December article: a month of the clause (no year
+    other than the publication's) two or more months before publication, with a verb in the past."""
+    verbs = [t for t in clause if t.pos_ in ("VERB", "AUX")]
+    aux = [c for v in verbs for c in v.children if c.dep_ in ("aux", "auxpass")]
+    future = any(c.lower_ in ("will", "would", "shall", "'ll", "to", "may", "might") for c in aux)
+    if future or not any(t.tag_ in ("VBD", "VBN") for t in verbs + aux):
+        return None  # "the vote will be held in March"
+    for t in clause:
+        month = month_number(t.text) if t.ent_type_ == "DATE" and t.i not in inside else None
+        if month is None:
+            continue
+        years = [int(w.text) for w in t.doc[t.i - 3 : t.i + 4] if _YEAR.fullmatch(w.text)]
+        if any(y != published.year for y in years):
+            continue  # "in January 2007": the year rule's
+        if (published.month - month) % 12 >= 2:
+            return f"'{t.text}', {(published.month - month) % 12} months before publication"
+    return None
+
+
+def background_cue(span: Any, ref_year: int | None, published: dt.date | None = None) -> str | None:
+    """The words showing the figure is about another time or event, or generic; None if none.
+    `published`: the document's publication date, when known (a month named months before it)."""
     clause = _clause(span)
     text = " ".join(t.text for t in clause).lower()
     inside = {t.i for t in span}
+    earlier = _earlier_month(clause, inside, published) if published is not None else None
+    if earlier is not None:
+        return earlier
     if ref_year is not None:
         for t in clause:
             if t.i in inside:

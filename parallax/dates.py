@@ -23,6 +23,13 @@ _MONTHS = {
     for m in ms
 }  # fmt: skip
 MONTH_NAMES = frozenset(_MONTHS)  # month names and abbreviations, lower case
+
+
+def month_number(word: str) -> int | None:
+    """1-12 for a month name or abbreviation ("Jan", "January"), else None."""
+    return _MONTHS.get(word.casefold().rstrip("."))
+
+
 _WEEKDAYS = {
     d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 }

@@ -446,7 +446,7 @@ def extract_facts(
         if parsed:
             try:
                 measure, evidence = measure_of(fig, table, fact_type, lexicon)
-                cue = background_cue(fig, ref_year) if fact_type != "date" else None
+                cue = background_cue(fig, ref_year, published) if fact_type != "date" else None
             except (AttributeError, IndexError, ValueError):
                 measure, evidence, cue = None, None, None
             from_table = measure is not None and (

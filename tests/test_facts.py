@@ -320,3 +320,19 @@ def test_a_restated_count_is_dropped_before_or_after_the_count_it_repeats(nlp) -
     assert text.index("captured 14") + len("captured ") == next(
         f.start for f in extract_facts(nlp(text), text) if f.fact_type == "cardinal"
     )
+
+
+def test_a_month_named_months_before_publication_is_background(nlp) -> None:
+    text = "In March, four bridges were closed after floods. On Friday two bridges were closed."
+    got = {
+        f.text: f for f in extract_facts(nlp(text), text, dt.date(2024, 11, 8)) if f.fact_type == "cardinal"
+    }
+    assert got["four"].is_background and "March" in (got["four"].measure_evidence or "")
+    assert not got["two"].is_background
+    # without a publication date, or for a plan, or a month ago: not background
+    undated = {f.text: f for f in extract_facts(nlp(text), text) if f.fact_type == "cardinal"}
+    assert not undated["four"].is_background
+    plan = "The 40 seats will be contested in March."
+    assert not any(f.is_background for f in extract_facts(nlp(plan), plan, dt.date(2024, 11, 8)))
+    recent = "In October, four bridges were closed after floods."
+    assert not any(f.is_background for f in extract_facts(nlp(recent), recent, dt.date(2024, 11, 8)))
