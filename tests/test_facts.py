@@ -336,3 +336,11 @@ def test_a_month_named_months_before_publication_is_background(nlp) -> None:
     assert not any(f.is_background for f in extract_facts(nlp(plan), plan, dt.date(2024, 11, 8)))
     recent = "In October, four bridges were closed after floods."
     assert not any(f.is_background for f in extract_facts(nlp(recent), recent, dt.date(2024, 11, 8)))
+
+
+def test_two_ages_the_tagger_reads_as_one_date_are_two_ages(nlp) -> None:
+    text = "Two children, aged 4 and 6, died in the fire."
+    ages = [(f.text, f.normalized_value) for f in extract_facts(nlp(text), text) if f.fact_type == "age"]
+    assert ages == [("4", 4.0), ("6", 6.0)]
+    spans = "Between 4 and 6 people died."
+    assert [f.text for f in extract_facts(nlp(spans), spans)] == ["Between 4 and 6"]
