@@ -127,3 +127,15 @@ def age_subject(span: Any) -> tuple[str, str]:
                 return f"age:{person_key(doc, ent.text)}", f"age of {ent.text} (named before)"
     # "Jeffs assaulted the 12-year-old": someone else, whom the sentence does not name
     return "age:person", "age of an unnamed person"
+
+
+def ages_listed(ent: Any) -> list[tuple[Any, str]]:
+    """ "two children, aged 4 and 6": the tagger's one date "4 and 6" after "aged" / "ages" is two
+    ages, one candidate each; [] for any other entity."""
+    doc = ent.doc
+    words = [t for t in ent if t.lower_ not in ("and", "or", "&")]
+    if len(ent) != 3 or len(words) != 2 or not all(t.like_num for t in words) or ent.start == 0:
+        return []
+    if doc[ent.start - 1].lower_ not in ("aged", "ages", "age"):
+        return []
+    return [(doc[t.i : t.i + 1], "CARDINAL") for t in words]

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from parallax.ages import ages_listed
 from parallax.background import background_cue, reference_year
 from parallax.dates import MONTH_NAMES, duration_of, iso_date
 from parallax.entities import Lexicon
@@ -179,18 +180,6 @@ def _trim(body: str, start: int, end: int) -> tuple[int, int]:
     return (start, start + tail.start()) if tail else (start, end)
 
 
-def _ages_listed(ent: Any) -> list[tuple[Any, str]]:
-    """ "two children, aged 4 and 6": the tagger's one date "4 and 6" after "aged" / "ages" is two
-    ages, one candidate each; [] for any other entity."""
-    doc = ent.doc
-    words = [t for t in ent if t.lower_ not in ("and", "or", "&")]
-    if len(ent) != 3 or len(words) != 2 or not all(t.like_num for t in words) or ent.start == 0:
-        return []
-    if doc[ent.start - 1].lower_ not in ("aged", "ages", "age"):
-        return []
-    return [(doc[t.i : t.i + 1], "CARDINAL") for t in words]
-
-
 def _candidates(doc: Any) -> list[tuple[Any, str]]:
     """(span, spaCy label) of every figure candidate: numeric entities, then number tokens outside
     any entity (spaCy leaves out many number words: 'two hours', 'five totally')."""
@@ -199,7 +188,7 @@ def _candidates(doc: Any) -> list[tuple[Any, str]]:
     for ent in doc.ents:
         covered.update(range(ent.start, ent.end))
         if ent.label_ in FACT_LABELS:
-            out.extend(_ages_listed(ent) or [(ent, ent.label_)])
+            out.extend(ages_listed(ent) or [(ent, ent.label_)])
     i = 0
     while i < len(doc):
         tok = doc[i]

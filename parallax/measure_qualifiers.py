@@ -1,12 +1,15 @@
-"""What splits one measure into several: the group a listed count is of ("two women and one man
-died" -> deaths:woman, deaths:man) and the place a distance is measured from ("150 nautical miles
-off Aden" -> distance:aden). Used by `parallax.measures` and `parallax.facts`."""
+"""What splits one measure into several, or gives it: the group a listed count is of ("two women and
+one man died" -> deaths:woman, deaths:man), the place a distance is measured from ("150 nautical
+miles off Aden" -> distance:aden), the person a figure describes and the party a deal is offered
+by, a set of others ("11 other men": `:other`), a part of a whole ("35 years of his sentence"),
+and the size of a noun of the table's `size` rows ("a march of 30,000" -> protesters). Used by
+`parallax.measures` and `parallax.facts`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from parallax.measure_words import NOUN_TAGS, PEOPLE_WORDS, is_person_noun, lemma, surname
+from parallax.measure_words import NOUN_TAGS, PEOPLE_WORDS, MeasureTable, is_person_noun, lemma, surname
 from parallax.numbers import singular
 
 _NOUNS = NOUN_TAGS
@@ -78,3 +81,91 @@ def distance_from(span: Any) -> tuple[str | None, str | None]:
         return None, None
     key = surname(obj.text) if obj.pos_ == "PROPN" else lemma(obj)
     return f"distance:{key}", f"a distance {doc[k].text} '{obj.text}'"
+
+
+def person_described(noun: Any) -> str | None:
+    """Surname of the person a noun phrase describes: "Tennant was a 28-year veteran", "Russell, a
+    20-year veteran", "he leaves two children" is not resolved (pronouns)."""
+    if noun.pos_ not in _NOUNS:
+        return None
+    if noun.dep_ == "appos" and noun.head.ent_type_ == "PERSON":
+        return surname(noun.head.text)
+    if noun.dep_ in ("attr",) and noun.head.pos_ == "AUX":
+        for c in noun.head.children:
+            if c.dep_ == "nsubj" and c.ent_type_ == "PERSON":
+                return surname(c.text)
+    if noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.ent_type_ == "PERSON":
+        return surname(noun.head.head.text)
+    return None
+
+
+def party(noun: Any) -> str | None:
+    """The person or organisation whose deal/offer it is: possessor, compound name, subject or agent."""
+    for c in noun.children:
+        if c.dep_ in ("poss", "compound") and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return surname(c.text) if c.ent_type_ == "PERSON" else c.text.lower()
+    verb = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass", "pobj") and verb.pos_ in ("VERB", "ADP"):
+        if verb.pos_ == "ADP":
+            verb = verb.head
+        for c in verb.children:
+            if c.dep_ == "nsubj" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                return surname(c.text) if c.ent_type_ == "PERSON" else c.text.lower()
+            if c.dep_ == "nsubj" and c.pos_ in _NOUNS:
+                return lemma(c)
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                        return surname(p.text) if p.ent_type_ == "PERSON" else p.text.lower()
+    return None
+
+
+def other_set(span: Any, np: Any) -> bool:
+    """A count of others than a set the text names ("Jeffs and 11 other men were charged", "seven
+    AK-47s and three other rifles"): outlets draw that line differently, so it is its own measure
+    (not for a toll of the event, `TOLLS`)."""
+    doc = span.doc
+    if np.pos_ not in _NOUNS or not 0 <= np.i - span.end <= 3:
+        return False
+    return any(t.lower_ == "other" for t in doc[span.end : np.i])
+
+
+_ESTIMATE_VERBS = {"put", "estimate", "number", "place"}  # "police put the march at 30,000"
+_DRAW_VERBS = {"draw", "attract", "bring"}  # "the rally drew 50,000"
+
+
+def size_of(root: Any, np: Any, table: MeasureTable) -> tuple[str, str] | None:
+    """(measure, evidence) when the figure gives the size of a noun of the table's `size` rows: "a
+    march of 30,000", "police put the march at 30,000 people", "the protest drew 50,000", "a march
+    attended by 200,000"."""
+    for t in {root.i: root, np.i: np}.values():
+        head = t.head
+        nouns: list[Any] = []
+        if t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in _NOUNS:
+            nouns = [head.head]
+        elif t.dep_ == "pobj" and head.lower_ == "at":
+            verb = head.head  # the parser may hang "at" on a clause inside ("put the march, to mark ..., at")
+            if verb.dep_ in ("advcl", "xcomp") and lemma(verb) not in _ESTIMATE_VERBS:
+                verb = verb.head
+            if lemma(verb) in _ESTIMATE_VERBS:
+                nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        elif t.dep_ == "dobj" and lemma(head) in _DRAW_VERBS:
+            nouns = [c for c in head.children if c.dep_ == "nsubj"]
+        elif t.dep_ == "pobj" and head.dep_ == "agent" and lemma(head.head) == "attend":
+            nouns = [c for c in head.head.children if c.dep_ == "nsubjpass"]
+        for n in nouns:
+            for w in [n, *(c for c in n.children if c.dep_ == "compound")]:
+                if lemma(w) in table.sizes:
+                    m = table.sizes[lemma(w)]
+                    return m, f"the size of the {n.text} -> {m}"
+    return None
+
+
+def part_of(root: Any, nouns: tuple[str, ...]) -> bool:
+    """Whether the figure's head takes "of" + one of `nouns` ("35 years of his sentence")."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "of"
+        and any(o.dep_ == "pobj" and lemma(o) in nouns for o in c.children)
+        for c in root.children
+    )

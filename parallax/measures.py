@@ -34,7 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from parallax.ages import age_subject, is_modifier_name
-from parallax.measure_qualifiers import listed_group
+from parallax.measure_qualifiers import listed_group, other_set, part_of, party, person_described, size_of
 from parallax.measure_roles import (
     COUNT_MEASURES,
     TOLLS,
@@ -228,94 +228,6 @@ def _argument_noun(verb: Any, skip: set[int]) -> Any:
     return None
 
 
-def _person_described(noun: Any) -> str | None:
-    """Surname of the person a noun phrase describes: "Tennant was a 28-year veteran", "Russell, a
-    20-year veteran", "he leaves two children" is not resolved (pronouns)."""
-    if noun.pos_ not in _NOUNS:
-        return None
-    if noun.dep_ == "appos" and noun.head.ent_type_ == "PERSON":
-        return surname(noun.head.text)
-    if noun.dep_ in ("attr",) and noun.head.pos_ == "AUX":
-        for c in noun.head.children:
-            if c.dep_ == "nsubj" and c.ent_type_ == "PERSON":
-                return surname(c.text)
-    if noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.ent_type_ == "PERSON":
-        return surname(noun.head.head.text)
-    return None
-
-
-def _party(noun: Any) -> str | None:
-    """The person or organisation whose deal/offer it is: possessor, compound name, subject or agent."""
-    for c in noun.children:
-        if c.dep_ in ("poss", "compound") and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-            return surname(c.text) if c.ent_type_ == "PERSON" else c.text.lower()
-    verb = noun.head
-    if noun.dep_ in ("dobj", "nsubjpass", "pobj") and verb.pos_ in ("VERB", "ADP"):
-        if verb.pos_ == "ADP":
-            verb = verb.head
-        for c in verb.children:
-            if c.dep_ == "nsubj" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-                return surname(c.text) if c.ent_type_ == "PERSON" else c.text.lower()
-            if c.dep_ == "nsubj" and c.pos_ in _NOUNS:
-                return lemma(c)
-            if c.dep_ == "agent":
-                for p in c.children:
-                    if p.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-                        return surname(p.text) if p.ent_type_ == "PERSON" else p.text.lower()
-    return None
-
-
-def _other_set(span: Any, np: Any) -> bool:
-    """A count of others than a set the text names ("Jeffs and 11 other men were charged", "seven
-    AK-47s and three other rifles"): outlets draw that line differently, so it is its own measure
-    (not for a toll of the event, `TOLLS`)."""
-    doc = span.doc
-    if np.pos_ not in _NOUNS or not 0 <= np.i - span.end <= 3:
-        return False
-    return any(t.lower_ == "other" for t in doc[span.end : np.i])
-
-
-_ESTIMATE_VERBS = {"put", "estimate", "number", "place"}  # "police put the march at 30,000"
-_DRAW_VERBS = {"draw", "attract", "bring"}  # "the rally drew 50,000"
-
-
-def _size_of(root: Any, np: Any, table: MeasureTable) -> tuple[str, str] | None:
-    """(measure, evidence) when the figure gives the size of a noun of the table's `size` rows: "a
-    march of 30,000", "police put the march at 30,000 people", "the protest drew 50,000", "a march
-    attended by 200,000"."""
-    for t in {root.i: root, np.i: np}.values():
-        head = t.head
-        nouns: list[Any] = []
-        if t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in _NOUNS:
-            nouns = [head.head]
-        elif t.dep_ == "pobj" and head.lower_ == "at":
-            verb = head.head  # the parser may hang "at" on a clause inside ("put the march, to mark ..., at")
-            if verb.dep_ in ("advcl", "xcomp") and lemma(verb) not in _ESTIMATE_VERBS:
-                verb = verb.head
-            if lemma(verb) in _ESTIMATE_VERBS:
-                nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-        elif t.dep_ == "dobj" and lemma(head) in _DRAW_VERBS:
-            nouns = [c for c in head.children if c.dep_ == "nsubj"]
-        elif t.dep_ == "pobj" and head.dep_ == "agent" and lemma(head.head) == "attend":
-            nouns = [c for c in head.head.children if c.dep_ == "nsubjpass"]
-        for n in nouns:
-            for w in [n, *(c for c in n.children if c.dep_ == "compound")]:
-                if lemma(w) in table.sizes:
-                    m = table.sizes[lemma(w)]
-                    return m, f"the size of the {n.text} -> {m}"
-    return None
-
-
-def _part_of(root: Any, nouns: tuple[str, ...]) -> bool:
-    """Whether the figure's head takes "of" + one of `nouns` ("35 years of his sentence")."""
-    return any(
-        c.dep_ == "prep"
-        and c.lower_ == "of"
-        and any(o.dep_ == "pobj" and lemma(o) in nouns for o in c.children)
-        for c in root.children
-    )
-
-
 def _is_target(span: Any, np: Any) -> bool:
     """A level aimed at, not reached: "to a targeted $10 billion", "a $10 billion goal", "aims to
     raise exports to 5 million"."""
@@ -383,7 +295,7 @@ def measure_of(
             if t.pos_ in _NOUNS:
                 np = t
             break
-    size = _size_of(root, np, table) if measure is None and fact_type == "cardinal" else None
+    size = size_of(root, np, table) if measure is None and fact_type == "cardinal" else None
     if size is not None:  # "police put the march at 30,000 people"
         measure, evidence = size
     # the counted noun and its modifiers ("5 deaths", "death toll of 5", "injured people")
@@ -503,7 +415,7 @@ def measure_of(
         obj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
         if obj:
             measure, evidence = f"charges:{lemma(obj[0])}", f"{evidence} of '{obj[0].text}'"
-    owner = _person_described(np) if ":" in (measure or "") or measure not in table.measures else None
+    owner = person_described(np) if ":" in (measure or "") or measure not in table.measures else None
     if owner and not (measure or "").startswith("age:"):
         measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
     if measure == "magnitude" and fact_type != "cardinal":
@@ -513,7 +425,7 @@ def measure_of(
     if measure == "prison_sentence" and fact_type not in ("duration", "date"):
         # a length of time: "half his sentence", "at least one life term" count something else
         measure, evidence = None, None
-    if measure == "prison_sentence" and _part_of(root, ("sentence", "term")):
+    if measure == "prison_sentence" and part_of(root, ("sentence", "term")):
         # "must serve at least 35 years of the life sentence": the part served, not the sentence
         measure, evidence = "prison_sentence:served", f"{evidence}; a part of the sentence"
     window = doc[max(span.start - 2, 0) : min(span.end + 3, len(doc))]
@@ -523,11 +435,11 @@ def measure_of(
         return None, None
     if measure in _PARTY_MEASURES:
         owner = np if np.pos_ in _NOUNS else (root.head if root.head.pos_ in _NOUNS else np)
-        party = _party(owner)
-        if party:
-            measure, evidence = f"{measure}:{party}", f"{evidence}; offered by {party}"
+        offerer = party(owner)
+        if offerer:
+            measure, evidence = f"{measure}:{offerer}", f"{evidence}; offered by {offerer}"
     if _is_target(span, np):
         measure, evidence = f"{measure}:target", f"{evidence}; a target"
-    if fact_type == "cardinal" and measure.split(":")[0] not in TOLLS and _other_set(span, np):
+    if fact_type == "cardinal" and measure.split(":")[0] not in TOLLS and other_set(span, np):
         measure, evidence = f"{measure}:other", f"{evidence}; 'other': a set besides one the text names"
     return measure, evidence
