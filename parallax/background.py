@@ -150,7 +150,7 @@ def _earlier_month(clause: list[Any], inside: set[int], published: dt.date) -> s
         month = month_number(t.text) if t.ent_type_ == "DATE" and t.i not in inside else None
         if month is None:
             continue
-        years = [int(w.text) for w in t.doc[t.i - 3 : t.i + 4] if _YEAR.fullmatch(w.text)]
+        years = [int(w.text) for w in t.doc[max(t.i - 3, 0) : t.i + 4] if _YEAR.fullmatch(w.text)]
         if any(y != published.year for y in years):
             continue  # "in January 2007": the year rule's
         if (published.month - month) % 12 >= 2:

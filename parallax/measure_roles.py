@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallax.measure_words import NOUN_TAGS, MeasureTable, is_person_noun, lemma
+from parallax.measure_words import NOUN_TAGS, PEOPLE_MEASURES, MeasureTable, is_person_noun, lemma
 
 _NOUNS = NOUN_TAGS
 
@@ -24,10 +24,8 @@ COUNT_MEASURES = {
     "sighted", "protesters",
 }  # fmt: skip
 # a toll of the event counts everyone it befell: "two died and nine other guests escaped" is the toll
-TOLLS = {
-    "deaths", "injured", "missing", "escaped", "evacuated", "displaced", "rescued", "trapped", "casualties",
-    "survivors",
-}  # fmt: skip
+# (the people measures but those of a legal process or a crowd)
+TOLLS = PEOPLE_MEASURES - {"arrested", "charged", "victims", "protesters"}
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 
 

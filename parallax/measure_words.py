@@ -193,7 +193,7 @@ _KIN = {
     "sister", "sibling", "grandchild", "grandson", "granddaughter", "parent", "baby", "relative",
 }  # fmt: skip
 # the table's measures that count people
-_PEOPLE_MEASURES = {
+PEOPLE_MEASURES = {
     "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped",
     "charged", "victims", "casualties", "survivors", "escaped", "protesters",
 }  # fmt: skip
@@ -217,7 +217,7 @@ def measure_class(measure: str | None, table: MeasureTable) -> str | None:
     head, _, tail = measure.partition(":")
     if tail and head not in table.measures and tail.split(":")[0] not in table.measures:
         return None  # a verb outside the table ("officer:mill"): neither general nor a measure to file under
-    if head in _PEOPLE_MEASURES or head == "people" or head in PERSON_LEMMAS:
+    if head in PEOPLE_MEASURES or head == "people" or head in PERSON_LEMMAS:
         return "people"
     return None if head in table.measures else head
 

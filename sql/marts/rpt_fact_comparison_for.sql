@@ -150,7 +150,14 @@ bounded as (
         -- length tied to no event is keyed by its value ("duration:2")
         f.measure_class is not null
         and (f.measure = f.measure_class or (f.measure_class = 'duration' and f.measure like 'duration:%'))
-            as is_general
+            as is_general,
+        -- the class a count may be filed under (general_candidates): a general count's own; a count
+        -- by a verb outside the table ("three cables went down": cable:go, no class) its noun's
+        case
+            when is_general then f.measure_class
+            when f.measure_class is null and f.fact_type = 'cardinal' and f.measure like '%:%'
+                then split_part(f.measure, ':', 1)
+        end as file_class
     from resolved as f
 ),
 
@@ -172,7 +179,18 @@ specific_measures as (
 ),
 
 general_candidates as (
-    -- a general count and each specific measure of its class in the story it may be filed under
+    -- a general count and each specific measure of its class in the story it may be filed under:
+    -- - a measure agreeing with every figure of it, which some figure pins down on both sides ("at
+    --   least one injured" agrees with any count): this groups figures, it never makes a conflict;
+    --   the class is the count's own, a group a people measure lists ("11 Yemenis" ->
+    --   arrested:yemeni, from "12 Somali and 11 Yemeni pirates were arrested"), or for a count by a
+    --   verb outside the table ("three cables went down": cable:go) the one measure of its noun's
+    --   class in the story (cable:damaged);
+    -- - for a count of a thing ("the cache held seven AK-47 rifles": ak47), the one measure of its
+    --   class in the story (ak47:seized) that some figure of it agrees with: the same things, so it
+    --   is compared there and may disagree with another outlet's figure (people and lengths have
+    --   several measures to choose from and take the first rule only).
+    -- Only a count pinned down itself is filed ("at least a dozen people were there" could be any count).
     select
         doc_id,
         part,
@@ -182,8 +200,6 @@ general_candidates as (
         sources,
         max(sources) over (partition by doc_id, part, start_char, end_char) as best_sources
     from (
-        -- a measure of its class agreeing with every figure of that measure (agreeing values only:
-        -- this groups figures, it can never make a conflict)
         select
             g.doc_id,
             g.part,
@@ -194,55 +210,26 @@ general_candidates as (
         from bounded as g
         inner join specific_measures as s
             on s.story_id = g.story_id and s.compare_unit = g.compare_unit
-            -- the same class, or a group a people measure lists ("11 Yemenis" -> arrested:yemeni, from
-            -- "12 Somali and 11 Yemeni pirates were arrested")
-            and (s.measure_class = g.measure_class or (s.measure_class = 'people' and suffix(s.measure, ':' || g.measure)))
-            and g.lo <= s.min_hi and g.hi >= s.max_lo
-            -- only a measure some figure pins down on both sides ("at least one injured" agrees with any count)
-            and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
-        -- and only a general count pinned down itself ("at least a dozen people were there" could be any count)
-        where g.is_general and g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
-        union
-        -- a count of a thing by a verb outside the table ("three cables went down": cable:go) and the
-        -- one measure of its noun's class in the story (cable:damaged) agreeing with every figure of it
-        select
-            g.doc_id,
-            g.part,
-            g.start_char,
-            g.end_char,
-            s.measure,
-            s.sources
-        from bounded as g
-        inner join specific_measures as s
-            on s.story_id = g.story_id and s.compare_unit = g.compare_unit
-            and s.measure_class = split_part(g.measure, ':', 1) and s.class_measures = 1
-            and g.lo <= s.min_hi and g.hi >= s.max_lo
-            and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
-        where g.measure_class is null and g.fact_type = 'cardinal' and g.measure like '%:%' and g.is_compared
-            and g.hi < 'infinity'::double and g.lo > '-infinity'::double
-        union
-        -- a count of a thing ("the cache held seven AK-47 rifles": ak47) whose class has one measure in
-        -- the story (ak47:seized) that some figure of it agrees with: the same things, so it is
-        -- compared there and may disagree with another outlet's figure (people and lengths have
-        -- several measures to choose from and take the rule above only)
-        select
-            g.doc_id,
-            g.part,
-            g.start_char,
-            g.end_char,
-            s.measure,
-            s.sources
-        from bounded as g
-        inner join specific_measures as s
-            on s.story_id = g.story_id and s.compare_unit = g.compare_unit and s.measure_class = g.measure_class
-            and s.class_measures = 1
-        where g.is_general and g.is_compared and g.measure_class not in ('people', 'duration')
-            and g.hi < 'infinity'::double and g.lo > '-infinity'::double
-            and exists (
-                select 1
-                from bounded as b
-                where b.story_id = g.story_id and b.measure = s.measure and b.compare_unit = g.compare_unit
-                    and b.is_compared and not b.is_general and g.lo <= b.hi and g.hi >= b.lo
+            and (
+                s.measure_class = g.file_class
+                or (g.is_general and s.measure_class = 'people' and suffix(s.measure, ':' || g.measure))
+            )
+        where g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
+            and (g.is_general or s.class_measures = 1)
+            and (
+                (
+                    g.lo <= s.min_hi and g.hi >= s.max_lo
+                    and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
+                )
+                or (
+                    g.is_general and s.class_measures = 1 and g.measure_class not in ('people', 'duration')
+                    and exists (
+                        select 1
+                        from bounded as b
+                        where b.story_id = g.story_id and b.measure = s.measure and b.compare_unit = g.compare_unit
+                            and b.is_compared and not b.is_general and g.lo <= b.hi and g.hi >= b.lo
+                    )
+                )
             )
     )
 ),
