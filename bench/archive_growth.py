@@ -107,13 +107,14 @@ def main(argv: list[str] | None = None) -> int:
                         "documents_new": ran["summary"].get("documents_new"),
                         "steps": steps,
                         "site": ran["summary"].get("site"),
+                        "site_seconds": ran["summary"].get("site_seconds"),
                     }
                 )
                 listed = ", ".join(f"{k} {float(v):.1f}" for k, v in steps.items())
                 print(
                     f"  {name} night {rep + 1}: {ran['seconds']:.1f}s, "
                     f"{ran['summary'].get('documents_new')} new documents; {listed}; "
-                    f"site: {ran['summary'].get('site')}",
+                    f"site {float(ran['summary'].get('site_seconds') or 0):.1f}",
                     flush=True,
                 )
                 shutil.rmtree(copy, ignore_errors=True)

@@ -205,7 +205,9 @@ def nightly(
         logger.info("run %s published %s", summary.run_id, published)
     result = summary.as_dict()
     if settings.site:  # after the lock: the site reads only the published file
+        started = time.perf_counter()
         result["site"] = _build_site(settings, get_run_logger())
+        result["site_seconds"] = round(time.perf_counter() - started, 3)
     return result
 
 

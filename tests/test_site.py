@@ -15,7 +15,7 @@ from story_rows import Corpus, publish_story
 
 from parallax import db
 from parallax.settings import REPO_ROOT, Settings
-from parallax.site import build_site, refresh_site
+from parallax.site import build_site, queries, refresh_site
 from parallax.site.names import page, slug
 
 HREF = re.compile(r'(?:href|src)="([^"]*)"')
@@ -409,6 +409,33 @@ def test_a_night_rewrites_only_the_outlet_pages_whose_stories_or_figures_changed
     assert text(untouched) == "left alone"
     build_site(published, tmp_path / "full", workers=1)
     untouched.write_text(text(tmp_path / "full" / "outlets" / "x.html"), encoding="utf-8")
+    assert _site_files(out) == _site_files(tmp_path / "full")
+
+
+def test_an_outlet_page_shows_its_newest_stories_and_takes_entities_and_figures_from_them(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An outlet page costs the same however many stories the outlet covered: it lists its newest
+    `MAX_ROWS` stories (the index lists all) and its unique entities and conflicts come from those."""
+    monkeypatch.setattr(queries, "MAX_ROWS", 1)
+    out = tmp_path / "site"
+    assert refresh_site(published, out, workers=1).full
+    a = text(out / "outlets" / "a.html")
+    assert "Shehbaz Sharif" in a and "b: $3 billion" in a  # S1 is outlet a's only story
+
+    def change(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        night.doc("dm", "a", "The ferry carried 200 people.", story="S9", minutes=600)  # a's newest
+
+    _publish_night(published, change)
+    assert refresh_site(published, out, workers=1).mode == "pages"
+    a = text(out / "outlets" / "a.html")
+    listed = re.search(r'<table id="outlet-stories">.*?</table>', a, re.S)
+    assert listed is not None
+    assert "stories/S9.html" in listed.group(0) and "stories/S1.html" not in listed.group(0)
+    assert "Its newest 1 stories of 2" in a
+    assert "Shehbaz Sharif" not in a and "$3 billion" not in a  # S1's, no longer listed
+    assert "stories/S1.html" in text(out / "index.html")
+    build_site(published, tmp_path / "full", workers=1)
     assert _site_files(out) == _site_files(tmp_path / "full")
 
 

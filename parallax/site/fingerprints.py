@@ -24,10 +24,13 @@ from parallax.report import story_queries
 from parallax.site import queries
 
 # Outlet pages are fingerprinted from what they show (`outlets`): the outlet's own row and documents per
-# day, and the fingerprints of the story pages of every story it covers (its story list, the entities
+# day, and the fingerprints of the story pages of the stories it lists (its story list, the entities
 # it alone names and its disagreeing figures are rows of those stories' pages).
 KINDS = ("stories", "docs", "entities", "outlets")
-_OUTLET_STORIES = "select distinct source, story_id from marts.dim_documents where story_id is not null"
+# (the stories its page lists: `queries.outlet_stories`)
+_OUTLET_STORIES = (
+    f"with {queries.RECENT_CTE.format(where=queries.ALL_OUTLETS)} select source, story_id from recent"
+)
 # the entities with a page (`queries.paged_entities`), bound as a list
 _HAS_PAGE = "select unnest(?::varchar[])"
 # story page queries whose rows link an entity (`report.story_queries` names)
@@ -162,7 +165,7 @@ def outlet_fingerprints(
 ) -> dict[str, str]:
     """Per outlet, a fingerprint of its row, its documents per day and the story pages of its stories."""
     covered: dict[str, list[str]] = defaultdict(list)
-    for source, story_id in con.execute(_OUTLET_STORIES).fetchall():
+    for source, story_id in con.execute(_OUTLET_STORIES, [queries.MAX_ROWS]).fetchall():
         covered[source].append(f"{story_id}={stories.get(story_id, '')}")
     per_day: dict[str, list[str]] = defaultdict(list)
     for r in days:

@@ -1,18 +1,20 @@
 """The rows of the list pages (`index.html`: every story, `entities.html`: every entity), in Python.
 
 The lists grow with the archive and are rewritten every night; rendering their rows through Jinja cost
-~0.7 s each at 20,000 articles, building the same markup here a fraction of that. The templates insert
-the rows as they are (`rows`).
+~0.7 s each at 20,000 articles, building the same markup here with markupsafe's `escape` (a Markup object
+per value) ~0.3 s each, and with plain strings (`esc`, the same bytes) a fraction of that. The templates
+insert the rows as they are (`rows`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from parallax.report import format_time, html_link
+from parallax.report import format_time
 from parallax.site.names import Links
 
 
@@ -28,31 +30,51 @@ def day(value: Any) -> str:
     return iso(value)
 
 
+def esc(value: Any) -> str:
+    """`value` as HTML text: the same characters replaced, the same way, as `markupsafe.escape`."""
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if not _SPECIAL.search(text):
+        return text
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+_SPECIAL = re.compile("[&<>'\"]")
+
+
 def _join(items: Sequence[Any], sep: str) -> str:
-    return str(escape(sep).join(escape(i) for i in items))
+    return esc(sep).join(esc(i) for i in items)
 
 
 def story_rows(stories: Sequence[dict[str, Any]], links: Links) -> Markup:
     """The index's table rows, one per story of `story_index` (with `first_seen`, `last_seen`, `sources`)."""
     out = []
     for s in stories:
-        title = escape((s["title"] or "").lower())
+        title = esc((s["title"] or "").lower())
         sources = s["sources"]
         more = f" +{len(sources) - 6}" if len(sources) > 6 else ""
-        conflicts = s["conflicts"]
-        flag = f'<span class="flag">{escape(conflicts)}</span>\n' if conflicts else "0"
-        first, last, unique = s["first_seen"], s["last_seen"], escape(s["unique_entities"])
+        conflicts = esc(s["conflicts"])
+        flag = f'<span class="flag">{conflicts}</span>\n' if s["conflicts"] else "0"
+        first, last, unique = s["first_seen"], s["last_seen"], esc(s["unique_entities"])
+        docs, outlets = esc(s["doc_count"]), esc(s["source_count"])
         out.append(
             f'<tr data-title="{title}" data-sources="|{_join(sources, "|")}|"\n'
-            f' data-last="{escape(day(last))}" data-first="{escape(day(first))}">\n'
-            f'<td data-v="{title}"><a href="{escape(links.story(s["story_id"]))}">'
-            f"{escape(s['title'] or s['story_id'])}</a></td>\n"
+            f' data-last="{esc(day(last))}" data-first="{esc(day(first))}">\n'
+            f'<td data-v="{title}"><a href="{esc(links.story(s["story_id"]))}">'
+            f"{esc(s['title'] or s['story_id'])}</a></td>\n"
             f'<td class="src">{_join(sources[:6], ", ")}{more}</td>\n'
-            f'<td class="num" data-v="{escape(s["doc_count"])}">{escape(s["doc_count"])}</td>\n'
-            f'<td class="num" data-v="{escape(s["source_count"])}">{escape(s["source_count"])}</td>\n'
-            f'<td data-v="{escape(iso(first))}">{escape(format_time(first))}</td>\n'
-            f'<td data-v="{escape(iso(last))}">{escape(format_time(last))}</td>\n'
-            f'<td class="num" data-v="{escape(conflicts)}">{flag}</td>\n'
+            f'<td class="num" data-v="{docs}">{docs}</td>\n'
+            f'<td class="num" data-v="{outlets}">{outlets}</td>\n'
+            f'<td data-v="{esc(iso(first))}">{esc(format_time(first))}</td>\n'
+            f'<td data-v="{esc(iso(last))}">{esc(format_time(last))}</td>\n'
+            f'<td class="num" data-v="{conflicts}">{flag}</td>\n'
             f'<td class="num" data-v="{unique}">{unique}</td></tr>\n'
         )
     return Markup("".join(out))
@@ -62,11 +84,14 @@ def entity_rows(entities: Sequence[dict[str, Any]], links: Links) -> Markup:
     """The entity list's table rows, one per entity of `queries.entities`."""
     out = []
     for e in entities:
+        name = esc(e["canonical_name"])
+        href = links.entity(str(e["entity_id"])) if e["entity_id"] is not None else None
+        link = f'<a href="{esc(href)}">{name}</a>' if href else name
         out.append(
-            f"<tr><td>{html_link(links.entity, e['entity_id'], e['canonical_name'])}</td>"
-            f"<td>{escape(e['label'])}</td>\n"
-            f'<td class="num">{escape(e["doc_count"])}</td><td class="num">{escape(e["source_count"])}</td>'
-            f'<td class="num">{escape(e["story_count"])}</td>\n'
+            f"<tr><td>{link}</td>"
+            f"<td>{esc(e['label'])}</td>\n"
+            f'<td class="num">{esc(e["doc_count"])}</td><td class="num">{esc(e["source_count"])}</td>'
+            f'<td class="num">{esc(e["story_count"])}</td>\n'
             f'<td class="note">{_join((e["aliases"] or [])[:8], ", ")}</td></tr>'
         )
     return Markup("".join(out))

@@ -344,44 +344,55 @@ def _outlets_where(col: str, sources: Sequence[str] | None) -> tuple[str, list[A
     return SOME_OUTLETS.format(col=col), [list(sources)]
 
 
-OUTLET_STORIES_SQL = """
-        select d.source, d.story_id, s.title, s.source_count, count(*) as docs,
-            max(coalesce(d.published_at, d.ingested_at)) as last_at
-        from marts.dim_documents d join marts.dim_stories s using (story_id)
-        where {where}
-        group by d.source, d.story_id, s.title, s.source_count
-        qualify row_number() over (partition by d.source order by last_at desc, d.story_id) <= ?
-        order by d.source, last_at desc, d.story_id
+# Per outlet, the stories its page lists: its newest MAX_ROWS (by its latest document). The page's unique
+# entities and disagreeing figures are taken from these stories too, so an outlet page costs the same
+# whatever the size of the outlet's archive (all of an outlet's stories are in the index, filterable by
+# outlet; the marts views hold every row).
+RECENT_CTE = """
+        recent as (
+            select d.source, d.story_id, max(coalesce(d.published_at, d.ingested_at)) as last_at
+            from marts.dim_documents d join marts.dim_stories s using (story_id)
+            where {where}
+            group by d.source, d.story_id
+            qualify row_number() over (partition by d.source order by last_at desc, d.story_id) <= ?
+        )"""
+
+OUTLET_STORIES_SQL = f"""
+        with {RECENT_CTE}
+        select r.source, r.story_id, s.title, s.source_count, count(*) as docs, r.last_at
+        from recent r join marts.dim_stories s using (story_id)
+        join marts.dim_documents d on d.source = r.source and d.story_id = r.story_id
+        group by r.source, r.story_id, s.title, s.source_count, r.last_at
+        order by r.source, r.last_at desc, r.story_id
         """
 
 
 def outlet_stories(
     con: duckdb.DuckDBPyConnection, sources: Sequence[str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per outlet (of `sources`, default all): the stories it covers (newest first)."""
+    """Per outlet (of `sources`, default all): the stories it covers, its newest MAX_ROWS (newest first)."""
     where, params = _outlets_where("d.source", sources)
     return grouped(con, OUTLET_STORIES_SQL.format(where=where), "source", [*params, MAX_ROWS])
 
 
-# The stories the outlets cover, as the argument of a comparison view's `_for` macro: the per-outlet
-# queries below read only those stories' documents (null: every story).
+# The stories the outlet pages list, as the argument of a comparison view's `_for` macro: the per-outlet
+# queries below read only those stories' rows (null: every story, when every outlet's page is built).
 _ALL_STORIES = "null"
-_OUTLET_STORY_IDS = (
-    "coalesce((select list(distinct story_id) from marts.dim_documents "
-    "where source in (select unnest(?::varchar[]))), [])"
-)
+_RECENT_STORY_IDS = "coalesce((select list(distinct story_id) from recent), [])"
 
 
-def _outlet_stories_arg(sources: Sequence[str] | None) -> tuple[str, list[Any]]:
-    return (_ALL_STORIES, []) if sources is None else (_OUTLET_STORY_IDS, [list(sources)])
+def _recent_stories_arg(sources: Sequence[str] | None) -> str:
+    return _ALL_STORIES if sources is None else _RECENT_STORY_IDS
 
 
-OUTLET_UNIQUE_ENTITIES_SQL = """
+OUTLET_UNIQUE_ENTITIES_SQL = f"""
+        with {RECENT_CTE}
         select v.sources_with[1] as source, v.story_id, s.title, v.entity_id, v.canonical_name, v.label,
             v.mention_count, v.story_source_count
-        from marts.rpt_entity_divergence_for({stories}) v join marts.dim_stories s using (story_id)
+        from marts.rpt_entity_divergence_for({{stories}}) v join marts.dim_stories s using (story_id)
+        join recent r on r.source = v.sources_with[1] and r.story_id = v.story_id
         where v.coverage = 'unique' and len(v.sources_with) = 1 and v.story_source_count > 1
-        qualify row_number() over (partition by source order by v.mention_count desc, v.story_id,
+        qualify row_number() over (partition by v.sources_with[1] order by v.mention_count desc, v.story_id,
             v.entity_id) <= ?
         order by source, v.mention_count desc, v.story_id, v.entity_id
         """
@@ -390,25 +401,25 @@ OUTLET_UNIQUE_ENTITIES_SQL = """
 def outlet_unique_entities(
     con: duckdb.DuckDBPyConnection, sources: Sequence[str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per outlet (of `sources`, default all): entities it alone names in a story other outlets cover too."""
-    stories, params = _outlet_stories_arg(sources)
-    rows = grouped(con, OUTLET_UNIQUE_ENTITIES_SQL.format(stories=stories), "source", [*params, MAX_ROWS])
-    if sources is None:
-        return rows
-    wanted = set(sources)
-    return {k: v for k, v in rows.items() if k in wanted}
+    """Per outlet (of `sources`, default all): entities it alone names in a story its page lists that other
+    outlets cover too."""
+    where, params = _outlets_where("d.source", sources)
+    sql = OUTLET_UNIQUE_ENTITIES_SQL.format(where=where, stories=_recent_stories_arg(sources))
+    return grouped(con, sql, "source", [*params, MAX_ROWS, MAX_ROWS])
 
 
-OUTLET_DISAGREEMENTS_SQL = """
-        with facts as materialized (  -- the view is computed once, not once per side of the join
+OUTLET_DISAGREEMENTS_SQL = f"""
+        with {RECENT_CTE},
+        facts as materialized (  -- the view is computed once, not once per side of the join
             select story_id, source, measure, unit, value_text, sentence, is_conflict
-            from marts.rpt_fact_comparison_for({stories}) where measure is not null
+            from marts.rpt_fact_comparison_for({{stories}}) where measure is not null
         ),
         -- an outlet's first MAX_ROWS conflicting figures, capped before they are joined with the other
         -- outlets' figures (a story of many outlets made that join quadratic: 4.8 s at 20,000 articles)
         conflicts as (
-            select * from (select distinct source, story_id, measure, unit, value_text, sentence
-                from facts where is_conflict and {where})
+            select * from (select distinct f.source, f.story_id, f.measure, f.unit, f.value_text, f.sentence
+                from facts f join recent r on r.source = f.source and r.story_id = f.story_id
+                where f.is_conflict)
             qualify row_number() over (partition by source
                 order by story_id, measure, unit nulls first, value_text, sentence nulls first) <= ?
         )
@@ -426,12 +437,11 @@ OUTLET_DISAGREEMENTS_SQL = """
 def outlet_disagreements(
     con: duckdb.DuckDBPyConnection, sources: Sequence[str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per outlet (of `sources`, default all): its figures in conflict with other outlets' figures for the
-    same measure."""
-    stories, story_params = _outlet_stories_arg(sources)
-    where, params = _outlets_where("source", sources)
-    sql = OUTLET_DISAGREEMENTS_SQL.format(stories=stories, where=where)
-    return grouped(con, sql, "source", [*story_params, *params, MAX_ROWS])
+    """Per outlet (of `sources`, default all): its figures in a story its page lists that conflict with
+    other outlets' figures for the same measure."""
+    where, params = _outlets_where("d.source", sources)
+    sql = OUTLET_DISAGREEMENTS_SQL.format(where=where, stories=_recent_stories_arg(sources))
+    return grouped(con, sql, "source", [*params, MAX_ROWS, MAX_ROWS])
 
 
 def runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -192,6 +192,9 @@ OUTLET = """{% extends "base.html" %}
 {{ fmt_time(o.first_at) }} – {{ fmt_time(o.last_at) }}</p>
 <div class="charts">{% for c in charts %}{{ c }}{% endfor %}</div>
 <h2>Stories covered</h2>
+{% if o.stories > stories|length %}<p class="note">Its newest {{ stories|length }} stories of {{ o.stories
+}}; the entities and figures below are from these. <a href="{{ links.root('index.html') }}">The index</a>
+lists every story (filter it by outlet).</p>{% endif %}
 <table id="outlet-stories"><thead><tr><th>story</th><th>documents</th><th>outlets in
 story</th><th>latest</th></tr>
 </thead><tbody>{% for s in stories %}<tr><td><a href="{{ links.story(s.story_id) }}">{{ s.title or
