@@ -141,10 +141,7 @@ def reference_year(text: str, published_year: int | None) -> int | None:
 def _earlier_month(clause: list[Any], inside: set[int], published: dt.date) -> str | None:
     """ "In January, five cables were cut" in a December article: a month of the clause (no year
     other than the publication's) two or more months before publication, with a verb in the past."""
-    verbs = [t for t in clause if t.pos_ in ("VERB", "AUX")]
-    aux = [c for v in verbs for c in v.children if c.dep_ in ("aux", "auxpass")]
-    future = any(c.lower_ in ("will", "would", "shall", "'ll", "to", "may", "might") for c in aux)
-    if future or not any(t.tag_ in ("VBD", "VBN") for t in verbs + aux):
+    if not _past(clause):
         return None  # "the vote will be held in March"
     for t in clause:
         month = month_number(t.text) if t.ent_type_ == "DATE" and t.i not in inside else None
@@ -158,13 +155,42 @@ def _earlier_month(clause: list[Any], inside: set[int], published: dt.date) -> s
     return None
 
 
+def _past(clause: list[Any]) -> bool:
+    """Whether the clause's verb is in the past, with no future or modal auxiliary."""
+    verbs = [t for t in clause if t.pos_ in ("VERB", "AUX")]
+    aux = [c for v in verbs for c in v.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ in ("will", "would", "shall", "'ll", "to", "may", "might") for c in aux):
+        return False  # "the vote will be held in March"
+    return any(t.tag_ in ("VBD", "VBN") for t in verbs + aux)
+
+
+def _fronted_month(clause: list[Any], inside: set[int]) -> str | None:
+    """ "In January, five cables were cut" in an undated document: a bare month (no day, no year)
+    put before the clause's verb, the clause in the past. News tells its own event by weekday or
+    date ("on Friday", "on January 5", "this month"); a month set in front opens an earlier one."""
+    if not _past(clause):
+        return None
+    for t in clause:
+        if t.i in inside or t.lower_ != "in" or t.dep_ != "prep" or t.head.i <= t.i:
+            continue
+        objs = [c for c in t.children if c.dep_ == "pobj"]
+        if len(objs) != 1 or month_number(objs[0].text) is None or list(objs[0].children):
+            continue
+        if objs[0].ent_type_ == "DATE" and objs[0].i + 1 < len(t.doc) and t.doc[objs[0].i + 1].is_punct:
+            return f"'In {objs[0].text},' before the verb: an earlier month"
+    return None
+
+
 def background_cue(span: Any, ref_year: int | None, published: dt.date | None = None) -> str | None:
     """The words showing the figure is about another time or event, or generic; None if none.
     `published`: the document's publication date, when known (a month named months before it)."""
     clause = _clause(span)
     text = " ".join(t.text for t in clause).lower()
     inside = {t.i for t in span}
-    earlier = _earlier_month(clause, inside, published) if published is not None else None
+    if published is not None:
+        earlier = _earlier_month(clause, inside, published)
+    else:
+        earlier = _fronted_month(clause, inside)
     if earlier is not None:
         return earlier
     if ref_year is not None:

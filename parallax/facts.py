@@ -319,6 +319,16 @@ def _anaphoric(span: Any) -> bool:
     return prev.lower_ in ("the", "these", "those", "both")
 
 
+def _described(span: Any) -> bool:
+    """Whether a count's noun is of a kind named by a noun before it ("the four submarine cables",
+    "the five merchant vessels"): a first mention with the article, not a reference back to
+    participants ("the two nations", "the two neighbouring countries")."""
+    head = span.root.head
+    if span.root.dep_ != "nummod" or head.pos_ != "NOUN":
+        return False
+    return any(c.dep_ == "compound" and c.i < head.i for c in head.children)
+
+
 def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
     """The age when the figure is one: '45-year-old', 'aged 45', 'Smith, 45,', 'in her 60s'."""
     m = _AGE_WORDS.match(text.strip())
@@ -454,7 +464,7 @@ def extract_facts(
                 measure.split(":")[0] in table.measures or measure.startswith("age:")
             )
             anaphoric = fact_type == "cardinal" and _anaphoric(fig)
-            if anaphoric and not from_table and (value.value or 0) <= 10:
+            if anaphoric and not from_table and (value.value or 0) <= 10 and not _described(fig):
                 continue  # "the two nations": a reference, nothing counted in the event
             if anaphoric:
                 anaphors.add(len(out))  # "the 23 pirates": the same count again, when it is given

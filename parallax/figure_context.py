@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from parallax.ages import is_modifier_name
-from parallax.measure_words import changed_subject, surname
+from parallax.measure_words import changed_subject, is_people, lemma, surname
 
 if TYPE_CHECKING:
     from parallax.facts import Fact
@@ -170,12 +170,37 @@ def restated_counts(facts: list[Fact], spans: list[Any], anaphors: set[int]) -> 
     """`facts` and their `spans` without the counts at `anaphors` ("the 23 suspects surrendered")
     whose value another count of the same text gives ("captured 23 piracy suspects"), before or
     after (a headline is a text of its own: the body's first "the 23 pirates" is the body's count)."""
-    given: set[float | None] = set()
+    given: dict[float | None, set[str | None]] = {}
     for i, f in enumerate(facts):
         if f.fact_type == "cardinal" and i not in anaphors:
-            given.add(f.normalized_value)
-    keep = [i for i, f in enumerate(facts) if i not in anaphors or f.normalized_value not in given]
+            given.setdefault(f.normalized_value, set()).add(_counted_kind(spans[i]))
+    keep = []
+    for i, f in enumerate(facts):
+        kinds = given.get(f.normalized_value)
+        kind = _counted_kind(spans[i])
+        # the same count of another thing is no restatement ("a five-boat attack" ... "escorting the
+        # five merchant vessels"); a count whose noun is not known is taken as the same
+        if i not in anaphors or kinds is None or not (kind is None or None in kinds or kind in kinds):
+            keep.append(i)
     return [facts[i] for i in keep], [spans[i] for i in keep]
+
+
+def _counted_kind(span: Any) -> str | None:
+    """What a count counts, as `restated_counts` compares it: "people" for people ("23 pirates",
+    "the 23 suspects"), else the counted noun's lemma ("boat" for "five-boat" and "five boats");
+    None when the parse does not say."""
+    root = span.root
+    if root.dep_ == "nummod" and root.head.pos_ in ("NOUN", "PROPN"):
+        noun = root.head
+    elif span.end + 1 < len(span.doc) and span.doc[span.end].text in ("-", "–"):
+        noun = span.doc[span.end + 1]  # "a five-boat formation"
+    else:
+        return None
+    while noun.dep_ == "compound" and noun.head.i > noun.i:
+        noun = noun.head  # "three bank workers", the count tied to "bank"
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return "people" if is_people(noun) else lemma(noun)
 
 
 def restatements(facts: list[Fact], body: str) -> None:

@@ -322,6 +322,20 @@ def test_a_restated_count_is_dropped_before_or_after_the_count_it_repeats(nlp) -
     )
 
 
+def test_a_restatement_counts_the_same_kind_of_thing(nlp) -> None:
+    """ "the five merchant vessels" after "a five-boat attack" is a count of its own; "the three bank
+    workers" after "three people died" restates the toll."""
+    text = "A warship foiled a five-boat pirate attack. It was escorting the five merchant vessels."
+    got = [(f.text, f.measure) for f in extract_facts(nlp(text), text) if f.fact_type == "cardinal"]
+    assert ("five", "vessel:escort") in got and len(got) == 2
+    toll = "Three people died in the fire. The three bank workers were killed when the branch burned."
+    assert [f.text for f in extract_facts(nlp(toll), toll) if f.fact_type == "cardinal"] == ["Three"]
+    # a described first mention with the article is a count; a reference to participants is not
+    cables = "The damage is to the four submarine cables across the sea."
+    assert [f.text for f in extract_facts(nlp(cables), cables)] == ["four"]
+    assert not extract_facts(nlp("The two nations signed a pact."), "The two nations signed a pact.")
+
+
 def test_a_month_named_months_before_publication_is_background(nlp) -> None:
     text = "In March, four bridges were closed after floods. On Friday two bridges were closed."
     got = {
@@ -329,9 +343,15 @@ def test_a_month_named_months_before_publication_is_background(nlp) -> None:
     }
     assert got["four"].is_background and "March" in (got["four"].measure_evidence or "")
     assert not got["two"].is_background
-    # without a publication date, or for a plan, or a month ago: not background
+    # without a publication date, a month set in front of the clause opens an earlier event; one
+    # after the verb, a plan or a month ago: not background
     undated = {f.text: f for f in extract_facts(nlp(text), text) if f.fact_type == "cardinal"}
-    assert not undated["four"].is_background
+    assert undated["four"].is_background and "earlier month" in (undated["four"].measure_evidence or "")
+    assert not undated["two"].is_background
+    after = "Four bridges were closed in March."
+    assert not any(f.is_background for f in extract_facts(nlp(after), after))
+    undated_plan = "In March, 40 seats will be contested."
+    assert not any(f.is_background for f in extract_facts(nlp(undated_plan), undated_plan))
     plan = "The 40 seats will be contested in March."
     assert not any(f.is_background for f in extract_facts(nlp(plan), plan, dt.date(2024, 11, 8)))
     recent = "In October, four bridges were closed after floods."
