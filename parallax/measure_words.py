@@ -97,13 +97,19 @@ class MeasureTable:
         return model_name(tok) or self.classes.get(lem) or self.classes.get(tok.lower_) or lem
 
     def verb_measure(self, tok: Any) -> tuple[str, str] | None:
-        """(measure, words) of a verb of the table, phrasal verbs first ("got away" -> escaped)."""
+        """(measure, words) of a verb of the table, phrasal verbs first ("got away" -> escaped, "took
+        into custody" -> arrested)."""
         lem = lemma(tok)
         for c in tok.children:
             if c.dep_ in ("prt", "advmod", "acomp") and c.lower_ in _PARTICLES:
                 phrase = f"{lem} {c.lower_}"
                 if phrase in self.verbs:
                     return self.verbs[phrase], f"{tok.text} {c.text}"
+            if c.dep_ == "prep":  # "took 23 into custody", "placed five under arrest"
+                for obj in (g for g in c.children if g.dep_ == "pobj"):
+                    phrase = f"{lem} {c.lower_} {lemma(obj)}"
+                    if phrase in self.verbs:
+                        return self.verbs[phrase], f"{tok.text} {c.text} {obj.text}"
         if lem not in self.verbs and tok.lower_ in (f"{lem}ing", f"{lem}ed"):
             lem = f"{lem}e"  # the lemmatizer cut a silent e: "raping" -> "rap"
         return (self.verbs[lem], tok.text) if lem in self.verbs else None

@@ -150,6 +150,13 @@ def test_a_listed_group_is_a_part_of_the_toll(nlp) -> None:
     assert (groups["12"], groups["11"]) == ("arrested:somali", "arrested:yemeni")
 
 
+def test_a_verb_with_its_preposition_and_object_is_a_predicate_of_the_table(nlp) -> None:
+    got = _measures(nlp, "The navy stopped the attack and took 23 into custody.")
+    assert got["23"] == "arrested"
+    assert _measures(nlp, "Police placed five men under arrest.")["five"] == "arrested"
+    assert _measures(nlp, "The firm took 20 trucks into service.")["20"] != "arrested"
+
+
 def test_a_restated_count_is_not_a_second_figure(nlp) -> None:
     text = "Navy commandos arrested 23 pirates on Saturday. The 23 pirates were handed over to police."
     facts = extract_facts(nlp(text), text, None, lexicon_for(nlp))
