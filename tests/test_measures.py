@@ -157,6 +157,12 @@ def test_a_verb_with_its_preposition_and_object_is_a_predicate_of_the_table(nlp)
     assert _measures(nlp, "The firm took 20 trucks into service.")["20"] != "arrested"
 
 
+def test_the_amount_of_a_change_measures_what_changed(nlp) -> None:
+    # the parser hangs the amount on the adverb ("down"), not on the verb
+    assert _measures(nlp, "The index closed down 3.9 percent after the attack.")["3.9 percent"] == "index"
+    assert _measures(nlp, "Greek stocks ended down 3.9 percent.")["3.9 percent"] == "stock"
+
+
 def test_a_restated_count_is_not_a_second_figure(nlp) -> None:
     text = "Navy commandos arrested 23 pirates on Saturday. The 23 pirates were handed over to police."
     facts = extract_facts(nlp(text), text, None, lexicon_for(nlp))
