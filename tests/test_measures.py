@@ -157,6 +157,12 @@ def test_a_verb_with_its_preposition_and_object_is_a_predicate_of_the_table(nlp)
     assert _measures(nlp, "The firm took 20 trucks into service.")["20"] != "arrested"
 
 
+def test_a_police_operation_of_n_people_counts_arrests(nlp) -> None:
+    text = "He died hours after his arrest in a police bust of almost 100 people suspected of extortion."
+    assert _measures(nlp, text)["almost 100"] == "arrested"
+    assert _measures(nlp, "The roundup of 45 suspects came after the attack.")["45"] == "arrested"
+
+
 def test_the_amount_of_a_change_measures_what_changed(nlp) -> None:
     # the parser hangs the amount on the adverb ("down"), not on the verb
     assert _measures(nlp, "The index closed down 3.9 percent after the attack.")["3.9 percent"] == "index"
