@@ -23,6 +23,9 @@ from typing import TypeVar
 import duckdb
 import pyarrow as pa
 
+from parallax import table_keys
+from parallax.table_keys import primary_key, table_columns, upgrade_primary_key
+
 # Files written by DuckDB 2.0 cannot be opened by 1.x tools unless the storage stays at 1.5.
 STORAGE_VERSION = "v1.5.0"
 SCHEMAS = ("audit", "raw", "staging", "intermediate", "marts")
@@ -32,8 +35,6 @@ IMAGES = "audit.row_images"
 #: Connection variable naming the run whose writes `upsert_arrow` logs (set by `begin_run`).
 RUN_VARIABLE = "parallax_run_id"
 _NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_CREATE_TABLE = re.compile(r"create\s+table\s+if\s+not\s+exists\s+([A-Za-z_][\w.]*)\s*\(", re.IGNORECASE)
-_PRIMARY_KEY = re.compile(r"primary\s+key\s*\(([^)]*)\)", re.IGNORECASE)
 
 
 def connect(
@@ -130,6 +131,7 @@ def apply_sql(con: duckdb.DuckDBPyConnection, sql_dir: Path, schemas: Iterable[s
             try:
                 text = file.read_text(encoding="utf-8")
                 con.execute(text)
+                table_keys.declare(text)
                 upgrade_primary_key(con, text)
                 applied += 1
             except duckdb.CatalogException as exc:  # depends on an object not created yet
@@ -139,70 +141,6 @@ def apply_sql(con: duckdb.DuckDBPyConnection, sql_dir: Path, schemas: Iterable[s
             raise RuntimeError(f"SQL objects could not be created: {names}")
         pending = [f for f, _ in failed]
     return applied
-
-
-def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
-    """Columns of `table`'s primary key, in order ([] without one; None when the table is absent)."""
-    schema, _, name = _ident(table).rpartition(".")
-    schema = schema or "main"
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, name]
-    ).fetchall()
-    if not exists[0][0]:
-        return None
-    rows = con.execute(
-        "select constraint_column_names from duckdb_constraints() "
-        "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
-        [schema, name],
-    ).fetchall()
-    return list(rows[0][0]) if rows else []
-
-
-def upgrade_primary_key(con: duckdb.DuckDBPyConnection, create_sql: str) -> bool:
-    """Rebuild a table whose primary key differs from the one its SQL file declares.
-
-    DuckDB cannot drop or alter a primary key, so a table created by an older file keeps its old
-    key after `create table if not exists`. The file has already run (its `alter table ... add
-    column` statements gave the old table the new columns, with their defaults): the old table is
-    renamed, the file runs again to create the table with the new key, every row is copied by
-    column name, and the old table is dropped, in one transaction. Returns True when it rebuilt.
-    Costs one copy of the table, once; a file whose key matches does nothing.
-    """
-    create = _CREATE_TABLE.search(create_sql)
-    key = _PRIMARY_KEY.search(create_sql)
-    if create is None or key is None:
-        return False
-    table = _ident(create.group(1))
-    wanted = [c.strip().strip('"') for c in key.group(1).split(",") if c.strip()]
-    have = primary_key(con, table)
-    if have is None or [c.casefold() for c in have] == [c.casefold() for c in wanted]:
-        return False
-    schema, _, name = table.rpartition(".")
-    old_name = f"{name}__old_key"
-    old = f"{schema}.{old_name}" if schema else old_name
-    con.execute("begin transaction")
-    try:
-        con.execute(f"alter table {table} rename to {_ident(old_name)}")
-        con.execute(create_sql)
-        old_cols = set(table_columns(con, old))
-        cols = ", ".join(c for c in table_columns(con, table) if c in old_cols)
-        con.execute(f"insert into {table} ({cols}) select {cols} from {_ident(old)}")
-        con.execute(f"drop table {_ident(old)}")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return True
-
-
-def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    schema, _, name = _ident(table).rpartition(".")
-    rows = con.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = ? and table_name = ? order by ordinal_position",
-        [schema or "main", name],
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 def register(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> None:

@@ -149,6 +149,7 @@ _ROW_EXPECTATIONS = frozenset(
     }
 )
 _COLUMN_SET = "expect_table_columns_to_match_set"
+_ROW_COUNT = "expect_table_row_count_to_equal"
 
 
 def empty_batch_outcomes(
@@ -156,7 +157,7 @@ def empty_batch_outcomes(
 ) -> dict[int, tuple[bool, Any]] | None:
     """(success, observed) of each expectation of the group on the empty batch `df`, or None when one of
     them needs GX. Row-wise expectations hold when their columns exist; a column-set expectation is
-    decided as GX decides it (observed: the sorted columns)."""
+    decided as GX decides it (observed: the sorted columns); a row count holds when it is 0."""
     out: dict[int, tuple[bool, Any]] = {}
     for index, exp in group:
         kwargs = resolve_params(exp.get("kwargs", {}), params)
@@ -165,6 +166,8 @@ def empty_batch_outcomes(
             if any(c not in df.columns for c in columns):
                 return None
             out[index] = (True, {"empty_batch": True})
+        elif exp["type"] == _ROW_COUNT and isinstance(kwargs.get("value"), int):
+            out[index] = (kwargs["value"] == 0, 0)  # "no duplicate key": an empty batch holds
         elif exp["type"] == _COLUMN_SET and isinstance(kwargs.get("column_set"), list | set | tuple):
             actual, expected = {str(c) for c in df.columns}, {str(c) for c in kwargs["column_set"]}
             exact = kwargs.get("exact_match", True)

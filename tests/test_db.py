@@ -111,6 +111,40 @@ def test_a_table_created_with_an_older_key_is_rebuilt_with_the_new_one(
         con.close()
 
 
+def test_a_key_constraint_the_file_no_longer_declares_is_dropped_and_the_key_still_known(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """An archive built with `doc_id varchar primary key`: the next apply rebuilds raw.documents without
+    the index (appends then go to a new row group), rows kept; its key is read from the file's header."""
+    path = tmp_path / "old.duckdb"
+    con = db.connect(path)
+    con.execute("create schema raw")
+    old = (settings.sql / "raw" / "documents.sql").read_text(encoding="utf-8")
+    con.execute(old.replace("doc_id varchar not null,", "doc_id varchar primary key,"))
+    assert db.table_keys.constraint_key(con, "raw.documents") == ["doc_id"]
+    con.execute(
+        "insert into raw.documents (doc_id, path, source, file_sha256, content_sha256, format, text, "
+        "ingested_at, run_id) values ('d1', 'p', 's', 'f', 'c', 'text', 'Body.', now(), 'r1')"
+    )
+    con.close()
+    con = db.connect(path)
+    try:
+        db.apply_sql(con, settings.sql)
+        assert db.table_keys.constraint_key(con, "raw.documents") == []
+        assert db.primary_key(con, "raw.documents") == ["doc_id"]
+        assert db.primary_key(con, "intermediate.int_mentions") == [
+            "doc_id",
+            "part",
+            "start_char",
+            "end_char",
+        ]
+        assert db.primary_key(con, "audit.runs") == ["run_id"]  # a constraint kept
+        assert con.execute("select doc_id, text from raw.documents").fetchall() == [("d1", "Body.")]
+        assert db.upgrade_primary_key(con, old) is False  # applying again changes nothing
+    finally:
+        con.close()
+
+
 def test_upsert_replaces_rows_by_key(con: duckdb.DuckDBPyConnection) -> None:
     rows = pa.table(
         {

@@ -204,6 +204,26 @@ def test_entities_per_document_bound_catches_a_silent_ner_failure(
     assert run_suites(mem, settings, "r1", only=["intermediate.int_mentions"]).success
 
 
+def test_a_key_held_twice_across_runs_fails_the_run(
+    mem: duckdb.DuckDBPyConnection, settings: Settings
+) -> None:
+    """raw.documents and the other tables a night appends long text to have no key constraint (see
+    parallax.table_keys): their suites' duplicate_keys batch catches a second row with a key."""
+    build_story(mem)
+    snapshot_run(mem, "r1")
+    assert validate_run(mem, "r1", settings).success
+    assert db.primary_key(mem, "raw.documents") == ["doc_id"]
+    assert db.table_keys.constraint_key(mem, "raw.documents") == []
+    # r2 writes a document version under an id r1 wrote (a bug the constraint used to stop)
+    mem.execute(
+        "insert into raw.documents select * replace ('r2' as run_id) from raw.documents where doc_id = 'da'"
+    )
+    outcome = validate_run(mem, "r2", settings)
+    assert not outcome.success
+    failed = [(r.suite, r.expectation_type, r.observed) for r in outcome.results if not r.success]
+    assert ("raw.documents", "expect_table_row_count_to_equal", 1) in failed  # and the views it doubles
+
+
 def test_history_parameters_defaults_history_and_small_runs() -> None:
     cols = ["run_id", "documents", "duplicate_rate", "extracted_documents", "entities_per_document"]
     current = pd.DataFrame([["now", 100, 0.1, 50, 10.0]], columns=cols)

@@ -1,5 +1,7 @@
 -- audit.story_snapshots: what each story looked like after a run that touched it (history for rpt_story_changes).
 -- grain: run x story x item; key: (run_id, story_id, item_kind, item_key)
+-- The key is no DuckDB constraint (an index makes every checkpoint rewrite the table's last row group:
+-- parallax.table_keys); the suite's duplicate_keys batch checks it.
 -- Written by parallax.history.snapshot_run after the marts are built: only stories with a document the run
 -- wrote (ingested, cleaned, deduplicated, assigned or extracted) get a snapshot, so history grows with change.
 create table if not exists audit.story_snapshots (
@@ -10,8 +12,7 @@ create table if not exists audit.story_snapshots (
     item_label varchar,
     source varchar,
     item_value varchar,
-    snapshot_at timestamptz not null,
-    primary key (run_id, story_id, item_kind, item_key)
+    snapshot_at timestamptz not null
 );
 comment on table audit.story_snapshots is 'Run-stamped state of every story a run touched: its documents, sources, entities (with coverage), figures and attributions. marts.rpt_story_changes compares consecutive snapshots.';
 comment on column audit.story_snapshots.run_id is 'Run after which the snapshot was taken.';

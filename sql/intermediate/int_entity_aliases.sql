@@ -1,13 +1,14 @@
 -- intermediate.int_entity_aliases: one row per surface form mapped to a canonical entity.
 -- grain: alias x entity; key: (alias, entity_id)
+-- The key is no DuckDB constraint (an index makes every checkpoint rewrite the table's last row group:
+-- parallax.table_keys); the suite's duplicate_keys batch checks it.
 create table if not exists intermediate.int_entity_aliases (
     alias varchar not null,
     entity_id varchar not null,
     method varchar not null,
     confidence double not null,
     run_id varchar not null,
-    evidence varchar,
-    primary key (alias, entity_id)
+    evidence varchar
 );
 alter table intermediate.int_entity_aliases add column if not exists evidence varchar;
 comment on table intermediate.int_entity_aliases is 'Every surface form seen for an entity, with how it was resolved.';

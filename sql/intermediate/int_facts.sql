@@ -1,6 +1,8 @@
 -- intermediate.int_facts: one row per figure (money, percent, quantity, cardinal, age, duration, date) in a
 -- canonical document, with its bounds, what it measures (and why), and whether it is background.
 -- grain: fact mention; key: (doc_id, part, start_char, end_char)
+-- The key is no DuckDB constraint (an index makes every checkpoint rewrite the table's last row group:
+-- parallax.table_keys); the suite's duplicate_keys batch checks it.
 -- A database created before `part` existed is rebuilt with the new key once (parallax.db.upgrade_primary_key).
 create table if not exists intermediate.int_facts (
     doc_id varchar not null,
@@ -19,8 +21,7 @@ create table if not exists intermediate.int_facts (
     value_precision double,
     is_background boolean not null default false,
     measure_evidence varchar,
-    measure_class varchar,
-    primary key (doc_id, part, start_char, end_char)
+    measure_class varchar
 );
 alter table intermediate.int_facts add column if not exists part varchar default 'body';
 alter table intermediate.int_facts add column if not exists lower_value double;

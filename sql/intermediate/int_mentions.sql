@@ -1,5 +1,7 @@
 -- intermediate.int_mentions: one row per entity mention in a document's title or body.
 -- grain: mention; key: (doc_id, part, start_char, end_char)
+-- The key is no DuckDB constraint (an index makes every checkpoint rewrite the table's last row group:
+-- parallax.table_keys); the suite's duplicate_keys batch checks it.
 -- Canonical documents get their mentions from the model; a copy (exact or near duplicate) gets its
 -- canonical document's mentions mapped onto its own text (projected_from = the canonical doc_id).
 -- A database created before `part` existed is rebuilt with the new key once (parallax.db.upgrade_primary_key).
@@ -16,8 +18,7 @@ create table if not exists intermediate.int_mentions (
     entity_id varchar not null,
     role varchar,
     projected_from varchar,
-    run_id varchar not null,
-    primary key (doc_id, part, start_char, end_char)
+    run_id varchar not null
 );
 alter table intermediate.int_mentions add column if not exists part varchar default 'body';
 alter table intermediate.int_mentions add column if not exists projected_from varchar;

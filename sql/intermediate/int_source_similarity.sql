@@ -1,5 +1,7 @@
 -- intermediate.int_source_similarity: how alike two canonical documents of the same story are.
 -- grain: unordered pair of canonical documents in a story (doc_a < doc_b); key: (story_id, doc_a, doc_b)
+-- The key is no DuckDB constraint (an index makes every checkpoint rewrite the table's last row group:
+-- parallax.table_keys); the suite's duplicate_keys batch checks it.
 -- Maintained by parallax.similarity.refresh: a story's pairs are recomputed when its signature
 -- (intermediate.int_source_similarity_stories) changes, so a night costs what it changed, not the
 -- archive (the view computed every pair at read time: 3.3 s at 20,000 articles, on every site chunk
@@ -13,8 +15,7 @@ create table if not exists intermediate.int_source_similarity (
     text_similarity double,
     entity_jaccard double,
     shared_entity_count bigint not null,
-    run_id varchar not null,
-    primary key (story_id, doc_a, doc_b)
+    run_id varchar not null
 );
 comment on table intermediate.int_source_similarity is 'Pairs of canonical documents in the same story (its first 200 by publication, else ingestion time), with how much text and how many entities they share; recomputed for the stories whose documents or entities changed.';
 comment on column intermediate.int_source_similarity.story_id is 'Story (marts.dim_stories).';

@@ -1,7 +1,9 @@
 -- raw.documents: one row per ingested document version, as read from the input (decoded, uncleaned).
 -- grain: document version; key: doc_id
+-- The key is no DuckDB constraint (an index makes every checkpoint rewrite the table's last row group:
+-- parallax.table_keys); the suite's duplicate_keys batch checks it.
 create table if not exists raw.documents (
-    doc_id varchar primary key,
+    doc_id varchar not null,
     path varchar not null,
     record integer,
     source varchar not null,

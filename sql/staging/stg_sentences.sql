@@ -1,5 +1,7 @@
 -- staging.stg_sentences: one row per sentence of a cleaned body.
 -- grain: document x sentence; key: (doc_id, sentence_index)
+-- The key is no DuckDB constraint (an index makes every checkpoint rewrite the table's last row group:
+-- parallax.table_keys); the suite's duplicate_keys batch checks it.
 create table if not exists staging.stg_sentences (
     doc_id varchar not null,
     sentence_index integer not null,
@@ -7,8 +9,7 @@ create table if not exists staging.stg_sentences (
     start_char integer not null,
     end_char integer not null,
     text varchar not null,
-    run_id varchar not null,
-    primary key (doc_id, sentence_index)
+    run_id varchar not null
 );
 comment on table staging.stg_sentences is 'Sentences of each cleaned body with character offsets; mentions, facts and attributions point to these by sentence_index.';
 comment on column staging.stg_sentences.doc_id is 'Document id.';
