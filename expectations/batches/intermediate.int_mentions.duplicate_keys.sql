@@ -1,8 +1,9 @@
--- Batch "duplicate_keys" for intermediate.int_mentions: each key (doc_id, part, start_char, end_char) of the run's rows (of every row when the
--- whole file is validated) that the table holds more than once. The key is no DuckDB constraint
--- (sql/intermediate/int_mentions.sql, parallax.table_keys): this batch must be empty.
+-- Batch "duplicate_keys" for intermediate.int_mentions: each key (doc_id, part, start_char, end_char)
+-- of the run's rows (of every row when the whole file is validated) that the table holds more than once
+-- (rows sharing a doc_id with the run's rows are the only ones that can). The key is no DuckDB
+-- constraint (sql/intermediate/int_mentions.sql, parallax.table_keys): this batch must be empty.
 select t.doc_id, t.part, t.start_char, t.end_char, count(*) as copies
 from intermediate.int_mentions as t
-where $run_id is null or exists (select 1 from intermediate.int_mentions as r where r.run_id = $run_id and r.doc_id = t.doc_id and r.part = t.part and r.start_char = t.start_char and r.end_char = t.end_char)
+where $run_id is null or t.doc_id in (select doc_id from intermediate.int_mentions where run_id = $run_id)
 group by all
 having count(*) > 1
