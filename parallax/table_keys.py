@@ -29,6 +29,21 @@ _COLUMN_KEY = re.compile(
 _HEADER_KEY = re.compile(r"^--[^\n]*?\bkey:\s*\(?\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)", re.MULTILINE)
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# The tables whose key is declared only in their file's header (the others' header keys are
+# documentation; their rows are identified by their constraint, or by none).
+UNINDEXED = frozenset(
+    {
+        "raw.documents",
+        "staging.stg_documents",
+        "staging.stg_sentences",
+        "intermediate.int_mentions",
+        "intermediate.int_facts",
+        "intermediate.int_attributions",
+        "intermediate.int_entity_aliases",
+        "intermediate.int_source_similarity",
+        "audit.story_snapshots",
+    }
+)
 # table -> key columns, from the SQL files applied in this process (else the package's files)
 _declared: dict[str, list[str]] = {}
 
@@ -53,14 +68,16 @@ def constraint_in(create_sql: str) -> list[str]:
 
 
 def declare(create_sql: str) -> str | None:
-    """Record the key of the table a SQL file creates (its constraint, else its header's `key:`);
-    returns the table, or None for a file creating no table."""
+    """Record the key of the table a SQL file creates (its constraint; for a table of UNINDEXED its
+    header's `key:`); returns the table, or None for a file creating no table."""
     create = _CREATE_TABLE.search(create_sql)
     if create is None:
         return None
     table = _ident(create.group(1))
     header = _HEADER_KEY.search(create_sql)
-    key = constraint_in(create_sql) or (_columns(header.group(1)) if header is not None else [])
+    key = constraint_in(create_sql)
+    if not key and table in UNINDEXED and header is not None:
+        key = _columns(header.group(1))
     _declared[table] = key
     return table
 

@@ -139,6 +139,14 @@ def test_a_key_constraint_the_file_no_longer_declares_is_dropped_and_the_key_sti
             "end_char",
         ]
         assert db.primary_key(con, "audit.runs") == ["run_id"]  # a constraint kept
+        # every table without a constraint declares its key in its header; only UNINDEXED ones use it
+        assert db.primary_key(con, "intermediate.int_lsh_buckets") == []
+        for path in sorted(settings.sql.glob("*/*.sql")):
+            text = path.read_text(encoding="utf-8")
+            table = db.table_keys.declare(text)
+            if table in db.table_keys.UNINDEXED:
+                assert "primary key" not in text.lower().replace("-- ", ""), path
+                assert db.table_keys.declared_key(table), path
         assert con.execute("select doc_id, text from raw.documents").fetchall() == [("d1", "Body.")]
         assert db.upgrade_primary_key(con, old) is False  # applying again changes nothing
     finally:
