@@ -24,12 +24,12 @@ import duckdb
 import pyarrow as pa
 
 from parallax import table_keys
+from parallax.table_keys import ident as _ident
 from parallax.table_keys import primary_key, table_columns, upgrade_primary_key
 
 # Files written by DuckDB 2.0 cannot be opened by 1.x tools unless the storage stays at 1.5.
 STORAGE_VERSION = "v1.5.0"
 SCHEMAS = ("audit", "raw", "staging", "intermediate", "marts")
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 #: Before-images of rows a run changed that earlier runs had written (see `log_before_images`).
 IMAGES = "audit.row_images"
 #: Connection variable naming the run whose writes `upsert_arrow` logs (set by `begin_run`).
@@ -99,12 +99,6 @@ def retry_out_of_memory(
     finally:
         if raised and _MEMORY.match(before):
             con.execute(f"set memory_limit = '{before}'")
-
-
-def _ident(name: str) -> str:
-    if not _IDENT.match(name):
-        raise ValueError(f"not a plain SQL identifier: {name!r}")
-    return name
 
 
 def sql_files(sql_dir: Path) -> list[Path]:

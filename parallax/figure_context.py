@@ -170,14 +170,15 @@ def restated_counts(facts: list[Fact], spans: list[Any], anaphors: set[int]) -> 
     """`facts` and their `spans` without the counts at `anaphors` ("the 23 suspects surrendered")
     whose value another count of the same text gives ("captured 23 piracy suspects"), before or
     after (a headline is a text of its own: the body's first "the 23 pirates" is the body's count)."""
+    counted = [_counted_kind(s) for s in spans]
     given: dict[float | None, set[str | None]] = {}
     for i, f in enumerate(facts):
         if f.fact_type == "cardinal" and i not in anaphors:
-            given.setdefault(f.normalized_value, set()).add(_counted_kind(spans[i]))
+            given.setdefault(f.normalized_value, set()).add(counted[i])
     keep = []
     for i, f in enumerate(facts):
         kinds = given.get(f.normalized_value)
-        kind = _counted_kind(spans[i])
+        kind = counted[i]
         # the same count of another thing is no restatement ("a five-boat attack" ... "escorting the
         # five merchant vessels"); a count whose noun is not known is taken as the same
         if i not in anaphors or kinds is None or not (kind is None or None in kinds or kind in kinds):

@@ -99,24 +99,31 @@ def person_described(noun: Any) -> str | None:
     return None
 
 
+_PARTIES = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _party_key(tok: Any) -> str:
+    return surname(tok.text) if tok.ent_type_ == "PERSON" else tok.text.lower()
+
+
 def party(noun: Any) -> str | None:
     """The person or organisation whose deal/offer it is: possessor, compound name, subject or agent."""
     for c in noun.children:
-        if c.dep_ in ("poss", "compound") and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-            return surname(c.text) if c.ent_type_ == "PERSON" else c.text.lower()
+        if c.dep_ in ("poss", "compound") and c.ent_type_ in _PARTIES:
+            return _party_key(c)
     verb = noun.head
     if noun.dep_ in ("dobj", "nsubjpass", "pobj") and verb.pos_ in ("VERB", "ADP"):
         if verb.pos_ == "ADP":
             verb = verb.head
         for c in verb.children:
-            if c.dep_ == "nsubj" and c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-                return surname(c.text) if c.ent_type_ == "PERSON" else c.text.lower()
+            if c.dep_ == "nsubj" and c.ent_type_ in _PARTIES:
+                return _party_key(c)
             if c.dep_ == "nsubj" and c.pos_ in _NOUNS:
                 return lemma(c)
             if c.dep_ == "agent":
                 for p in c.children:
-                    if p.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-                        return surname(p.text) if p.ent_type_ == "PERSON" else p.text.lower()
+                    if p.ent_type_ in _PARTIES:
+                        return _party_key(p)
     return None
 
 

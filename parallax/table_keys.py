@@ -48,7 +48,8 @@ UNINDEXED = frozenset(
 _declared: dict[str, list[str]] = {}
 
 
-def _ident(name: str) -> str:
+def ident(name: str) -> str:
+    """`name` when it is a plain (optionally schema-qualified) SQL identifier, else ValueError."""
     if not _IDENT.match(name):
         raise ValueError(f"not a plain SQL identifier: {name!r}")
     return name
@@ -73,7 +74,7 @@ def declare(create_sql: str) -> str | None:
     create = _CREATE_TABLE.search(create_sql)
     if create is None:
         return None
-    table = _ident(create.group(1))
+    table = ident(create.group(1))
     header = _HEADER_KEY.search(create_sql)
     key = constraint_in(create_sql)
     if not key and table in UNINDEXED and header is not None:
@@ -93,7 +94,7 @@ def declared_key(table: str) -> list[str]:
 
 def constraint_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
     """Columns of `table`'s primary key constraint ([] without one; None when the table is absent)."""
-    schema, _, name = _ident(table).rpartition(".")
+    schema, _, name = ident(table).rpartition(".")
     schema = schema or "main"
     exists = con.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, name]
@@ -119,7 +120,7 @@ def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """`table`'s columns, in order."""
-    schema, _, name = _ident(table).rpartition(".")
+    schema, _, name = ident(table).rpartition(".")
     rows = con.execute(
         "select column_name from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position",
@@ -142,7 +143,7 @@ def upgrade_primary_key(con: duckdb.DuckDBPyConnection, create_sql: str) -> bool
     create = _CREATE_TABLE.search(create_sql)
     if create is None:
         return False
-    table = _ident(create.group(1))
+    table = ident(create.group(1))
     wanted = constraint_in(create_sql)
     have = constraint_key(con, table)
     if have is None or [c.casefold() for c in have] == [c.casefold() for c in wanted]:
@@ -152,12 +153,12 @@ def upgrade_primary_key(con: duckdb.DuckDBPyConnection, create_sql: str) -> bool
     old = f"{schema}.{old_name}" if schema else old_name
     con.execute("begin transaction")
     try:
-        con.execute(f"alter table {table} rename to {_ident(old_name)}")
+        con.execute(f"alter table {table} rename to {ident(old_name)}")
         con.execute(create_sql)
         old_cols = set(table_columns(con, old))
         cols = ", ".join(c for c in table_columns(con, table) if c in old_cols)
-        con.execute(f"insert into {table} ({cols}) select {cols} from {_ident(old)}")
-        con.execute(f"drop table {_ident(old)}")
+        con.execute(f"insert into {table} ({cols}) select {cols} from {ident(old)}")
+        con.execute(f"drop table {ident(old)}")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
