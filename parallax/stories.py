@@ -236,12 +236,15 @@ def _variant_index(
     stories: dict[str, StoryProfile],
     df: dict[str, int],
     name_df: float,
+    lower: Counter[str],
+    upper: Counter[str],
 ) -> Callable[[str], set[str]]:
     """`story_names.variant_index` over the entity terms of the batch and of its candidate stories."""
     universe = {t for v in vectors.values() for t in v if t.startswith("e:")}
     universe |= {t for st in stories.values() for t in st.holders if t.startswith("e:")}
     canonical = store.entity_names(con, sorted(t[2:] for t in universe))
-    return story_names.variant_index({f"e:{e}": n for e, n in canonical.items()}, df, name_df)
+    names = {f"e:{e}": n for e, n in canonical.items()}
+    return story_names.variant_index(names, df, name_df, lower, upper)
 
 
 def _assign_batch(
@@ -285,7 +288,7 @@ def _assign_batch(
         for t in st.centroid:
             by_term[t].add(sid)
     name_df = max(NAME_DF_FLOOR, NAME_DF_SHARE * n_docs)
-    related = _variant_index(con, vectors, stories, df, name_df)
+    related = _variant_index(con, vectors, stories, df, name_df, lower, upper)
     # archived counts of the names the candidate stories hold that the batch does not
     unseen_names = {t for st in stories.values() for t in st.holders if t.startswith("e:")} - seen.keys()
     seen.update(store.document_frequencies(con, sorted(unseen_names))[0])

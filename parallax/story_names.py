@@ -21,6 +21,7 @@ Pure functions (no database access); `parallax.stories` reads the rows they take
 
 from __future__ import annotations
 
+import calendar
 import re
 import zoneinfo
 from collections import Counter, defaultdict
@@ -55,6 +56,12 @@ _ZONES = frozenset(z for z in zoneinfo.available_timezones() if "/" not in z and
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s*m\.?)?\s*\(?$", re.I)
 # a word inside a sentence (not at the start of the text or after a sentence end)
 _INSIDE = re.compile(r"(?<![.!?\n]\s)(?<!^)\b([^\W\d_][^\W_]+)")
+# month and weekday names and abbreviations ("JAN", "Tuesday"): dates, never what makes a name rare
+_CALENDAR = frozenset(
+    w.lower()
+    for w in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr)
+    if w
+)
 
 
 def word_cases(bodies: Iterable[str | None]) -> tuple[Counter[str], Counter[str]]:
@@ -139,15 +146,25 @@ def name_tokens(name: str) -> frozenset[str]:
 
 
 def variant_index(
-    names: Mapping[str, str], df: Mapping[str, int], name_df: float
+    names: Mapping[str, str],
+    df: Mapping[str, int],
+    name_df: float,
+    lower: Counter[str] | None = None,
+    upper: Counter[str] | None = None,
 ) -> Callable[[str], set[str]]:
     """related(term) -> the term and the entity terms naming the same thing by a token subset.
 
     `names` maps entity terms (`e:<entity_id>`) to canonical names. Two terms are variants when the
     tokens of one name are a subset of the other's ("Kraft" / "Kraft Foods") and the shorter name
-    holds a rare word: a word of 3+ letters whose term is in at most `name_df` documents (`df`).
-    A term without a name is related to itself only.
+    holds a rare word: a word of 3+ letters whose term is in at most `name_df` documents (`df`),
+    that is not a month or weekday name and that the batch (`lower`/`upper`, `word_cases`) does not
+    write lower-case more often than capitalised. Without the last two, a heading the model took
+    for a name in all-caps template headlines ("QTR JAN" out of "KEVEX CORP KEVX 2ND QTR JAN") was
+    a variant of every company's "... 2ND QTR JAN" headline, and quarterly results of different
+    companies shared a story. A term without a name is related to itself only.
     """
+    lower = lower or Counter()
+    upper = upper or Counter()
     tokens = {t: v for t, n in names.items() if (v := name_tokens(n))}
     by_tok: dict[str, set[str]] = defaultdict(set)
     for t, v in tokens.items():
@@ -156,7 +173,11 @@ def variant_index(
     cache: dict[str, set[str]] = {}
 
     def rare_word(v: frozenset[str]) -> bool:
-        return any(df.get(stem(w), 0) <= name_df for w in v if len(w) >= 3)
+        return any(
+            df.get(stem(w), 0) <= name_df
+            for w in v
+            if len(w) >= 3 and w not in _CALENDAR and not lower[w] > upper[w]
+        )
 
     def related(t: str) -> set[str]:
         if t in cache:

@@ -88,6 +88,30 @@ def test_name_variants_need_a_rare_word_in_the_shorter_name() -> None:
     assert general("e:g") == {"e:g"}
 
 
+def test_template_heading_words_never_make_a_name_rare() -> None:
+    # the model read an all-caps results headline as a name whose canonical form is "QTR JAN";
+    # "qtr" is written lower-case in the batch's bodies and "Jan" is a month: neither makes that
+    # heading a variant of every company's "... 2ND QTR JAN" headline
+    lower, upper = word_cases(["Profit for the 2nd qtr rose, the qtr ending Jan 31, said Halvorsen Corp."])
+    names = {
+        "e:heading": "QTR JAN",
+        "e:halvorsen": "HALVORSEN CORP HALV 2ND QTR JAN",
+        "e:brannock": "BRANNOCK INC BRNK 2ND QTR JAN",
+    }
+    df = {"qtr": 5, "jan": 5, "halvorsen": 1, "brannock": 1, "corp": 40, "inc": 40}
+    related = variant_index(names, df, name_df=12, lower=lower, upper=upper)
+    assert related("e:halvorsen") == {"e:halvorsen"}
+    assert related("e:brannock") == {"e:brannock"}
+    # without the batch's word cases, "qtr" counts as a rare word and ties each headline to the heading
+    assert variant_index(names, df, name_df=12)("e:halvorsen") == {"e:halvorsen", "e:heading"}
+    # a name's own rare word still relates its variants
+    kraft = {"e:short": "Kraft", "e:long": "Kraft Foods Inc"}
+    assert variant_index(kraft, {"kraft": 2}, name_df=3, lower=lower, upper=upper)("e:short") == {
+        "e:short",
+        "e:long",
+    }
+
+
 def test_name_words_are_headline_words_rarely_written_lower_case() -> None:
     lower, upper = word_cases(["Shares of Halvorsen rose after the merger talks, the merger board said."])
     # "merger" and "talks" are written lower-case in the batch; a word the batch never shows counts
