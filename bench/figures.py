@@ -163,18 +163,31 @@ def run_pipeline(docs: dict[str, dict[str, Any]], tmp: Path, runs: int) -> Path:
 
 
 def _locate(fig: GoldFigure, text: str, title: str | None, body: str) -> None:
-    """Offsets of the gold figure in the pipeline's title or body (matched by surrounding text)."""
-    for part, target in (("body", body), ("title", title or "")):
-        for width in (30, 15, 6, 0):
-            left = text[max(0, fig.start - width) : fig.start]
-            right = text[fig.end : fig.end + width]
-            probe = left + fig.surface + right
+    """Offsets of the gold figure in the pipeline's title or body (matched by surrounding text).
+
+    The widest context found once in either part wins: a figure of the first line, which the
+    pipeline reads as the headline, has its line end in its right context, so only a narrower probe
+    finds it in the title, and trying the body first down to the bare surface put it on another
+    "23" there (inside "1230 hours"). The bare surface, where it is not found once, is the last resort."""
+    parts = (("body", body), ("title", title or ""))
+    fallback: tuple[str, int] | None = None
+    for width in (30, 15, 6, 0):
+        left = text[max(0, fig.start - width) : fig.start]
+        right = text[fig.end : fig.end + width]
+        probe = left + fig.surface + right
+        for part, target in parts:
             hits = [m.start() for m in re.finditer(re.escape(probe), target)]
-            if len(hits) == 1 or (hits and width == 0):
+            if len(hits) == 1:
                 fig.part, fig.pstart = part, hits[0] + len(left)
                 fig.pend = fig.pstart + len(fig.surface)
                 return
-    fig.part = "missing"
+            if hits and width == 0 and fallback is None:
+                fallback = (part, hits[0])
+    if fallback is None:
+        fig.part = "missing"
+        return
+    fig.part, fig.pstart = fallback
+    fig.pend = fig.pstart + len(fig.surface)
 
 
 def read_rows(db_path: Path) -> tuple[list[dict[str, Any]], dict[str, tuple[Any, ...]]]:

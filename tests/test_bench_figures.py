@@ -1,0 +1,31 @@
+"""The figures benchmark finds each gold figure where the pipeline put it (title or body)."""
+
+from bench.figures import GoldFigure, _locate
+
+
+def gold(text: str, surface: str, occurrence: int = 0) -> GoldFigure:
+    start = text.index(surface) if occurrence == 0 else text.index(surface, text.index(surface) + 1)
+    return GoldFigure("d.xml", "e", "s", start, start + len(surface), surface, 23.0, 23.0, 23.0, "m", False)
+
+
+def test_a_first_line_figure_is_found_in_the_headline_not_inside_a_body_number() -> None:
+    text = "Coast guard took 23 into custody.\nThe boat was stopped at 1230 hours off the coast."
+    title, body = text.split("\n")
+    fig = gold(text, "23")
+    _locate(fig, text, title, body)
+    assert (fig.part, fig.pstart, fig.pend) == ("title", 17, 19)
+
+
+def test_a_body_figure_is_found_in_the_body() -> None:
+    text = "Coast guard took 23 into custody.\nOf the 23 detained, 12 were released by noon."
+    title, body = text.split("\n")
+    fig = gold(text, "23", occurrence=1)
+    _locate(fig, text, title, body)
+    assert (fig.part, body[fig.pstart : fig.pend], fig.pstart) == ("body", "23", 7)
+
+
+def test_a_figure_the_pipeline_dropped_is_missing() -> None:
+    text = "Headline here.\nShare This Article 23 times."
+    fig = gold(text, "23")
+    _locate(fig, text, "Headline here.", "Nothing of it is left.")
+    assert fig.part == "missing"
