@@ -25,9 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from parallax.ages import ages_listed
 from parallax.background import background_cue, reference_year
-from parallax.dates import MONTH_NAMES, duration_of, iso_date
+from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
 from parallax.figure_context import (
     link_unnamed_ages,
@@ -37,11 +36,24 @@ from parallax.figure_context import (
     running_totals,
     share_places,
 )
+from parallax.figure_spans import (
+    FACT_LABELS,
+    NUMBER_WORDS,
+    PER_CENT,
+    QUALIFIERS,
+    anaphoric,
+    candidates,
+    described,
+    extend,
+    is_clock_hours,
+    is_list_marker,
+    not_a_figure,
+    trim,
+)
 from parallax.measure_qualifiers import LENGTH_UNITS, distance_from
 from parallax.measure_words import duration_class
 from parallax.measures import MeasureTable, default_measures, measure_class, measure_of
 from parallax.numbers import (
-    TIME_UNITS,
     Value,
     currency,
     parse_number,
@@ -62,38 +74,6 @@ __all__ = [
     "parse_number",
 ]
 
-FACT_LABELS = {
-    "MONEY": "money",
-    "PERCENT": "percent",
-    "QUANTITY": "quantity",
-    "CARDINAL": "cardinal",
-    "DATE": "date",
-    "TIME": "duration",
-}
-_NUMBER_WORDS = {
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-    "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
-    "million", "billion", "dozen", "dozens", "hundreds", "thousands", "millions", "billions",
-}  # fmt: skip
-# the words of a rate written out ("5 per cent", "4 percentage points")
-_PERCENT_WORDS = r"(?:percentage\s+points?|per\s?cent\b|percent\b)"
-_QUALIFIERS = (
-    "at least", "more than", "fewer than", "less than", "up to", "at most", "no more than", "as many as",
-    "about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "under", "between",
-)  # fmt: skip
-_CLOCK = re.compile(
-    r"\d{1,2}[:.]\d{2}|\b(?:a\.?m|p\.?m)\b|o'clock|\bnoon\b|\bmidnight\b|\d\s*(?:am|pm)\b", re.I
-)
-_PHONE = re.compile(r"\d{3}[-.\s]\d{3}[-.\s]?\d{4}|\(\d{3}\)|\d{3}-\d{4}")
-_CODE_BEFORE = re.compile(
-    r"(?:\b(?:No|Nos|Article|Art|Ch|Channel|Highway|Hwy|Route|Interstate|I|Building|Flight|Room|Section|"
-    r"Chapter|Level|Gate|Platform|Pier|Unit|Suite|Apt|Box|Lot|Road)\.?[ \t]*|[A-Za-z]-|\b[A-Z]{2}[ \t])\Z"
-)
-_STREET_AFTER = re.compile(
-    r"^\s*(?:block\b|(?:[NSEW]\.?\s+|North |South |East |West )?(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th))\.?\s+"
-    r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Lane|Ln|Way|Place|Pl)\b)"
-)
 _AGE_WORDS = re.compile(r"^(?P<num>.+?)[\s\-‐–]+years?[\s\-‐–]+old$", re.I)
 _DECADE_AGE = re.compile(r"^(?:(?:his|her|their|the)\s+)?(?:early\s+|mid-?|late\s+)?(\d0)'?s$", re.I)
 
@@ -140,193 +120,12 @@ def _unit(text: str, label: str, value: Value, rupee: str | None) -> str | None:
     if label == "QUANTITY":
         words = [re.sub(r"^[-+]?[\d.,/]+(?=[a-z])", "", w) for w in words_of(text)]  # "277km"
         words = [w for w in words if not re.fullmatch(r"[-+]?[\d.,/]+", w)]
-        words = [w.strip(".") for w in words if w not in _NUMBER_WORDS and w not in ("a", "an", "of", "and")]
-        words = [w for w in words if w and w not in {q for c in _QUALIFIERS for q in c.split()}]
+        words = [w.strip(".") for w in words if w not in NUMBER_WORDS and w not in ("a", "an", "of", "and")]
+        words = [w for w in words if w and w not in {q for c in QUALIFIERS for q in c.split()}]
         if "nautical" in words:  # 1.852 km, not a mile
             return "nautical_mile"
         return singular(words[-1]) if words else None
     return None
-
-
-_PER_CENT = re.compile(rf"\d\s*{_PERCENT_WORDS}", re.IGNORECASE)
-_CLOCK_HOURS = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hours|hrs|hr|h)\.?", re.IGNORECASE)
-_CLOCK_BEFORE = re.compile(
-    r"\b(?:at|by|until|till|around|about|from|before|after|since|approximately|approx\.?)\s*$", re.IGNORECASE
-)
-
-
-def is_clock_hours(text: str, before: str) -> bool:
-    """'at 1230 hours', 'by 0600 hrs': a 24-hour clock time, not a duration of 1,230 hours."""
-    return bool(_CLOCK_HOURS.fullmatch(text.strip()) and _CLOCK_BEFORE.search(before[-16:]))
-
-
-def is_list_marker(body: str, start: int, end: int) -> bool:
-    """'1.' / '2)' opening a list item (not a figure)."""
-    line_start = body.rfind("\n", 0, start) + 1
-    if body[line_start:start].strip(" \t•-*(") != "":
-        return False
-    after = body[end : end + 1]
-    return bool(re.fullmatch(r"\(?\d{1,3}[.)]?", body[start:end].strip())) and (
-        body[start:end].endswith((".", ")")) or after in (".", ")")
-    )
-
-
-def _trim(body: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (body[start].isspace() or body[start] in '([{"“'):
-        start += 1
-    while end > start and (body[end - 1].isspace() or body[end - 1] in ')]}"”,;:'):
-        end -= 1
-    tail = re.search(r"\s+(?:and|or)$", body[start:end])  # "ages 12 and" (15 follows)
-    return (start, start + tail.start()) if tail else (start, end)
-
-
-def _candidates(doc: Any) -> list[tuple[Any, str]]:
-    """(span, spaCy label) of every figure candidate: numeric entities, then number tokens outside
-    any entity (spaCy leaves out many number words: 'two hours', 'five totally')."""
-    out: list[tuple[Any, str]] = []
-    covered: set[int] = set()
-    for ent in doc.ents:
-        covered.update(range(ent.start, ent.end))
-        if ent.label_ in FACT_LABELS:
-            out.extend(ages_listed(ent) or [(ent, ent.label_)])
-    i = 0
-    while i < len(doc):
-        tok = doc[i]
-        is_num = (tok.like_num or tok.lower_ in _NUMBER_WORDS) and not tok.is_punct
-        if i in covered or not is_num:
-            i += 1
-            continue
-        j = i + 1
-        while j < len(doc) and j not in covered and (doc[j].like_num or doc[j].lower_ in _NUMBER_WORDS):
-            j += 1
-        start = (
-            i - 1
-            if i > 0 and doc[i - 1].lower_ in ("a", "an") and tok.lower_ in ("dozen", "hundred", "thousand")
-            else i
-        )
-        label = "CARDINAL"
-        if j < len(doc) and singular(doc[j].lower_) in TIME_UNITS and doc[j].i not in covered:
-            j += 1
-            label = "DATE"
-        out.append((doc[start:j], label))
-        i = j
-    out.sort(key=lambda c: c[0].start_char)
-    return out
-
-
-_CURRENCY_BEFORE = re.compile(
-    r"(?:US\$|U\.S\.\$|[A-Z]{1,2}\$|\$|£|€|¥|₹|\bRs\.?|\bUSD|\bEUR|\bGBP|\bINR|\bPKR)\s?$"
-)
-_SCALE_AFTER = re.compile(r"^[\s\-‐–]?(?:bn|mn|mln|bln|billion|million|trillion|tn|crore|lakh)s?\b", re.I)
-_PERCENT_AFTER = re.compile(rf"^[\s\-]?(?:%|{_PERCENT_WORDS})", re.I)
-_RANGE_AFTER = re.compile(r"^\s?(?:-|–|—|to)\s?\d[\d,.]*(?![\d:])")
-_AND_AFTER = re.compile(
-    r"^\s+(?:and|to)\s+(?:\d[\d,.]*|[a-z]+)(?:\s+(?:bn|billion|million|thousand))?(?![\d:])", re.I
-)
-
-
-_OR_AFTER = re.compile(
-    r"\s+or\s+(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b",
-    re.IGNORECASE,
-)
-
-
-def _extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]:
-    """Take in what the model left out: a qualifier before ('at least' [5]), a currency before
-    ('$' [2] 'bn'), a scale word, '%' / 'percentage points', the second end of a range and '-old'."""
-    before = body[max(0, start - 16) : start]
-    m = _CURRENCY_BEFORE.search(before)
-    if m and label in ("CARDINAL", "MONEY", "QUANTITY"):
-        start -= len(m.group(0))
-        label = "MONEY"
-    m = _SCALE_AFTER.match(body[end : end + 12])
-    if m and not re.search(r"[a-z]$", body[start:end], re.I):
-        end += m.end()
-    m = _PERCENT_AFTER.match(body[end : end + 24])
-    if m and label == "CARDINAL":
-        end += m.end()
-        label = "PERCENT"
-    m = _RANGE_AFTER.match(body[end : end + 16])
-    if m and re.search(r"\d$", body[start:end]) and label in ("CARDINAL", "MONEY", "QUANTITY", "PERCENT"):
-        end += m.end()
-    before = body[max(0, start - 16) : start].casefold()
-    if (before.endswith("between ") or body[start:end].casefold().startswith("between ")) and re.search(
-        r"\d$|[a-z]$", body[start:end]
-    ):
-        m = _AND_AFTER.match(body[end : end + 24])
-        if m:
-            end += m.end()
-            if label == "DATE":
-                label = "CARDINAL"
-    m = _OR_AFTER.match(body[end : end + 16])
-    if m and label == "CARDINAL" and re.fullmatch(r"[\w,.]+", body[start:end]):
-        end += m.end()  # "five or six people": one figure, either value
-    for q in sorted(_QUALIFIERS, key=len, reverse=True):
-        if before.endswith(q + " "):
-            start -= len(q) + 1
-            break
-    m = re.match(r"[\s\-‐–]old\b", body[end : end + 5])
-    if re.search(r"years?$", body[start:end]) and m:
-        end += m.end()
-    return start, end, label
-
-
-# a month name ending the text before a figure ("July 23, 2008"), from parallax.dates' month names
-_DAY_OF_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:,?\s*(?:1[89]|20)\d\d)?")
-_MONTH_BEFORE = re.compile(
-    rf"(?:{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?\s*$", re.IGNORECASE
-)
-
-
-def _not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool:
-    text = body[start:end]
-    before = body[max(0, start - 14) : start]
-    after = body[end : end + 40]
-    if label == "TIME" and _CLOCK.search(text):
-        return True
-    if _PHONE.search(body[max(0, start - 4) : end + 9]) and label == "CARDINAL":
-        return True
-    if label in ("CARDINAL", "QUANTITY") and (_CODE_BEFORE.search(before) or _STREET_AFTER.match(after)):
-        return True
-    if label == "CARDINAL" and re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):
-        return True  # a year written alone: a date, not a count
-    if re.fullmatch(r"\d+(?:st|nd|rd|th)", text.strip(), re.I):
-        return True  # an ordinal ("5th Avenue")
-    month = _MONTH_BEFORE.search(before) if label in ("CARDINAL", "DATE") else None
-    if month and re.match(r",?\s*(?:1[89]|20)\d\d\b", after):
-        return True  # "againJuly 23, 2008": a date the model missed (a word glued to the month)
-    if month and month.group(0)[:1].isupper() and _DAY_OF_MONTH.fullmatch(text.strip()):
-        return True  # a dateline's "Nov 12, 2011", "Nov 11 -": a day of the month
-    if text.strip().casefold() == "one" and re.search(r"\b(?:no|any|every|some)\s*$", before, re.I):
-        return True  # "no one else was injured"
-    one_of = re.match(r"\s*of\s+(?:the|those|these|them|his|her|their|its)\b", after)
-    return label == "CARDINAL" and bool(one_of) and parse_number(text) == 1  # "one of the bosses"
-
-
-def _anaphoric(span: Any) -> bool:
-    """'the two nations', 'both countries', 'these three': a count used as a reference."""
-    doc = span.doc
-    first = span[0]
-    if first.lower_ in ("both", "either", "each"):
-        return True
-    k = span.start - 1
-    if k < 0:
-        return False
-    prev = doc[k]
-    hyphened = span.end + 1 < len(doc) and not span[-1].whitespace_ and doc[span.end].text in ("-", "–")
-    if hyphened and doc[span.end + 1].pos_ == "NOUN":
-        return False  # "the five-boat formation": the article is the formation's, the count is new
-    return prev.lower_ in ("the", "these", "those", "both")
-
-
-def _described(span: Any) -> bool:
-    """Whether a count's noun is of a kind named by a noun before it ("the four submarine cables",
-    "the five merchant vessels"): a first mention with the article, not a reference back to
-    participants ("the two nations", "the two neighbouring countries")."""
-    head = span.root.head
-    if span.root.dep_ != "nummod" or head.pos_ != "NOUN":
-        return False
-    return any(c.dep_ == "compound" and c.i < head.i for c in head.children)
 
 
 def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
@@ -404,17 +203,17 @@ def extract_facts(
     anaphors: set[int] = set()
     spans: list[Any] = []
     seen: set[tuple[int, int]] = set()
-    for span, label in _candidates(doc):
-        start, end = _trim(body, span.start_char, span.end_char)
+    for span, label in candidates(doc):
+        start, end = trim(body, span.start_char, span.end_char)
         if end <= start or "\n" in body[start:end]:
             continue
         if label == "CARDINAL" and is_list_marker(body, start, end):
             continue
-        start, end, label = _extend(body, start, end, label)
-        if any(s < end and start < e for s, e in seen) or _not_a_figure(body, start, end, label, span):
+        start, end, label = extend(body, start, end, label)
+        if any(s < end and start < e for s, e in seen) or not_a_figure(body, start, end, label, span):
             continue
         text = body[start:end]
-        if label in ("MONEY", "CARDINAL", "QUANTITY") and _PER_CENT.search(text):
+        if label in ("MONEY", "CARDINAL", "QUANTITY") and PER_CENT.search(text):
             label = "PERCENT"  # "60 per cent": a rate, not 60 cents
         if label in ("DATE", "TIME", "QUANTITY", "CARDINAL") and is_clock_hours(text, body[:start]):
             continue  # "at 1230 hours": a time of day written as a number of hours
@@ -463,10 +262,10 @@ def extract_facts(
             from_table = measure is not None and (
                 measure.split(":")[0] in table.measures or measure.startswith("age:")
             )
-            anaphoric = fact_type == "cardinal" and _anaphoric(fig)
-            if anaphoric and not from_table and (value.value or 0) <= 10 and not _described(fig):
+            reference = fact_type == "cardinal" and anaphoric(fig)
+            if reference and not from_table and (value.value or 0) <= 10 and not described(fig):
                 continue  # "the two nations": a reference, nothing counted in the event
-            if anaphoric:
+            if reference:
                 anaphors.add(len(out))  # "the 23 pirates": the same count again, when it is given
             if fact_type == "cardinal" and value.value == 1 and not from_table:
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table

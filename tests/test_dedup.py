@@ -10,7 +10,8 @@ import pyarrow as pa
 import pytest
 
 from parallax import db
-from parallax.dedup import deduplicate, diff_documents
+from parallax.copy_diffs import diff_documents
+from parallax.dedup import deduplicate
 from parallax.settings import REPO_ROOT, Settings
 
 SEED_ARTICLES = REPO_ROOT / "seeds" / "articles"

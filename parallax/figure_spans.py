@@ -1,0 +1,230 @@
+"""Where a figure starts and ends in the text, and which numbers are not figures.
+
+`candidates` lists spaCy's numeric entities plus the number words the model leaves out; `extend` takes
+in what the model cut off (a qualifier, a currency sign, a scale word, a range's second end, "-old");
+`trim`, `not_a_figure` (clock times, phone, street and model numbers, ordinals, days of the month,
+"one of the ..."), `is_list_marker` and `is_clock_hours` drop what is not a figure; `anaphoric` and
+`described` tell a count used as a reference ("the two nations") from a first mention ("the four
+submarine cables"). `parallax.facts` reads the figures from these spans.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parallax.ages import ages_listed
+from parallax.dates import MONTH_NAMES
+from parallax.numbers import TIME_UNITS, parse_number, singular
+
+FACT_LABELS = {
+    "MONEY": "money",
+    "PERCENT": "percent",
+    "QUANTITY": "quantity",
+    "CARDINAL": "cardinal",
+    "DATE": "date",
+    "TIME": "duration",
+}
+NUMBER_WORDS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+    "million", "billion", "dozen", "dozens", "hundreds", "thousands", "millions", "billions",
+}  # fmt: skip
+# the words of a rate written out ("5 per cent", "4 percentage points")
+_PERCENT_WORDS = r"(?:percentage\s+points?|per\s?cent\b|percent\b)"
+QUALIFIERS = (
+    "at least", "more than", "fewer than", "less than", "up to", "at most", "no more than", "as many as",
+    "about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "under", "between",
+)  # fmt: skip
+_CLOCK = re.compile(
+    r"\d{1,2}[:.]\d{2}|\b(?:a\.?m|p\.?m)\b|o'clock|\bnoon\b|\bmidnight\b|\d\s*(?:am|pm)\b", re.I
+)
+_PHONE = re.compile(r"\d{3}[-.\s]\d{3}[-.\s]?\d{4}|\(\d{3}\)|\d{3}-\d{4}")
+_CODE_BEFORE = re.compile(
+    r"(?:\b(?:No|Nos|Article|Art|Ch|Channel|Highway|Hwy|Route|Interstate|I|Building|Flight|Room|Section|"
+    r"Chapter|Level|Gate|Platform|Pier|Unit|Suite|Apt|Box|Lot|Road)\.?[ \t]*|[A-Za-z]-|\b[A-Z]{2}[ \t])\Z"
+)
+_STREET_AFTER = re.compile(
+    r"^\s*(?:block\b|(?:[NSEW]\.?\s+|North |South |East |West )?(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th))\.?\s+"
+    r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Lane|Ln|Way|Place|Pl)\b)"
+)
+PER_CENT = re.compile(rf"\d\s*{_PERCENT_WORDS}", re.IGNORECASE)
+_CLOCK_HOURS = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hours|hrs|hr|h)\.?", re.IGNORECASE)
+_CLOCK_BEFORE = re.compile(
+    r"\b(?:at|by|until|till|around|about|from|before|after|since|approximately|approx\.?)\s*$", re.IGNORECASE
+)
+
+
+def is_clock_hours(text: str, before: str) -> bool:
+    """'at 1230 hours', 'by 0600 hrs': a 24-hour clock time, not a duration of 1,230 hours."""
+    return bool(_CLOCK_HOURS.fullmatch(text.strip()) and _CLOCK_BEFORE.search(before[-16:]))
+
+
+def is_list_marker(body: str, start: int, end: int) -> bool:
+    """'1.' / '2)' opening a list item (not a figure)."""
+    line_start = body.rfind("\n", 0, start) + 1
+    if body[line_start:start].strip(" \t•-*(") != "":
+        return False
+    after = body[end : end + 1]
+    return bool(re.fullmatch(r"\(?\d{1,3}[.)]?", body[start:end].strip())) and (
+        body[start:end].endswith((".", ")")) or after in (".", ")")
+    )
+
+
+def trim(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (body[start].isspace() or body[start] in '([{"“'):
+        start += 1
+    while end > start and (body[end - 1].isspace() or body[end - 1] in ')]}"”,;:'):
+        end -= 1
+    tail = re.search(r"\s+(?:and|or)$", body[start:end])  # "ages 12 and" (15 follows)
+    return (start, start + tail.start()) if tail else (start, end)
+
+
+def candidates(doc: Any) -> list[tuple[Any, str]]:
+    """(span, spaCy label) of every figure candidate: numeric entities, then number tokens outside
+    any entity (spaCy leaves out many number words: 'two hours', 'five totally')."""
+    out: list[tuple[Any, str]] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        covered.update(range(ent.start, ent.end))
+        if ent.label_ in FACT_LABELS:
+            out.extend(ages_listed(ent) or [(ent, ent.label_)])
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        is_num = (tok.like_num or tok.lower_ in NUMBER_WORDS) and not tok.is_punct
+        if i in covered or not is_num:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and j not in covered and (doc[j].like_num or doc[j].lower_ in NUMBER_WORDS):
+            j += 1
+        start = (
+            i - 1
+            if i > 0 and doc[i - 1].lower_ in ("a", "an") and tok.lower_ in ("dozen", "hundred", "thousand")
+            else i
+        )
+        label = "CARDINAL"
+        if j < len(doc) and singular(doc[j].lower_) in TIME_UNITS and doc[j].i not in covered:
+            j += 1
+            label = "DATE"
+        out.append((doc[start:j], label))
+        i = j
+    out.sort(key=lambda c: c[0].start_char)
+    return out
+
+
+_CURRENCY_BEFORE = re.compile(
+    r"(?:US\$|U\.S\.\$|[A-Z]{1,2}\$|\$|£|€|¥|₹|\bRs\.?|\bUSD|\bEUR|\bGBP|\bINR|\bPKR)\s?$"
+)
+_SCALE_AFTER = re.compile(r"^[\s\-‐–]?(?:bn|mn|mln|bln|billion|million|trillion|tn|crore|lakh)s?\b", re.I)
+_PERCENT_AFTER = re.compile(rf"^[\s\-]?(?:%|{_PERCENT_WORDS})", re.I)
+_RANGE_AFTER = re.compile(r"^\s?(?:-|–|—|to)\s?\d[\d,.]*(?![\d:])")
+_AND_AFTER = re.compile(
+    r"^\s+(?:and|to)\s+(?:\d[\d,.]*|[a-z]+)(?:\s+(?:bn|billion|million|thousand))?(?![\d:])", re.I
+)
+
+
+_OR_AFTER = re.compile(
+    r"\s+or\s+(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b",
+    re.IGNORECASE,
+)
+
+
+def extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]:
+    """Take in what the model left out: a qualifier before ('at least' [5]), a currency before
+    ('$' [2] 'bn'), a scale word, '%' / 'percentage points', the second end of a range and '-old'."""
+    before = body[max(0, start - 16) : start]
+    m = _CURRENCY_BEFORE.search(before)
+    if m and label in ("CARDINAL", "MONEY", "QUANTITY"):
+        start -= len(m.group(0))
+        label = "MONEY"
+    m = _SCALE_AFTER.match(body[end : end + 12])
+    if m and not re.search(r"[a-z]$", body[start:end], re.I):
+        end += m.end()
+    m = _PERCENT_AFTER.match(body[end : end + 24])
+    if m and label == "CARDINAL":
+        end += m.end()
+        label = "PERCENT"
+    m = _RANGE_AFTER.match(body[end : end + 16])
+    if m and re.search(r"\d$", body[start:end]) and label in ("CARDINAL", "MONEY", "QUANTITY", "PERCENT"):
+        end += m.end()
+    before = body[max(0, start - 16) : start].casefold()
+    if (before.endswith("between ") or body[start:end].casefold().startswith("between ")) and re.search(
+        r"\d$|[a-z]$", body[start:end]
+    ):
+        m = _AND_AFTER.match(body[end : end + 24])
+        if m:
+            end += m.end()
+            if label == "DATE":
+                label = "CARDINAL"
+    m = _OR_AFTER.match(body[end : end + 16])
+    if m and label == "CARDINAL" and re.fullmatch(r"[\w,.]+", body[start:end]):
+        end += m.end()  # "five or six people": one figure, either value
+    for q in sorted(QUALIFIERS, key=len, reverse=True):
+        if before.endswith(q + " "):
+            start -= len(q) + 1
+            break
+    m = re.match(r"[\s\-‐–]old\b", body[end : end + 5])
+    if re.search(r"years?$", body[start:end]) and m:
+        end += m.end()
+    return start, end, label
+
+
+# a month name ending the text before a figure ("July 23, 2008"), from parallax.dates' month names
+_DAY_OF_MONTH = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:,?\s*(?:1[89]|20)\d\d)?")
+_MONTH_BEFORE = re.compile(
+    rf"(?:{'|'.join(sorted(MONTH_NAMES, key=len, reverse=True))})\.?\s*$", re.IGNORECASE
+)
+
+
+def not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool:
+    text = body[start:end]
+    before = body[max(0, start - 14) : start]
+    after = body[end : end + 40]
+    if label == "TIME" and _CLOCK.search(text):
+        return True
+    if _PHONE.search(body[max(0, start - 4) : end + 9]) and label == "CARDINAL":
+        return True
+    if label in ("CARDINAL", "QUANTITY") and (_CODE_BEFORE.search(before) or _STREET_AFTER.match(after)):
+        return True
+    if label == "CARDINAL" and re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):
+        return True  # a year written alone: a date, not a count
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", text.strip(), re.I):
+        return True  # an ordinal ("5th Avenue")
+    month = _MONTH_BEFORE.search(before) if label in ("CARDINAL", "DATE") else None
+    if month and re.match(r",?\s*(?:1[89]|20)\d\d\b", after):
+        return True  # "againJuly 23, 2008": a date the model missed (a word glued to the month)
+    if month and month.group(0)[:1].isupper() and _DAY_OF_MONTH.fullmatch(text.strip()):
+        return True  # a dateline's "Nov 12, 2011", "Nov 11 -": a day of the month
+    if text.strip().casefold() == "one" and re.search(r"\b(?:no|any|every|some)\s*$", before, re.I):
+        return True  # "no one else was injured"
+    one_of = re.match(r"\s*of\s+(?:the|those|these|them|his|her|their|its)\b", after)
+    return label == "CARDINAL" and bool(one_of) and parse_number(text) == 1  # "one of the bosses"
+
+
+def anaphoric(span: Any) -> bool:
+    """'the two nations', 'both countries', 'these three': a count used as a reference."""
+    doc = span.doc
+    first = span[0]
+    if first.lower_ in ("both", "either", "each"):
+        return True
+    k = span.start - 1
+    if k < 0:
+        return False
+    prev = doc[k]
+    hyphened = span.end + 1 < len(doc) and not span[-1].whitespace_ and doc[span.end].text in ("-", "–")
+    if hyphened and doc[span.end + 1].pos_ == "NOUN":
+        return False  # "the five-boat formation": the article is the formation's, the count is new
+    return prev.lower_ in ("the", "these", "those", "both")
+
+
+def described(span: Any) -> bool:
+    """Whether a count's noun is of a kind named by a noun before it ("the four submarine cables",
+    "the five merchant vessels"): a first mention with the article, not a reference back to
+    participants ("the two nations", "the two neighbouring countries")."""
+    head = span.root.head
+    if span.root.dep_ != "nummod" or head.pos_ != "NOUN":
+        return False
+    return any(c.dep_ == "compound" and c.i < head.i for c in head.children)
