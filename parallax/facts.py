@@ -201,6 +201,7 @@ def extract_facts(
     ref_year = reference_year(body, published.year if published else None)
     out: list[Fact] = []
     anaphors: set[int] = set()
+    named: set[int] = set()  # anaphors naming their kind ("the four submarine cables")
     spans: list[Any] = []
     seen: set[tuple[int, int]] = set()
     for span, label in candidates(doc):
@@ -267,6 +268,8 @@ def extract_facts(
                 continue  # "the two nations": a reference, nothing counted in the event
             if reference:
                 anaphors.add(len(out))  # "the 23 pirates": the same count again, when it is given
+                if described(fig):
+                    named.add(len(out))
             if fact_type == "cardinal" and value.value == 1 and not from_table:
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
             if fact_type == "quantity" and unit in LENGTH_UNITS and not from_table:
@@ -307,7 +310,7 @@ def extract_facts(
         place_subtotals(out, spans)
         link_unnamed_ages(out, spans)
     # last: a restated count still told the steps above what the document counts
-    out, spans = restated_counts(out, spans, anaphors)
+    out, spans = restated_counts(out, spans, anaphors, named)
     for f in out:
         if f.fact_type == "cardinal":
             f.measure_class = measure_class(f.measure, table)

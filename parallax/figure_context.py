@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Set
 from typing import TYPE_CHECKING, Any
 
 from parallax.ages import is_modifier_name
@@ -166,10 +167,15 @@ def share_places(facts: list[Fact], spans: list[Any]) -> None:
             f.measure_evidence = f"{f.measure_evidence}; in {place.text}"
 
 
-def restated_counts(facts: list[Fact], spans: list[Any], anaphors: set[int]) -> tuple[list[Fact], list[Any]]:
+def restated_counts(
+    facts: list[Fact], spans: list[Any], anaphors: set[int], named: Set[int] = frozenset()
+) -> tuple[list[Fact], list[Any]]:
     """`facts` and their `spans` without the counts at `anaphors` ("the 23 suspects surrendered")
     whose value another count of the same text gives ("captured 23 piracy suspects"), before or
-    after (a headline is a text of its own: the body's first "the 23 pirates" is the body's count)."""
+    after (a headline is a text of its own: the body's first "the 23 pirates" is the body's count).
+    An anaphor in `named` names its kind with a noun before its noun ("the four submarine cables"):
+    only a count of that same kind restates it, not a bare "four" elsewhere ("With four you should
+    have an insurance policy")."""
     counted = [_counted_kind(s) for s in spans]
     given: dict[float | None, set[str | None]] = {}
     for i, f in enumerate(facts):
@@ -181,7 +187,10 @@ def restated_counts(facts: list[Fact], spans: list[Any], anaphors: set[int]) -> 
         kind = counted[i]
         # the same count of another thing is no restatement ("a five-boat attack" ... "escorting the
         # five merchant vessels"); a count whose noun is not known is taken as the same
-        if i not in anaphors or kinds is None or not (kind is None or None in kinds or kind in kinds):
+        same = kind in kinds if kinds is not None and i in named else None
+        if same is None and kinds is not None:
+            same = kind is None or None in kinds or kind in kinds
+        if i not in anaphors or not same:
             keep.append(i)
     return [facts[i] for i in keep], [spans[i] for i in keep]
 

@@ -187,7 +187,9 @@ def not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool
         return True
     if _PHONE.search(body[max(0, start - 4) : end + 9]) and label == "CARDINAL":
         return True
-    if label in ("CARDINAL", "QUANTITY") and (_CODE_BEFORE.search(before) or _STREET_AFTER.match(after)):
+    # a code ("AK-47", "Route 9") is written in digits: "the cause-three cables" is a count
+    code = text.lstrip()[:1].isdigit() and bool(_CODE_BEFORE.search(before))
+    if label in ("CARDINAL", "QUANTITY") and (code or _STREET_AFTER.match(after)):
         return True
     if label == "CARDINAL" and re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):
         return True  # a year written alone: a date, not a count

@@ -27,6 +27,9 @@ def _with_part(np: Any) -> str | None:
     if not np.like_num or np.dep_ not in ("appos", "conj"):
         return None
     with_ = next((c for c in np.children if c.dep_ == "prep" and c.lower_ == "with"), None)
+    after = np.doc[np.i + 1] if np.i + 1 < len(np.doc) else None
+    if with_ is None and after is not None and after.lower_ == "with" and after.dep_ == "prep":
+        with_ = after  # "Four people-one with broken bones": the parse hung "with" on "people"
     obj = next((o for o in with_.children if o.dep_ == "pobj"), None) if with_ is not None else None
     return f"with_{lemma(obj)}" if obj is not None and obj.pos_ in _NOUNS else None
 

@@ -190,6 +190,15 @@ def test_anaphoric_counts_times_and_fragments_are_not_figures(nlp) -> None:
     assert [f.text for f in _facts(nlp, text) if f.fact_type != "date"] == []
 
 
+def test_codes_are_written_in_digits(nlp) -> None:
+    # "AK-47", "Route 9" are codes; a number word after a hyphen ("the cause-three cables", a dash
+    # the writer left out) is a count
+    codes = "Police found AK-47 rifles near Route 9."
+    assert [f.text for f in _facts(nlp, codes) if f.fact_type == "cardinal"] == []
+    text = "The cause-three undersea cables that were damaged on Friday."
+    assert [f.normalized_value for f in _facts(nlp, text) if f.fact_type == "cardinal"] == [3.0]
+
+
 def test_bounds_from_qualifiers_and_ranges(nlp) -> None:
     got = _by_text(nlp, "Between 5 and 7 people were hurt, up to 30 were evacuated and more than 200 fled.")
     assert (got["Between 5 and 7"].lower_value, got["Between 5 and 7"].upper_value) == (5, 7)
@@ -334,6 +343,12 @@ def test_a_restatement_counts_the_same_kind_of_thing(nlp) -> None:
     cables = "The damage is to the four submarine cables across the sea."
     assert [f.text for f in extract_facts(nlp(cables), cables)] == ["four"]
     assert not extract_facts(nlp("The two nations signed a pact."), "The two nations signed a pact.")
+    # a bare "four" elsewhere (its noun left out) does not restate the described count; "the four
+    # cables" after "four cables were cut" still does
+    bare = "The damage is to the four submarine cables near the coast. With four, you need spares."
+    assert [f.text for f in extract_facts(nlp(bare), bare) if f.fact_type == "cardinal"] == ["four", "four"]
+    again = "Four cables were cut on Friday. Crews are repairing the four submarine cables."
+    assert [f.text for f in extract_facts(nlp(again), again) if f.fact_type == "cardinal"] == ["Four"]
 
 
 def test_a_month_named_months_before_publication_is_background(nlp) -> None:

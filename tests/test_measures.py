@@ -353,6 +353,9 @@ def test_the_part_of_a_sentence_served_is_not_the_sentence(nlp) -> None:
 def test_a_count_told_apart_by_what_it_is_with_is_a_part_of_the_total(nlp) -> None:
     got = _measures(nlp, "Five people were hurt, two with serious burns and three with cuts.")
     assert (got["Five"], got["two"], got["three"]) == ("injured", "injured:with_burn", "injured:with_cut")
+    # a dash glued to the count: the parse hangs "with" on the total's noun
+    glued = _measures(nlp, "Five guards-one with a broken arm, 4 with bruises-are treated at a local clinic.")
+    assert (glued["Five"], glued["one"], glued["4"]) == ("injured", "injured:with_arm", "injured:with_bruise")
 
 
 @pytest.mark.parametrize(
