@@ -45,6 +45,7 @@ from parallax.figure_spans import (
     candidates,
     described,
     extend,
+    in_count_list,
     is_clock_hours,
     is_list_marker,
     not_a_figure,
@@ -133,7 +134,12 @@ def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
     m = _AGE_WORDS.match(text.strip())
     if m:
         n = parse_number(m.group("num"))
-        return Value(n, n, n, 0.5) if n is not None and 0 < n < 130 else None
+        if n is None or not 0 < n < 130:
+            return None
+        span_of = parse_value(m.group("num"))  # "between 30 and 40 years old": both ends
+        if span_of.qualifier in ("between", "range") and span_of.upper is not None and span_of.upper < 130:
+            return Value(n, span_of.lower, span_of.upper, 0.5, span_of.qualifier)
+        return Value(n, n, n, 0.5)
     aged = re.fullmatch(r"(?:aged?|ages)\s+(\d{1,3})", text.strip(), re.I)
     if aged:  # the model took "age" into the figure
         n = float(aged.group(1))
@@ -270,7 +276,7 @@ def extract_facts(
                 anaphors.add(len(out))  # "the 23 pirates": the same count again, when it is given
                 if described(fig):
                     named.add(len(out))
-            if fact_type == "cardinal" and value.value == 1 and not from_table:
+            if fact_type == "cardinal" and value.value == 1 and not from_table and not in_count_list(fig):
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
             if fact_type == "quantity" and unit in LENGTH_UNITS and not from_table:
                 anchored = distance_from(fig)  # "150 nautical miles off Aden"

@@ -230,3 +230,20 @@ def described(span: Any) -> bool:
     if span.root.dep_ != "nummod" or head.pos_ != "NOUN":
         return False
     return any(c.dep_ == "compound" and c.i < head.i for c in head.children)
+
+
+def in_count_list(span: Any) -> bool:
+    """A count that is an item of a list of counts ("seven rifles, one grenade launcher and three
+    pistols"; "two cars and one truck"): its noun is coordinated with a noun that has a count too."""
+    root = span.root
+    if root.dep_ != "nummod" or root.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    noun = root.head
+    while noun.dep_ == "compound" and noun.head.i > noun.i:
+        noun = noun.head  # "one grenade launcher": the count tied to "grenade"
+    items = [noun.head] if noun.dep_ in ("conj", "appos") else []
+    items += [c for c in noun.children if c.dep_ in ("conj", "appos")]
+    return any(
+        it.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "nummod" and c.i != root.i for c in it.children)
+        for it in items
+    )

@@ -199,6 +199,18 @@ def test_codes_are_written_in_digits(nlp) -> None:
     assert [f.normalized_value for f in _facts(nlp, text) if f.fact_type == "cardinal"] == [3.0]
 
 
+def test_one_counts_in_a_list_of_counts(nlp) -> None:
+    text = "The cache included seven rifles, one grenade launcher and three pistols. One day was lost."
+    got = [(f.text, f.measure) for f in _facts(nlp, text) if f.fact_type == "cardinal"]
+    assert got == [("seven", "rifle"), ("one", "launcher"), ("three", "pistol")]
+
+
+def test_an_age_range_keeps_both_ends(nlp) -> None:
+    got = _by_text(nlp, "Two guards, between 30 and 40 years old, were hurt.")
+    age = got["between 30 and 40 years old"]
+    assert (age.normalized_value, age.lower_value, age.upper_value) == (30, 30, 40)
+
+
 def test_bounds_from_qualifiers_and_ranges(nlp) -> None:
     got = _by_text(nlp, "Between 5 and 7 people were hurt, up to 30 were evacuated and more than 200 fled.")
     assert (got["Between 5 and 7"].lower_value, got["Between 5 and 7"].upper_value) == (5, 7)
