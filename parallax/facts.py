@@ -75,6 +75,8 @@ __all__ = [
     "parse_number",
 ]
 
+# what follows the first age of "12- and 15-year-old girls", "12-and 15-year-old", "10- to 12-year-olds"
+_SUSPENDED_AGE = re.compile(r"\s?[-‐–]\s?(?:and|or|to)\s+\S+?[\s\-‐–]+years?[\s\-‐–]+old", re.I)
 _AGE_WORDS = re.compile(r"^(?P<num>.+?)[\s\-‐–]+years?[\s\-‐–]+old$", re.I)
 _DECADE_AGE = re.compile(r"^(?:(?:his|her|their|the)\s+)?(?:early\s+|mid-?|late\s+)?(\d0)'?s$", re.I)
 
@@ -130,7 +132,12 @@ def _unit(text: str, label: str, value: Value, rupee: str | None) -> str | None:
 
 
 def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
-    """The age when the figure is one: '45-year-old', 'aged 45', 'Smith, 45,', 'in her 60s'."""
+    """The age when the figure is one: '45-year-old', 'aged 45', 'Smith, 45,', 'in her 60s', the first
+    of '12- and 15-year-old girls'."""
+    text = re.sub(r"['’]s$", "", text.strip())  # "the 15-year-old's child"
+    if _SUSPENDED_AGE.match(body[end : end + 40]) and re.fullmatch(r"\d{1,3}|[a-z]+", text, re.I):
+        n = parse_number(text)  # "Twelve- and 15-year-old girls": the hyphen left hanging
+        return Value(n, n, n, 0.5) if n is not None and 0 < n < 125 and n == int(n) else None
     m = _AGE_WORDS.match(text.strip())
     if m:
         n = parse_number(m.group("num"))

@@ -205,6 +205,14 @@ def test_one_counts_in_a_list_of_counts(nlp) -> None:
     assert got == [("seven", "rifle"), ("one", "launcher"), ("three", "pistol")]
 
 
+def test_ages_with_a_hanging_hyphen_or_a_possessive(nlp) -> None:
+    got = _by_text(nlp, "Nine-and 14-year-old boys were hurt.")
+    assert (got["Nine"].fact_type, got["Nine"].normalized_value) == ("age", 9)
+    assert got["14-year-old"].fact_type == "age"
+    got = _by_text(nlp, "Prosecutors said he fathered the 15-year-old's child.")
+    assert (got["15-year-old's"].fact_type, got["15-year-old's"].normalized_value) == ("age", 15)
+
+
 def test_an_age_range_keeps_both_ends(nlp) -> None:
     got = _by_text(nlp, "Two guards, between 30 and 40 years old, were hurt.")
     age = got["between 30 and 40 years old"]
