@@ -29,6 +29,7 @@ from parallax.background import background_cue, reference_year
 from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
 from parallax.figure_context import (
+    elliptic_counts,
     link_unnamed_ages,
     place_subtotals,
     restated_counts,
@@ -319,6 +320,7 @@ def extract_facts(
     restatements(out, body)
     running_totals(out, body)
     if parsed:
+        elliptic_counts(out, spans, lambda m: measure_class(m, table) == m)
         share_places(out, spans)
         place_subtotals(out, spans)
         link_unnamed_ages(out, spans)

@@ -213,6 +213,12 @@ def test_ages_with_a_hanging_hyphen_or_a_possessive(nlp) -> None:
     assert (got["15-year-old's"].fact_type, got["15-year-old's"].normalized_value) == ("age", 15)
 
 
+def test_a_count_left_without_its_noun_counts_what_its_twin_counts(nlp) -> None:
+    text = "Of the 30 passengers, 20 were from Spain and 10 from Italy."
+    got = {f.text: f.measure for f in _facts(nlp, text) if f.fact_type == "cardinal"}
+    assert got["20"] == "people" and got["10"] == "people"
+
+
 def test_an_age_range_keeps_both_ends(nlp) -> None:
     got = _by_text(nlp, "Two guards, between 30 and 40 years old, were hurt.")
     age = got["between 30 and 40 years old"]
