@@ -93,10 +93,12 @@ def place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
             if (f.normalized_value or 0) >= top:
                 continue
             places = [e for e in span.sent.ents if e.label_ in ("GPE", "LOC", "FAC") and _placed_in(e.root)]
+            # the place the parse ties to the count ("and three in Lyon"), else the nearest place
+            # named before it ("in Hatay province, 30 died")
+            ties = (span.root.i, span.root.head.i) if span.root.dep_ == "nummod" else (span.root.i,)
+            own = [e for e in places if e.root.head.head.i in ties]
             before = [e for e in places if e.start < span.start]
-            place = (
-                before[-1] if before else (places[0] if places else None)
-            )  # the nearest place named before
+            place = own[0] if own else (before[-1] if before else (places[0] if places else None))
             if place is not None:
                 f.measure = f"{measure}:{place.text.lower()}"
                 f.measure_evidence = f"{f.measure_evidence}; a subtotal for {place.text}"

@@ -265,6 +265,9 @@ def test_a_smaller_count_for_a_place_is_a_subtotal(nlp) -> None:
     got = _by_text(nlp, "The storms killed 50 people across the country. In Texas, 30 people died.")
     assert got["50"].measure == "deaths"
     assert got["30"].measure == "deaths:texas"  # not compared with the national toll
+    # the place the parse ties to the count, not the nearest one before it
+    got = _by_text(nlp, "Five people died in Paris and three in Lyon.")
+    assert got["three"].measure == "deaths:lyon"
 
 
 def test_per_cent_is_a_rate_and_a_clock_time_is_no_duration(nlp) -> None:
