@@ -22,10 +22,10 @@ document itself). Printed:
 - recall: event figures with a row of the view overlapping the figure and giving its value
   (normalized_value within 0.5 %); `body` counts figures in the cleaned body, `all` counts title
   figures too (they need headline tagging: rows with `part = 'title'` once that column exists);
-- grouping precision: of row pairs from different sources that the view puts under one measure of
-  one story (background rows left out), the share that are the same gold figure (same gold measure);
-  grouping recall: of gold same-measure pairs across sources, the share the view puts under one
-  measure of one story;
+- grouping precision: of row pairs from different sources that the view puts under one measure and
+  unit of one story (the key it compares figures on; background rows left out), the share that are
+  the same gold figure (same gold measure); grouping recall: of gold same-measure pairs across
+  sources, the share the view puts under one measure and unit of one story;
 - conflict precision / recall: a gold figure is in conflict when another source gives the same gold
   measure an interval it cannot share (bounds widened by half a unit of the last digit written);
 - background flagged: background figures whose row is a conflict (must be 0).
@@ -322,11 +322,12 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
     s.ratio("event-figure recall (body)", sum(1 for g in found if g.part == "body"), len(body))
     s.ratio("event-figure recall (all, headlines included)", len(found), len(event))
 
-    # grouping: pairs of rows under one (story, measure, unit) from different sources
+    # grouping: pairs of rows under one (story, measure, unit) from different sources, the key the
+    # view compares figures on (rows of one measure in two units are shown, never compared)
     usable = [r for r in rows if r.get("measure") and not r.get("is_background")]
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for r in usable:
-        groups[(r["story_id"], r["measure"])].append(r)
+        groups[(r["story_id"], r["measure"], r.get("unit") or "")].append(r)
     pairs = good = 0
     bad_examples: list[str] = []
     for key, members in groups.items():
@@ -369,6 +370,7 @@ def evaluate(gold: list[GoldFigure], docs: dict[str, dict[str, Any]], db_path: P
                 and not ra.get("is_background")
                 and not rb.get("is_background")
                 and ra["measure"] == rb.get("measure")
+                and (ra.get("unit") or "") == (rb.get("unit") or "")
                 and ra["story_id"] == rb["story_id"]
             )
             gfound += ok
