@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from parallax.ages import is_modifier_name
 from parallax.measure_words import changed_subject, is_people, lemma, surname
+from parallax.measures import figure_root
 
 if TYPE_CHECKING:
     from parallax.facts import Fact
@@ -121,9 +122,9 @@ def _share_place(span: Any) -> Any:
     """The place a share is of ("65% of traffic to India", "52 percent in Egypt", "traffic in India
     was down 60 percent"): a GPE after one of _PLACE_PREPS on the figure or on the noun it is a
     share or a change of."""
-    heads = [span.root] + [c for c in span.root.children if c.dep_ == "prep" and c.lower_ == "of"]
+    root = figure_root(span)
+    heads = [root] + [c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"]
     heads += [o for p in heads[1:] for o in p.children if o.dep_ == "pobj"]
-    root = span.root
     if root.dep_ == "pobj" and root.head.lower_ == "by":
         # "services in Egypt were down by 80 percent, in India by 65 percent": the place right
         # before "by" is this figure's

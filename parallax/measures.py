@@ -133,19 +133,25 @@ def _phrase_head(tok: Any, lexicon: Any) -> Any:
     return tok
 
 
-def _figure_root(span: Any) -> Any:
+def figure_root(span: Any) -> Any:
     """The span's root, or its number when a determiner or adjective was taken for the root ("An
-    estimated 100,000 people": every word of the figure hangs on "people")."""
+    estimated 100,000 people": every word of the figure hangs on "people"; "At present 65% of
+    traffic": the model took "present" into the figure, and "%" holds the number)."""
     root = span.root
     if root.like_num or root.pos_ not in ("DET", "ADJ"):
         return root
-    nums = [t for t in span if t.like_num and not span.start <= t.head.i < span.end]
+    outside = [t for t in span if not span.start <= t.head.i < span.end]
+    nums = [
+        t
+        for t in outside
+        if t.like_num or any(c.like_num and c.i in range(span.start, span.end) for c in t.children)
+    ]
     return nums[-1] if nums else root
 
 
 def _counted(span: Any, lexicon: Any = None) -> Any:
     """The noun phrase head the figure counts: the modified noun, the object of 'of', or the figure."""
-    root = _figure_root(span)
+    root = figure_root(span)
     inside = {t.i for t in span}
     for child in root.children:
         if child.dep_ == "prep" and child.lower_ == "of" and child.i >= span.end - 1:
@@ -283,7 +289,7 @@ def measure_of(
         np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj")
     )
     named = (_counted_before(span) or np) if elliptic else np  # "the remaining three", "two of them"
-    root = _figure_root(span)
+    root = figure_root(span)
     measure: str | None = None
     evidence: str | None = None
     for t in edges:

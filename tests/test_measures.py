@@ -373,3 +373,15 @@ def test_the_size_of_a_march_counts_protesters(nlp, text: str) -> None:
 
 def test_a_count_of_marches_is_no_crowd(nlp) -> None:
     assert _measures(nlp, "Two marches were held in the city on Sunday.")["Two"] != "protesters"
+
+
+def test_a_word_the_model_took_into_a_share_does_not_hide_what_it_is_of(nlp) -> None:
+    # in context the parser makes "present 65%" the object of "At", with "present" as the span's root
+    text = (
+        "The repair ship is on its way.\n\nVolumes were moved to other lines.\n\n"
+        "At present 65% of traffic with India is offline.\n\n"
+    )
+    doc = nlp(text)
+    share = next(f for f in extract_facts(doc, text) if "65" in f.text)
+    assert share.measure == "traffic:india"
+
