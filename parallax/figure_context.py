@@ -4,6 +4,8 @@
   age, else of the next person it names (not a mere speaker) within three sentences.
 - `place_subtotals`: a smaller count the document gives for a place ("in Hatay, 30 died") is that
   place's subtotal, measured `<measure>:<place>`.
+- `elliptic_counts`: "12 are from Somalia and 11 from Yemen": a count left without its noun counts
+  what the count of the clause it is joined to counts.
 - `restated_counts`: "the 23 suspects surrendered" repeats a count the document gives ("captured
   23 piracy suspects"), before or after it.
 - `restatements`: "10 km (6.2 miles)" - a bracketed figure restates the one before it.
@@ -174,7 +176,7 @@ def elliptic_counts(facts: list[Fact], spans: list[Any], general: Callable[[str]
     """ "Of 23 pirates, 12 are from Somalia and 11 from Yemen": a count the writer left without its
     noun and verb, in a clause joined to one whose subject counts a kind of thing with no predicate
     (`general`: people, vessels), counts that kind too. (A predicate is not copied: in "five died in
-    Paris and three in Lyon" the places tell the parts apart, which the place rules read wrongly.)"""
+    Paris and three in Lyon" the second count already has one, and its place tells it apart.)"""
     by_token = {t.i: f for f, s in zip(facts, spans, strict=True) for t in s}
     for f, s in zip(facts, spans, strict=True):
         if f.measure is not None or f.fact_type != "cardinal" or f.is_background:
@@ -211,9 +213,10 @@ def restated_counts(
         kind = counted[i]
         # the same count of another thing is no restatement ("a five-boat attack" ... "escorting the
         # five merchant vessels"); a count whose noun is not known is taken as the same
-        same = kind in kinds if kinds is not None and i in named else None
-        if same is None and kinds is not None:
-            same = kind is None or None in kinds or kind in kinds
+        # (an anaphor naming its kind needs a count of that kind)
+        same = kinds is not None and (
+            kind in kinds if i in named else (kind is None or None in kinds or kind in kinds)
+        )
         if i not in anaphors or not same:
             keep.append(i)
     return [facts[i] for i in keep], [spans[i] for i in keep]
