@@ -15,7 +15,7 @@ from typing import Any
 
 from parallax.ages import ages_listed
 from parallax.dates import MONTH_NAMES
-from parallax.numbers import TIME_UNITS, parse_number, singular
+from parallax.numbers import GLUED_AMOUNT, TIME_UNITS, parse_number, singular
 
 FACT_LABELS = {
     "MONEY": "money",
@@ -90,6 +90,11 @@ def candidates(doc: Any) -> list[tuple[Any, str]]:
         covered.update(range(ent.start, ent.end))
         if ent.label_ in FACT_LABELS:
             out.extend(ages_listed(ent) or [(ent, ent.label_)])
+    figures = {i for e in doc.ents if e.label_ in FACT_LABELS for i in range(e.start, e.end)}
+    for tok in doc:  # "Rs500", "Dh4,275": one token the model seldom tags (money, whatever it says)
+        if tok.i not in figures and GLUED_AMOUNT.fullmatch(tok.text):
+            out.append((doc[tok.i : tok.i + 1], "MONEY"))
+            covered.add(tok.i)
     i = 0
     while i < len(doc):
         tok = doc[i]

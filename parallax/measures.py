@@ -59,7 +59,7 @@ from parallax.measure_words import (
     model_name,
     surname,
 )
-from parallax.numbers import TIME_UNITS, singular
+from parallax.numbers import GLUED_AMOUNT, TIME_UNITS, singular
 
 _NOUNS = NOUN_TAGS
 _PEOPLE = PEOPLE_WORDS
@@ -331,7 +331,7 @@ def measure_of(
                 measure, evidence = hit
                 counted_thing = (
                     named.pos_ in _NOUNS
-                    and not named.like_num
+                    and not (named.like_num or GLUED_AMOUNT.fullmatch(named.text))
                     and (named.i not in inside or fact_type == "cardinal")
                 )
                 if counted_thing and not is_person_noun(named) and lemma(named) not in table.nouns:
@@ -349,7 +349,7 @@ def measure_of(
         noun = (
             named
             if (named.pos_ in _NOUNS or mended)
-            and not named.like_num
+            and not (named.like_num or GLUED_AMOUNT.fullmatch(named.text))
             and (named.i not in inside or fact_type == "cardinal")
             else None
         )

@@ -63,7 +63,8 @@ CURRENCY_WORDS = {
     "dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "sterling": "GBP",
     "gbp": "GBP", "yen": "JPY", "jpy": "JPY", "yuan": "CNY", "renminbi": "CNY", "cny": "CNY",
     "rupee": "rupee", "inr": "INR", "pkr": "PKR", "lkr": "LKR", "npr": "NPR", "rial": "rial",
-    "riyal": "riyal", "dirham": "AED", "franc": "CHF", "chf": "CHF", "ruble": "RUB", "rouble": "RUB",
+    "riyal": "riyal", "dirham": "AED", "dh": "AED", "dhs": "AED", "aed": "AED",
+    "franc": "CHF", "chf": "CHF", "ruble": "RUB", "rouble": "RUB",
     "rub": "RUB", "won": "KRW", "lira": "TRY", "peso": "peso", "rand": "ZAR", "naira": "NGN",
     "shekel": "ILS", "krona": "SEK", "krone": "NOK", "real": "BRL", "dlr": "USD", "forint": "HUF",
     "zloty": "PLN", "baht": "THB", "ringgit": "MYR", "rupiah": "IDR", "kwacha": "kwacha", "dinar": "dinar",
@@ -102,6 +103,22 @@ TIME_UNITS = {
     "century": "century", "yr": "year", "hr": "hour", "min": "minute",
 }  # fmt: skip
 # a number, not the digits of a model name ("AK-47", "F-16": letters, a hyphen, digits)
+# a currency written against its amount ("Rs500", "Rs.2bn", "Dh4,275", "euro345", "EUR2bn"), as
+# South Asian, Gulf and some wire copy writes it: read as if a space were there (`unglue`)
+# (case matters: "Euro2016" is a football tournament, "RS232" a cable)
+GLUED_CURRENCY = r"(?:Rs\.?|Dhs?|USD|EUR|GBP|INR|PKR|AED|SAR|euros?)"
+_GLUED = re.compile(rf"(?<![A-Za-z])({GLUED_CURRENCY})(?=\d)")
+
+
+# a whole token that is such an amount ("Rs500", "Rs.2bn"): a figure, never the noun a figure counts
+GLUED_AMOUNT = re.compile(rf"{GLUED_CURRENCY}\d[\d,]*(?:\.\d+)?(?:bn|mn|mln|m|k|billion|million|crore|lakh)?")
+
+
+def unglue(text: str) -> str:
+    """`text` with a space between a currency and the amount written against it ("Rs500" -> "Rs 500")."""
+    return _GLUED.sub(r"\1 ", text)
+
+
 _NUM = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d[\d,]*(?:\.\d+)?|(?<![\w])\.\d+")
 # "4 1/2 hours", "4 1 / 2": a whole number and a fraction
 _MIXED = re.compile(r"(?<![\w.,/])(\d+)\s+(\d)\s*/\s*(\d{1,2})(?![\d/])")
@@ -250,7 +267,7 @@ def _words_number(words: list[str]) -> float | None:
 def parse_number(text: str) -> float | None:
     """Number written with digits, words or both: '2', '1,200', '2.5 million', '$2 bn', 'three',
     'twenty-five', 'a dozen', 'two-thirds', 'thousands' (lower bound 1000), 'tens of thousands'."""
-    t = text.casefold().replace("\u00a0", " ")
+    t = unglue(text).casefold().replace("\u00a0", " ")
     mixed = _MIXED.search(t)
     if mixed and 0 < int(mixed.group(2)) < int(mixed.group(3)):
         return int(mixed.group(1)) + int(mixed.group(2)) / int(mixed.group(3))
@@ -300,7 +317,7 @@ _RUPEE_CUES = {
 def parse_value(text: str, before: str = "") -> Value:
     """Value and bounds of a figure `text`; `before` is the text just before it (qualifiers the
     entity left out: 'at least' in 'at least [5 people]')."""
-    t = " ".join(text.split())
+    t = " ".join(unglue(text).split())
     lead = (before.split("\n")[-1][-24:] + " " + t).casefold()
     between = _BETWEEN.search(t)
     if between:
@@ -356,7 +373,7 @@ def rupee_country(text: str) -> str | None:
 
 def currency(text: str, rupee: str | None = None) -> tuple[str | None, float]:
     """(ISO code or currency word, factor): 'US$ 2 bn' -> ('USD', 1); '5 euro cents' -> ('EUR', 0.01)."""
-    t = text.strip()
+    t = unglue(text).strip()
     words = [singular(w.strip(".")) for w in words_of(t)]
     factor = 1.0
     sub = next((w for w in words_of(t) if w.strip(".") in _SUBUNITS), None)

@@ -225,6 +225,12 @@ def test_an_age_range_keeps_both_ends(nlp) -> None:
     assert (age.normalized_value, age.lower_value, age.upper_value) == (30, 30, 40)
 
 
+def test_amounts_written_against_their_currency_are_money(nlp) -> None:
+    got = _by_text(nlp, "The toll is Rs500 a day and a Dubai pensioner gets Dh4,275 a month.")
+    assert (got["Rs500"].fact_type, got["Rs500"].normalized_value) == ("money", 500)
+    assert (got["Dh4,275"].normalized_value, got["Dh4,275"].unit) == (4275, "AED")
+
+
 def test_bounds_from_qualifiers_and_ranges(nlp) -> None:
     got = _by_text(nlp, "Between 5 and 7 people were hurt, up to 30 were evacuated and more than 200 fled.")
     assert (got["Between 5 and 7"].lower_value, got["Between 5 and 7"].upper_value) == (5, 7)

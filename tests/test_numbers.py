@@ -73,10 +73,21 @@ def test_precision_is_half_the_last_digit(text: str, precision: float) -> None:
         ("£3m", "GBP", 1.0),
         ("20 Canadian dollars", "CAD", 1.0),
         ("100 billion USD", "USD", 1.0),
+        ("Dh4,275", "AED", 1.0),
+        ("euro345", "EUR", 1.0),
+        ("Rs.2bn", "rupee", 1.0),
     ],
 )
 def test_currency(text: str, code: str, factor: float) -> None:
     assert currency(text) == (code, factor)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Rs500", 500), ("Rs.2bn", 2e9), ("Dh4,275", 4275), ("euro345", 345), ("EUR2bn", 2e9)],
+)
+def test_a_currency_written_against_its_amount(text: str, value: float) -> None:
+    assert parse_value(text).value == value  # not 275 out of "Dh4,275"
 
 
 def test_rupees_take_the_country_of_the_document() -> None:
