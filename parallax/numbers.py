@@ -102,14 +102,11 @@ TIME_UNITS = {
     "fortnight": "fortnight", "month": "month", "quarter": "quarter", "year": "year", "decade": "decade",
     "century": "century", "yr": "year", "hr": "hour", "min": "minute",
 }  # fmt: skip
-# a number, not the digits of a model name ("AK-47", "F-16": letters, a hyphen, digits)
 # a currency written against its amount ("Rs500", "Rs.2bn", "Dh4,275", "euro345", "EUR2bn"), as
 # South Asian, Gulf and some wire copy writes it: read as if a space were there (`unglue`)
 # (case matters: "Euro2016" is a football tournament, "RS232" a cable)
 GLUED_CURRENCY = r"(?:Rs\.?|Dhs?|USD|EUR|GBP|INR|PKR|AED|SAR|euros?)"
 _GLUED = re.compile(rf"(?<![A-Za-z])({GLUED_CURRENCY})(?=\d)")
-
-
 # a whole token that is such an amount ("Rs500", "Rs.2bn"): a figure, never the noun a figure counts
 GLUED_AMOUNT = re.compile(rf"{GLUED_CURRENCY}\d[\d,]*(?:\.\d+)?(?:bn|mn|mln|m|k|billion|million|crore|lakh)?")
 
@@ -119,6 +116,7 @@ def unglue(text: str) -> str:
     return _GLUED.sub(r"\1 ", text)
 
 
+# a number, not the digits of a model name ("AK-47", "F-16": letters, a hyphen, digits)
 _NUM = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d[\d,]*(?:\.\d+)?|(?<![\w])\.\d+")
 # "4 1/2 hours", "4 1 / 2": a whole number and a fraction
 _MIXED = re.compile(r"(?<![\w.,/])(\d+)\s+(\d)\s*/\s*(\d{1,2})(?![\d/])")
