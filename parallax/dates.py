@@ -33,6 +33,14 @@ def month_number(word: str) -> int | None:
 _WEEKDAYS = {
     d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 }
+
+
+def is_calendar_word(word: str) -> bool:
+    """A month or weekday name or abbreviation ("JAN", "Sept.", "Tuesday", "thu")."""
+    w = word.casefold().rstrip(".")
+    return w in _MONTHS or w in _WEEKDAYS or any(d.startswith(w) for d in _WEEKDAYS if len(w) == 3)
+
+
 _BASE_TIME = {"decade": ("year", 10.0), "century": ("year", 100.0), "fortnight": ("week", 2.0)}
 
 

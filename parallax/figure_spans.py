@@ -86,11 +86,12 @@ def candidates(doc: Any) -> list[tuple[Any, str]]:
     any entity (spaCy leaves out many number words: 'two hours', 'five totally')."""
     out: list[tuple[Any, str]] = []
     covered: set[int] = set()
+    figures: set[int] = set()  # tokens of numeric entities
     for ent in doc.ents:
         covered.update(range(ent.start, ent.end))
         if ent.label_ in FACT_LABELS:
+            figures.update(range(ent.start, ent.end))
             out.extend(ages_listed(ent) or [(ent, ent.label_)])
-    figures = {i for e in doc.ents if e.label_ in FACT_LABELS for i in range(e.start, e.end)}
     for tok in doc:  # "Rs500", "Dh4,275": one token the model seldom tags (money, whatever it says)
         if tok.i not in figures and GLUED_AMOUNT.fullmatch(tok.text):
             out.append((doc[tok.i : tok.i + 1], "MONEY"))

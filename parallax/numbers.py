@@ -108,7 +108,9 @@ TIME_UNITS = {
 GLUED_CURRENCY = r"(?:Rs\.?|Dhs?|USD|EUR|GBP|INR|PKR|AED|SAR|euros?)"
 _GLUED = re.compile(rf"(?<![A-Za-z])({GLUED_CURRENCY})(?=\d)")
 # a whole token that is such an amount ("Rs500", "Rs.2bn"): a figure, never the noun a figure counts
-GLUED_AMOUNT = re.compile(rf"{GLUED_CURRENCY}\d[\d,]*(?:\.\d+)?(?:bn|mn|mln|m|k|billion|million|crore|lakh)?")
+GLUED_AMOUNT = re.compile(
+    rf"{GLUED_CURRENCY}\d[\d,]*(?:\.\d+)?(?:{'|'.join(sorted(SCALES, key=len, reverse=True))})?"
+)
 
 
 def unglue(text: str) -> str:

@@ -21,13 +21,13 @@ Pure functions (no database access); `parallax.stories` reads the rows they take
 
 from __future__ import annotations
 
-import calendar
 import re
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from parallax.dates import is_calendar_word
 from parallax.stopwords import ENGLISH_STOP_WORDS
 from parallax.story_terms import stem
 
@@ -56,12 +56,6 @@ _ZONES = frozenset(z for z in zoneinfo.available_timezones() if "/" not in z and
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s*m\.?)?\s*\(?$", re.I)
 # a word inside a sentence (not at the start of the text or after a sentence end)
 _INSIDE = re.compile(r"(?<![.!?\n]\s)(?<!^)\b([^\W\d_][^\W_]+)")
-# month and weekday names and abbreviations ("JAN", "Tuesday"): dates, never what makes a name rare
-_CALENDAR = frozenset(
-    w.lower()
-    for w in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr)
-    if w
-)
 
 
 def word_cases(bodies: Iterable[str | None]) -> tuple[Counter[str], Counter[str]]:
@@ -80,6 +74,11 @@ def word_cases(bodies: Iterable[str | None]) -> tuple[Counter[str], Counter[str]
             elif w[0].isupper():
                 upper[w.lower()] += 1
     return lower, upper
+
+
+def ordinary(word: str, lower: Counter[str], upper: Counter[str]) -> bool:
+    """Whether the batch writes `word` (lower case) lower-case more often than capitalised."""
+    return lower[word] > upper[word]
 
 
 def is_name(
@@ -107,7 +106,7 @@ def is_name(
     # ordinary words written with capitals (headline case "Article", all-caps "4TH QTR", "PAYOUT"):
     # every word of the mention is more often lower-case than capitalised inside sentences
     # (an abbreviation written with dots, "U.S.", "N.Z.", is a name)
-    return abbrev or not all(lower[t.lower()] > upper[t.lower()] for t in content)
+    return abbrev or not all(ordinary(t.lower(), lower, upper) for t in content)
 
 
 def name_mentions(
@@ -157,11 +156,12 @@ def variant_index(
     `names` maps entity terms (`e:<entity_id>`) to canonical names. Two terms are variants when the
     tokens of one name are a subset of the other's ("Kraft" / "Kraft Foods") and the shorter name
     holds a rare word: a word of 3+ letters whose term is in at most `name_df` documents (`df`),
-    that is not a month or weekday name and that the batch (`lower`/`upper`, `word_cases`) does not
-    write lower-case more often than capitalised. Without the last two, a heading the model took
-    for a name in all-caps template headlines ("QTR JAN" out of "KEVEX CORP KEVX 2ND QTR JAN") was
-    a variant of every company's "... 2ND QTR JAN" headline, and quarterly results of different
-    companies shared a story. A term without a name is related to itself only.
+    that is not a month or weekday name (`dates.is_calendar_word`) and that the batch
+    (`lower`/`upper`, `word_cases`) does not write lower-case more often than capitalised. Without
+    the last two, a heading the model took for a name in all-caps template headlines ("QTR JAN" out
+    of "KEVEX CORP KEVX 2ND QTR JAN") was a variant of every company's "... 2ND QTR JAN" headline,
+    and quarterly results of different companies shared a story. A term without a name is related
+    to itself only.
     """
     lower = lower or Counter()
     upper = upper or Counter()
@@ -176,7 +176,7 @@ def variant_index(
         return any(
             df.get(stem(w), 0) <= name_df
             for w in v
-            if len(w) >= 3 and w not in _CALENDAR and not lower[w] > upper[w]
+            if len(w) >= 3 and not is_calendar_word(w) and not ordinary(w, lower, upper)
         )
 
     def related(t: str) -> set[str]:
@@ -203,7 +203,7 @@ def name_words(title: str | None, lower: Counter[str], upper: Counter[str]) -> l
         w = t.lower()
         if len(w) < 2 or any(c.isdigit() for c in w) or w in ENGLISH_STOP_WORDS or not t[0].isupper():
             continue
-        if lower[w] > upper[w]:
+        if ordinary(w, lower, upper):
             continue
         out.append(stem(w))
     return out
