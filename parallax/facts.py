@@ -50,6 +50,7 @@ from parallax.figure_spans import (
     is_clock_hours,
     is_list_marker,
     not_a_figure,
+    partitive_whole,
     trim,
 )
 from parallax.measure_qualifiers import LENGTH_UNITS, distance_from
@@ -280,7 +281,7 @@ def extract_facts(
             reference = fact_type == "cardinal" and anaphoric(fig)
             if reference and not from_table and (value.value or 0) <= 10 and not described(fig):
                 continue  # "the two nations": a reference, nothing counted in the event
-            if reference:
+            if reference or (fact_type == "cardinal" and partitive_whole(fig)):
                 anaphors.add(len(out))  # "the 23 pirates": the same count again, when it is given
                 if described(fig):
                     named.add(len(out))

@@ -90,10 +90,10 @@ def place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
             groups.setdefault(f.measure, []).append((f, span))
     for measure, group in groups.items():
         top = max(f.normalized_value or 0 for f, _ in group)
-        if len({f.normalized_value for f, _ in group}) < 2:
-            continue
+        several = len({f.normalized_value for f, _ in group}) >= 2
         for f, span in group:
-            if (f.normalized_value or 0) >= top:
+            # "where another 20,000 people marched": a further set, whatever its size
+            if not _added(span) and (not several or (f.normalized_value or 0) >= top):
                 continue
             places = [e for e in span.sent.ents if e.label_ in ("GPE", "LOC", "FAC") and _placed_in(e.root)]
             # the place the parse ties to the count ("and three in Lyon"), else the nearest place
@@ -102,9 +102,41 @@ def place_subtotals(facts: list[Fact], spans: list[Any]) -> None:
             own = [e for e in places if e.root.head.head.i in ties]
             before = [e for e in places if e.start < span.start]
             place = own[0] if own else (before[-1] if before else (places[0] if places else None))
+            place = _where(span) or place
             if place is not None:
                 f.measure = f"{measure}:{place.text.lower()}"
                 f.measure_evidence = f"{f.measure_evidence}; a subtotal for {place.text}"
+
+
+def _where(span: Any) -> Any:
+    """ "in Thessaloniki, where another 20,000 people marched": the place a 'where' clause holding
+    the count is about (its antecedent, a name of any label: "where" makes it a place, and the model
+    often takes a city for an organisation or a person)."""
+    verb = figure_root(span)
+    while verb.dep_ not in ("relcl", "ROOT") and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.dep_ != "relcl" or not any(c.lower_ == "where" for c in verb.children):
+        return None
+    place = verb.head
+    ent = next((e for e in span.doc.ents if e.start <= place.i < e.end), None)
+    if ent is None or ent.label_ in ("DATE", "TIME", "CARDINAL", "QUANTITY", "ORDINAL"):
+        return None
+    return ent
+
+
+def _added(span: Any) -> bool:
+    """ "another 20,000 people", "a further 20,000", "an additional 30": a count of a set besides
+    one the text has counted."""
+    doc = span.doc
+    k = span.start - 1
+    while k >= 0 and doc[k].lower_ in ("about", "around", "some", "roughly", "nearly", "almost"):
+        k -= 1
+    if k < 0:
+        return False
+    word = doc[k].lower_
+    return word == "another" or (
+        word in ("further", "additional") and k > 0 and doc[k - 1].lower_ in ("a", "an")
+    )
 
 
 _PLACE_PREPS = ("in", "to", "with", "for", "from")

@@ -228,6 +228,23 @@ def anaphoric(span: Any) -> bool:
     return prev.lower_ in ("the", "these", "those", "both")
 
 
+def partitive_whole(span: Any) -> bool:
+    """'Of 23 pirates, 12 are from Somalia', 'Out of 23 arrested pirates, 12 ...': a count that
+    opens its sentence as the whole another count of the sentence divides. It names a set the
+    text has given, so it is a reference when the text gives that count elsewhere."""
+    doc, sent = span.doc, span.sent
+    k = span.start - 1
+    while k >= sent.start and doc[k].lower_ in ("the", "these", "those"):
+        k -= 1
+    if k < sent.start or doc[k].lower_ != "of":
+        return False
+    opener = doc[k - 1].lower_ if k - 1 >= sent.start else ""
+    if k - 1 >= sent.start and not (opener == "out" and k - 2 < sent.start):
+        return False  # "of" (or "out of") must open the sentence
+    comma = next((t.i for t in doc[span.end : sent.end] if t.text == ","), None)
+    return comma is not None and any(t.like_num for t in doc[comma + 1 : min(comma + 4, sent.end)])
+
+
 def described(span: Any) -> bool:
     """Whether a count's noun is of a kind named by a noun before it ("the four submarine cables",
     "the five merchant vessels"): a first mention with the article, not a reference back to

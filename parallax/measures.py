@@ -313,6 +313,8 @@ def measure_of(
         # "the slayings of two women"; not a modifier ("seven assault rifles")
         counted_by = fact_type == "cardinal" and w is not np and w.dep_ != "compound"
         hit = table_word(w, table, counted_by) if w.i not in inside or w.pos_ in _NOUNS else None
+        if hit is None and counted_by and _lost_lives(w, np):
+            hit = "deaths", f"'the loss of' people ('{np.text}') -> deaths"
         hit = of_group(w, table, fact_type, hit)
         if hit and w.pos_ != "VERB":
             measure, evidence = hit
@@ -449,3 +451,17 @@ def measure_of(
     if fact_type == "cardinal" and measure.split(":")[0] not in TOLLS and other_set(span, np):
         measure, evidence = f"{measure}:other", f"{evidence}; 'other': a set besides one the text names"
     return measure, evidence
+
+
+def _lost_lives(noun: Any, counted: Any) -> bool:
+    """ "mourn the loss of three children": a loss of people is their deaths; not "the loss of 300
+    jobs", nor "the loss of two players to injury" (a loss to something)."""
+    return (
+        lemma(noun) == "loss"
+        and counted.pos_ in _NOUNS
+        and is_person_noun(counted)
+        and not any(
+            c.dep_ == "prep" and c.lower_ == "to"
+            for c in (*noun.children, *noun.head.children, *counted.children)
+        )
+    )

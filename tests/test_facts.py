@@ -135,6 +135,7 @@ def _by_text(nlp, text: str) -> dict[str, object]:
         "At least 14 were dead after the flood.",
         "The flood's death toll rose to 14.",
         "Fourteen people died in the flood.",
+        "The village mourns the loss of 14 children in the flood.",
     ],
 )
 def test_wordings_of_a_death_toll_share_one_measure(nlp, text: str) -> None:
@@ -150,6 +151,11 @@ def test_people_counted_for_different_things_get_different_measures(nlp) -> None
     )
     got = {f.text.split()[-1]: f.measure for f in _facts(nlp, text) if f.fact_type == "cardinal"}
     assert got == {"9": "deaths", "40": "injured", "3": "missing", "800": "evacuated"}
+
+
+def test_a_loss_of_people_is_their_deaths_but_not_a_loss_to_something(nlp) -> None:
+    assert _by_text(nlp, "The closure means the loss of 300 jobs.")["300"].measure != "deaths"
+    assert _by_text(nlp, "The team suffered the loss of two players to injury.")["two"].measure != "deaths"
 
 
 def test_things_keep_their_noun(nlp) -> None:
@@ -274,6 +280,20 @@ def test_a_smaller_count_for_a_place_is_a_subtotal(nlp) -> None:
     # the place the parse ties to the count, not the nearest one before it
     got = _by_text(nlp, "Five people died in Paris and three in Lyon.")
     assert got["three"].measure == "deaths:lyon"
+    # "another" / "a further" count is a set besides the one counted, filed under the place of the
+    # "where" clause it is in, whatever its size (and whatever label the model gave the place)
+    got = _by_text(
+        nlp,
+        "Thousands of people marched across the country. Clashes erupted in the port of Volos, "
+        "where another 9,000 people marched on the town hall.",
+    )
+    assert got["9,000"].measure == "protesters:volos"
+    got = _by_text(
+        nlp,
+        "Some 5,000 people marched in the capital. "
+        "In Lyon, where 3,000 people marched, police used tear gas.",
+    )
+    assert got["3,000"].measure == "protesters:lyon"
 
 
 def test_per_cent_is_a_rate_and_a_clock_time_is_no_duration(nlp) -> None:
@@ -364,6 +384,21 @@ def test_a_restated_count_is_dropped_before_or_after_the_count_it_repeats(nlp) -
     assert text.index("captured 14") + len("captured ") == next(
         f.start for f in extract_facts(nlp(text), text) if f.fact_type == "cardinal"
     )
+
+
+def test_the_whole_a_sentence_divides_restates_the_count(nlp) -> None:
+    """ "Out of 14 arrested smugglers, 9 are ..." names the set the text has counted; opening a
+    sentence of its own, it is the count."""
+    text = (
+        "Police arrested 14 smugglers near the border. "
+        "Out of 14 arrested smugglers, nine are from Chad and five from Niger."
+    )
+    got = [f.text for f in extract_facts(nlp(text), text) if f.fact_type == "cardinal"]
+    assert got.count("14") == 1 and text.index("14") == next(
+        f.start for f in extract_facts(nlp(text), text) if f.text == "14"
+    )
+    alone = "Of 14 boats inspected, nine carried fuel."
+    assert [f.text for f in extract_facts(nlp(alone), alone)][:1] == ["14"]
 
 
 def test_a_restatement_counts_the_same_kind_of_thing(nlp) -> None:
