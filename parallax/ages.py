@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from parallax.entities.names import person_name, same_given_name
-from parallax.measure_words import NOUN_TAGS, lemma, surname
+from parallax.measure_words import NOUN_TAGS, is_person_noun, lemma, surname
+from parallax.numbers import parse_number
 
 _NOUNS = NOUN_TAGS
 # where an age is said of the person the clause names ("Smith was 45-year-old")
@@ -85,10 +86,32 @@ def is_modifier_name(ent: Any) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPOSITIONS
 
 
+def ages_of_counted(span: Any) -> Any:
+    """ "the two girls, 12 and 15, who ...": a list of as many bare numbers as the people counted
+    just before it, set off by commas, gives their ages: the counted noun ("girls"), else None."""
+    doc, sent = span.doc, span.sent
+    lo = hi = span.start
+    while lo - 1 >= sent.start and (doc[lo - 1].like_num or doc[lo - 1].lower_ in (",", "and")):
+        lo -= 1
+    while hi < sent.end and (doc[hi].like_num or doc[hi].lower_ in (",", "and")):
+        hi += 1
+    items = [t for t in doc[lo:hi] if t.like_num]
+    noun = doc[lo - 1] if lo - 1 >= sent.start else None
+    if noun is None or doc[lo].text != "," or len(items) < 2 or not is_person_noun(noun):
+        return None
+    if hi < sent.end and doc[hi - 1].text != "," and doc[hi].text not in (".", ";", ")"):
+        return None  # the list must close the apposition
+    counts = [c for c in noun.children if c.dep_ == "nummod"]
+    return noun if len(counts) == 1 and parse_number(counts[0].text) == len(items) else None
+
+
 def age_subject(span: Any) -> tuple[str, str]:
     """(key, evidence) of whose age the figure is: 'age:<surname>', else 'age:<noun>'."""
     doc = span.doc
     sent = span.sent
+    counted = ages_of_counted(span)
+    if counted is not None:  # "the two girls, 12 and 15": someone else, whom the sentence does not name
+        return "age:person", f"age of an unnamed person, one of the {counted.text}"
     # "Smith, 45," / "Smith, 45" / "both 51" after a name: the name just before
     j = span.start - 1
     while j >= sent.start and doc[j].lower_ in (",", "both", "aged", "age", "ages", "then", "now"):

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from parallax.ages import ages_of_counted
 from parallax.background import background_cue, reference_year
 from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
@@ -171,6 +172,8 @@ def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
         re.I,
     ):
         return Value(n, n, n, 0.5)  # "two girls, ages 12 and 15": the second age of a list
+    if span is not None and ages_of_counted(span) is not None:
+        return Value(n, n, n, 0.5)  # "the two girls, 12 and 15, ..."
     after = body[end : end + 2]
     if (
         span is not None

@@ -219,6 +219,15 @@ def test_ages_with_a_hanging_hyphen_or_a_possessive(nlp) -> None:
     assert (got["15-year-old's"].fact_type, got["15-year-old's"].normalized_value) == ("age", 15)
 
 
+def test_a_list_of_numbers_after_counted_people_gives_their_ages(nlp) -> None:
+    got = _by_text(nlp, "He abused the two boys, 9 and 14, whom he had taken in, prosecutors said.")
+    assert [(got[k].fact_type, got[k].measure) for k in ("9", "14")] == [("age", "age:person")] * 2
+    assert "unnamed" in (got["14"].measure_evidence or "")  # keyed by value in the comparison view
+    cargo = _by_text(nlp, "Police seized two trucks, 12 and 15 tonnes of cargo.")
+    assert all(f.fact_type != "age" for f in cargo.values())
+    assert all(f.fact_type != "age" for f in _by_text(nlp, "The two men, 34 and 41 km apart, met.").values())
+
+
 def test_a_count_left_without_its_noun_counts_what_its_twin_counts(nlp) -> None:
     text = "Of the 30 passengers, 20 were from Spain and 10 from Italy."
     got = {f.text: f.measure for f in _facts(nlp, text) if f.fact_type == "cardinal"}
