@@ -218,3 +218,18 @@ def test_a_count_by_a_verb_outside_the_table_joins_the_one_agreeing_measure_of_i
     got = _by_source(con)
     assert got["c"] == ("cable:damaged", False)
     assert got["e"] == ("cable:go", False)
+
+
+def test_a_count_by_a_verb_outside_the_table_is_compared_in_the_one_measure_of_its_noun(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    # "three cables were damaged" (a), "two cables were damaged" (b), "three cables were cut" (c:
+    # cable:cut, no class): the story's one cable measure has a figure agreeing with c, so c is
+    # compared there, and disagrees with b as a does
+    _count(story, "da", 3, "cable:damaged", "cable")
+    _count(story, "db", 2, "cable:damaged", "cable")
+    _count(story, "dc", 3, "cable:cut", None)
+    _count(story, "de", 3, "rifle:find:other", None)  # a set besides another: never filed
+    got = _by_source(con)
+    assert got["c"] == ("cable:damaged", True) and got["b"] == ("cable:damaged", True)
+    assert got["e"] == ("rifle:find:other", False)

@@ -186,10 +186,12 @@ general_candidates as (
     --   arrested:yemeni, from "12 Somali and 11 Yemeni pirates were arrested"), or for a count by a
     --   verb outside the table ("three cables went down": cable:go) the one measure of its noun's
     --   class in the story (cable:damaged);
-    -- - for a count of a thing ("the cache held seven AK-47 rifles": ak47), the one measure of its
-    --   class in the story (ak47:seized) that some figure of it agrees with: the same things, so it
-    --   is compared there and may disagree with another outlet's figure (people and lengths have
-    --   several measures to choose from and take the first rule only).
+    -- - for a count of a thing with no predicate ("the cache held seven AK-47 rifles": ak47) or by a
+    --   verb outside the table ("three cables were cut": cable:cut; not a set besides another, "three
+    --   other rifles were found"), the one measure of its class in the story (ak47:seized,
+    --   cable:damaged) that some figure of it agrees with: the same things, so it is compared there
+    --   and may disagree with another outlet's figure (people and lengths have several measures to
+    --   choose from and take the first rule only).
     -- Only a count pinned down itself is filed ("at least a dozen people were there" could be any count).
     select
         doc_id,
@@ -222,7 +224,9 @@ general_candidates as (
                     and s.min_hi < 'infinity'::double and s.max_lo > '-infinity'::double
                 )
                 or (
-                    g.is_general and s.class_measures = 1 and g.measure_class not in ('people', 'duration')
+                    (g.is_general or (g.measure_class is null and not suffix(g.measure, ':other')))
+                    and s.class_measures = 1
+                    and coalesce(g.measure_class, g.file_class) not in ('people', 'duration')
                     and exists (
                         select 1
                         from bounded as b
