@@ -25,6 +25,14 @@ def _count(story: Corpus, doc: str, value: float, measure: str, cls: str | None,
     story.fact(doc, "Raisi", "cardinal", value, None, measure, measure_class=cls, **bounds)
 
 
+def _unnamed_age(story: Corpus, doc: str, value: float, noun: str) -> None:
+    """ "a 61-year-old man": an exact age of someone the document does not name."""
+    story.fact(
+        doc, "Raisi", "age", value, "year", f"age:{noun}", lower_value=value, upper_value=value,
+        value_precision=0.5, measure_evidence=f"age of the {noun}",
+    )  # fmt: skip
+
+
 def _by_source(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
     got = rows(con, "select source, measure, is_conflict from marts.rpt_fact_comparison order by source")
     return {r["source"]: (r["measure"], r["is_conflict"]) for r in got}
@@ -103,18 +111,35 @@ def test_an_unnamed_age_in_a_range_is_the_named_person_of_that_age(
 def test_unnamed_ages_nobody_is_named_with_meet_by_value(
     con: duckdb.DuckDBPyConnection, story: Corpus
 ) -> None:
-    def age(doc: str, value: float, measure: str) -> None:
-        story.fact(
-            doc, "Raisi", "age", value, "year", measure, lower_value=value, upper_value=value,
-            value_precision=0.5, measure_evidence=f"age of the {measure.removeprefix('age:')}",
-        )  # fmt: skip
-
-    age("da", 61.0, "age:man")
-    age("db", 61.0, "age:employee")
-    age("dc", 45.0, "age:man")  # another value: another person, never a conflict with 61
+    _unnamed_age(story, "da", 61.0, "man")
+    _unnamed_age(story, "db", 61.0, "employee")
+    _unnamed_age(story, "dc", 45.0, "man")  # another value: another person, never a conflict with 61
     got = _by_source(con)
     assert got["a"] == got["b"] == ("age:unnamed:61", False)
     assert got["c"] == ("age:unnamed:45", False)
+
+
+def test_a_lone_unnamed_age_one_year_off_what_most_sources_give_is_a_conflict(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    for doc in ("da", "db", "dc"):
+        _unnamed_age(story, doc, 12.0, "girl")  # "a 12-year-old girl"
+    _unnamed_age(story, "de", 11.0, "girl")  # one outlet alone: "an 11-year-old girl"
+    got = _by_source(con)
+    assert got["e"] == ("age:unnamed:12", True) and got["a"] == ("age:unnamed:12", True)
+    evidence = rows(con, "select measure_evidence from marts.rpt_fact_comparison where source = 'e'")
+    assert "3 sources give the girl the age 12" in evidence[0]["measure_evidence"]
+
+
+def test_unnamed_ages_of_other_nouns_or_fewer_sources_stay_apart(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    _unnamed_age(story, "da", 12.0, "girl")
+    _unnamed_age(story, "db", 12.0, "girl")
+    _unnamed_age(story, "dc", 11.0, "girl")  # two sources against one: no usual value to be off from
+    _unnamed_age(story, "de", 13.0, "daughter")  # another noun: another person
+    got = _by_source(con)
+    assert got["c"] == ("age:unnamed:11", False) and got["e"] == ("age:unnamed:13", False)
 
 
 def test_an_open_ended_general_count_stays_general(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:

@@ -20,6 +20,9 @@
 -- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared; a
 -- count by a verb outside the table ("three cables went down": cable:go) joins the one measure of
 -- its noun's class in the story (cable:damaged) when it agrees with every figure of it.
+-- An unnamed age ("a 12-year-old girl") is the age of the one named person of the story it allows,
+-- else keyed by its value (age:unnamed:12); a value one source alone gives a noun, one year off the
+-- value at least three sources give it, is keyed by that value and so compared with it.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
 -- A length tied to no event that no event of its story takes in ("a three-year plan" read without its
@@ -108,22 +111,61 @@ unnamed_matches as (
     group by l.doc_id, l.part, l.start_char, l.end_char
 ),
 
+unnamed_values as (
+    -- per story, the exact unnamed ages no named person has, by the noun they describe (age:girl):
+    -- how many sources give each value
+    select
+        l.story_id,
+        l.measure as noun_measure,
+        l.normalized_value,
+        count(distinct l.source) as sources
+    from located as l
+    left join unnamed_matches as n
+        on n.doc_id = l.doc_id and n.part = l.part and n.start_char = l.start_char and n.end_char = l.end_char
+    where l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value and l.measure <> 'age:person'
+    group by l.story_id, l.measure, l.normalized_value
+),
+
+unnamed_slips as (
+    -- a value one source alone gives a noun, one year off the one value at least three sources give
+    -- it ("an 11-year-old girl" where the others write "a 12-year-old girl"): the same person,
+    -- reported differently
+    select
+        a.story_id,
+        a.noun_measure,
+        a.normalized_value,
+        min(b.normalized_value) as usual_value,
+        min(b.sources) as usual_sources
+    from unnamed_values as a
+    inner join unnamed_values as b
+        on b.story_id = a.story_id and b.noun_measure = a.noun_measure
+        and abs(b.normalized_value - a.normalized_value) = 1
+    where a.sources = 1 and b.sources >= 3
+    group by a.story_id, a.noun_measure, a.normalized_value
+    having count(*) = 1
+),
+
 resolved as (
     -- an unnamed age allowing the age of exactly one named person of the story is that person's;
     -- an exact unnamed age no named person has is keyed by its value, so that outlets' "61-year-old
-    -- man" and "61-year-old employee" meet (agreeing values only: this groups figures, it can never
-    -- make a conflict)
+    -- man" and "61-year-old employee" meet (agreeing values only), except a value one source alone
+    -- gives, one year off the value at least three sources give the same noun (unnamed_slips): it
+    -- is keyed by that value, and shows as a conflict
     select
         l.* replace (
             case
                 when n.named_people = 1 then n.named_measure
                 when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
-                    then 'age:unnamed:' || cast(l.normalized_value as bigint)
+                    then 'age:unnamed:' || cast(coalesce(u.usual_value, l.normalized_value) as bigint)
                 else l.measure
             end as measure,
             case
                 when n.named_people = 1
                     then l.measure_evidence || '; the only person of the story named with this age: ' || n.named_measure
+                when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value and u.usual_value is not null
+                    then l.measure_evidence || '; nobody in the story is named with this age; '
+                    || cast(u.usual_sources as varchar) || ' sources give the '
+                    || replace(l.measure, 'age:', '') || ' the age ' || cast(cast(u.usual_value as bigint) as varchar)
                 when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
                     then l.measure_evidence || '; nobody in the story is named with this age'
                 else l.measure_evidence
@@ -132,6 +174,9 @@ resolved as (
     from located as l
     left join unnamed_matches as n
         on n.doc_id = l.doc_id and n.part = l.part and n.start_char = l.start_char and n.end_char = l.end_char
+    left join unnamed_slips as u
+        on l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
+        and u.story_id = l.story_id and u.noun_measure = l.measure and u.normalized_value = l.normalized_value
 ),
 
 bounded as (
