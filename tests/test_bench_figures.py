@@ -1,6 +1,6 @@
 """The figures benchmark finds each gold figure where the pipeline put it (title or body)."""
 
-from bench.figures import GoldFigure, _locate
+from bench.figures import GoldFigure, _locate, unjudged_vague
 
 
 def gold(text: str, surface: str, occurrence: int = 0) -> GoldFigure:
@@ -29,3 +29,9 @@ def test_a_figure_the_pipeline_dropped_is_missing() -> None:
     fig = gold(text, "23")
     _locate(fig, text, "Headline here.", "Nothing of it is left.")
     assert fig.part == "missing"
+
+
+def test_only_vague_plurals_of_events_whose_gold_leaves_them_out_go_unjudged() -> None:
+    assert unjudged_vague("tens of thousands", "8_ecbplus") and unjudged_vague("Hundreds", "12_ecb")
+    assert not unjudged_vague("tens of thousands", "22_ecb")  # the first events' gold has them
+    assert not unjudged_vague("20,000", "8_ecbplus") and not unjudged_vague(None, "8_ecbplus")
