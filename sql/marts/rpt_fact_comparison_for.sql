@@ -23,6 +23,11 @@
 -- An unnamed age ("a 12-year-old girl") is the age of the one named person of the story it allows,
 -- else keyed by its value (age:unnamed:12); a value one source alone gives a noun, one year off the
 -- value at least three sources give it, is keyed by that value and so compared with it.
+-- A count keyed by its noun alone ("nine touchdowns", "26 crew") or by a verb outside the table
+-- ("pirates hold 17 ships") that no measure of the table takes in, and every figure of a key under
+-- which one source itself gives two values that cannot both be true (several quantities: "two
+-- touchdowns ... four touchdowns", a 15-inch and a 17-inch model; counts of people and ages
+-- excepted: a toll and its update), are shown side by side but never make a conflict.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
 -- A length tied to no event that no event of its story takes in ("a three-year plan" read without its
@@ -313,9 +318,14 @@ keyed as (
                 else f.measure_evidence
             end as measure_evidence
         ),
-        -- a count of people with no predicate that no measure of the story took in ("10,000
-        -- members", "26 crew on board"): shown next to the story's other such counts, never a conflict
-        (f.is_general and c.measure is null and f.measure_class = 'people')
+        -- a count with no predicate that no measure of the story took in ("10,000 members", "26 crew
+        -- on board", "nine touchdowns in 10 games"): keyed by its noun alone, it may count other
+        -- people or things than another outlet's; shown next to the story's other such counts, never
+        -- a conflict
+        (f.is_general and c.measure is null and f.measure_class <> 'duration')
+        -- likewise a count by a verb outside the table that no measure took in ("pirates still hold
+        -- 17 ships": vessel:hold)
+        or (f.file_class is not null and not f.is_general and c.measure is null)
         -- a count of other people than ones the text names ("Jeffs and 11 other men were charged",
         -- "12 other defendants": measure charged:other): outlets draw that line differently, with
         -- or without the named, so it is shown, never a conflict ("two other rifles" can be one)
@@ -327,6 +337,23 @@ keyed as (
     from bounded as f
     left join general_choices as c
         on c.doc_id = f.doc_id and c.part = f.part and c.start_char = f.start_char and c.end_char = f.end_char
+),
+
+several_quantities as (
+    -- keys under which one source itself gives two values that cannot both be true: the key holds
+    -- several quantities ("two touchdowns ... four touchdowns", "a 15-inch and a 17-inch model"), so
+    -- its figures are shown side by side, never a conflict. Counts of people (a toll and its update
+    -- within one article) and ages keep comparing.
+    select distinct
+        a.story_id,
+        a.measure,
+        a.compare_unit
+    from keyed as a
+    inner join keyed as b
+        on a.story_id = b.story_id and a.measure = b.measure and a.compare_unit = b.compare_unit
+        and a.source = b.source and (a.hi < b.lo or b.hi < a.lo)
+    where a.is_compared and b.is_compared and not a.is_loose and not b.is_loose
+        and coalesce(a.measure_class, '') <> 'people' and a.measure not like 'age:%'
 ),
 
 pairs as (
@@ -343,11 +370,14 @@ pairs as (
         and a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
         and ((a.published_at > b.published_at and a.lo > b.hi) or (a.published_at < b.published_at and b.lo > a.hi))
             as explained_by_time,
-        a.is_loose or b.is_loose as is_loose
+        a.is_loose or b.is_loose as is_loose,
+        m.story_id is not null as is_several
     from keyed as a
     inner join keyed as b
         on a.story_id = b.story_id and a.measure = b.measure and a.compare_unit = b.compare_unit
         and a.source <> b.source and b.is_compared
+    left join several_quantities as m
+        on m.story_id = a.story_id and m.measure = a.measure and m.compare_unit = a.compare_unit
     where a.is_compared
 ),
 
@@ -359,7 +389,7 @@ per_fact as (
         end_char,
         count(distinct other_source) + 1 as sources_reporting_measure,
         count(distinct other_source) filter (where is_overlapping) + 1 as sources_agreeing,
-        bool_or(not is_overlapping and not explained_by_time and not is_loose) as is_conflict,
+        bool_or(not is_overlapping and not explained_by_time and not is_loose and not is_several) as is_conflict,
         bool_or(not is_overlapping and explained_by_time) as is_update
     from pairs
     group by doc_id, part, start_char, end_char
