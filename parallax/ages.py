@@ -105,6 +105,15 @@ def ages_of_counted(span: Any) -> Any:
     return noun if len(counts) == 1 and parse_number(counts[0].text) == len(items) else None
 
 
+def age_at_death(span: Any) -> Any:
+    """ "died in prison at 77", "dead at 77": the verb of dying an age is given with, else None."""
+    root = span.root
+    if root.dep_ != "pobj" or root.head.lower_ != "at" or not root.like_num:
+        return None
+    verb = root.head.head
+    return verb if lemma(verb) in ("die", "dead") else None
+
+
 def age_subject(span: Any) -> tuple[str, str]:
     """(key, evidence) of whose age the figure is: 'age:<surname>', else 'age:<noun>'."""
     doc = span.doc
@@ -112,6 +121,14 @@ def age_subject(span: Any) -> tuple[str, str]:
     counted = ages_of_counted(span)
     if counted is not None:  # "the two girls, 12 and 15": someone else, whom the sentence does not name
         return "age:person", f"age of an unnamed person, one of the {counted.text}"
+    died = age_at_death(span)
+    if died is not None:  # "Gigante, who died in prison at 77": the age of who died
+        subject = next((c for c in died.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.tag_ == "WP" and died.dep_ == "relcl":
+            subject = died.head  # "who": the person the clause is about
+        ent = _person_at(doc, subject.i) if subject is not None else None
+        if ent is not None:
+            return f"age:{person_key(doc, ent.text)}", f"age of {ent.text} at death"
     # "Smith, 45," / "Smith, 45" / "both 51" after a name: the name just before
     j = span.start - 1
     while j >= sent.start and doc[j].lower_ in (",", "both", "aged", "age", "ages", "then", "now"):

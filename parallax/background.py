@@ -45,6 +45,7 @@ _EVENT_NOUNS = {
     "game", "season", "election", "bombing", "shooting", "year", "month",
 }  # fmt: skip
 _MODALS = {"can", "could", "may", "might", "would"}
+_SPANS = {"week", "month", "year"}  # "weeks after ...": a distance in time ("a day after" is often the event)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -174,19 +175,21 @@ def _fronted_month(clause: list[Any], inside: set[int]) -> str | None:
         if t.i in inside or t.lower_ != "in" or t.dep_ != "prep" or t.head.i <= t.i:
             continue
         objs = [c for c in t.children if c.dep_ == "pobj"]
-        if len(objs) != 1 or month_number(objs[0].text) is None or list(objs[0].children):
+        if len(objs) != 1 or month_number(objs[0].text) is None:
             continue
+        if any(c.lower_ not in ("early", "late", "mid") for c in objs[0].children):
+            continue  # "in early March": still a bare month
         if objs[0].ent_type_ == "DATE" and objs[0].i + 1 < len(t.doc) and t.doc[objs[0].i + 1].is_punct:
             return f"'In {objs[0].text},' before the verb: an earlier month"
     return None
 
 
-def background_cue(span: Any, ref_year: int | None, published: dt.date | None = None) -> str | None:
-    """The words showing the figure is about another time or event, or generic; None if none.
-    `published`: the document's publication date, when known (a month named months before it)."""
-    clause = _clause(span)
+def _time_cue(
+    clause: list[Any], inside: set[int], ref_year: int | None, published: dt.date | None
+) -> str | None:
+    """Another time the clause names: an earlier month or year, "last year", "two years ago",
+    "earlier this month", "the previous quake"; None if none."""
     text = " ".join(t.text for t in clause).lower()
-    inside = {t.i for t in span}
     if published is not None:
         earlier = _earlier_month(clause, inside, published)
     else:
@@ -206,8 +209,46 @@ def background_cue(span: Any, ref_year: int | None, published: dt.date | None = 
     for t in clause:
         if t.lower_ in _PAST_WORDS and t.dep_ == "amod" and t.i not in inside:
             return f"'{t.text} {t.head.text}'"
-    cum = _CUMULATIVE.search(text)
+    return None
+
+
+def _inherited_time(span: Any, gov: Any, clause: list[Any], inside: set[int], ref_year: int | None,
+                    published: dt.date | None) -> str | None:  # fmt: skip
+    """A subordinate clause naming no time of its own happens when the clause it hangs from does:
+    "In February, a woman opened fire at a university, killing three"; and a clause opened by
+    "after" with a distance in time ("weeks after a driver shot eight") tells an earlier event."""
+    if gov.dep_ not in ("advcl", "relcl", "acl", "pcomp", "conj") or gov.head.i == gov.i:
+        return None
+    mark = next((c for c in gov.children if c.dep_ in ("mark", "prep") and c.lower_ == "after"), None)
+    if mark is None and gov.head.lower_ == "after":
+        mark = gov.head
+    # "weeks after": the distance hangs from "after" or, as the parser often has it, from the verb
+    near = [*mark.children, *(c for c in gov.children if c.dep_ == "npadvmod")] if mark is not None else []
+    distance = next((c for c in near if lemma(c) in _SPANS), None)
+    if distance is not None:
+        return f"'{distance.text} after': an earlier event"
+    if any(t.ent_type_ in ("DATE", "TIME") and t.i not in inside for t in clause):
+        return None  # a time of its own
+    head = _governor(gov.head)
+    if head.i == gov.i:
+        return None
+    cue = _time_cue(_clause(span.doc[head.i : head.i + 1]), inside, ref_year, published)
+    return f"{cue}, in the clause it hangs from" if cue else None
+
+
+def background_cue(span: Any, ref_year: int | None, published: dt.date | None = None) -> str | None:
+    """The words showing the figure is about another time or event, or generic; None if none.
+    `published`: the document's publication date, when known (a month named months before it)."""
+    clause = _clause(span)
+    text = " ".join(t.text for t in clause).lower()
+    inside = {t.i for t in span}
     gov = _governor(span.root)
+    cue = _time_cue(clause, inside, ref_year, published) or _inherited_time(
+        span, gov, clause, inside, ref_year, published
+    )
+    if cue is not None:
+        return cue
+    cum = _CUMULATIVE.search(text)
     year_to_date = _YEAR_TO_DATE.search(text)
     if year_to_date and _present_perfect(gov):
         # "pirates have attacked 100 ships this year": a count over the year, not this event's

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from parallax.ages import ages_of_counted
+from parallax.ages import age_at_death, ages_of_counted
 from parallax.background import background_cue, reference_year
 from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
@@ -50,6 +50,7 @@ from parallax.figure_spans import (
     in_count_list,
     is_clock_hours,
     is_list_marker,
+    is_score,
     not_a_figure,
     partitive_whole,
     trim,
@@ -172,8 +173,8 @@ def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
         re.I,
     ):
         return Value(n, n, n, 0.5)  # "two girls, ages 12 and 15": the second age of a list
-    if span is not None and ages_of_counted(span) is not None:
-        return Value(n, n, n, 0.5)  # "the two girls, 12 and 15, ..."
+    if span is not None and (ages_of_counted(span) is not None or age_at_death(span) is not None):
+        return Value(n, n, n, 0.5)  # "the two girls, 12 and 15, ...", "died in prison at 77"
     after = body[end : end + 2]
     if (
         span is not None
@@ -229,6 +230,9 @@ def extract_facts(
         if label == "CARDINAL" and is_list_marker(body, start, end):
             continue
         start, end, label = extend(body, start, end, label)
+        if label == "CARDINAL" and is_score(body[start:end], body[max(0, start - 14) : start], span, end):
+            seen.add((start, end))  # "a 27-24 loss": neither number is a figure
+            continue
         if any(s < end and start < e for s, e in seen) or not_a_figure(body, start, end, label, span):
             continue
         text = body[start:end]

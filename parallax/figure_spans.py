@@ -185,6 +185,19 @@ _MONTH_BEFORE = re.compile(
 )
 
 
+_PAIR = re.compile(r"\d{1,3}\s?[-–]\s?\d{1,3}")
+_RANGE_BEFORE = re.compile(r"\b(?:aged?|ages|between)\s*$", re.I)
+
+
+def is_score(text: str, before: str, span: Any, end: int) -> bool:
+    """ "a 27-24 loss", "Indianapolis (11-4)", "tied at 24-24", "went 2-6.": a score or a record, not a
+    range of a count, which counts a plural noun ("5-10 people")."""
+    if not _PAIR.fullmatch(text.strip().rstrip(".")) or _RANGE_BEFORE.search(before):
+        return False
+    nxt = next((t for t in span.doc[span.start :] if t.idx >= end), None)
+    return nxt is None or nxt.is_punct or nxt.tag_ in ("NN", "IN", "CC", "TO")
+
+
 def not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool:
     text = body[start:end]
     before = body[max(0, start - 14) : start]

@@ -62,7 +62,9 @@ def predicates(np: Any) -> list[Any]:
         expanded.append(verb)
         for c in verb.children:
             own_subject = any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
-            if c.dep_ == "conj" and c.pos_ == "VERB" and not own_subject:  # "shot and killed one"
+            # "shot and killed one"; not "shooting three people, killing one" (an object of its own)
+            own_object = any(g.dep_ == "dobj" for g in c.children) and np.dep_ == "dobj"
+            if c.dep_ == "conj" and c.pos_ == "VERB" and not own_subject and not own_object:
                 expanded.append(c)
             if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and c.pos_ in ("ADJ", "VERB"):
                 expanded.append(c)

@@ -188,6 +188,34 @@ def test_background_figures_are_kept_and_marked(nlp) -> None:
     assert all("background" in (f.measure_evidence or "") for f in facts if f.is_background)
 
 
+def test_a_clause_hanging_from_another_time_is_background(nlp) -> None:
+    """A participial or "after" clause with no time of its own happens when the clause it hangs from
+    does; "weeks after X" tells an earlier event X."""
+    text = (
+        "Two guards were killed on Tuesday. In March, a gunman opened fire at a depot in Leeds, killing "
+        "four and injuring several others. The attack came just weeks after a driver fatally shot six "
+        "people in Hull. Rescuers arrived hours after the blast killed two guards."
+    )
+    bg = {(f.text, f.start): f.is_background for f in _facts(nlp, text) if f.fact_type == "cardinal"}
+    assert [b for (t, _), b in sorted(bg.items(), key=lambda kv: kv[0][1])] == [False, True, True, False]
+    assert _by_text(nlp, "The shelter opened last year after 300 families were evicted.")["300"].is_background
+
+
+def test_scores_and_records_are_not_figures_but_ranges_of_counts_are(nlp) -> None:
+    text = "Smith was hurt in a 31-17 loss at Denver. The Hawks (9-3) tied it at 14-14 and went 5-1."
+    assert [f.text for f in _facts(nlp, text) if f.fact_type == "cardinal"] == []
+    assert _by_text(nlp, "Police said 20-30 protesters were detained.")["20-30"].lower_value == 20
+
+
+def test_an_age_at_death_and_a_second_object_are_not_tolls(nlp) -> None:
+    got = _by_text(nlp, "Mob boss Carlo Bruni, who died in prison on Monday at 81, ran the family.")
+    assert (got["81"].fact_type, got["81"].measure) == ("age", "age:bruni")
+    # "shooting three people, killing one": three were shot, one died
+    got = _by_text(nlp, "A man suspected of shooting three people, killing one, at a bank was arrested.")
+    assert got["three"].measure != "deaths" and got["one"].measure == "deaths"
+    assert _by_text(nlp, "The gunman shot and killed two officers.")["two"].measure == "deaths"
+
+
 def test_anaphoric_counts_times_and_fragments_are_not_figures(nlp) -> None:
     text = (
         "The two nations signed a pact at 10:30 a.m. on Christmas Day, and one of the ministers said "
