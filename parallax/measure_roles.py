@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallax.measure_words import NOUN_TAGS, PEOPLE_MEASURES, MeasureTable, is_person_noun, lemma
+from parallax.measure_words import KIN, NOUN_TAGS, PEOPLE_MEASURES, MeasureTable, is_person_noun, lemma
 
 _NOUNS = NOUN_TAGS
 
@@ -29,6 +29,11 @@ TOLLS = PEOPLE_MEASURES - {"arrested", "charged", "victims", "protesters"}
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 
 
+def _one_relative(tok: Any) -> bool:
+    """ "father", "mother", "wife" (one person named by kin), not "family" (a group)."""
+    return tok.tag_ == "NN" and lemma(tok) in KIN and lemma(tok) != "family"
+
+
 def predicates(np: Any) -> list[Any]:
     """Verbs (and predicate adjectives) the noun phrase is an argument of, with conjuncts and
     complements of light verbs."""
@@ -37,6 +42,8 @@ def predicates(np: Any) -> list[Any]:
     # climb out of prepositions, appositions and change adverbs: "the death of 5", "from $2 billion",
     # "one of 99", "closed down 3.9 percent"
     for _ in range(3):
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and _one_relative(tok.head.head):
+            break  # "a father of two sons died": the father died, not the two
         if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent"):
             tok = tok.head.head
             if tok.pos_ in ("VERB", "AUX"):
@@ -63,7 +70,7 @@ def predicates(np: Any) -> list[Any]:
         for c in verb.children:
             own_subject = any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
             # "shot and killed one"; not "shooting three people, killing one" (an object of its own)
-            own_object = any(g.dep_ == "dobj" for g in c.children) and np.dep_ == "dobj"
+            own_object = np.dep_ == "dobj" and any(g.dep_ == "dobj" and g.pos_ != "PRON" for g in c.children)
             if c.dep_ == "conj" and c.pos_ == "VERB" and not own_subject and not own_object:
                 expanded.append(c)
             if c.dep_ in ("acomp", "oprd", "xcomp", "ccomp") and c.pos_ in ("ADJ", "VERB"):

@@ -194,7 +194,7 @@ def lemma(tok: Any) -> str:
 
 
 # kin: "two children" of one victim and "three children" of another are different counts
-_KIN = {
+KIN = {
     "child", "children", "son", "daughter", "mother", "father", "husband", "wife", "family", "brother",
     "sister", "sibling", "grandchild", "grandson", "granddaughter", "parent", "baby", "relative",
 }  # fmt: skip
@@ -208,7 +208,7 @@ PEOPLE_MEASURES = {
 def is_people(tok: Any) -> bool:
     """A common noun for people counted as a group ("crew", "workers", "passengers"), not kin ("two
     children", "three daughters": someone's family, a different count for each person)."""
-    return tok.pos_ == "NOUN" and is_person_noun(tok) and lemma(tok) not in _KIN and tok.lower_ not in _KIN
+    return tok.pos_ == "NOUN" and is_person_noun(tok) and lemma(tok) not in KIN and tok.lower_ not in KIN
 
 
 def measure_class(measure: str | None, table: MeasureTable) -> str | None:

@@ -322,6 +322,8 @@ def measure_of(
     preds = predicates(np)
     if measure is None:
         mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
+        # "shot three people, killing one": a clause with an object of its own is not what the count did
+        mods = [c for c in mods if not (c.dep_ == "advcl" and np.dep_ == "dobj" and _has_object(c))]
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
             hit = undergone(np, p, table) or (None if agent_of(np, p) else table_word(p, table))
@@ -465,3 +467,8 @@ def _lost_lives(noun: Any, counted: Any) -> bool:
             for c in (*noun.children, *noun.head.children, *counted.children)
         )
     )
+
+
+def _has_object(verb: Any) -> bool:
+    """An object of its own ("killing one"), not a pronoun taking the count up again ("killing them")."""
+    return any(c.dep_ == "dobj" and c.pos_ != "PRON" for c in verb.children)

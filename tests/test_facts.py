@@ -214,6 +214,12 @@ def test_an_age_at_death_and_a_second_object_are_not_tolls(nlp) -> None:
     got = _by_text(nlp, "A man suspected of shooting three people, killing one, at a bank was arrested.")
     assert got["three"].measure != "deaths" and got["one"].measure == "deaths"
     assert _by_text(nlp, "The gunman shot and killed two officers.")["two"].measure == "deaths"
+    got = _by_text(nlp, "On Monday he shot three people, killing one, before he fled.")
+    assert got["three"].measure != "deaths" and got["one"].measure == "deaths"
+    assert _by_text(nlp, "The gunman shot two officers, killing them both.")["two"].measure == "deaths"
+    # "a father of two sons died": the father died; "a family of five was killed": the five
+    assert _by_text(nlp, "A guard, a father of two sons, died after the attack.")["two"].measure != "deaths"
+    assert _by_text(nlp, "A family of five was killed in the fire.")["five"].measure == "deaths"
 
 
 def test_anaphoric_counts_times_and_fragments_are_not_figures(nlp) -> None:
