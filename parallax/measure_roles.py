@@ -42,8 +42,8 @@ def predicates(np: Any) -> list[Any]:
     # climb out of prepositions, appositions and change adverbs: "the death of 5", "from $2 billion",
     # "one of 99", "closed down 3.9 percent"
     for _ in range(3):
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and _one_relative(tok.head.head):
-            break  # "a father of two sons died": the father died, not the two
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("of", "to") and _one_relative(tok.head.head):
+            break  # "a father of two sons died", "father to two boys": the father died, not the two
         if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent"):
             tok = tok.head.head
             if tok.pos_ in ("VERB", "AUX"):
@@ -149,10 +149,19 @@ def subject_of(np: Any, verb: Any) -> bool:
     return head.i == np.head.i
 
 
+def _attempted(tok: Any) -> bool:
+    """A predicate only tried: "attempting to murder", "tried to kill", "attempted murder"."""
+    if tok.dep_ == "xcomp" and lemma(tok.head) in ("attempt", "try"):
+        return True
+    return any(c.dep_ in ("amod", "compound") and c.lower_ in ("attempted", "attempt") for c in tok.children)
+
+
 def table_word(tok: Any, table: MeasureTable, event_nouns: bool = False) -> tuple[str, str] | None:
     """(measure, evidence) when the token is a word of the table in its role; with `event_nouns`,
     a noun naming the act of a count verb of the table too ("killings", "slayings", "murders")."""
     lem, low = lemma(tok), tok.lower_
+    if _attempted(tok):
+        return None  # "attempting to murder three people", "the attempted murder of two": no toll
     if tok.pos_ in _NOUNS and lem in table.nouns:
         return table.nouns[lem], f"noun '{tok.text}' -> {table.nouns[lem]}"
     verb = table.verb_measure(tok) if tok.pos_ == "VERB" else None

@@ -220,6 +220,10 @@ def test_an_age_at_death_and_a_second_object_are_not_tolls(nlp) -> None:
     # "a father of two sons died": the father died; "a family of five was killed": the five
     assert _by_text(nlp, "A guard, a father of two sons, died after the attack.")["two"].measure != "deaths"
     assert _by_text(nlp, "A family of five was killed in the fire.")["five"].measure == "deaths"
+    # a killing only attempted is no toll
+    tried = _by_text(nlp, "He killed a guard, besides attempting to murder at least three other people.")
+    assert tried["at least three"].measure != "deaths"
+    assert _by_text(nlp, "The gunman tried to kill four guards.")["four"].measure != "deaths"
 
 
 def test_anaphoric_counts_times_and_fragments_are_not_figures(nlp) -> None:
