@@ -205,6 +205,18 @@ def test_a_key_one_source_gives_two_values_holds_several_quantities(
     assert not any(r["is_conflict"] for r in rows(con, "select is_conflict from marts.rpt_fact_comparison"))
 
 
+def test_a_named_age_one_source_gives_twice_is_two_times(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    # a: "Orozco, 27" (his arrest) and "Orozco, 29" (his trial, two years on); b: 27
+    for doc, value, text in (("da", 27.0, "Raisi"), ("da", 29.0, "Pakistan"), ("db", 27.0, "Raisi")):
+        story.fact(
+            doc, text, "age", value, "year", "age:raisi", lower_value=value, upper_value=value,
+            value_precision=0.5, measure_evidence="age of Raisi",
+        )  # fmt: skip
+    assert not any(r["is_conflict"] for r in rows(con, "select is_conflict from marts.rpt_fact_comparison"))
+
+
 def test_a_toll_one_source_updates_still_compares(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     # "five died ... the toll rose to 11" in a, seven in b: a toll keeps comparing
     _count(story, "da", 5, "deaths", "people")

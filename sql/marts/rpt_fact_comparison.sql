@@ -20,7 +20,7 @@
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict; so
 -- are counts keyed by their noun alone or by a verb outside the table that no measure takes in
 -- ("nine touchdowns", "pirates hold 17 ships"), and keys under which one source itself gives two
--- values that cannot both be true (several quantities), counts of people and ages excepted.
+-- values that cannot both be true (several quantities), counts of people and unnamed ages excepted.
 -- A length tied to no event that no event of its story takes in ("a three-year plan" read without its
 -- plan) is shown without a measure: lengths of one value are seldom one figure.
 -- A figure stands for the interval [lower_value, upper_value] ("at least 5" -> [5, open)), widened

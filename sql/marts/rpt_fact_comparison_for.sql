@@ -26,8 +26,9 @@
 -- A count keyed by its noun alone ("nine touchdowns", "26 crew") or by a verb outside the table
 -- ("pirates hold 17 ships") that no measure of the table takes in, and every figure of a key under
 -- which one source itself gives two values that cannot both be true (several quantities: "two
--- touchdowns ... four touchdowns", a 15-inch and a 17-inch model; counts of people and ages
--- excepted: a toll and its update), are shown side by side but never make a conflict.
+-- touchdowns ... four touchdowns", a 15-inch and a 17-inch model, "Orozco, 27" at his arrest and
+-- "29" at his trial; counts of people, a toll and its update, and unnamed ages keyed by value
+-- excepted), are shown side by side but never make a conflict.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
 -- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
 -- A length tied to no event that no event of its story takes in ("a three-year plan" read without its
@@ -343,7 +344,7 @@ several_quantities as (
     -- keys under which one source itself gives two values that cannot both be true: the key holds
     -- several quantities ("two touchdowns ... four touchdowns", "a 15-inch and a 17-inch model"), so
     -- its figures are shown side by side, never a conflict. Counts of people (a toll and its update
-    -- within one article) and ages keep comparing.
+    -- within one article) and unnamed ages keyed by value (one source's slip, unnamed_slips) keep comparing.
     select distinct
         a.story_id,
         a.measure,
@@ -353,7 +354,7 @@ several_quantities as (
         on a.story_id = b.story_id and a.measure = b.measure and a.compare_unit = b.compare_unit
         and a.source = b.source and (a.hi < b.lo or b.hi < a.lo)
     where a.is_compared and b.is_compared and not a.is_loose and not b.is_loose
-        and coalesce(a.measure_class, '') <> 'people' and a.measure not like 'age:%'
+        and coalesce(a.measure_class, '') <> 'people' and a.measure not like 'age:unnamed:%'
 ),
 
 pairs as (
