@@ -232,7 +232,11 @@ def _inherited_time(span: Any, gov: Any, clause: list[Any], inside: set[int], re
     head = _governor(gov.head)
     if head.i == gov.i:
         return None
-    cue = _time_cue(_clause(span.doc[head.i : head.i + 1]), inside, ref_year, published)
+    # ("the quake, which killed 40, was the strongest since 1990": a baseline, not the clause's time)
+    above = [
+        t for t in _clause(span.doc[head.i : head.i + 1]) if not any(a.lower_ == "since" for a in t.ancestors)
+    ]
+    cue = _time_cue(above, inside, ref_year, published)
     return f"{cue}, in the clause it hangs from" if cue else None
 
 

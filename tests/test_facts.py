@@ -199,6 +199,9 @@ def test_a_clause_hanging_from_another_time_is_background(nlp) -> None:
     bg = {(f.text, f.start): f.is_background for f in _facts(nlp, text) if f.fact_type == "cardinal"}
     assert [b for (t, _), b in sorted(bg.items(), key=lambda kv: kv[0][1])] == [False, True, True, False]
     assert _by_text(nlp, "The shelter opened last year after 300 families were evicted.")["300"].is_background
+    # a baseline of comparison is not the time of the clause it is in
+    worst = "It struck on May 12, 2009. The quake, which killed 40 people, was the strongest since 1990."
+    assert not _by_text(nlp, worst)["40"].is_background
 
 
 def test_scores_and_records_are_not_figures_but_ranges_of_counts_are(nlp) -> None:
