@@ -185,10 +185,14 @@ def _fronted_month(clause: list[Any], inside: set[int]) -> str | None:
 
 
 def _time_cue(
-    clause: list[Any], inside: set[int], ref_year: int | None, published: dt.date | None
+    clause: list[Any],
+    inside: set[int],
+    ref_year: int | None,
+    published: dt.date | None,
+    of_things: bool = True,
 ) -> str | None:
     """Another time the clause names: an earlier month or year, "last year", "two years ago",
-    "earlier this month", "the previous quake"; None if none."""
+    "earlier this month", and with `of_things` an earlier thing ("the previous quake"); None if none."""
     text = " ".join(t.text for t in clause).lower()
     if published is not None:
         earlier = _earlier_month(clause, inside, published)
@@ -206,7 +210,7 @@ def _time_cue(
     m = _RELATIVE_PAST.search(text) or _AGO.search(text) or _RELATIVE_BEFORE.search(text)
     if m:
         return f"'{m.group(0)}'"
-    for t in clause:
+    for t in clause if of_things else ():
         if t.lower_ in _PAST_WORDS and t.dep_ == "amod" and t.i not in inside:
             return f"'{t.text} {t.head.text}'"
     return None
@@ -236,7 +240,8 @@ def _inherited_time(span: Any, gov: Any, clause: list[Any], inside: set[int], re
     above = [
         t for t in _clause(span.doc[head.i : head.i + 1]) if not any(a.lower_ == "since" for a in t.ancestors)
     ]
-    cue = _time_cue(above, inside, ref_year, published)
+    # ("... was stronger than the previous one": an earlier thing the clause compares with)
+    cue = _time_cue(above, inside, ref_year, published, of_things=False)
     return f"{cue}, in the clause it hangs from" if cue else None
 
 

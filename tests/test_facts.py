@@ -202,6 +202,9 @@ def test_a_clause_hanging_from_another_time_is_background(nlp) -> None:
     # a baseline of comparison is not the time of the clause it is in
     worst = "It struck on May 12, 2009. The quake, which killed 40 people, was the strongest since 1990."
     assert not _by_text(nlp, worst)["40"].is_background
+    assert not _by_text(nlp, "The quake, which killed 40 people, was stronger than the previous one.")[
+        "40"
+    ].is_background
 
 
 def test_scores_and_records_are_not_figures_but_ranges_of_counts_are(nlp) -> None:
