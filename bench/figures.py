@@ -106,19 +106,24 @@ def source_of(rec: dict[str, Any]) -> str:
     return re.sub(r"[^a-z0-9_.-]+", "-", raw.lower())
 
 
+def ecb_docs(subtopics: set[str]) -> dict[str, dict[str, Any]]:
+    """The ECB+ records of `subtopics`, by document name."""
+    docs: dict[str, dict[str, Any]] = {}
+    with ECBPLUS.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["subtopic"] in subtopics:
+                docs[rec["doc"]] = rec
+    return docs
+
+
 def load(
     subtopics: set[str] | None, gold_path: Path = GOLD
 ) -> tuple[list[GoldFigure], dict[str, dict[str, Any]]]:
     gold_rows = [json.loads(line) for line in gold_path.open(encoding="utf-8")]
     if subtopics:
         gold_rows = [g for g in gold_rows if g["subtopic"] in subtopics]
-    wanted = {g["subtopic"] for g in gold_rows}
-    docs = {}
-    with ECBPLUS.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            if rec["subtopic"] in wanted:
-                docs[rec["doc"]] = rec
+    docs = ecb_docs({g["subtopic"] for g in gold_rows})
     gold = [
         GoldFigure(
             doc=g["doc"],

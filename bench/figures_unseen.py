@@ -14,7 +14,6 @@ read, and the verbose list is what to judge.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections import defaultdict
@@ -24,7 +23,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.figures import ECBPLUS, run_pipeline  # noqa: E402
+from bench.figures import ECBPLUS, ecb_docs, run_pipeline  # noqa: E402
 
 # development subtopics without figure gold (see bench.figures for the annotated ones)
 DEFAULT = (
@@ -41,17 +40,6 @@ _FLAGGED_SQL = """
     )
     order by story_id, measure, unit, normalized_value
 """
-
-
-def load_docs(subtopics: set[str]) -> dict[str, dict[str, Any]]:
-    """The ECB+ records of `subtopics`, by document name."""
-    docs: dict[str, dict[str, Any]] = {}
-    with ECBPLUS.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            if rec["subtopic"] in subtopics:
-                docs[rec["doc"]] = rec
-    return docs
 
 
 def flags(db_path: Path) -> tuple[dict[str, int], dict[tuple[str, str, str], list[tuple[Any, ...]]]]:
@@ -83,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if not ECBPLUS.exists():
         print(f"skipped: {ECBPLUS} not found")
         return 0
-    docs = load_docs(set(args.subtopic or DEFAULT))
+    docs = ecb_docs(set(args.subtopic or DEFAULT))
     root = args.keep or Path(tempfile.mkdtemp(prefix="parallax-unseen-"))
     root.mkdir(parents=True, exist_ok=True)
     db_path = run_pipeline(docs, root, args.runs)

@@ -126,11 +126,9 @@ def _where(span: Any) -> Any:
 
 def _added(span: Any) -> bool:
     """ "another 20,000 people", "a further 20,000", "an additional 30": a count of a set besides
-    one the text has counted."""
+    one the text has counted (a qualifier, "another about 20,000", is inside the span already)."""
     doc = span.doc
     k = span.start - 1
-    while k >= 0 and doc[k].lower_ in ("about", "around", "some", "roughly", "nearly", "almost"):
-        k -= 1
     if k < 0:
         return False
     word = doc[k].lower_

@@ -117,19 +117,30 @@ unnamed_matches as (
     group by l.doc_id, l.part, l.start_char, l.end_char
 ),
 
+matched as (
+    -- each figure with the named people its unnamed age allows; is_value_keyed: an exact unnamed age
+    -- no named person of the story has (keyed by its value in resolved)
+    select
+        l.*,
+        n.named_measure,
+        n.named_people,
+        l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value as is_value_keyed
+    from located as l
+    left join unnamed_matches as n
+        on n.doc_id = l.doc_id and n.part = l.part and n.start_char = l.start_char and n.end_char = l.end_char
+),
+
 unnamed_values as (
     -- per story, the exact unnamed ages no named person has, by the noun they describe (age:girl):
     -- how many sources give each value
     select
-        l.story_id,
-        l.measure as noun_measure,
-        l.normalized_value,
-        count(distinct l.source) as sources
-    from located as l
-    left join unnamed_matches as n
-        on n.doc_id = l.doc_id and n.part = l.part and n.start_char = l.start_char and n.end_char = l.end_char
-    where l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value and l.measure <> 'age:person'
-    group by l.story_id, l.measure, l.normalized_value
+        story_id,
+        measure as noun_measure,
+        normalized_value,
+        count(distinct source) as sources
+    from matched
+    where is_value_keyed and measure <> 'age:person'
+    group by story_id, measure, normalized_value
 ),
 
 unnamed_slips as (
@@ -158,31 +169,29 @@ resolved as (
     -- gives, one year off the value at least three sources give the same noun (unnamed_slips): it
     -- is keyed by that value, and shows as a conflict
     select
-        l.* replace (
+        m.* exclude (named_measure, named_people, is_value_keyed) replace (
             case
-                when n.named_people = 1 then n.named_measure
-                when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
-                    then 'age:unnamed:' || cast(coalesce(u.usual_value, l.normalized_value) as bigint)
-                else l.measure
+                when m.named_people = 1 then m.named_measure
+                when m.is_value_keyed
+                    then 'age:unnamed:' || cast(coalesce(u.usual_value, m.normalized_value) as bigint)
+                else m.measure
             end as measure,
             case
-                when n.named_people = 1
-                    then l.measure_evidence || '; the only person of the story named with this age: ' || n.named_measure
-                when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value and u.usual_value is not null
-                    then l.measure_evidence || '; nobody in the story is named with this age; '
+                when m.named_people = 1
+                    then m.measure_evidence || '; the only person of the story named with this age: ' || m.named_measure
+                when m.is_value_keyed and u.usual_value is not null
+                    then m.measure_evidence || '; nobody in the story is named with this age; '
                     || cast(u.usual_sources as varchar) || ' sources give the '
-                    || replace(l.measure, 'age:', '') || ' the age ' || cast(cast(u.usual_value as bigint) as varchar)
-                when l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
-                    then l.measure_evidence || '; nobody in the story is named with this age'
-                else l.measure_evidence
+                    || replace(m.measure, 'age:', '') || ' the age ' || cast(cast(u.usual_value as bigint) as varchar)
+                when m.is_value_keyed
+                    then m.measure_evidence || '; nobody in the story is named with this age'
+                else m.measure_evidence
             end as measure_evidence
         )
-    from located as l
-    left join unnamed_matches as n
-        on n.doc_id = l.doc_id and n.part = l.part and n.start_char = l.start_char and n.end_char = l.end_char
+    from matched as m
     left join unnamed_slips as u
-        on l.is_unnamed_age and n.doc_id is null and l.lower_value = l.upper_value
-        and u.story_id = l.story_id and u.noun_measure = l.measure and u.normalized_value = l.normalized_value
+        on m.is_value_keyed
+        and u.story_id = m.story_id and u.noun_measure = m.measure and u.normalized_value = m.normalized_value
 ),
 
 bounded as (
