@@ -45,6 +45,8 @@ _EVENT_NOUNS = {
     "game", "season", "election", "bombing", "shooting", "year", "month",
 }  # fmt: skip
 _MODALS = {"can", "could", "may", "might", "would"}
+_USUALLY = {"usually", "typically", "normally", "generally", "ordinarily"}
+_TYPICAL = {"typical", "usual", "normal"}  # not "average": "the average age of the victims"
 _SPANS = {"week", "month", "year"}  # "weeks after ...": a distance in time ("a day after" is often the event)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
@@ -273,6 +275,10 @@ def background_cue(span: Any, ref_year: int | None, published: dt.date | None = 
         return earlier
     # generic: "a quake of that size can cause ..." (modal verb, indefinite subject)
     modal = next((c for c in gov.children if c.dep_ == "aux" and c.lower_ in _MODALS), None)
+    if modal is not None and any(c.dep_ == "aux" and c.lower_ == "have" for c in gov.children):
+        # what might, could or would have happened did not ("there might have been two people
+        # killed", "the blast could have killed hundreds")
+        return f"hypothetical: '{modal.text} have {gov.text}'"
     subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
     if (
         modal is not None
@@ -280,4 +286,23 @@ def background_cue(span: Any, ref_year: int | None, published: dt.date | None = 
         and any(d.lower_ in ("a", "an", "any") for d in subj[0].children if d.dep_ == "det")
     ):
         return f"generic: '{subj[0].text} {modal.text} {gov.text}'"
+    # what is usual, not what happened: "the typical lifespan of a battery is three years", "such
+    # fires usually burn for two days"
+    usual = next((c for c in gov.children if c.dep_ == "advmod" and c.lower_ in _USUALLY), None)
+    usual = usual or next(
+        (a for c in subj for a in c.children if a.dep_ == "amod" and a.lower_ in _TYPICAL), None
+    )
+    if usual is not None:
+        return f"generic: '{usual.text}'"
+    # what happens whenever something does: "when one is killed, all of us lose" (what happened is
+    # told in the past: "killed five when the bus crashed"; not "if": "if it takes a $35,000
+    # reward to break the case, ..." speaks of the real reward)
+    cond = next(
+        (c for c in gov.children if c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "whenever")),
+        None,
+    )
+    if cond is not None and any(
+        t.tag_ in ("VBZ", "VBP") for t in (gov, *(c for c in gov.children if c.dep_ in ("aux", "auxpass")))
+    ):
+        return f"generic: '{cond.text} ... {gov.text}' in the present tense"
     return None

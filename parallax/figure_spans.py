@@ -49,7 +49,7 @@ _STREET_AFTER = re.compile(
     r"^\s*(?:block\b|(?:[NSEW]\.?\s+|North |South |East |West )?(?:[A-Z][a-z]+|\d+(?:st|nd|rd|th))\.?\s+"
     r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Lane|Ln|Way|Place|Pl)\b)"
 )
-PER_CENT = re.compile(rf"\d\s*{_PERCENT_WORDS}", re.IGNORECASE)
+PER_CENT = re.compile(rf"(?:\d\s*|[a-z]\s+){_PERCENT_WORDS}", re.IGNORECASE)  # "60 per cent", "five per cent"
 _CLOCK_HOURS = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hours|hrs|hr|h)\.?", re.IGNORECASE)
 _CLOCK_BEFORE = re.compile(
     r"\b(?:at|by|until|till|around|about|from|before|after|since|approximately|approx\.?)\s*$", re.IGNORECASE

@@ -102,18 +102,62 @@ def person_described(noun: Any) -> str | None:
     return None
 
 
-_PARTIES = ("PERSON", "ORG", "GPE", "NORP")
-
-
 def _party_key(tok: Any) -> str:
     return surname(tok.text) if tok.ent_type_ == "PERSON" else tok.text.lower()
 
 
+_PARTIES = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def named_owner(noun: Any, kinds: tuple[str, ...] = _PARTIES) -> str | None:
+    """The person or organisation (or place, of `kinds`) a noun is of by its possessor or compound
+    name, or after "of" ("HP shares", "IBM's share", "shares of Boeing", "Pakistan's offer"), else None."""
+    for c in noun.children:
+        if c.dep_ in ("poss", "compound") and c.ent_type_ in kinds:
+            return _party_key(c)
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for p in c.children:
+                if p.dep_ == "pobj" and p.ent_type_ in kinds:
+                    return _party_key(p)
+    return None
+
+
+def names_a_thing(noun: Any, root: Any) -> bool:
+    """An amount keyed by a name alone ("the 15-inch MacBook Pro", "Ross was paid $3 million",
+    "The Hunger Games grossed $368 million"): which of the named thing's sizes, prices or sums it
+    is, the name does not say (a product line has several), so the amount has no measure."""
+    return is_name(noun) or (noun.pos_ == "PROPN" and noun.i == root.head.i)
+
+
+def amount_owner(noun: Any, verb: Any) -> str | None:
+    """Whose amount it is: a company's or a person's by possessor, compound or "of" ("HP shares",
+    "shares of Boeing"), else the one named as doing it ("Smith completed 20 passes for 250
+    yards"). Not a country's: its trade is often both countries' ("Pakistan's trade with Iran")."""
+    owner = named_owner(noun, ("PERSON", "ORG"))
+    return owner if owner is not None or verb is None else named_doer(verb)
+
+
+def named_doer(verb: Any) -> str | None:
+    """The person or organisation named as the subject of a verb ("Smith completed 20 passes"), else None."""
+    for c in verb.children:
+        if c.dep_ == "nsubj" and c.ent_type_ in ("PERSON", "ORG"):
+            return _party_key(c)
+    return None
+
+
+def is_name(tok: Any) -> bool:
+    """A proper noun inside a named entity ("MacBook Pro", "The Hunger Games", "Ross")."""
+    return bool(tok.pos_ == "PROPN" and tok.ent_type_ in _NAMED)
+
+
+_NAMED = {*_PARTIES, "PRODUCT", "WORK_OF_ART", "FAC", "EVENT", "LOC", "LAW"}
+
+
 def party(noun: Any) -> str | None:
     """The person or organisation whose deal/offer it is: possessor, compound name, subject or agent."""
-    for c in noun.children:
-        if c.dep_ in ("poss", "compound") and c.ent_type_ in _PARTIES:
-            return _party_key(c)
+    owner = named_owner(noun)
+    if owner is not None:
+        return owner
     verb = noun.head
     if noun.dep_ in ("dobj", "nsubjpass", "pobj") and verb.pos_ in ("VERB", "ADP"):
         if verb.pos_ == "ADP":

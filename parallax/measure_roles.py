@@ -29,9 +29,40 @@ TOLLS = PEOPLE_MEASURES - {"arrested", "charged", "victims", "protesters"}
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 
 
+_KIN_KEYS = {"mom": "mother", "mum": "mother", "dad": "father"}  # one key for one relative's wordings
+
+
+def children_of(span: Any) -> tuple[str, str] | None:
+    """(measure, evidence) of a count that is the children of one relative ("a mother of 12 was
+    killed", "father to two boys", "Mother of 13 Zurana Horton"): the family's size keyed by the
+    relative, not a toll; else None."""
+    rel = _relative_of(span)
+    if rel is None:
+        return None
+    kin = _KIN_KEYS.get(lemma(rel), lemma(rel))
+    return kin, f"'{rel.text} {span.doc[span.start - 1].text} {span.text}': the children of one {kin}"
+
+
+def _relative_of(span: Any) -> Any:
+    root = span.root
+    while root.dep_ in ("nummod", "quantmod") and root.head.i not in range(span.start, span.end):
+        root = root.head  # "two sons": the noun counted
+        break
+    if root.dep_ != "pobj" or root.head.lower_ not in ("of", "to"):
+        return None
+    # the relative governs the preposition, or stands right before it where the parser attached it
+    # elsewhere ("the newlywed and father to two boys")
+    before = root.doc[root.head.i - 1] if root.head.i > 0 else None
+    for rel in (root.head.head, before):
+        if rel is not None and _one_relative(rel):
+            return rel
+    return None
+
+
 def _one_relative(tok: Any) -> bool:
-    """ "father", "mother", "wife" (one person named by kin), not "family" (a group)."""
-    return tok.tag_ == "NN" and lemma(tok) in KIN and lemma(tok) != "family"
+    """ "father", "mother", "wife" (one person named by kin; "Mother" in a headline), not "family"
+    (a group), not "sons"."""
+    return tok.tag_ in ("NN", "NNP") and lemma(tok) in KIN and lemma(tok) != "family"
 
 
 def predicates(np: Any) -> list[Any]:

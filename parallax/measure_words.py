@@ -197,6 +197,7 @@ def lemma(tok: Any) -> str:
 KIN = {
     "child", "children", "son", "daughter", "mother", "father", "husband", "wife", "family", "brother",
     "sister", "sibling", "grandchild", "grandson", "granddaughter", "parent", "baby", "relative",
+    "mom", "mum", "dad", "grandmother", "grandfather", "stepmother", "stepfather", "stepson", "stepdaughter",
 }  # fmt: skip
 # the table's measures that count people
 PEOPLE_MEASURES = {

@@ -34,11 +34,21 @@ from __future__ import annotations
 from typing import Any
 
 from parallax.ages import age_subject, is_modifier_name
-from parallax.measure_qualifiers import listed_group, other_set, part_of, party, person_described, size_of
+from parallax.measure_qualifiers import (
+    amount_owner,
+    listed_group,
+    names_a_thing,
+    other_set,
+    part_of,
+    party,
+    person_described,
+    size_of,
+)
 from parallax.measure_roles import (
     COUNT_MEASURES,
     TOLLS,
     agent_of,
+    children_of,
     of_group,
     predicates,
     table_word,
@@ -264,6 +274,9 @@ def measure_of(
     inside = set(range(span.start, span.end))
     if _one_of_many(span):
         return None, None
+    family = children_of(span) if fact_type == "cardinal" else None
+    if family is not None:  # "a mother of 12 was killed": her children, not the toll
+        return family
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
@@ -389,8 +402,15 @@ def measure_of(
             and fact_type in ("duration", "money", "quantity", "percent")
         ):
             verb = None  # "a three-day strike", "a $5 million grant": the noun it qualifies says it
-        if noun is None and verb is None:
+        if noun is None and (verb is None or fact_type in ("money", "quantity", "percent")):
+            # an amount keyed by a verb alone names nothing measured ("he finished with 269 yards",
+            # "to close at $24.34", "weighing 4.5 pounds": whose?); two outlets' such amounts are
+            # seldom one figure, so it has no measure
             return None, None
+        amount = fact_type in ("money", "quantity", "percent") and noun is not None
+        if amount and verb is None and names_a_thing(noun, root):
+            return None, None  # "the 15-inch MacBook Pro": which of its sizes the name does not say
+        owner = amount_owner(noun, verb) if amount else None
         if fact_type == "duration" and verb is not None:
             if noun is not None and ((noun is np and np.i not in inside) or lemma(verb) in _LASTING_VERBS):
                 verb = None  # "two hours of negotiations", "the strike lasted three days": the event
@@ -416,6 +436,9 @@ def measure_of(
             ([f"noun '{noun.text}'"] if noun is not None else [])
             + ([f"verb '{verb.text}'"] if verb is not None else [])
         )
+        if owner is not None and key not in table.measures:
+            # "HP shares dropped 5 percent", "EDS shares soared 28 percent": two companies' figures
+            measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
     group = listed_group(span, np) if fact_type == "cardinal" and measure in COUNT_MEASURES else None
     if group is not None:  # "two women and a man died": a part of the toll, not the toll
         measure, evidence = f"{measure}:{group}", f"{evidence}; a part of a list: {group}"

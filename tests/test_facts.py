@@ -232,6 +232,30 @@ def test_an_age_at_death_and_a_second_object_are_not_tolls(nlp) -> None:
     assert _by_text(nlp, "The gunman tried to kill four guards.")["four"].measure != "deaths"
 
 
+def test_what_might_have_happened_is_background(nlp) -> None:
+    # a counterfactual is no toll; what must have happened, or did, is
+    fire = "The fire could have killed dozens of tenants, the chief said."
+    assert _by_text(nlp, fire)["dozens"].is_background
+    assert _by_text(nlp, '"There might have been four people hurt," a witness said.')["four"].is_background
+    assert not _by_text(nlp, "The fire killed nine tenants, the chief said.")["nine"].is_background
+    assert not _by_text(nlp, "The gunman must have fired 40 rounds.")["40"].is_background
+    # what is usual is no figure of the event
+    assert _by_text(nlp, "The typical lifespan of a smoke detector is about ten years.")[
+        "about ten years"
+    ].is_background
+    assert _by_text(nlp, "Such blazes usually burn for three days.")["three days"].is_background
+    assert not _by_text(nlp, "The blaze burned for three days.")["three days"].is_background
+    assert not _by_text(nlp, "The average age of the victims was 34.")["34"].is_background
+    # what happens whenever something does is no event; a headline's present tense still is, and
+    # so is a condition on the real thing
+    assert _by_text(nlp, "Whenever 20 patients are infected, the ward closes.")["20"].is_background
+    assert not _by_text(nlp, "If it takes a $40,000 reward to solve the case, so be it.")[
+        "$40,000"
+    ].is_background
+    assert not _by_text(nlp, "Three die when van hits wall")["Three"].is_background
+    assert not _by_text(nlp, "Three died when the van hit a wall.")["Three"].is_background
+
+
 def test_anaphoric_counts_times_and_fragments_are_not_figures(nlp) -> None:
     text = (
         "The two nations signed a pact at 10:30 a.m. on Christmas Day, and one of the ministers said "

@@ -384,3 +384,39 @@ def test_a_word_the_model_took_into_a_share_does_not_hide_what_it_is_of(nlp) -> 
     doc = nlp(text)
     share = next(f for f in extract_facts(doc, text) if "65" in f.text)
     assert share.measure == "traffic:india"
+
+
+def test_a_relative_of_n_counts_a_family_not_a_toll(nlp) -> None:
+    # "a mother of six was killed": six children, not six dead; one key for "mom" and "mother"
+    assert _measures(nlp, "A Chicago mother of six was killed by a stray bullet.")["six"] == "mother"
+    assert _measures(nlp, "Mom of six killed by stray bullet")["six"] == "mother"
+    father = "Police said the firefighter and father to three girls died at the scene."
+    assert _measures(nlp, father)["three"] == "father"
+    assert _measures(nlp, "Six people were killed by stray bullets.")["Six"] == "deaths"
+
+
+def test_an_amount_keyed_by_a_verb_or_a_name_alone_has_no_measure(nlp) -> None:
+    # whose yards, whose closing price, which model's size: nothing says what was measured
+    got = _measures(nlp, "He finished with 184 yards and a touchdown.")
+    assert got["184 yards"] is None
+    assert _measures(nlp, "Acme shares rose 40 cents to close at $31.15 on Friday.")["$31.15"] is None
+    assert _measures(nlp, "The 14-inch ThinkPad X1 Carbon starts at $1,429.")["14-inch"] is None
+    # a table verb still says it: "the storm dumped 20 inches" is no measure, "killed 20" is deaths
+    assert _measures(nlp, "The blast killed 20 people.")["20"] == "deaths"
+
+
+def test_an_amount_of_a_named_company_or_person_is_theirs(nlp) -> None:
+    # two companies' share moves are two measures; a country's trade is often both countries'
+    two = _measures(nlp, "Boeing shares fell 6 percent while Airbus shares rose 12 percent.")
+    assert two["6 percent"] == "share:boeing" and two["12 percent"] == "share:airbus"
+    assert _measures(nlp, "Shares of Boeing fell 6 percent.")["6 percent"] == "share:boeing"
+    # two players' yards under one verb and noun
+    one = _measures(nlp, "Tom Brady completed 30 of 40 passes for 310 yards.")["310 yards"]
+    other = _measures(nlp, "Drew Brees completed 25 passes for 280 yards.")["280 yards"]
+    assert one == "pass:complete:brady" and other == "pass:complete:brees"
+    assert _measures(nlp, "Chile's trade with Peru stands at $4 billion.")["$4 billion"] == "trade"
+
+
+def test_a_rate_in_words_is_a_percent(nlp) -> None:
+    got = _facts(nlp, "The author was paid $2 million plus seven per cent of the profits.")
+    assert got["seven per cent"].fact_type == "percent" and got["seven per cent"].unit == "percent"
