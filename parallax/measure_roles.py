@@ -59,6 +59,11 @@ def _relative_of(span: Any) -> Any:
     return None
 
 
+def _counted_subject(tok: Any) -> bool:
+    """A subject that is or has a number ("five people", "three")."""
+    return bool(tok.like_num or any(c.dep_ == "nummod" or c.like_num for c in tok.children))
+
+
 def _one_relative(tok: Any) -> bool:
     """ "father", "mother", "wife" (one person named by kin; "Mother" in a headline), not "family"
     (a group), not "sons"."""
@@ -90,7 +95,14 @@ def predicates(np: Any) -> list[Any]:
         out.append(tok)
     elif tok.dep_ in _ARG_DEPS:
         verb = tok.head if tok.dep_ != "ROOT" else tok
-        if verb.pos_ in ("VERB", "AUX", "ADJ"):
+        # a count the parser joined to a verb whose subject is no count ("a receptionist died and
+        # two men underwent surgery": "men" conj of "died") is no argument of it; a count after a
+        # counted subject is the verb's, gapped ("five people died in Paris and three in Lyon")
+        joined = tok.dep_ == "conj" and tok.pos_ in _NOUNS | {"NUM"}
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if joined and subjects and not any(_counted_subject(c) for c in subjects):
+            pass
+        elif verb.pos_ in ("VERB", "AUX", "ADJ"):
             out.append(verb)
     for child in np.children:  # "five boats approaching", "60 others injured", "2 people dead"
         if child.dep_ in ("acl", "relcl", "amod") and child.pos_ in ("VERB", "ADJ"):

@@ -35,3 +35,24 @@ def test_only_vague_plurals_of_events_whose_gold_leaves_them_out_go_unjudged() -
     assert unjudged_vague("tens of thousands", "8_ecbplus") and unjudged_vague("Hundreds", "12_ecb")
     assert not unjudged_vague("tens of thousands", "22_ecb")  # the first events' gold has them
     assert not unjudged_vague("20,000", "8_ecbplus") and not unjudged_vague(None, "8_ecbplus")
+
+
+def test_unseen_flags_are_judged_by_document_text_and_first_words(tmp_path) -> None:
+    import json
+
+    from bench.figures_unseen import JUDGED, judge, judged_key, load_judged
+
+    sentence = "The 11-inch  models will start at $999 with a"
+    key = judged_key("/in/site.com/40_2ecbplus.txt", "5 hours", sentence)
+    assert key == ("40_2ecbplus", "5 hours", "The 11-inch models will start at $999 with")
+    path = tmp_path / "judged.jsonl"
+    record = {"doc": key[0], "value": key[1], "sentence": key[2], "real": False, "why": "x"}
+    path.write_text(json.dumps(record) + "\n")
+    judged = load_judged(path)
+    other = ("40_3ecbplus", "7 hours", "The new model")
+    rows = {("S1", "life", "hour"): [("a", "5 hours", True, "s", key), ("b", "7 hours", True, "s", other)]}
+    assert judge(rows, judged) == {"real": 0, "not real": 1, "unjudged": 1}
+    # the shipped judgements are complete records
+    for line in JUDGED.read_text(encoding="utf-8").splitlines():
+        j = json.loads(line)
+        assert set(j) == set(record) and isinstance(j["real"], bool) and j["why"]

@@ -420,3 +420,11 @@ def test_an_amount_of_a_named_company_or_person_is_theirs(nlp) -> None:
 def test_a_rate_in_words_is_a_percent(nlp) -> None:
     got = _facts(nlp, "The author was paid $2 million plus seven per cent of the profits.")
     assert got["seven per cent"].fact_type == "percent" and got["seven per cent"].unit == "percent"
+
+
+def test_a_count_joined_to_a_verb_with_a_subject_of_its_own_is_not_its_argument(nlp) -> None:
+    # the parser makes "men" a conjunct of "died"; the two men were operated on, not killed
+    got = _measures(nlp, "A night guard died and two men, thought to be customers, underwent surgery.")
+    assert got["two"] != "deaths"
+    # gapped after a counted subject it is the verb's
+    assert _measures(nlp, "Four people died in Leeds and two in York.")["two"] == "deaths:york"
