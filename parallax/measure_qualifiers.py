@@ -154,7 +154,9 @@ _NAMED = {*_PARTIES, "PRODUCT", "WORK_OF_ART", "FAC", "EVENT", "LOC", "LAW"}
 
 
 def party(noun: Any) -> str | None:
-    """The person or organisation whose deal/offer it is: possessor, compound name, subject or agent."""
+    """The person or organisation whose deal/offer it is: possessor, compound name, the person it is
+    given to ("signed Brand to a five-year deal", "gave Cheeks a one-year extension"), subject or
+    agent."""
     owner = named_owner(noun)
     if owner is not None:
         return owner
@@ -163,10 +165,17 @@ def party(noun: Any) -> str | None:
         if verb.pos_ == "ADP":
             verb = verb.head
         for c in verb.children:
+            if c.dep_ in ("dative", "dobj") and c is not noun:
+                person = next(
+                    (t for t in (c, *c.children) if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"), None
+                )
+                if person is not None:
+                    return _party_key(person)
+        for c in verb.children:
             if c.dep_ == "nsubj" and c.ent_type_ in _PARTIES:
                 return _party_key(c)
             if c.dep_ == "nsubj" and c.pos_ in _NOUNS:
-                return lemma(c)
+                return c.text.lower() if c.pos_ == "PROPN" else lemma(c)  # "Cheeks", not "cheek"
             if c.dep_ == "agent":
                 for p in c.children:
                     if p.ent_type_ in _PARTIES:

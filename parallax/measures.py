@@ -468,6 +468,8 @@ def measure_of(
         return None, None
     if measure in _PARTY_MEASURES:
         owner = np if np.pos_ in _NOUNS else (root.head if root.head.pos_ in _NOUNS else np)
+        while owner.dep_ == "compound" and owner.head.pos_ in _NOUNS:
+            owner = owner.head  # "a contract extension": the extension's party
         offerer = party(owner)
         if offerer:
             measure, evidence = f"{measure}:{offerer}", f"{evidence}; offered by {offerer}"

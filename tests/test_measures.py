@@ -428,3 +428,11 @@ def test_a_count_joined_to_a_verb_with_a_subject_of_its_own_is_not_its_argument(
     assert got["two"] != "deaths"
     # gapped after a counted subject it is the verb's
     assert _measures(nlp, "Four people died in Leeds and two in York.")["two"] == "deaths:york"
+
+
+def test_a_deal_is_of_the_one_it_is_given_to(nlp) -> None:
+    # two players' contracts in one story are two deals; an offer stays its offerer's
+    one = _measures(nlp, "The Knicks signed guard Jalen Brunson to a four-year deal.")["four-year"]
+    other = _measures(nlp, "The Knicks gave Julius Randle a three-year contract extension.")["three-year"]
+    assert one == "deal:brunson" and other == "deal:randle"
+    assert _measures(nlp, "The union offered a six-year deal.")["six-year"] == "deal:union"
