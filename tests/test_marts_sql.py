@@ -299,6 +299,22 @@ def test_a_later_higher_toll_is_an_update(con: duckdb.DuckDBPyConnection, story:
     assert _flags(con) == {"a": (True, False), "b": (True, False)}
 
 
+def test_a_named_age_later_by_the_years_between_is_an_update(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    # "Orozco, 27" at his arrest and "29" at his trial two years later: no disagreement; two years
+    # apart a month later is one
+    story.fact("da", "Raisi", "age", 27.0, "year", "age:orozco", lower_value=27.0, upper_value=27.0)
+    story.fact("db", "Raisi", "age", 29.0, "year", "age:orozco", lower_value=29.0, upper_value=29.0)
+    con.execute("update raw.documents set published_at = ? where doc_id = 'da'", [T0])
+    con.execute("update raw.documents set published_at = ? where doc_id = 'db'", [T0 + timedelta(days=730)])
+    assert _flags(con) == {"a": (False, True), "b": (False, True)}
+    con.execute("update raw.documents set published_at = ? where doc_id = 'db'", [T0 + timedelta(days=30)])
+    assert _flags(con) == {"a": (True, False), "b": (True, False)}
+    con.execute("update raw.documents set published_at = ? where doc_id = 'db'", [T0 - timedelta(days=730)])
+    assert _flags(con) == {"a": (True, False), "b": (True, False)}  # younger later: a disagreement
+
+
 def test_rpt_attribution_comparison(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     story.attribution("da", 0, "Sharif", "E_sharif", "raise", "kashmir issue")
     story.attribution("db", 0, "Raisi", "E_raisi", "raise", "kashmir issue")

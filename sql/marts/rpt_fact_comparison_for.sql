@@ -40,7 +40,8 @@
 -- is_conflict: another source gives the same measure and unit an interval that does not overlap this
 -- one, so the two cannot both be true. When both documents have a publication time and the measure
 -- is a running toll (deaths, injured, missing, evacuated, displaced, arrested, rescued, affected),
--- a later higher figure is an update of the earlier one (is_update), not a conflict.
+-- a later higher figure is an update of the earlier one (is_update), not a conflict; so is a named
+-- person's age given higher, by at most one year more than the years between the two documents.
 create or replace macro marts.rpt_fact_comparison_for(story_ids) as table
 with
 
@@ -375,10 +376,19 @@ pairs as (
         b.source as other_source,
         -- (half a unit exclusive: 60 and 61 touch at 60.5, which neither allows)
         a.hi >= b.lo and b.hi >= a.lo as is_overlapping,
-        -- the later document of the pair gives a higher running toll: an update, not a disagreement
-        a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
-        and a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
+        -- the later document of the pair gives a higher running toll: an update, not a disagreement;
+        -- likewise a named person's age higher by no more than the years between the two documents
+        -- and one ("Orozco, 27" at his arrest, "29" at his trial two years later)
+        a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
         and ((a.published_at > b.published_at and a.lo > b.hi) or (a.published_at < b.published_at and b.lo > a.hi))
+        and (
+            a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
+            or (
+                a.measure like 'age:%' and a.measure not like 'age:unnamed:%'
+                and abs(a.normalized_value - b.normalized_value)
+                <= abs(date_diff('day', a.published_at, b.published_at)) / 365.25 + 1
+            )
+        )
             as explained_by_time,
         a.is_loose or b.is_loose as is_loose,
         m.story_id is not null as is_several
