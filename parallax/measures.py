@@ -207,6 +207,8 @@ def _hyphen_noun(span: Any) -> Any:
     noun = doc[span.end + 1]
     if doc[span.end].whitespace_ or noun.pos_ != "NOUN" or noun.dep_ not in ("compound", "amod", "nmod"):
         return None
+    if not noun.text.replace("-", "").isalpha():
+        return None  # "29-of-34 passes": a ratio, no noun
     if noun.head.i <= noun.i or noun.head.pos_ not in _NOUNS:
         return None
     word = lemma(noun)

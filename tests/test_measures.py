@@ -414,6 +414,8 @@ def test_an_amount_of_a_named_company_or_person_is_theirs(nlp) -> None:
     one = _measures(nlp, "Tom Brady completed 30 of 40 passes for 310 yards.")["310 yards"]
     other = _measures(nlp, "Drew Brees completed 25 passes for 280 yards.")["280 yards"]
     assert one == "pass:complete:brady" and other == "pass:complete:brees"
+    # "21-of-30 passes" is a ratio, not a count of "of-30"s
+    assert _measures(nlp, "Brees completed 21-of-30 passes.")["21"] == "pass:complete"
     assert _measures(nlp, "Chile's trade with Peru stands at $4 billion.")["$4 billion"] == "trade"
 
 
