@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallax.measure_words import NOUN_TAGS, PEOPLE_WORDS, MeasureTable, is_person_noun, lemma, surname
+from parallax.measure_words import KIN, NOUN_TAGS, PEOPLE_WORDS, MeasureTable, is_person_noun, lemma, surname
 from parallax.numbers import singular
 
 _NOUNS = NOUN_TAGS
@@ -135,6 +135,18 @@ def amount_owner(noun: Any, verb: Any) -> str | None:
     yards"). Not a country's: its trade is often both countries' ("Pakistan's trade with Iran")."""
     owner = named_owner(noun, ("PERSON", "ORG"))
     return owner if owner is not None or verb is None else named_doer(verb)
+
+
+def kin_owner(noun: Any, fact_type: str) -> str | None:
+    """Whose relatives a count of kin counts, when the text says so by "of" ("one of five sons of
+    immigrant parents": `son:parent`, not the subject's own two sons); else None."""
+    if fact_type != "cardinal" or noun is None or lemma(noun) not in KIN:
+        return None
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if obj is None or obj.pos_ not in _NOUNS:
+        return None
+    return surname(obj.text) if obj.ent_type_ == "PERSON" else lemma(obj)
 
 
 def named_doer(verb: Any) -> str | None:

@@ -36,6 +36,7 @@ from typing import Any
 from parallax.ages import age_subject, is_modifier_name
 from parallax.measure_qualifiers import (
     amount_owner,
+    kin_owner,
     listed_group,
     names_a_thing,
     other_set,
@@ -412,7 +413,7 @@ def measure_of(
         amount = fact_type in ("money", "quantity", "percent") and noun is not None
         if amount and verb is None and names_a_thing(noun, root):
             return None, None  # "the 15-inch MacBook Pro": which of its sizes the name does not say
-        owner = amount_owner(noun, verb) if amount else None
+        owner = amount_owner(noun, verb) if amount else kin_owner(noun, fact_type)
         if fact_type == "duration" and verb is not None:
             if noun is not None and ((noun is np and np.i not in inside) or lemma(verb) in _LASTING_VERBS):
                 verb = None  # "two hours of negotiations", "the strike lasted three days": the event

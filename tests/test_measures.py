@@ -393,6 +393,12 @@ def test_a_relative_of_n_counts_a_family_not_a_toll(nlp) -> None:
     father = "Police said the firefighter and father to three girls died at the scene."
     assert _measures(nlp, father)["three"] == "father"
     assert _measures(nlp, "Six people were killed by stray bullets.")["Six"] == "deaths"
+    # whose sons: "one of four sons of Irish parents" counts his parents' sons, not his own
+    assert (
+        _measures(nlp, "Born in 1931, one of four sons of Irish parents, he became a boxer.")["four"]
+        == "son:parent"
+    )
+    assert _measures(nlp, "He had two sons.")["two"] == "son"
 
 
 def test_an_amount_keyed_by_a_verb_or_a_name_alone_has_no_measure(nlp) -> None:
