@@ -45,9 +45,8 @@ def children_of(span: Any) -> tuple[str, str] | None:
 
 def _relative_of(span: Any) -> Any:
     root = span.root
-    while root.dep_ in ("nummod", "quantmod") and root.head.i not in range(span.start, span.end):
-        root = root.head  # "two sons": the noun counted
-        break
+    if root.dep_ in ("nummod", "quantmod") and not span.start <= root.head.i < span.end:
+        root = root.head  # "two boys": the noun counted
     if root.dep_ != "pobj" or root.head.lower_ not in ("of", "to"):
         return None
     # the relative governs the preposition, or stands right before it where the parser attached it
@@ -100,9 +99,8 @@ def predicates(np: Any) -> list[Any]:
         # counted subject is the verb's, gapped ("five people died in Paris and three in Lyon")
         joined = tok.dep_ == "conj" and tok.pos_ in _NOUNS | {"NUM"}
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if joined and subjects and not any(_counted_subject(c) for c in subjects):
-            pass
-        elif verb.pos_ in ("VERB", "AUX", "ADJ"):
+        own_subject = joined and subjects and not any(_counted_subject(c) for c in subjects)
+        if verb.pos_ in ("VERB", "AUX", "ADJ") and not own_subject:
             out.append(verb)
     for child in np.children:  # "five boats approaching", "60 others injured", "2 people dead"
         if child.dep_ in ("acl", "relcl", "amod") and child.pos_ in ("VERB", "ADJ"):
