@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallax.measure_words import KIN, NOUN_TAGS, PEOPLE_MEASURES, MeasureTable, is_person_noun, lemma
+from parallax.measure_words import (
+    KIN,
+    KIN_KEYS,
+    NOUN_TAGS,
+    PEOPLE_MEASURES,
+    MeasureTable,
+    is_person_noun,
+    lemma,
+)
 
 _NOUNS = NOUN_TAGS
 
@@ -29,9 +37,6 @@ TOLLS = PEOPLE_MEASURES - {"arrested", "charged", "victims", "protesters"}
 _ARG_DEPS = ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "dative", "ROOT", "conj", "advmod")
 
 
-_KIN_KEYS = {"mom": "mother", "mum": "mother", "dad": "father"}  # one key for one relative's wordings
-
-
 def children_of(span: Any) -> tuple[str, str] | None:
     """(measure, evidence) of a count that is the children of one relative ("a mother of 12 was
     killed", "father to two boys", "Mother of 13 Zurana Horton"): the family's size keyed by the
@@ -39,7 +44,7 @@ def children_of(span: Any) -> tuple[str, str] | None:
     rel = _relative_of(span)
     if rel is None:
         return None
-    kin = _KIN_KEYS.get(lemma(rel), lemma(rel))
+    kin = KIN_KEYS.get(lemma(rel), lemma(rel))
     return kin, f"'{rel.text} {span.doc[span.start - 1].text} {span.text}': the children of one {kin}"
 
 
@@ -77,8 +82,6 @@ def predicates(np: Any) -> list[Any]:
     # climb out of prepositions, appositions and change adverbs: "the death of 5", "from $2 billion",
     # "one of 99", "closed down 3.9 percent"
     for _ in range(3):
-        if tok.dep_ == "pobj" and tok.head.lower_ in ("of", "to") and _one_relative(tok.head.head):
-            break  # "a father of two sons died", "father to two boys": the father died, not the two
         if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent"):
             tok = tok.head.head
             if tok.pos_ in ("VERB", "AUX"):

@@ -199,6 +199,7 @@ KIN = {
     "sister", "sibling", "grandchild", "grandson", "granddaughter", "parent", "baby", "relative",
     "mom", "mum", "dad", "grandmother", "grandfather", "stepmother", "stepfather", "stepson", "stepdaughter",
 }  # fmt: skip
+KIN_KEYS = {"mom": "mother", "mum": "mother", "dad": "father"}  # one key for one relative's wordings
 # the table's measures that count people
 PEOPLE_MEASURES = {
     "deaths", "injured", "missing", "evacuated", "displaced", "rescued", "arrested", "trapped",
