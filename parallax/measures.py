@@ -52,6 +52,7 @@ from parallax.measure_roles import (
     children_of,
     of_group,
     predicates,
+    subject_of,
     table_word,
     undergone,
 )
@@ -122,6 +123,8 @@ _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
 # (grouping precision 0.89 instead of 0.93, conflict precision 0.61 instead of 0.86).
 NOUN_AND_VERB = True
+# classes of things people travel in (seeds/measures.csv)
+CONVEYANCES = frozenset({"vessel", "vehicle", "aircraft"})
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
 
 
@@ -421,6 +424,22 @@ def measure_of(
                 # "after two hours a man surrendered", "police spent two hours": who did what for
                 # that long names no event outlets share (parallax.facts keys it by its length)
                 return None, None
+        acting = (
+            verb is not None
+            and noun is not None
+            and fact_type == "cardinal"
+            and noun.pos_ == "NOUN"
+            and table.classes.get(table.noun_key(noun)) in CONVEYANCES
+            and (subject_of(noun, verb) or _doing(noun, verb) or _carrying(noun))
+        )
+        if acting and verb is not None:
+            # "two boats closed in", "two boats closing in", "pirates in three boats attempted ...": the
+            # boats, vehicles or aircraft the event was done with; outlets tell one act in different
+            # verbs, so the count is keyed <class>:acting and compared (not people, nor any thing: two
+            # groups of people, or "the 76ers", "GarageBand 09", do different things)
+            evidence_verb, verb = f" (doing '{verb.text}')", None
+        else:
+            evidence_verb = ""
         key: str | None = None
         if noun is not None:
             key = (model_name(noun) or singular(noun.text)) if mended and noun is np else table.noun_key(noun)
@@ -434,9 +453,9 @@ def measure_of(
             for x in (key, lemma(verb) if verb is not None and (key is None or NOUN_AND_VERB) else None)
             if x
         ]
-        measure = ":".join(parts)
+        measure = ":".join([*parts, "acting"] if acting else parts)
         evidence = " + ".join(
-            ([f"noun '{noun.text}'"] if noun is not None else [])
+            ([f"noun '{noun.text}'{evidence_verb}"] if noun is not None else [])
             + ([f"verb '{verb.text}'"] if verb is not None else [])
         )
         if owner is not None and key not in table.measures:
@@ -481,6 +500,26 @@ def measure_of(
     if fact_type == "cardinal" and measure.split(":")[0] not in TOLLS and other_set(span, np):
         measure, evidence = f"{measure}:other", f"{evidence}; 'other': a set besides one the text names"
     return measure, evidence
+
+
+def _doing(noun: Any, verb: Any) -> bool:
+    """ "two boats closing in": the thing an active participle describes is its doer; "fired on by
+    two boats": the agent of a passive."""
+    if noun.dep_ == "pobj" and noun.head.dep_ == "agent":
+        return True
+    return verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.i == noun.i
+
+
+def _carrying(noun: Any) -> bool:
+    """ "the pirates, in three boats, were attempting ...", "gunmen on two motorcycles": the boats or
+    vehicles the people who acted were in."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in ("in", "on", "aboard"):
+        return False
+    host = prep.head
+    if host.pos_ == "VERB":
+        return any(c.dep_ == "nsubj" and c.pos_ in _NOUNS and is_person_noun(c) for c in host.children)
+    return host.pos_ in _NOUNS and is_person_noun(host)
 
 
 def _lost_lives(noun: Any, counted: Any) -> bool:

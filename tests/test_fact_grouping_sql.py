@@ -191,6 +191,16 @@ def test_a_count_by_a_verb_outside_the_table_is_never_a_conflict_on_its_own(
     assert _by_source(con) == {"a": ("vessel:hold", False), "b": ("vessel:hold", False)}
 
 
+def test_boats_that_acted_are_compared(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    # "two boats closed in on the tanker" (a), "the pirates, in three boats, attempted to board" (b):
+    # one act told in different verbs, keyed vessel:acting; two and three boats cannot both be true
+    _count(story, "da", 2, "vessel:acting", None)
+    _count(story, "db", 3, "vessel:acting", None)
+    _count(story, "dc", 2, "vessel:acting", None)
+    got = _by_source(con)
+    assert got == {"a": ("vessel:acting", True), "b": ("vessel:acting", True), "c": ("vessel:acting", True)}
+
+
 def test_a_key_one_source_gives_two_values_holds_several_quantities(
     con: duckdb.DuckDBPyConnection, story: Corpus
 ) -> None:

@@ -52,6 +52,31 @@ def test_verbs_that_measure_only_their_subject(nlp) -> None:
     assert kin.get("three") != "escaped"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two boats closed in on the tanker and opened fire.",
+        "The crew reported two boats closing in on the tanker.",
+        "The crew said they were fired on by two boats.",
+        "The pirates, in two boats, were attempting to board the tanker.",
+    ],
+)
+def test_boats_that_acted_share_one_key_whatever_the_verb(nlp, text: str) -> None:
+    got = [m for m in _measures(nlp, text).values() if m]
+    assert got == ["vessel:acting"]
+
+
+def test_only_boats_vehicles_and_aircraft_count_as_what_acted(nlp) -> None:
+    # people who acted, or other things, keep their verb: two groups of people do different things
+    jurors = _measures(nlp, "More than 100 potential jurors walked into the courthouse.")
+    assert jurors["More than 100"] == "juror:walk"
+    planes = _measures(nlp, "Two helicopters landed near the school.")
+    assert planes["Two"] == "aircraft:acting"
+    # what was done to the boats keeps its table measure
+    seized = _measures(nlp, "The navy seized two boats.")
+    assert seized["two"] == "vessel:seized"
+
+
 def test_a_hyphened_count_counts_its_noun(nlp) -> None:
     got = _measures(nlp, "Police closed the road after a four-car pileup on the bridge.")
     assert got["four"] == "vehicle"  # a count of cars with no predicate of its own

@@ -24,7 +24,8 @@
 -- else keyed by its value (age:unnamed:12); a value one source alone gives a noun, one year off the
 -- value at least three sources give it, is keyed by that value and so compared with it.
 -- A count keyed by its noun alone ("nine touchdowns", "26 crew") or by a verb outside the table
--- ("pirates hold 17 ships") that no measure of the table takes in, and every figure of a key under
+-- ("pirates hold 17 ships") that no measure of the table takes in (but the things that acted: "two
+-- boats closed in", vessel:acting, are compared), and every figure of a key under
 -- which one source itself gives two values that cannot both be true (several quantities: "two
 -- touchdowns ... four touchdowns", a 15-inch and a 17-inch model, "Orozco, 27" at his arrest and
 -- "29" at his trial; counts of people, a toll and its update, and unnamed ages keyed by value
@@ -335,8 +336,9 @@ keyed as (
         -- a conflict
         (f.is_general and c.measure is null and f.measure_class <> 'duration')
         -- likewise a count by a verb outside the table that no measure took in ("pirates still hold
-        -- 17 ships": vessel:hold)
-        or (f.file_class is not null and not f.is_general and c.measure is null)
+        -- 17 ships": vessel:hold); not the things that acted in the event ("two boats closed in",
+        -- "pirates in three boats attempted ...": vessel:acting), which outlets tell in different verbs
+        or (f.file_class is not null and not f.is_general and c.measure is null and not suffix(f.measure, ':acting'))
         -- a count of other people than ones the text names ("Jeffs and 11 other men were charged",
         -- "12 other defendants": measure charged:other): outlets draw that line differently, with
         -- or without the named, so it is shown, never a conflict ("two other rifles" can be one)
