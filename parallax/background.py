@@ -35,8 +35,8 @@ _CUMULATIVE = re.compile(
 )
 _YEAR_TO_DATE = re.compile(r"\bthis year\b|\bsince the (?:start|beginning) of (?:the|this) year\b")
 _RELATIVE_BEFORE = re.compile(
-    r"\bearlier this (?:year|month|week)\b|\b(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) "
-    r"(?:earlier|before)\b|\brecently\b"
+    r"\b(?:earlier|just) this (?:year|month|week)\b"
+    r"|\b(?:a|one|two|three|a few|several) (?:days?|weeks?|months?) (?:earlier|before)\b|\brecently\b"
 )
 # verbs of saying (attributions' list) and of knowing: a clause under them is reported speech
 _REPORTING = REPORTING_VERBS | {"testify", "accord", "think", "know", "learn"}

@@ -92,8 +92,13 @@ class MeasureTable:
 
     def noun_key(self, tok: Any) -> str:
         """Key of a counted noun: the model it names ("seven AK-47 rifles", "12 AK 47 guns", "seven
-        AK-47s" -> ak47), else its class ("skiffs" -> vessel, "crewmen" -> crew), else its lemma."""
+        AK-47s" -> ak47), else its class ("skiffs" -> vessel, "crewmen" -> crew), else its lemma; a
+        system is what its compound names ("three cable systems" -> cable)."""
         lem = lemma(tok)
+        if lem == "system":
+            named = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+            if named:
+                return self.noun_key(named[-1])
         return model_name(tok) or self.classes.get(lem) or self.classes.get(tok.lower_) or lem
 
     def verb_measure(self, tok: Any) -> tuple[str, str] | None:

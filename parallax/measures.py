@@ -342,7 +342,10 @@ def measure_of(
     if measure is None:
         mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
         # "shot three people, killing one": a clause with an object of its own is not what the count did
-        mods = [c for c in mods if not (c.dep_ == "advcl" and np.dep_ == "dobj" and _has_object(c))]
+        # ("boarded two of the vessels to nab 12 pirates": the count is "two", the object)
+        mods = [
+            c for c in mods if not (c.dep_ == "advcl" and "dobj" in (np.dep_, root.dep_) and _has_object(c))
+        ]
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
             hit = undergone(np, p, table) or (None if agent_of(np, p) else table_word(p, table))

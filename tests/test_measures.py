@@ -66,6 +66,20 @@ def test_boats_that_acted_share_one_key_whatever_the_verb(nlp, text: str) -> Non
     assert got == ["vessel:acting"]
 
 
+def test_a_system_counts_what_its_compound_names_and_speedboats_are_boats(nlp) -> None:
+    cables = _measures(nlp, "Three cable systems have been damaged off the coast.")
+    assert cables["Three"] == "cable:damaged"
+    boats = _measures(nlp, "The coast guard seized three speedboats.")
+    assert boats["three"] == "vessel:seized"
+
+
+def test_a_purpose_clause_with_an_object_of_its_own_is_not_what_the_count_underwent(nlp) -> None:
+    # "boarded two of the vessels to nab 12 pirates": the vessels were boarded, the pirates nabbed
+    got = _measures(nlp, "Commandos boarded two of the pirate vessels to nab 12 pirates.")
+    assert got["two"] == "vessel:board"
+    assert got["12"] == "arrested"
+
+
 def test_only_boats_vehicles_and_aircraft_count_as_what_acted(nlp) -> None:
     # people who acted, or other things, keep their verb: two groups of people do different things
     jurors = _measures(nlp, "More than 100 potential jurors walked into the courthouse.")
