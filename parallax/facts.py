@@ -84,6 +84,8 @@ _SUSPENDED_AGE = re.compile(r"\s?[-‐–]\s?(?:and|or|to)\s+\S+?[\s\-‐–]+ye
 _AGE_WORDS = re.compile(r"^(?P<num>.+?)[\s\-‐–]+years?[\s\-‐–]+old$", re.I)
 _DECADE_AGE = re.compile(r"^(?:(?:his|her|their|the)\s+)?(?:early\s+|mid-?|late\s+)?(\d0)'?s$", re.I)
 
+_PERCENT_SIGN = re.compile(r"%|\bper\s?cent|\bpct\b|\bpercentage\b", re.IGNORECASE)
+
 
 @dataclass
 class Fact:
@@ -238,6 +240,8 @@ def extract_facts(
         text = body[start:end]
         if label in ("MONEY", "CARDINAL", "QUANTITY") and PER_CENT.search(text):
             label = "PERCENT"  # "60 per cent": a rate, not 60 cents
+        elif label == "PERCENT" and not _PERCENT_SIGN.search(text):
+            label = "CARDINAL"  # the model's "percent" with no percent written ("Seven AK-47s")
         if label in ("DATE", "TIME", "QUANTITY", "CARDINAL") and is_clock_hours(text, body[:start]):
             continue  # "at 1230 hours": a time of day written as a number of hours
         fig = doc.char_span(start, end, alignment_mode="expand") if parsed else None

@@ -501,6 +501,11 @@ def measure_of(
     if _is_target(span, np):
         measure, evidence = f"{measure}:target", f"{evidence}; a target"
     if fact_type == "cardinal" and measure.split(":")[0] not in TOLLS and other_set(span, np):
+        head = measure.split(":")[0]
+        if np.pos_ == "NOUN" and not is_person_noun(np) and head == table.noun_key(np):
+            # "three other rifles were found" / "two other rifles were seized": things besides the ones
+            # the text names; the set is what "other" draws, outlets' verbs for it vary
+            measure = head
         measure, evidence = f"{measure}:other", f"{evidence}; 'other': a set besides one the text names"
     return measure, evidence
 

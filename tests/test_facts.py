@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from spacy.tokens import Span
 
 from parallax.entities import lexicon_for
 from parallax.facts import extract_facts, is_clock_hours, is_list_marker, normalize, parse_number
@@ -381,6 +382,16 @@ def test_per_cent_is_a_rate_and_a_clock_time_is_no_duration(nlp) -> None:
     assert "1230 hours" not in clock  # a 24-hour clock time
     assert clock["1500 hours"].normalized_value == 1500  # a length is still one
     assert is_clock_hours("1230 hours", "At ") and not is_clock_hours("1230 hours", "lasted ")
+
+
+def test_a_percent_with_no_percent_written_is_a_count(nlp) -> None:
+    # the model labelled "Seven AK-47s" PERCENT in a real article: with no "%" or "percent" it counts
+    text = "Seven AK-47s and three other rifles were found in the boats."
+    doc = nlp(text)
+    doc.ents = [Span(doc, 0, 2, label="PERCENT")]
+    got = {f.text: f for f in extract_facts(doc, text, None, lexicon_for(nlp))}
+    assert (got["Seven AK-47s"].fact_type, got["Seven AK-47s"].normalized_value) == ("cardinal", 7)
+    assert got["Seven AK-47s"].measure == "ak47:find"
 
 
 def test_a_distance_is_keyed_by_where_it_is_measured_from(nlp) -> None:
