@@ -219,3 +219,64 @@ def table_word(tok: Any, table: MeasureTable, event_nouns: bool = False) -> tupl
         m = table.adjectives.get(low) or table.adjectives[lem]
         return m, f"'{tok.text}' -> {m}"
     return None
+
+
+# classes of things people travel in (seeds/measures.csv)
+CONVEYANCES = frozenset({"vessel", "vehicle", "aircraft"})
+# what comes from the boats or vehicles that did it ("under fire from two boats")
+_ASSAULT_NOUNS = frozenset({"fire", "gunfire", "attack", "assault", "shot", "shooting"})
+
+
+def acted(noun: Any, verb: Any, table: MeasureTable) -> bool:
+    """Whether the counted noun names boats, vehicles or aircraft the event was done with ("two boats
+    closed in", "two boats closing in", "fired on by two boats", "pirates in three boats attempted
+    ..."): outlets tell one act in different verbs, so the count is keyed by its class alone
+    (`vessel:acting`). Not people, nor any thing: two groups of people, or "the 76ers", "GarageBand
+    09", do different things."""
+    return (
+        noun.pos_ == "NOUN"
+        and table.classes.get(table.noun_key(noun)) in CONVEYANCES
+        and (subject_of(noun, verb) or _doing(noun, verb) or _carrying(noun))
+    )
+
+
+def _doing(noun: Any, verb: Any) -> bool:
+    """ "two boats closing in": the thing an active participle describes is its doer; "fired on by
+    two boats": the agent of a passive; "under fire from two boats": where an assault came from."""
+    if noun.dep_ == "pobj" and noun.head.dep_ == "agent":
+        return True
+    if noun.dep_ == "pobj" and noun.head.lower_ == "from":
+        # "an attack from three helicopters", "came under fire from two boats"
+        host = noun.head.head
+        beside = [g for c in host.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        if any(lemma(t) in _ASSAULT_NOUNS for t in (host, *beside)):
+            return True
+    return verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.i == noun.i
+
+
+def _carrying(noun: Any) -> bool:
+    """ "the pirates, in three boats, were attempting ...", "gunmen on two motorcycles": the boats or
+    vehicles the people who acted were in (the parser often hangs "in two boats" on the verb: its
+    subject, or the people a preposition of the verb names, "acted against the pirates in two boats")."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in ("in", "on", "aboard"):
+        return False
+    host = prep.head
+    if host.pos_ == "VERB":
+        return any(
+            t.dep_ in ("nsubj", "pobj")
+            and t.pos_ in _NOUNS
+            and is_person_noun(t)
+            and _clause_verb(t) == host.i
+            for t in host.subtree
+            if t.i not in range(prep.left_edge.i, prep.right_edge.i + 1)
+        )
+    return host.pos_ in _NOUNS and is_person_noun(host)
+
+
+def _clause_verb(tok: Any) -> int | None:
+    """The index of the nearest verb above `tok` (None when there is none)."""
+    head = tok.head
+    while head.i != head.head.i and head.pos_ != "VERB":
+        head = head.head
+    return head.i if head.pos_ == "VERB" else None

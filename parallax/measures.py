@@ -48,11 +48,11 @@ from parallax.measure_qualifiers import (
 from parallax.measure_roles import (
     COUNT_MEASURES,
     TOLLS,
+    acted,
     agent_of,
     children_of,
     of_group,
     predicates,
-    subject_of,
     table_word,
     undergone,
 )
@@ -123,8 +123,6 @@ _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
 # (grouping precision 0.89 instead of 0.93, conflict precision 0.61 instead of 0.86).
 NOUN_AND_VERB = True
-# classes of things people travel in (seeds/measures.csv)
-CONVEYANCES = frozenset({"vessel", "vehicle", "aircraft"})
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
 
 
@@ -428,18 +426,9 @@ def measure_of(
                 # that long names no event outlets share (parallax.facts keys it by its length)
                 return None, None
         acting = (
-            verb is not None
-            and noun is not None
-            and fact_type == "cardinal"
-            and noun.pos_ == "NOUN"
-            and table.classes.get(table.noun_key(noun)) in CONVEYANCES
-            and (subject_of(noun, verb) or _doing(noun, verb) or _carrying(noun))
+            verb is not None and noun is not None and fact_type == "cardinal" and acted(noun, verb, table)
         )
-        if acting and verb is not None:
-            # "two boats closed in", "two boats closing in", "pirates in three boats attempted ...": the
-            # boats, vehicles or aircraft the event was done with; outlets tell one act in different
-            # verbs, so the count is keyed <class>:acting and compared (not people, nor any thing: two
-            # groups of people, or "the 76ers", "GarageBand 09", do different things)
+        if acting and verb is not None:  # "two boats closed in": vessel:acting, whatever the verb
             evidence_verb, verb = f" (doing '{verb.text}')", None
         else:
             evidence_verb = ""
@@ -508,26 +497,6 @@ def measure_of(
             measure = head
         measure, evidence = f"{measure}:other", f"{evidence}; 'other': a set besides one the text names"
     return measure, evidence
-
-
-def _doing(noun: Any, verb: Any) -> bool:
-    """ "two boats closing in": the thing an active participle describes is its doer; "fired on by
-    two boats": the agent of a passive."""
-    if noun.dep_ == "pobj" and noun.head.dep_ == "agent":
-        return True
-    return verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.i == noun.i
-
-
-def _carrying(noun: Any) -> bool:
-    """ "the pirates, in three boats, were attempting ...", "gunmen on two motorcycles": the boats or
-    vehicles the people who acted were in."""
-    prep = noun.head
-    if noun.dep_ != "pobj" or prep.lower_ not in ("in", "on", "aboard"):
-        return False
-    host = prep.head
-    if host.pos_ == "VERB":
-        return any(c.dep_ == "nsubj" and c.pos_ in _NOUNS and is_person_noun(c) for c in host.children)
-    return host.pos_ in _NOUNS and is_person_noun(host)
 
 
 def _lost_lives(noun: Any, counted: Any) -> bool:

@@ -59,6 +59,8 @@ def test_verbs_that_measure_only_their_subject(nlp) -> None:
         "The crew reported two boats closing in on the tanker.",
         "The crew said they were fired on by two boats.",
         "The pirates, in two boats, were attempting to board the tanker.",
+        "The tanker radioed for help as it came under fire from two boats.",
+        "The frigate swung into action against the pirates in two boats, the navy said.",
     ],
 )
 def test_boats_that_acted_share_one_key_whatever_the_verb(nlp, text: str) -> None:
