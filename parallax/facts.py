@@ -299,7 +299,7 @@ def extract_facts(
             if fact_type == "cardinal" and value.value == 1 and not from_table and not in_count_list(fig):
                 continue  # "one day", "one thing": 'one' counts only with a measure of the table
             if fact_type == "quantity" and unit in LENGTH_UNITS and not from_table:
-                anchored = distance_from(fig)  # "150 nautical miles off Aden"
+                anchored = distance_from(fig, table.noun_key)  # "150 nautical miles off Aden"
                 measure, evidence = anchored if anchored[0] else (measure, evidence)
             if fact_type == "duration" and measure is None and value.value is not None:
                 # a length tied to no event: one story's durations of the same length meet (the

@@ -7,6 +7,7 @@ and the size of a noun of the table's `size` rows ("a march of 30,000" -> protes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from parallax.measure_words import KIN, NOUN_TAGS, PEOPLE_WORDS, MeasureTable, is_person_noun, lemma, surname
@@ -65,9 +66,11 @@ LENGTH_UNITS = {
 _DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "away"}
 
 
-def distance_from(span: Any) -> tuple[str | None, str | None]:
+def distance_from(span: Any, noun_key: Callable[[Any], str] = lemma) -> tuple[str | None, str | None]:
     """ "150 nautical miles off Aden", "13 miles (away) from the ship", "150 km west of Aden": the
-    distance from the place or thing named after it (`distance:<word>`); (None, None) when none is."""
+    distance from the place or thing named after it (`distance:<word>`; a common noun keyed by
+    `noun_key`, the measure table's class: "from the ship" and "from the vessel" are one); (None,
+    None) when none is."""
     doc = span.doc
     k = span.end
     if k < len(doc) and doc[k].text == "(":  # "150 nautical miles (about 277km) from Aden"
@@ -82,7 +85,7 @@ def distance_from(span: Any) -> tuple[str | None, str | None]:
     obj = next((c for c in doc[k].children if c.dep_ == "pobj"), None)
     if obj is None or obj.pos_ not in _NOUNS:
         return None, None
-    key = surname(obj.text) if obj.pos_ == "PROPN" else lemma(obj)
+    key = surname(obj.text) if obj.pos_ == "PROPN" else noun_key(obj)
     return f"distance:{key}", f"a distance {doc[k].text} '{obj.text}'"
 
 

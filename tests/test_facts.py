@@ -402,6 +402,9 @@ def test_a_distance_is_keyed_by_where_it_is_measured_from(nlp) -> None:
     assert got["about 277km"].unit == "km"
     west = _by_text(nlp, "Pirates attacked the ship 150 nautical miles west of Aden.")
     assert west["150 nautical miles"].measure == "distance:aden"
+    # a distance from a thing is keyed by its class: the ship and the vessel are one
+    ship = _by_text(nlp, "The frigate was 13 nautical miles from the ship.")
+    assert ship["13 nautical miles"].measure == west["150 nautical miles"].measure.replace("aden", "vessel")
     # what a length measures is not where it is from
     cable = _by_text(nlp, "The boat carries 20 kilometres of spare cable.")
     assert not (cable["20 kilometres"].measure or "").startswith("distance")
