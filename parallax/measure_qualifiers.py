@@ -135,6 +135,31 @@ def names_a_thing(noun: Any, root: Any) -> bool:
     return is_name(noun) or (noun.pos_ == "PROPN" and noun.i == root.head.i)
 
 
+# units of a product's size ("the 11-inch models", "the 64GB version")
+_SIZE_UNITS = {"inch", "in", "cm", "mm", "gb", "tb", "ghz"}
+
+
+def of_a_variant(root: Any) -> bool:
+    """An amount told of a subject one size of a product names ("The 11-inch models will start at
+    $999 with ... 5 hours of battery life", "Both the 13- and 15-inch options deliver seven hours"):
+    the line's other sizes have their own, so the amount is no figure of the event's product."""
+    tok = root
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    for subject in (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")):
+        for mod in subject.children:
+            if mod.dep_ not in ("compound", "amod", "nmod", "nummod"):
+                continue
+            words = list(mod.subtree)
+            if any(t.like_num for t in words) and any(
+                t.lower_ in _SIZE_UNITS or lemma(t) in _SIZE_UNITS for t in words
+            ):
+                return True
+    return False
+
+
 def amount_owner(noun: Any, verb: Any) -> str | None:
     """Whose amount it is: a company's or a person's by possessor, compound or "of" ("HP shares",
     "shares of Boeing"), else the one named as doing it ("Smith completed 20 passes for 250

@@ -39,6 +39,7 @@ from parallax.measure_qualifiers import (
     kin_owner,
     listed_group,
     names_a_thing,
+    of_a_variant,
     other_set,
     part_of,
     party,
@@ -417,6 +418,8 @@ def measure_of(
         amount = fact_type in ("money", "quantity", "percent") and noun is not None
         if amount and verb is None and names_a_thing(noun, root):
             return None, None  # "the 15-inch MacBook Pro": which of its sizes the name does not say
+        if fact_type in ("money", "quantity", "percent", "duration") and verb is None and of_a_variant(root):
+            return None, None  # "the 11-inch models ... 5 hours of battery life": one size's
         owner = amount_owner(noun, verb) if amount else kin_owner(noun, fact_type)
         if fact_type == "duration" and verb is not None:
             if noun is not None and ((noun is np and np.i not in inside) or lemma(verb) in _LASTING_VERBS):

@@ -85,6 +85,14 @@ def test_other_things_are_one_set_whatever_the_verb(nlp) -> None:
     assert workers["Seven"] == "worker:hide:other"
 
 
+def test_an_amount_of_one_size_of_a_product_has_no_measure(nlp) -> None:
+    # the smaller model's battery life is not the product's: the line's other sizes have their own
+    small = _facts(nlp, "The 11-inch models start at $999 with 64GB of storage and 5 hours of battery life.")
+    assert small["5 hours"].measure is None or small["5 hours"].measure.startswith("duration:")
+    line = _facts(nlp, "The new laptop will feature 7 hours of battery life.")
+    assert line["7 hours"].measure == "life"
+
+
 def test_a_purpose_clause_with_an_object_of_its_own_is_not_what_the_count_underwent(nlp) -> None:
     # "boarded two of the vessels to nab 12 pirates": the vessels were boarded, the pirates nabbed
     got = _measures(nlp, "Commandos boarded two of the pirate vessels to nab 12 pirates.")
