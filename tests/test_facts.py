@@ -402,6 +402,11 @@ def test_a_distance_is_keyed_by_where_it_is_measured_from(nlp) -> None:
     assert got["about 277km"].unit == "km"
     west = _by_text(nlp, "Pirates attacked the ship 150 nautical miles west of Aden.")
     assert west["150 nautical miles"].measure == "distance:aden"
+    # where a person was is not where the event is: "a motorist 50 miles north of Detroit"
+    seen = _by_text(nlp, "Hours later, a motorist 50 miles north of Detroit spotted the car.")
+    place = _by_text(nlp, "The office building is about 15 miles north of Detroit.")
+    assert seen["50 miles"].measure == "distance:detroit:motorist"
+    assert place["about 15 miles"].measure == "distance:detroit"
     # a distance from a thing is keyed by its class: the ship and the vessel are one
     ship = _by_text(nlp, "The frigate was 13 nautical miles from the ship.")
     assert ship["13 nautical miles"].measure == west["150 nautical miles"].measure.replace("aden", "vessel")
