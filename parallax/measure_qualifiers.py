@@ -86,12 +86,12 @@ def distance_from(span: Any, noun_key: Callable[[Any], str] = lemma) -> tuple[st
     if obj is None or obj.pos_ not in _NOUNS:
         return None, None
     key = surname(obj.text) if obj.pos_ == "PROPN" else noun_key(obj)
-    # "a motorist 50 miles north of Detroit": a person's whereabouts (the parser hangs the person on
-    # the unit), not where the event is
+    # "a motorist 50 miles north of Detroit": a person's whereabouts, not where the event is (the
+    # person the direction word describes, or that the parser hung on the unit)
     unit = span[-1]
-    person = next(
-        (c for c in unit.children if c.i < span.start and c.pos_ == "NOUN" and is_person_noun(c)), None
-    )
+    located = [c for c in unit.children if c.i < span.start]
+    located += [t.head for t in doc[span.end : k] if t.lower_ in _DIRECTIONS and t.head.i < span.start]
+    person = next((c for c in located if c.pos_ == "NOUN" and is_person_noun(c)), None)
     if person is not None:
         return f"distance:{key}:{lemma(person)}", f"a distance {doc[k].text} '{obj.text}' of a {person.text}"
     return f"distance:{key}", f"a distance {doc[k].text} '{obj.text}'"
