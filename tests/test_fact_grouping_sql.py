@@ -53,6 +53,20 @@ def test_a_general_count_is_filed_under_the_measure_it_agrees_with(
     assert "filed under arrested" in evidence[0]["measure_evidence"]
 
 
+def test_a_count_of_other_people_with_no_predicate_is_filed_like_a_general_count(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    # "twelve other people escaped" (a, b) and "a dozen other people were in the office" (c:
+    # people:other, no predicate): c agrees with the story's one people measure, so it is filed there
+    _count(story, "da", 12, "escaped", "people")
+    _count(story, "db", 12, "escaped", "people")
+    _count(story, "dc", 12, "people:other", "people")
+    _count(story, "de", 30, "people:other", "people")  # agrees with nothing: shown, never a conflict
+    got = _by_source(con)
+    assert got["c"] == ("escaped", False)
+    assert got["e"] == ("people:other", False)
+
+
 def test_an_open_ended_measure_takes_no_general_count(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
     # "at least one injured" agrees with any count: it cannot claim "a dozen people were there"
     _count(story, "da", 1, "injured", "people", upper_value=None)

@@ -208,10 +208,15 @@ bounded as (
         f.measure is not null and not f.is_background and f.fact_type <> 'date'
         and (f.normalized_value is not null or f.lower_value is not null or f.upper_value is not null)
             as is_compared,
-        -- a count with no predicate of its own ("26 crew on board"): its measure is its class; a
-        -- length tied to no event is keyed by its value ("duration:2")
+        -- a count with no predicate of its own ("26 crew on board"): its measure is its class (of
+        -- other people too: "a dozen other people were in the office", people:other); a length tied
+        -- to no event is keyed by its value ("duration:2")
         f.measure_class is not null
-        and (f.measure = f.measure_class or (f.measure_class = 'duration' and f.measure like 'duration:%'))
+        and (
+            f.measure = f.measure_class
+            or (f.measure_class = 'people' and f.measure = 'people:other')
+            or (f.measure_class = 'duration' and f.measure like 'duration:%')
+        )
             as is_general,
         -- the class a count may be filed under (general_candidates): a general count's own; a count
         -- by a verb outside the table ("three cables went down": cable:go, no class) its noun's
