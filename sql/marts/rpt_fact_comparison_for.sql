@@ -326,6 +326,9 @@ keyed as (
                 -- a length tied to no event that no event of its story takes in: no measure
                 when c.measure is null and f.measure_class = 'duration' and f.measure like 'duration:%'
                     then null
+                -- a general count of other people no measure took in is shown with the story's
+                -- other general counts of people ("at least a dozen other people were there")
+                when c.measure is null and f.is_general and f.measure = 'people:other' then 'people'
                 else coalesce(c.measure, f.measure)
             end as measure,
             case
