@@ -81,6 +81,14 @@ class MeasureTable:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subjects and verb.dep_ in ("xcomp", "conj"):  # "managed to leave": the subject of managed
             subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # the parts a subject lists: "12 Somali and 11 Yemeni pirates surrendered", "23 personnel (12
+        # Somali and 11 Yemeni) surrendered"
+        frontier = list(subjects)
+        while frontier:
+            for g in frontier.pop().children:
+                if g.dep_ in ("appos", "conj") and g.pos_ in NOUN_TAGS:
+                    subjects.append(g)
+                    frontier.append(g)
         # "tens of thousands of people marched": the people the subject counts
         of = [p for c in subjects for p in c.children if p.lower_ == "of"]
         subjects += [o for p in of for o in p.children if o.dep_ == "pobj"]

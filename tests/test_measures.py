@@ -43,6 +43,10 @@ def test_phrasal_and_sighting_verbs(nlp) -> None:
 def test_verbs_that_measure_only_their_subject(nlp) -> None:
     got = _measures(nlp, "Nine other guests managed to leave the hall before the fire spread.")
     assert got["Nine"] == "escaped"
+    # the parts a subject lists in brackets are counted by the verb too
+    text = "Twenty suspects (12 Albanians and eight Greeks) surrendered at dawn, police said."
+    parts = _measures(nlp, text)
+    assert parts["Twenty"] == "arrested" and parts["12"] == "arrested:albanian"
     seen = _measures(nlp, "Four boats were seen circling the tanker.")
     assert seen["Four"] == "vessel:sighted"
     # the object of "saw", or what someone leaves behind, is not measured by the verb
