@@ -233,11 +233,22 @@ def acted(noun: Any, verb: Any, table: MeasureTable) -> bool:
     ..."): outlets tell one act in different verbs, so the count is keyed by its class alone
     (`vessel:acting`). Not people, nor any thing: two groups of people, or "the 76ers", "GarageBand
     09", do different things."""
+    partitive = noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NUM"
     return (
         noun.pos_ == "NOUN"
+        and not partitive  # "boarded two of the pirate vessels": some of them
         and table.classes.get(table.noun_key(noun)) in CONVEYANCES
-        and (subject_of(noun, verb) or _doing(noun, verb) or _carrying(noun))
+        and (subject_of(noun, verb) or _doing(noun, verb) or _carrying(noun) or _peoples(noun))
     )
+
+
+def _peoples(noun: Any) -> bool:
+    """ "attacked two boats of pirates", "chased two pirate boats", "the pirates' two boats": the
+    boats of the people who acted (a verb of the table, "seized two pirate boats", keeps its measure:
+    this is asked only of verbs outside it)."""
+    owners = [c for c in noun.children if c.dep_ in ("poss", "compound")]
+    owners += [o for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children]
+    return any(o.pos_ == "NOUN" and is_person_noun(o) for o in owners)
 
 
 def _doing(noun: Any, verb: Any) -> bool:

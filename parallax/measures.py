@@ -342,8 +342,18 @@ def measure_of(
         mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
         # "shot three people, killing one": a clause with an object of its own is not what the count did
         # ("boarded two of the vessels to nab 12 pirates": the count is "two", the object)
+        # ("escorting five vessels when officers detected the boats": a clause with a subject of its own;
+        # not a pronoun, often the same one: "faces up to 75 years when he is sentenced")
         mods = [
-            c for c in mods if not (c.dep_ == "advcl" and "dobj" in (np.dep_, root.dep_) and _has_object(c))
+            c
+            for c in mods
+            if not (
+                c.dep_ == "advcl"
+                and (
+                    ("dobj" in (np.dep_, root.dep_) and _has_object(c))
+                    or any(g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON" for g in c.children)
+                )
+            )
         ]
         mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
         for p in preds + mods:
@@ -386,6 +396,9 @@ def measure_of(
         if noun is None and root.dep_ in ("attr", "acomp") and lemma(root.head) == "be":
             # "his blood-alcohol level was 0.41 percent": the subject of the copula is measured
             subj = [c for c in root.head.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+            before = doc[root.head.i - 1] if root.head.i > 0 else None
+            if not subj and before is not None and before.pos_ == "NOUN" and before.dep_ != "compound":
+                subj = [before]  # "... showing his level was .41": the parser lost the subject
             noun = subj[0] if subj else None
         if noun is None and fact_type in ("percent", "money", "quantity"):
             noun = changed_subject(root)  # "traffic was down 60 percent": traffic

@@ -65,6 +65,7 @@ def test_verbs_that_measure_only_their_subject(nlp) -> None:
         "The pirates, in two boats, were attempting to board the tanker.",
         "The tanker radioed for help as it came under fire from two boats.",
         "The frigate swung into action against the pirates in two boats, the navy said.",
+        "A warship attacked two boats of pirates near the strait.",
     ],
 )
 def test_boats_that_acted_share_one_key_whatever_the_verb(nlp, text: str) -> None:
@@ -110,9 +111,11 @@ def test_only_boats_vehicles_and_aircraft_count_as_what_acted(nlp) -> None:
     assert jurors["More than 100"] == "juror:walk"
     planes = _measures(nlp, "Two helicopters landed near the school.")
     assert planes["Two"] == "aircraft:acting"
-    # what was done to the boats keeps its table measure
+    # what was done to the boats keeps its table measure; some of the boats are not the boats
     seized = _measures(nlp, "The navy seized two boats.")
     assert seized["two"] == "vessel:seized"
+    some = _measures(nlp, "Commandos boarded two of the pirate boats at dawn.")
+    assert some["two"] != "vessel:acting"
 
 
 def test_a_hyphened_count_counts_its_noun(nlp) -> None:
@@ -133,6 +136,20 @@ def test_a_count_under_an_act_noun_of_a_table_verb(nlp) -> None:
 def test_the_subject_of_a_copula_is_measured(nlp) -> None:
     got = _measures(nlp, "Her blood-alcohol level was 0.12 percent, the report said.")
     assert got["0.12 percent"] == "level"
+    # the noun right before the copula when the parser lost its subject
+    lost = _measures(
+        nlp, "She had blood drawn, which was tested, and resulted in showing her blood-alcohol level was .21."
+    )
+    assert lost[".21"] == "level"
+
+
+def test_a_clause_with_a_subject_of_its_own_is_not_what_the_count_underwent(nlp) -> None:
+    text = (
+        "The frigate was escorting a group of five tankers through the strait when, shortly after "
+        "dawn, officers detected four boats approaching."
+    )
+    got = _measures(nlp, text)
+    assert got["five"] == "vessel:escort" and got["four"] == "vessel:sighted"
 
 
 def test_people_seized_are_arrested_and_one_of_many_is_no_count(nlp) -> None:
