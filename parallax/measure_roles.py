@@ -291,3 +291,30 @@ def _clause_verb(tok: Any) -> int | None:
     while head.i != head.head.i and head.pos_ != "VERB":
         head = head.head
     return head.i if head.pos_ == "VERB" else None
+
+
+def modifiers(preds: list[Any], np: Any, root: Any) -> list[Any]:
+    """The adverbs, complements and adverbial clauses of a count's predicates that may say what the
+    count underwent ("shot one fatally right away", "shot three people, killing one"); not a clause
+    with an object of its own when the count is an object ("shot three people, killing one": one
+    killed, not three; "boarded two of the vessels to nab 12 pirates"), nor one with a subject of its
+    own ("escorting five vessels when officers detected the boats"; a pronoun is often the same one:
+    "faces up to 75 years when he is sentenced")."""
+    mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
+    mods = [
+        c
+        for c in mods
+        if not (
+            c.dep_ == "advcl"
+            and (
+                ("dobj" in (np.dep_, root.dep_) and _has_object(c))
+                or any(g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON" for g in c.children)
+            )
+        )
+    ]
+    return mods + [g for c in mods for g in c.children if g.dep_ == "advmod"]
+
+
+def _has_object(verb: Any) -> bool:
+    """An object of its own ("killing one"), not a pronoun taking the count up again ("killing them")."""
+    return any(c.dep_ == "dobj" and c.pos_ != "PRON" for c in verb.children)

@@ -52,6 +52,7 @@ from parallax.measure_roles import (
     acted,
     agent_of,
     children_of,
+    modifiers,
     of_group,
     predicates,
     table_word,
@@ -339,23 +340,7 @@ def measure_of(
             break
     preds = predicates(np)
     if measure is None:
-        mods = [c for p in preds for c in p.children if c.dep_ in ("advmod", "acomp", "oprd", "advcl")]
-        # "shot three people, killing one": a clause with an object of its own is not what the count did
-        # ("boarded two of the vessels to nab 12 pirates": the count is "two", the object)
-        # ("escorting five vessels when officers detected the boats": a clause with a subject of its own;
-        # not a pronoun, often the same one: "faces up to 75 years when he is sentenced")
-        mods = [
-            c
-            for c in mods
-            if not (
-                c.dep_ == "advcl"
-                and (
-                    ("dobj" in (np.dep_, root.dep_) and _has_object(c))
-                    or any(g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON" for g in c.children)
-                )
-            )
-        ]
-        mods += [g for c in mods for g in c.children if g.dep_ == "advmod"]  # "shot one fatally right away"
+        mods = modifiers(preds, np, root)
         for p in preds + mods:
             hit = undergone(np, p, table) or (None if agent_of(np, p) else table_word(p, table))
             if hit is None and p.pos_ == "VERB" and fact_type == "cardinal":
@@ -527,8 +512,3 @@ def _lost_lives(noun: Any, counted: Any) -> bool:
             for c in (*noun.children, *noun.head.children, *counted.children)
         )
     )
-
-
-def _has_object(verb: Any) -> bool:
-    """An object of its own ("killing one"), not a pronoun taking the count up again ("killing them")."""
-    return any(c.dep_ == "dobj" and c.pos_ != "PRON" for c in verb.children)
