@@ -126,11 +126,11 @@ def named_owner(noun: Any, kinds: tuple[str, ...] = _PARTIES) -> str | None:
     for c in noun.children:
         if c.dep_ in ("poss", "compound") and c.ent_type_ in kinds:
             return _party_key(c)
-    obj = _of_object(noun)
+    obj = of_object(noun)
     return _party_key(obj) if obj is not None and obj.ent_type_ in kinds else None
 
 
-def _of_object(noun: Any) -> Any:
+def of_object(noun: Any) -> Any:
     """The object of the noun's "of" ("shares of Boeing", "sons of immigrant parents"), else None."""
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
@@ -181,7 +181,7 @@ def kin_owner(noun: Any, fact_type: str) -> str | None:
     immigrant parents": `son:parent`, not the subject's own two sons); else None."""
     if fact_type != "cardinal" or noun is None or lemma(noun) not in KIN:
         return None
-    obj = _of_object(noun)
+    obj = of_object(noun)
     if obj is None or obj.pos_ not in _NOUNS:
         return None
     return surname(obj.text) if obj.ent_type_ == "PERSON" else lemma(obj)

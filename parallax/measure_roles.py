@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parallax.measure_qualifiers import of_object
 from parallax.measure_words import (
     KIN,
     KIN_KEYS,
@@ -246,9 +247,8 @@ def _peoples(noun: Any) -> bool:
     """ "attacked two boats of pirates", "chased two pirate boats", "the pirates' two boats": the
     boats of the people who acted (a verb of the table, "seized two pirate boats", keeps its measure:
     this is asked only of verbs outside it)."""
-    owners = [c for c in noun.children if c.dep_ in ("poss", "compound")]
-    owners += [o for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children]
-    return any(o.pos_ == "NOUN" and is_person_noun(o) for o in owners)
+    owners = [c for c in noun.children if c.dep_ in ("poss", "compound")] + [of_object(noun)]
+    return any(o is not None and o.pos_ == "NOUN" and is_person_noun(o) for o in owners)
 
 
 def _doing(noun: Any, verb: Any) -> bool:

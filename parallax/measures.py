@@ -426,13 +426,10 @@ def measure_of(
                 # "after two hours a man surrendered", "police spent two hours": who did what for
                 # that long names no event outlets share (parallax.facts keys it by its length)
                 return None, None
-        acting = (
-            verb is not None and noun is not None and fact_type == "cardinal" and acted(noun, verb, table)
-        )
-        if acting and verb is not None:  # "two boats closed in": vessel:acting, whatever the verb
-            evidence_verb, verb = f" (doing '{verb.text}')", None
-        else:
-            evidence_verb = ""
+        acting, evidence_verb = False, ""
+        if verb is not None and noun is not None and fact_type == "cardinal" and acted(noun, verb, table):
+            # "two boats closed in": vessel:acting, whatever the verb
+            acting, evidence_verb, verb = True, f" (doing '{verb.text}')", None
         key: str | None = None
         if noun is not None:
             key = (model_name(noun) or singular(noun.text)) if mended and noun is np else table.noun_key(noun)
