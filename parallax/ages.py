@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from parallax.entities.names import person_name, same_given_name
-from parallax.measure_words import NOUN_TAGS, is_person_noun, lemma, surname
+from parallax.measure_words import KIN, NOUN_TAGS, is_person_noun, lemma, surname
 from parallax.numbers import parse_number
 
 _NOUNS = NOUN_TAGS
@@ -97,7 +97,8 @@ def ages_of_counted(span: Any) -> Any:
         hi += 1
     items = [t for t in doc[lo:hi] if t.like_num]
     noun = doc[lo - 1] if lo - 1 >= sent.start else None
-    if noun is None or doc[lo].text != "," or len(items) < 2 or not is_person_noun(noun):
+    people = noun is not None and (is_person_noun(noun) or lemma(noun) in KIN)  # "his two half-brothers"
+    if noun is None or doc[lo].text != "," or len(items) < 2 or not people:
         return None
     if hi < sent.end and doc[hi - 1].text != "," and doc[hi].text not in (".", ";", ")"):
         return None  # the list must close the apposition

@@ -53,6 +53,7 @@ from parallax.figure_spans import (
     is_score,
     not_a_figure,
     partitive_whole,
+    rate_tail,
     trim,
 )
 from parallax.measure_qualifiers import LENGTH_UNITS, distance_from
@@ -64,6 +65,7 @@ from parallax.numbers import (
     parse_number,
     parse_value,
     percent_unit,
+    rate_unit,
     rupee_country,
     singular,
     words_of,
@@ -127,6 +129,9 @@ def _unit(text: str, label: str, value: Value, rupee: str | None) -> str | None:
     if label == "PERCENT":
         return percent_unit(text)
     if label == "QUANTITY":
+        rate = rate_unit(text)
+        if rate is not None:
+            return rate
         words = [re.sub(r"^[-+]?[\d.,/]+(?=[a-z])", "", w) for w in words_of(text)]  # "277km"
         words = [w for w in words if not re.fullmatch(r"[-+]?[\d.,/]+", w)]
         words = [w.strip(".") for w in words if w not in NUMBER_WORDS and w not in ("a", "an", "of", "and")]
@@ -268,7 +273,7 @@ def extract_facts(
         else:
             fact_type = FACT_LABELS[label]
             value = parse_value(text, body[:start])
-            unit = _unit(text, label, value, rupee)
+            unit = _unit(text + rate_tail(text, body[end : end + 12]), label, value, rupee)
             if label == "QUANTITY" and (unit is None or re.search(r"[A-Za-z]+-?\d", text)):
                 fact_type, unit = "cardinal", None  # "14 AK-47": a count, the rest a model name
             if label == "MONEY":

@@ -40,6 +40,14 @@ QUALIFIERS = (
 _CLOCK = re.compile(
     r"\d{1,2}[:.]\d{2}|\b(?:a\.?m|p\.?m)\b|o'clock|\bnoon\b|\bmidnight\b|\d\s*(?:am|pm)\b", re.I
 )
+# a time of day written with a.m. / p.m. after the number ("10 a.m.", "3:45 p. m.", "7pm"): any label
+_AM_PM = re.compile(r"\s*(?:[ap]\.\s?m\b\.?|[ap]m\b)", re.I)
+_SPEC_AFTER = re.compile(r"[\s-]*(?:gauge|caliber|calibre|bore)\b", re.I)
+# a speed after the number the model cut off ("more than 100 mph", "120 miles an hour", "193km / h")
+_RATE_AFTER = re.compile(
+    r"[\s-]*(?:mph|kph|kmh|km\s?/\s?h|(?:miles?|kilomet(?:er|re)s?|km)\s+(?:an|per|a)\s+hour)\b", re.I
+)
+_RATE_TAIL = re.compile(r"\s?/\s?h\b|\s+(?:an|per|a)\s+hour\b", re.I)
 _PHONE = re.compile(r"\d{3}[-.\s]\d{3}[-.\s]?\d{4}|\(\d{3}\)|\d{3}-\d{4}")
 _CODE_BEFORE = re.compile(
     r"(?:\b(?:No|Nos|Article|Art|Ch|Channel|Highway|Hwy|Route|Interstate|I|Building|Flight|Room|Section|"
@@ -54,6 +62,13 @@ _CLOCK_HOURS = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hours|hrs|hr|h)\.?", r
 _CLOCK_BEFORE = re.compile(
     r"\b(?:at|by|until|till|around|about|from|before|after|since|approximately|approx\.?)\s*$", re.IGNORECASE
 )
+
+
+def rate_tail(text: str, after: str) -> str:
+    """The rest of a speed the model cut off after a length ("193km" + " / h"), else ''. It stays out
+    of the figure's span: the parser attaches "h" to the verb, and the span's noun would be lost."""
+    m = _RATE_TAIL.match(after)
+    return m.group(0) if m and re.search(r"(?:miles?|km|kilomet(?:er|re)s?)$", text, re.I) else ""
 
 
 def is_clock_hours(text: str, before: str) -> bool:
@@ -172,6 +187,10 @@ def extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]:
         if before.endswith(q + " "):
             start -= len(q) + 1
             break
+    m = _RATE_AFTER.match(body[end : end + 32])
+    if m and label in ("CARDINAL", "QUANTITY") and re.search(r"\d$", body[start:end]):
+        end += m.end()
+        label = "QUANTITY"
     m = re.match(r"[\s\-‐–]old\b", body[end : end + 5])
     if re.search(r"years?$", body[start:end]) and m:
         end += m.end()
@@ -204,6 +223,14 @@ def not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool
     after = body[end : end + 40]
     if label == "TIME" and _CLOCK.search(text):
         return True
+    if label in ("CARDINAL", "QUANTITY") and _SPEC_AFTER.match(after):
+        return True  # "a 12-gauge shotgun", ".22-caliber": a weapon's specification, like a model name
+    clock = label in ("CARDINAL", "QUANTITY", "TIME")  # a date keeps its day ("May 4, 2013 10:46 AM")
+    digits_end = re.search(r"\d(?::[0-5]\d)?$", text.rstrip())
+    if clock and digits_end and _AM_PM.match(after):
+        return True  # "around 10 a. m.": the model took the number alone, the clock follows
+    if clock and re.search(r"\d(?::[0-5]\d)?" + _AM_PM.pattern, text, re.I):
+        return True  # "around 10 a. m." taken whole as a quantity of "m"
     if _PHONE.search(body[max(0, start - 4) : end + 9]) and label == "CARDINAL":
         return True
     # a code ("AK-47", "Route 9") is written in digits: "the cause-three cables" is a count

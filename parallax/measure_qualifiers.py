@@ -44,9 +44,17 @@ def _coordinated(np: Any) -> str | None:
         return None  # "the three bank workers, two women and a man": the total the list spells out
     # the other items are groups of people too ("23 pirates and a large arms cache" lists no group)
     listed = np.dep_ in ("conj", "appos") and np.head.pos_ in _NOUNS and is_person_noun(np.head)
-    listed = listed or any(c.dep_ == "conj" and c.pos_ in _NOUNS and is_person_noun(c) for c in np.children)
+    # a name is a member, not another group: "two managers, Paul Riva and Alan Steinberg, were wounded"
+    listed = listed or any(
+        c.dep_ == "conj" and c.pos_ in _NOUNS and is_person_noun(c) and not _bare_name(c) for c in np.children
+    )
     # a proper noun keeps its text as lemma: "11 Yemenis" and "11 Yemeni pirates" are one group
     return (singular(lemma(np)) if np.pos_ == "PROPN" else lemma(np)) if listed else None
+
+
+def _bare_name(tok: Any) -> bool:
+    """A proper name with no count or article of its own ("Paul Riva"; not "11 Yemenis", "a Briton")."""
+    return tok.pos_ == "PROPN" and not any(c.dep_ in ("nummod", "det") for c in tok.children)
 
 
 def _listed_modifier(span: Any, np: Any) -> str | None:

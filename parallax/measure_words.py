@@ -34,7 +34,10 @@ _PERSON_NOUNS = PEOPLE_WORDS | {
     "neighbour", "neighbor", "pedestrian", "motorist", "hostage", "customer", "visitor", "occupant",
     "raider", "hijacker", "robber", "thief", "kidnapper", "smuggler", "trafficker", "insurgent",
     "personnel", "defendant", "detainee", "captive", "abductor", "assailant", "intruder", "looter",
-    "demonstrator", "protestor", "marcher", "evacuee", "survivor",
+    "demonstrator", "protestor", "marcher", "evacuee", "survivor", "boss", "partner", "receptionist",
+    "accountant", "cop", "deputy", "clerk", "nurse", "doctor", "secretary", "prosecutor",
+    "detective", "cashier", "teller", "waiter", "waitress", "janitor", "tenant", "toddler", "infant",
+    "teen", "retiree", "veteran", "mourner", "worshipper", "churchgoer",
 }  # fmt: skip
 PERSON_LEMMAS = frozenset(_PERSON_NOUNS)
 _PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")

@@ -73,7 +73,7 @@ from parallax.measure_words import (
     model_name,
     surname,
 )
-from parallax.numbers import GLUED_AMOUNT, TIME_UNITS, singular
+from parallax.numbers import GLUED_AMOUNT, TIME_UNITS, rate_unit, singular
 
 _NOUNS = NOUN_TAGS
 _PEOPLE = PEOPLE_WORDS
@@ -374,6 +374,11 @@ def measure_of(
             else None
         )
         verb = next((p for p in preds if p.pos_ == "VERB" and lemma(p) not in _LIGHT_VERBS), None)
+        governed = root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ in _NOUNS
+        if noun is None and fact_type == "quantity" and governed and rate_unit(span.text):
+            # "at speeds of up to 120 miles an hour": the noun a speed is of
+            # (not whoever the clause's verb names: "chased Mr. X" / "deputies chased him")
+            noun, verb = root.head.head, None
         if noun is None and verb is not None:
             noun = _argument_noun(verb, inside)  # "increase trade from $2 billion": trade
             if noun is not None and (lemma(verb) in _GROWTH_VERBS or fact_type in ("money", "percent")):

@@ -242,7 +242,7 @@ def _words_number(words: list[str]) -> float | None:
         except ValueError:
             pass
     total, current, seen = 0.0, 0.0, False
-    for w in words:
+    for i, w in enumerate(words):
         if w in VAGUE:
             return float(VAGUE[w]) * (current or 1.0) + total
         if w in ("a", "an"):  # "a dozen", "half a million": a multiplier of one at most
@@ -252,7 +252,9 @@ def _words_number(words: list[str]) -> float | None:
             current = (current or 1.0) * 12
             seen = True
         elif w in _UNITS:
-            current += _UNITS[w]
+            # "a couple", "a single": the article is no number of its own (not 1 + 2)
+            article = i > 0 and words[i - 1] in ("a", "an") and current == 1.0
+            current = _UNITS[w] if article else current + _UNITS[w]
             seen = True
         elif w in SCALES and len(w) > 2:
             scale = SCALES[w]
@@ -405,6 +407,19 @@ def percent_unit(text: str) -> str:
     """'percentage points' (a difference of rates) is not 'percent'."""
     t = text.casefold()
     return "percentage_point" if re.search(r"percentage[\s-]*points?|\bpp\b|\bpts?\b", t) else "percent"
+
+
+RATE_UNITS = ("mph", "km/h")
+
+
+def rate_unit(text: str) -> str | None:
+    """'120 mph', '120 miles an hour' -> 'mph'; '193 km/h', '193km / h', 'kph' -> 'km/h'; else None."""
+    t = text.casefold()
+    if re.search(r"\bmph\b|miles?\s+(?:an|per|a)\s+hour|\bmi\s?/\s?h\b", t):
+        return "mph"
+    if re.search(r"kph|kmh|km\s?/\s?h|(?:kilomet(?:er|re)s?|km)\s+(?:an|per|a)\s+hour", t):
+        return "km/h"
+    return None
 
 
 def duration(text: str) -> tuple[float | None, str | None]:

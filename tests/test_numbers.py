@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.numbers import currency, duration, parse_number, parse_value, percent_unit, rupee_country
+from parallax.numbers import (
+    currency,
+    duration,
+    parse_number,
+    parse_value,
+    percent_unit,
+    rate_unit,
+    rupee_country,
+)
 
 
 @pytest.mark.parametrize(
@@ -22,6 +30,8 @@ from parallax.numbers import currency, duration, parse_number, parse_value, perc
         ("two-thirds", 2 / 3),  # fractions are not "2"
         ("three quarters", 0.75),
         ("1/2", 0.5),
+        ("a couple of hours", 2),  # the article is no number of its own (not 1 + 2)
+        ("a single", 1),
     ],
 )
 def test_numbers(text: str, value: float) -> None:
@@ -122,3 +132,20 @@ def test_either_of_two_values_is_a_range() -> None:
     assert parse_value("5 or 6").upper == 6
     assert duration("two or three minutes") == (2, "minute")  # not 2 + 3
     assert parse_value("4 1/2 hours").precision == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("120 mph", "mph"),
+        ("up to 120 miles an hour", "mph"),
+        ("120 miles per hour", "mph"),
+        ("193km / h", "km/h"),
+        ("90 kph", "km/h"),
+        ("80 kilometres per hour", "km/h"),
+        ("30 miles", None),  # a distance, not a speed
+        ("two hours", None),
+    ],
+)
+def test_speeds_have_one_unit_per_system(text: str, unit: str | None) -> None:
+    assert rate_unit(text) == unit

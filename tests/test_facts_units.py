@@ -1,0 +1,63 @@
+"""Figures read from real wordings the older rules got wrong: clock times written "10 a. m.", weapon
+specifications, speeds, a count whose members are named, the ages of counted relatives."""
+
+from __future__ import annotations
+
+from parallax.entities import lexicon_for
+from parallax.facts import extract_facts
+
+
+def _facts(nlp, text: str):
+    return extract_facts(nlp(text), text, None, lexicon_for(nlp))
+
+
+def test_a_time_of_day_is_not_a_figure_however_am_and_pm_are_spaced(nlp) -> None:
+    text = (
+        "The gunman walked in around 10 a. m. Monday and bought the gun at 3:45 p. m. on Friday; "
+        "police arrived about 7pm and stayed for a couple of hours."
+    )
+    got = [(f.text, f.normalized_value, f.unit) for f in _facts(nlp, text) if f.normalized_value is not None]
+    assert got == [("a couple of hours", 2.0, "hour")]
+
+
+def test_a_dateline_with_a_clock_time_keeps_its_date(nlp) -> None:
+    text = "Updated on September 14, 2013 11:41am"
+    assert [(f.fact_type, f.unit) for f in _facts(nlp, text)] == [("date", "2013-09-14")]
+
+
+def test_a_weapon_specification_is_not_a_count(nlp) -> None:
+    text = "Police found a 12-gauge shotgun, a .38-caliber revolver and three live shells in his car."
+    got = [(f.text, f.measure) for f in _facts(nlp, text) if f.fact_type == "cardinal"]
+    assert [t for t, _ in got] == ["three"]
+
+
+def test_speeds_share_one_key_and_unit_however_written(nlp) -> None:
+    texts = [
+        "Police officers chased Mr. Smith for about 30 miles at speeds of up to 120 miles an hour.",
+        "Sheriff's deputies chased him at speeds of more than 100 mph before he pulled over.",
+        "He drove across several counties at speeds up to 120 miles per hour.",
+    ]
+    got = [[(f.text, f.measure, f.unit) for f in _facts(nlp, t) if f.unit in ("mph", "km/h")] for t in texts]
+    assert got == [
+        [("up to 120 miles an hour", "speed", "mph")],
+        [("more than 100 mph", "speed", "mph")],
+        [("up to 120 miles per hour", "speed", "mph")],
+    ]
+    metric = "Deputies chased him for 48km at speeds up to 193km / h before he pulled over."
+    speeds = [(f.text, f.measure, f.unit) for f in _facts(nlp, metric) if f.unit == "km/h"]
+    assert speeds == [("up to 193km", "speed", "km/h")]
+
+
+def test_named_members_of_a_count_are_not_another_group(nlp) -> None:
+    text = "The receptionist was shot dead and two managers, Paul Riva and Alan Steinberg, were wounded."
+    got = [(f.text, f.measure) for f in _facts(nlp, text) if f.fact_type == "cardinal"]
+    assert got == [("two", "injured")]
+    bosses = "A fired accountant accused of wounding two former bosses was arraigned Wednesday."
+    got = [(f.text, f.measure) for f in _facts(nlp, bosses) if f.fact_type == "cardinal"]
+    assert got == [("two", "injured")]
+
+
+def test_the_ages_of_counted_relatives_are_ages(nlp) -> None:
+    text = "Lopez has been charged with murder; his two half-brothers, 17 and 22, were also arrested."
+    ages = [f.normalized_value for f in _facts(nlp, text) if f.fact_type == "age"]
+    assert ages == [17.0, 22.0]
