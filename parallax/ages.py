@@ -3,6 +3,7 @@ else the noun it describes ("a 66-year-old woman"): `age:<surname>` or `age:<nou
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from parallax.entities.names import person_name, same_given_name
@@ -30,24 +31,51 @@ def person_key(doc: Any, name: str) -> str:
     names people of that surname with different given names (a father and son, a defendant and a
     nephew), the one it names most in full (the first, among equals) keeps the surname and the
     others are keyed by given name and surname (brent_jeffs): their ages are other measures, never
-    rivals. A bare surname stays the surname."""
+    rivals. A quoted nickname is a given name too ('Luis Gerardo "Jerry" Ortiz' and "Jerry Ortiz"
+    are one person). A bare surname stays the surname."""
+    words = person_name(name)[0].split()
+    if len(words) == 1:  # a given name alone ("Jerry was 35"): the person the text names in full with it
+        full = next(
+            (
+                e.text
+                for e in doc.ents
+                if e.label_ == "PERSON"
+                and len(person_name(e.text)[0].split()) > 1
+                and words[0].casefold() in _given_names(e.text, person_name(e.text)[0].split())
+                and surname(person_name(e.text)[0]).casefold() != words[0].casefold()
+            ),
+            None,
+        )
+        if full is not None:
+            return person_key(doc, full)
     last = surname(name)
-    groups: list[list[str]] = []  # given names of one person, in order of first mention
+    groups: list[list[set[str]]] = []  # given names of one person's mentions, in order of first mention
     for e in doc.ents:
-        words = person_name(e.text)[0].split() if e.label_ == "PERSON" else []
-        if len(words) > 1 and surname(" ".join(words)) == last:
-            given = words[0].casefold().strip(".")
-            group = next((g for g in groups if _one_given_name(g[0], given)), None)
+        mention = person_name(e.text)[0].split() if e.label_ == "PERSON" else []
+        if len(mention) > 1 and surname(" ".join(mention)) == last:
+            given = _given_names(e.text, mention)
+            group = next((g for g in groups if _same_person(g[0], given)), None)
             if group is None:
                 groups.append([given])
             else:
                 group.append(given)
-    words = person_name(name)[0].split()
     if len(groups) < 2 or len(words) < 2:
         return last
     main = max(range(len(groups)), key=lambda i: (len(groups[i]), -i))
-    mine = words[0].casefold().strip(".")
-    return last if _one_given_name(groups[main][0], mine) else f"{mine}_{last}"
+    mine = _given_names(name, words)
+    if _same_person(groups[main][0], mine):
+        return last
+    return f"{words[0].casefold().strip('.')}_{last}"
+
+
+def _given_names(text: str, words: list[str]) -> set[str]:
+    """The first given name of a person's name and any nickname quoted in it."""
+    quoted = {q.casefold() for q in re.findall(r"[\"“”‘']([A-Z][a-z]+)[\"“”’']", text)}
+    return {words[0].casefold().strip(".\"“”'‘’")} | quoted
+
+
+def _same_person(a: set[str], b: set[str]) -> bool:
+    return any(_one_given_name(x, y) for x in a for y in b)
 
 
 def _one_given_name(a: str, b: str) -> bool:

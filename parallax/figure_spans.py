@@ -42,6 +42,7 @@ _CLOCK = re.compile(
 )
 # a time of day written with a.m. / p.m. after the number ("10 a.m.", "3:45 p. m.", "7pm"): any label
 _AM_PM = re.compile(r"\s*(?:[ap]\.\s?m\b\.?|[ap]m\b)", re.I)
+_ORDINAL_PERSON = re.compile(r"(?:a|an|the)\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)", re.I)
 _SPEC_AFTER = re.compile(r"[\s-]*(?:gauge|caliber|calibre|bore)\b", re.I)
 # a speed after the number the model cut off ("more than 100 mph", "120 miles an hour", "193km / h")
 _RATE_AFTER = re.compile(
@@ -223,6 +224,8 @@ def not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool
     after = body[end : end + 40]
     if label == "TIME" and _CLOCK.search(text):
         return True
+    if _ORDINAL_PERSON.fullmatch(text.strip()) and not re.match(r"\s*of\b", after):
+        return True  # "killing two and critically injuring a third": an ordinal (a third person)
     if label in ("CARDINAL", "QUANTITY") and _SPEC_AFTER.match(after):
         return True  # "a 12-gauge shotgun", ".22-caliber": a weapon's specification, like a model name
     clock = label in ("CARDINAL", "QUANTITY", "TIME")  # a date keeps its day ("May 4, 2013 10:46 AM")

@@ -181,12 +181,24 @@ def _counted(span: Any, lexicon: Any = None) -> Any:
     if modifier and head.i not in inside and (head.pos_ in _NOUNS or head.pos_ == "PRON"):
         while head.dep_ == "compound" and head.head.pos_ in _NOUNS and head.head.i > head.i:
             head = head.head  # "six AK-47 rifles": the rifles, not the model name
-        return head
-    # nouns inside the span after the number ("five suspicious boats" tagged as one entity)
-    nouns = [t for t in span if t.pos_ == "NOUN" and not t.like_num]
-    if nouns and root.pos_ == "NOUN":
-        return root
+        return _hyphened_tail(head)
     return root
+
+
+def _hyphened_tail(tok: Any) -> Any:
+    """The last noun of a hyphened compound the tokenizer split ("two co-workers" read as "co", "-",
+    "workers", each an object of the verb): the workers are counted, not "co"."""
+    doc = tok.doc
+    while (
+        tok.i + 2 < len(doc)
+        and not tok.whitespace_
+        and doc[tok.i + 1].text in ("-", "–")
+        and not doc[tok.i + 1].whitespace_
+        and doc[tok.i + 2].pos_ in _NOUNS
+        and doc[tok.i + 2].is_alpha
+    ):
+        tok = doc[tok.i + 2]
+    return tok
 
 
 def _one_of_many(span: Any) -> bool:
@@ -230,8 +242,9 @@ def _counted_before(span: Any) -> Any:
         if first > 0:
             first = doc[first - 1].sent.start
     for t in reversed(doc[first : span.start]):
-        if t.tag_ == "NNS" and any(c.dep_ == "nummod" for c in t.children):
-            return t
+        tail = _hyphened_tail(t)  # "three co-workers": "co" carries the count
+        if (t.tag_ == "NNS" or tail is not t) and any(c.dep_ == "nummod" for c in t.children):
+            return tail
     return None
 
 

@@ -119,6 +119,7 @@ def unglue(text: str) -> str:
 
 
 # a number, not the digits of a model name ("AK-47", "F-16": letters, a hyphen, digits)
+_AND_A_FRACTION = re.compile(r"\s+(?:[a-z]+\s+)?and\s+an?\s+(half|quarter|third)\b")
 _NUM = re.compile(r"(?<![\w.])(?<![A-Za-z]-)[-+]?\d[\d,]*(?:\.\d+)?|(?<![\w])\.\d+")
 # "4 1/2 hours", "4 1 / 2": a whole number and a fraction
 _MIXED = re.compile(r"(?<![\w.,/])(\d+)\s+(\d)\s*/\s*(\d{1,2})(?![\d/])")
@@ -215,12 +216,24 @@ def _fraction(words: list[str]) -> float | None:
     return n / _FRACTIONS[words[-1]]
 
 
+def _and_a_fraction(words: list[str]) -> float | None:
+    """'one and a half' -> 1.5, 'a mile and a half' -> 1.5 (the unit word between is skipped),
+    'two and a quarter' -> 2.25; None when the words do not end so."""
+    if len(words) < 4 or words[-3:-1] not in (["and", "a"], ["and", "an"]) or words[-1] not in _FRACTIONS:
+        return None
+    head = _words_number(words[:-3])
+    return head + 1 / _FRACTIONS[words[-1]] if head is not None else None
+
+
 def _words_number(words: list[str]) -> float | None:
     """A number written in words ('twenty-five', 'a dozen', 'two hundred thousand')."""
     words = [w.strip(".()") for w in words]
     words = [w for w in words if w]
     if not words:
         return None
+    and_a = _and_a_fraction(words)  # "one and a half", "a mile and a half"
+    if and_a is not None:
+        return and_a
     frac = _fraction(words)
     if frac is not None:
         return frac
@@ -281,6 +294,9 @@ def parse_number(text: str) -> float | None:
         return int(frac.group(1)) / int(frac.group(2))
     m = _NUM.search(t)
     if m:
+        tail = _AND_A_FRACTION.match(t[m.end() :])  # "2 and a half"
+        if tail:
+            return _digits(m.group(0)) + 1 / _FRACTIONS[tail.group(1)]
         return _digits(m.group(0)) * _scale_after(t[m.end() :])
     return _words_number(words_of(t))
 
@@ -431,6 +447,9 @@ def duration(text: str) -> tuple[float | None, str | None]:
             continue
         number_part = " ".join(x for x in words[:i] if x not in ("the", "next", "past", "last", "first"))
         value = parse_value(number_part).value if number_part else None  # "two or three": 2
+        tail = words[i + 1 : i + 4]
+        if value is not None and len(tail) == 3 and tail[:2] in (["and", "a"], ["and", "an"]):
+            value += 1 / _FRACTIONS[tail[2]] if tail[2] in _FRACTIONS else 0.0  # "an hour and a half"
         if value is not None:
             return value, unit
     return None, None

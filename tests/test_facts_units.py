@@ -61,3 +61,33 @@ def test_the_ages_of_counted_relatives_are_ages(nlp) -> None:
     text = "Lopez has been charged with murder; his two half-brothers, 17 and 22, were also arrested."
     ages = [f.normalized_value for f in _facts(nlp, text) if f.fact_type == "age"]
     assert ages == [17.0, 22.0]
+
+
+def test_a_hyphened_compound_the_tokenizer_split_counts_its_last_noun(nlp) -> None:
+    text = "Hiller shot three co-workers, killing two of them, and gunned down a guard."
+    got = [(f.text, f.measure) for f in _facts(nlp, text) if f.fact_type == "cardinal"]
+    assert ("two", "deaths") in got  # not "co:deaths"
+    killed = "She shot and killed two co-workers at the plant."
+    assert [(f.text, f.measure) for f in _facts(nlp, killed)] == [("two", "deaths")]
+
+
+def test_a_third_person_is_an_ordinal_not_a_fraction(nlp) -> None:
+    text = "The woman accused of killing two co-workers and critically injuring a third was charged."
+    assert [f.text for f in _facts(nlp, text) if f.fact_type == "cardinal"] == ["two"]
+
+
+def test_shots_are_one_measure_whatever_the_verb(nlp) -> None:
+    texts = ["Lopez is accused of spraying 13 shots from a rooftop.", "At least 12 shots were fired."]
+    assert [[f.measure for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts] == [
+        ["shots"],
+        ["shots"],
+    ]
+
+
+def test_a_quoted_nickname_and_a_given_name_alone_name_one_person(nlp) -> None:
+    text = (
+        'A jury convicted the killer of Jerry Ortiz. Deputy Luis Gerardo "Jerry" Ortiz, 35, was shot '
+        'outside an apartment. His widow Rosa Ortiz, 30, wept. "Jerry was 35 years old," a friend said.'
+    )
+    ages = {f.text: f.measure for f in _facts(nlp, text) if f.fact_type == "age"}
+    assert ages == {"35": "age:ortiz", "30": "age:rosa_ortiz", "35 years old": "age:ortiz"}
