@@ -328,3 +328,22 @@ def test_a_count_by_a_verb_outside_the_table_is_compared_in_the_one_measure_of_i
     got = _by_source(con)
     assert got["c"] == ("cable:damaged", True) and got["b"] == ("cable:damaged", True)
     assert got["e"] == ("rifle:find:other", False)
+
+
+def test_an_undated_age_given_higher_at_the_trial_is_an_update(con: duckdb.DuckDBPyConnection) -> None:
+    # no publication dates: "Orozco, 27" on his arrest, "Orozco, 29" when the jury found him guilty
+    c = Corpus(con)
+    c.doc("d1", "a", "Orozco, 27, was arrested near the house.", story="S1", title="Suspect arrested")
+    c.doc("d2", "b", "A jury found Orozco, 29, guilty of murder.", story="S1", title="Verdict")
+    c.doc("d3", "c", "Orozco, 28, was held without bail.", story="S1", title="Suspect held")
+    for doc, value in (("d1", 27.0), ("d2", 29.0), ("d3", 28.0)):
+        c.fact(
+            doc, "Orozco", "age", value, "year", "age:orozco", lower_value=value, upper_value=value,
+            value_precision=0.5, measure_evidence="age of Orozco",
+        )  # fmt: skip
+    got = {
+        r["source"]: (r["is_conflict"], r["is_update"])
+        for r in rows(con, "select source, is_conflict, is_update from marts.rpt_fact_comparison")
+    }
+    # the trial's 29 updates both earlier ages; the two reports before the trial still disagree
+    assert got == {"a": (True, True), "b": (False, True), "c": (True, True)}

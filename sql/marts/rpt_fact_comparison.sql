@@ -30,6 +30,9 @@
 -- is a running toll (deaths, injured, missing, evacuated, displaced, arrested, rescued, affected),
 -- a later higher figure is an update of the earlier one (is_update), not a conflict; so is a named
 -- person's age given higher, by at most one year more than the years between the two documents.
+-- Without both dates, so is a named person's age given higher (by at most three years) in a document
+-- written at a trial (headline and lead speak of the trial, jury, verdict or sentence) than in one
+-- written before it.
 -- Computed by marts.rpt_fact_comparison_for (sql/marts/rpt_fact_comparison_for.sql), which also reads only some stories.
 create or replace view marts.rpt_fact_comparison as
 select * from marts.rpt_fact_comparison_for(null);
@@ -56,5 +59,5 @@ comment on column marts.rpt_fact_comparison.end_char is 'End offset (exclusive) 
 comment on column marts.rpt_fact_comparison.published_at is 'Publication time of the document, when known (orders updates of a running toll or of an age).';
 comment on column marts.rpt_fact_comparison.sources_reporting_measure is 'Sources of the story giving a compared figure for the same measure and unit (null when the figure is not compared: no measure, background or a date).';
 comment on column marts.rpt_fact_comparison.sources_agreeing is 'Of those, sources with a figure this one can agree with (intervals overlap, rounding included), this source counted.';
-comment on column marts.rpt_fact_comparison.is_update is 'True when another source gives a value this one cannot share but the later of the two documents gives the higher running toll, or a named person''s age higher by at most one year more than the years between them (an update, not a disagreement).';
+comment on column marts.rpt_fact_comparison.is_update is 'True when another source gives a value this one cannot share but the later of the two documents gives the higher running toll, or a named person''s age higher by at most one year more than the years between them, or (undated) higher by at most three years in a document written at the trial than in one written before it (an update, not a disagreement).';
 comment on column marts.rpt_fact_comparison.is_conflict is 'True when another source gives the same measure and unit a value that cannot also be true (intervals do not overlap, rounding included) and publication order does not explain it.';

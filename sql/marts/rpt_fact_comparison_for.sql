@@ -43,6 +43,9 @@
 -- is a running toll (deaths, injured, missing, evacuated, displaced, arrested, rescued, affected),
 -- a later higher figure is an update of the earlier one (is_update), not a conflict; so is a named
 -- person's age given higher, by at most one year more than the years between the two documents.
+-- Without both dates, a named person's age given higher (by at most three years) in a document
+-- written at a trial (its headline and lead speak of the trial, jury, verdict or sentence) than in
+-- one written before it is an update too.
 create or replace macro marts.rpt_fact_comparison_for(story_ids) as table
 with
 
@@ -51,7 +54,14 @@ documents as (
         doc_id,
         story_id,
         source,
-        published_at
+        published_at,
+        -- how far a case had gone when the document was written, read from its headline and lead:
+        -- 2 at trial or later (trial, verdict, sentence), else 1 (before a trial). Without publication
+        -- dates this orders a named person's ages ("Orozco, 27" on his arrest, "29" at his trial)
+        regexp_matches(
+            regexp_replace(lower(coalesce(title, '') || ' ' || left(coalesce(body, ''), 400)), 'not guilty', '', 'g'),
+            '\b(?:trial|testif(?:y|ied|ies)|jury|jurors|convicted|guilty|verdict|sentenc(?:e|ed|es|ing))\b'
+        ) as is_at_trial
     from marts.dim_documents
     where is_canonical and (story_ids is null or story_id in (select unnest(story_ids)))
 ),
@@ -82,6 +92,7 @@ located as (
         d.story_id,
         d.source,
         d.published_at,
+        d.is_at_trial,
         f.*,
         -- an age the document gives no name for ("a 61-year-old man": measure_evidence 'age of the man')
         f.fact_type = 'age' and (f.measure_evidence like 'age of the %' or f.measure_evidence like 'age of an unnamed%')
@@ -389,15 +400,26 @@ pairs as (
         -- the later document of the pair gives a higher running toll: an update, not a disagreement;
         -- likewise a named person's age higher by no more than the years between the two documents
         -- and one ("Orozco, 27" at his arrest, "29" at his trial two years later)
-        a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
-        and ((a.published_at > b.published_at and a.lo > b.hi) or (a.published_at < b.published_at and b.lo > a.hi))
-        and (
-            a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
-            or (
-                a.measure like 'age:%' and a.measure not like 'age:unnamed:%'
-                and abs(a.normalized_value - b.normalized_value)
-                <= abs(date_diff('day', a.published_at, b.published_at)) / 365.25 + 1
+        (
+            a.published_at is not null and b.published_at is not null and a.published_at <> b.published_at
+            and ((a.published_at > b.published_at and a.lo > b.hi) or (a.published_at < b.published_at and b.lo > a.hi))
+            and (
+                a.measure in ('deaths', 'injured', 'missing', 'evacuated', 'displaced', 'arrested', 'rescued', 'affected')
+                or (
+                    a.measure like 'age:%' and a.measure not like 'age:unnamed:%'
+                    and abs(a.normalized_value - b.normalized_value)
+                    <= abs(date_diff('day', a.published_at, b.published_at)) / 365.25 + 1
+                )
             )
+        )
+        -- without both dates, a named person's age given higher (by at most three years) in a
+        -- document written at the trial than in one written before it: his age then, not a rival
+        or (
+            (a.published_at is null or b.published_at is null)
+            and a.measure like 'age:%' and a.measure not like 'age:unnamed:%'
+            and a.is_at_trial <> b.is_at_trial
+            and ((a.is_at_trial and a.lo > b.hi) or (b.is_at_trial and b.lo > a.hi))
+            and abs(a.normalized_value - b.normalized_value) <= 3
         )
             as explained_by_time,
         a.is_loose or b.is_loose as is_loose,
