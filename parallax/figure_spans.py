@@ -104,7 +104,10 @@ def candidates(doc: Any) -> list[tuple[Any, str]]:
     covered: set[int] = set()
     figures: set[int] = set()  # tokens of numeric entities
     for ent in doc.ents:
-        covered.update(range(ent.start, ent.end))
+        first = ent.start
+        while ent.label_ == "PERSON" and first < ent.end and doc[first].like_num:
+            first += 1  # "2 Dead, 1 Wounded" taken for a name: no name starts with a number
+        covered.update(range(first, ent.end))
         if ent.label_ in FACT_LABELS:
             figures.update(range(ent.start, ent.end))
             out.extend(ages_listed(ent) or [(ent, ent.label_)])

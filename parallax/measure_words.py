@@ -37,7 +37,8 @@ _PERSON_NOUNS = PEOPLE_WORDS | {
     "demonstrator", "protestor", "marcher", "evacuee", "survivor", "boss", "partner", "receptionist",
     "accountant", "cop", "deputy", "clerk", "nurse", "doctor", "secretary", "prosecutor",
     "detective", "cashier", "teller", "waiter", "waitress", "janitor", "tenant", "toddler", "infant",
-    "teen", "retiree", "veteran", "mourner", "worshipper", "churchgoer",
+    "teen", "retiree", "veteran", "mourner", "worshipper", "churchgoer", "youth", "tough", "gangbanger",
+    "gangster", "accomplice", "juvenile", "mobster", "thug", "sniper", "hitman",
 }  # fmt: skip
 PERSON_LEMMAS = frozenset(_PERSON_NOUNS)
 _PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")

@@ -91,3 +91,17 @@ def test_a_quoted_nickname_and_a_given_name_alone_name_one_person(nlp) -> None:
     )
     ages = {f.text: f.measure for f in _facts(nlp, text) if f.fact_type == "age"}
     assert ages == {"35": "age:ortiz", "30": "age:rosa_ortiz", "35 years old": "age:ortiz"}
+
+
+def test_a_headline_count_taken_for_a_name_is_still_a_count(nlp) -> None:
+    text = "2 Dead, 1 Wounded in Shooting at NE Phila. Kraft Plant"
+    assert [(f.text, f.measure) for f in _facts(nlp, text)] == [("2", "deaths"), ("1", "injured")]
+
+
+def test_people_accused_or_executed_are_counted_by_the_table(nlp) -> None:
+    texts = [
+        "The footage was shown at the trial of two local toughs accused of killing her.",
+        "She found her foes in a break room and executed two of them.",
+    ]
+    got = [[f.measure for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
+    assert got == [["charged"], ["deaths"]]
