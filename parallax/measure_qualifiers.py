@@ -184,15 +184,44 @@ def amount_owner(noun: Any, verb: Any) -> str | None:
     return owner if owner is not None or verb is None else named_doer(verb)
 
 
-def kin_owner(noun: Any, fact_type: str) -> str | None:
+def kin_owner(noun: Any, fact_type: str, root: Any = None) -> str | None:
     """Whose relatives a count of kin counts, when the text says so by "of" ("one of five sons of
-    immigrant parents": `son:parent`, not the subject's own two sons); else None."""
+    immigrant parents": `son:parent`, not the subject's own two sons), by a named possessor
+    ("Blackmore's 20 wives") or as what a named person has ("Blackmore has 20 wives and Oler has
+    two": `wife:blackmore`, `wife:oler`); else None."""
     if fact_type != "cardinal" or noun is None or lemma(noun) not in KIN:
         return None
     obj = of_object(noun)
+    if obj is None:
+        obj = next((c for c in noun.children if c.dep_ == "poss" and c.ent_type_ == "PERSON"), None)
+    if obj is None:
+        for t in (root, noun):  # the count or its noun is what a named person has
+            if t is not None and t.dep_ == "dobj" and lemma(t.head) == "have":
+                obj = _haver(t.head)
+                break  # the nearest "have" says whose, or (no named subject) nobody's
     if obj is None or obj.pos_ not in _NOUNS:
         return None
     return surname(obj.text) if obj.ent_type_ == "PERSON" else lemma(obj)
+
+
+def _haver(have: Any) -> Any:
+    """The named person who "has" something: the verb's subject, or the person the clause hangs on
+    ("Blackmore, who has had 26 wives", "Oler, accused of having two wives", "Jeffs is believed to
+    have 78 wives"); None when no name is found within three steps up."""
+    tok = have
+    for _ in range(4):
+        if tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON":
+            return tok
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        named = [c for c in subjects if c.pos_ == "PROPN" or c.ent_type_ == "PERSON"]
+        if named:
+            return named[0]
+        if subjects and not all(c.lower_ in ("who", "that") for c in subjects):
+            return None  # someone unnamed has them ("the man has two wives")
+        if tok.dep_ not in ("relcl", "acl", "xcomp", "pcomp", "prep", "advcl", "ccomp") or tok.head is tok:
+            return None
+        tok = tok.head
+    return None
 
 
 def named_doer(verb: Any) -> str | None:

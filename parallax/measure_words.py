@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parallax.numbers import VES_PLURALS
+
 MEASURES_FILE = "measures.csv"
 NOUN_TAGS = {"NOUN", "PROPN"}
 PEOPLE_WORDS = {"people", "person", "individual", "other", "others", "resident", "civilian"}
@@ -207,6 +209,8 @@ def model_name(tok: Any) -> str | None:
 
 def lemma(tok: Any) -> str:
     """Lowercase lemma of a token (its text when the lemmatizer did not run)."""
+    if tok.pos_ == "NOUN" and tok.lower_ in VES_PLURALS:
+        return VES_PLURALS[tok.lower_]  # "wives": the lemmatizer may give "wive"
     return str(tok.lemma_ or tok.text).lower()
 
 

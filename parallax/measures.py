@@ -97,7 +97,8 @@ __all__ = [
 _LIGHT_VERBS = {
     "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
     "include", "make", "get", "give", "take", "see", "show", "put", "seem", "appear", "remain",
-    "leave", "bring", "become", "add", "confirm", "state", "announce", "reveal", "want", "need",
+    "leave", "bring", "become", "add", "confirm", "state", "announce", "reveal", "want", "need", "allege",
+    "believe", "think", "understand", "know",
 }  # fmt: skip
 _GROWTH_VERBS = {
     "increase",
@@ -436,7 +437,7 @@ def measure_of(
             return None, None  # "the 15-inch MacBook Pro": which of its sizes the name does not say
         if fact_type in ("money", "quantity", "percent", "duration") and verb is None and of_a_variant(root):
             return None, None  # "the 11-inch models ... 5 hours of battery life": one size's
-        owner = amount_owner(noun, verb) if amount else kin_owner(noun, fact_type)
+        owner = amount_owner(noun, verb) if amount else kin_owner(noun, fact_type, root)
         if fact_type == "duration" and verb is not None:
             if noun is not None and ((noun is np and np.i not in inside) or lemma(verb) in _LASTING_VERBS):
                 verb = None  # "two hours of negotiations", "the strike lasted three days": the event

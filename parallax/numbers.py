@@ -170,9 +170,19 @@ class Value:
     qualifier: str | None = None
 
 
+# plurals in -ves that dropping the "s" gets wrong ("wives" -> "wive")
+VES_PLURALS = {
+    "wives": "wife", "housewives": "housewife", "knives": "knife", "lives": "life", "wolves": "wolf",
+    "halves": "half", "thieves": "thief", "shelves": "shelf", "leaves": "leaf", "loaves": "loaf",
+    "calves": "calf", "selves": "self",
+}  # fmt: skip
+
+
 def singular(word: str) -> str:
-    """Crude English singular of a unit word ('tonnes' -> 'tonne', 'inches' -> 'inch')."""
+    """Crude English singular of a unit word ('tonnes' -> 'tonne', 'inches' -> 'inch', 'wives' -> 'wife')."""
     w = word.casefold()
+    if w in VES_PLURALS:
+        return VES_PLURALS[w]
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith(("ches", "shes", "sses", "xes")):

@@ -105,3 +105,14 @@ def test_people_accused_or_executed_are_counted_by_the_table(nlp) -> None:
     ]
     got = [[f.measure for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
     assert got == [["charged"], ["deaths"]]
+
+
+def test_relatives_are_keyed_by_whom_they_belong_to(nlp) -> None:
+    text = "Blackmore has 20 wives and Oler has two."
+    # the parser loses Oler as the subject of the second "has": the two are nobody's, not Blackmore's
+    assert [f.measure for f in _facts(nlp, text)] == ["wife:blackmore", "wife"]
+    # "wives" is not "wive"; "alleged" reports, the count is of what he has
+    for said in ("Blackmore is alleged to have 19 wives.", "Blackmore, who has had 26 wives, spoke."):
+        assert [f.measure for f in _facts(nlp, said)] == ["wife:blackmore"]
+    accused = "Oler, accused of having two wives, was charged."
+    assert [f.measure for f in _facts(nlp, accused)] == ["wife:oler"]
