@@ -107,6 +107,8 @@ def candidates(doc: Any) -> list[tuple[Any, str]]:
         first = ent.start
         while ent.label_ == "PERSON" and first < ent.end and doc[first].like_num:
             first += 1  # "2 Dead, 1 Wounded" taken for a name: no name starts with a number
+        if ent.label_ not in FACT_LABELS and all(re.fullmatch(r"\d[\d,.]*", t.text) for t in ent):
+            continue  # "the 288 candidates" with 288 tagged FAC: a bare number is no name
         covered.update(range(first, ent.end))
         if ent.label_ in FACT_LABELS:
             figures.update(range(ent.start, ent.end))

@@ -98,7 +98,7 @@ _LIGHT_VERBS = {
     "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
     "include", "make", "get", "give", "take", "see", "show", "put", "seem", "appear", "remain",
     "leave", "bring", "become", "add", "confirm", "state", "announce", "reveal", "want", "need", "allege",
-    "believe", "think", "understand", "know",
+    "believe", "think", "understand", "know", "headquarter", "base", "locate",
 }  # fmt: skip
 _GROWTH_VERBS = {
     "increase",

@@ -116,3 +116,11 @@ def test_relatives_are_keyed_by_whom_they_belong_to(nlp) -> None:
         assert [f.measure for f in _facts(nlp, said)] == ["wife:blackmore"]
     accused = "Oler, accused of having two wives, was charged."
     assert [f.measure for f in _facts(nlp, accused)] == ["wife:oler"]
+
+
+def test_a_bare_number_tagged_as_a_name_is_still_a_count(nlp) -> None:
+    # the model tags "288" FAC here; the location participle is not what the employees underwent
+    text = "Almost all of the 288 candidates running for 125 seats came from the ruling party."
+    assert [f.text for f in _facts(nlp, text) if f.fact_type == "cardinal"] == ["288", "125"]
+    based = "EYP, based in New York, has 350 employees."
+    assert [f.measure for f in _facts(nlp, based)] == ["people"]
