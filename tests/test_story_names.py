@@ -309,3 +309,16 @@ def test_a_name_many_stories_hold_lets_no_template_item_join(
     assign_stories(con, "r2", ids, settings)
     rows = dict(con.execute("select doc_id, story_id from intermediate.int_document_stories").fetchall())
     assert (rows["borex"] == rows["acme"]) is not agency_elsewhere
+
+
+def test_a_story_holding_a_common_name_as_its_own_passes_the_gate(
+    con: duckdb.DuckDBPyConnection, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new document's only rare name (Oskarsson, in it alone) is not the story's, but Brandt,
+    named by both documents (so not rare here), is the story's own: the new document joins. Before,
+    only rare names could pass and it founded a story beside its event's."""
+    monkeypatch.setattr(stories_mod, "NAME_DF_SHARE", 0.0)
+    monkeypatch.setattr(stories_mod, "NAME_DF_FLOOR", 1)
+    monkeypatch.setattr(stories_mod, "HEAD_SIM", 0.0)
+    rows = _assign_both(con, settings, [("Anja Brandt", "E-brandt")])
+    assert rows["new"][:2] == (rows["old"][0], "similarity")
