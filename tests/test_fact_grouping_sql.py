@@ -347,3 +347,30 @@ def test_an_undated_age_given_higher_at_the_trial_is_an_update(con: duckdb.DuckD
     }
     # the trial's 29 updates both earlier ages; the two reports before the trial still disagree
     assert got == {"a": (True, True), "b": (False, True), "c": (True, True)}
+
+
+def test_a_figure_background_only_for_naming_the_storys_year_is_compared(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # a trial article's "the deaths of two co-workers in 2010" in a story of 2010 articles
+    c = Corpus(con)
+    c.doc("d1", "a", "Hiller killed two co-workers at the plant.", story="S1")
+    c.doc("d2", "b", "Hiller killed three co-workers at the plant.", story="S1")
+    c.doc("d3", "c", "Hiller is charged with the deaths of two co-workers in 2010.", story="S1")
+    for doc, value, evidence in (
+        ("d1", 2.0, "verb 'killed' -> deaths"),
+        ("d2", 3.0, "verb 'killed' -> deaths"),
+        ("d3", 2.0, "noun 'deaths' -> deaths; background: year 2010"),
+    ):
+        c.fact(
+            doc, "Hiller", "cardinal", value, None, "deaths", measure_class="people", lower_value=value,
+            upper_value=value, value_precision=0.5, measure_evidence=evidence, is_background=doc == "d3",
+        )  # fmt: skip
+    query = "select source, is_background, is_conflict from marts.rpt_fact_comparison"
+    con.execute("update intermediate.int_document_stories set text_year = 2010")
+    got = {r["source"]: (r["is_background"], r["is_conflict"]) for r in rows(con, query)}
+    assert got == {"a": (False, True), "b": (False, True), "c": (False, True)}
+    # another year than the story's stays background
+    con.execute("update intermediate.int_document_stories set text_year = 2012")
+    got = {r["source"]: (r["is_background"], r["is_conflict"]) for r in rows(con, query)}
+    assert got["c"] == (True, False)

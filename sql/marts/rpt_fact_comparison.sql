@@ -33,6 +33,9 @@
 -- Without both dates, so is a named person's age given higher (by at most three years) in a document
 -- written at a trial (headline and lead speak of the trial, jury, verdict or sentence) than in one
 -- written before it.
+-- A figure its document marks background only because its clause names an earlier year is the
+-- story's own when that year is the story's (the year most of its documents are of): a trial
+-- article's "the deaths of two co-workers in September 2010" is the 2010 shooting's toll.
 -- Computed by marts.rpt_fact_comparison_for (sql/marts/rpt_fact_comparison_for.sql), which also reads only some stories.
 create or replace view marts.rpt_fact_comparison as
 select * from marts.rpt_fact_comparison_for(null);

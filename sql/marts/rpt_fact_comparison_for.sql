@@ -87,18 +87,43 @@ facts as (
     from intermediate.int_facts
 ),
 
+story_years as (
+    -- per story, the year its documents are of (published, else the year their text writes most):
+    -- a figure marked background only because its clause names that year ("charged with the
+    -- deaths of two co-workers in September 2010", in an article from the 2012 trial) is the event's
+    select
+        story_id,
+        max_by(year_of, documents * 10000 + year_of) as event_year  -- ties: the later year
+    from (
+        select
+            d.story_id,
+            coalesce(year(d.published_at), s.text_year) as year_of,
+            count(*) as documents
+        from documents as d
+        left join intermediate.int_document_stories as s on s.doc_id = d.doc_id
+        where coalesce(year(d.published_at), s.text_year) is not null
+        group by all
+    )
+    group by story_id
+),
+
 located as (
     select
         d.story_id,
         d.source,
         d.published_at,
         d.is_at_trial,
-        f.*,
+        f.* replace (
+            f.is_background and coalesce(
+                regexp_extract(f.measure_evidence, 'background: year (\d{4})', 1) <> cast(y.event_year as varchar), true
+            ) as is_background
+        ),
         -- an age the document gives no name for ("a 61-year-old man": measure_evidence 'age of the man')
         f.fact_type = 'age' and (f.measure_evidence like 'age of the %' or f.measure_evidence like 'age of an unnamed%')
             as is_unnamed_age
     from facts as f
     inner join documents as d on d.doc_id = f.doc_id
+    left join story_years as y on y.story_id = d.story_id
 ),
 
 named_ages as (
