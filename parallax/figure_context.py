@@ -280,19 +280,28 @@ def restatements(facts: list[Fact], body: str) -> None:
 
 
 def running_totals(facts: list[Fact], body: str) -> None:
-    """A document giving one measure two values, one in a 'so far' / 'a total of' sentence: that one
-    is the running total over several events (background)."""
+    """A document giving one measure two values in two sentences, one of them a 'so far' / 'a total
+    of' sentence: that one is the running total over several events (background)."""
     by_measure: dict[str, list[Fact]] = {}
     for f in facts:
         if f.measure and not f.is_background and f.normalized_value is not None:
             by_measure.setdefault(f.measure, []).append(f)
+
+    def sentence_of(f: Fact) -> tuple[int, int]:
+        s = body.rfind(".", 0, f.start) + 1
+        e = body.find(".", f.end)
+        return s, e if e >= 0 else len(body)
+
     for group in by_measure.values():
         if len({f.normalized_value for f in group}) < 2:
             continue
         for f in group:
-            s = body.rfind(".", 0, f.start) + 1
-            e = body.find(".", f.end)
-            sentence = body[s : e if e >= 0 else len(body)].casefold()
+            s, e = sentence_of(f)
+            # the other value must be told elsewhere: "a total of 288 candidates ..., with 37 of the
+            # candidates in the capital" is a whole and its part, both of this event
+            if not any(g.normalized_value != f.normalized_value and sentence_of(g) != (s, e) for g in group):
+                continue
+            sentence = body[s:e].casefold()
             m = re.search(r"\b(?:so far|thus far|to date|a total of|in total|altogether)\b", sentence)
             if m:
                 f.is_background = True

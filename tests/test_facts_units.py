@@ -124,3 +124,13 @@ def test_a_bare_number_tagged_as_a_name_is_still_a_count(nlp) -> None:
     assert [f.text for f in _facts(nlp, text) if f.fact_type == "cardinal"] == ["288", "125"]
     based = "EYP, based in New York, has 350 employees."
     assert [f.measure for f in _facts(nlp, based)] == ["people"]
+
+
+def test_a_total_and_its_part_in_one_sentence_are_the_events(nlp) -> None:
+    whole = "A total of 288 candidates run for 125 seats, with 37 of the candidates in the capital."
+    assert not any(f.is_background for f in _facts(nlp, whole))
+    running = "Pirates seized two ships on Monday. They have seized a total of 100 ships so far."
+    assert [(f.text, f.is_background) for f in _facts(nlp, running) if f.fact_type == "cardinal"] == [
+        ("two", False),
+        ("100", True),
+    ]
