@@ -43,7 +43,7 @@ _CLOCK = re.compile(
 # a time of day written with a.m. / p.m. after the number ("10 a.m.", "3:45 p. m.", "7pm"): any label
 _AM_PM = re.compile(r"\s*(?:[ap]\.\s?m\b\.?|[ap]m\b)", re.I)
 _ORDINAL_PERSON = re.compile(r"(?:a|an|the)\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)", re.I)
-_SPEC_AFTER = re.compile(r"[\s-]*(?:gauge|caliber|calibre|bore)\b", re.I)
+_SPEC_AFTER = re.compile(r"[\s-]*(?:gauge|caliber|calibre|bore|magnum)\b", re.I)
 # a speed after the number the model cut off ("more than 100 mph", "120 miles an hour", "193km / h")
 _RATE_AFTER = re.compile(
     r"[\s-]*(?:mph|kph|kmh|km\s?/\s?h|(?:miles?|kilomet(?:er|re)s?|km)\s+(?:an|per|a)\s+hour)\b", re.I

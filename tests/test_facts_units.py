@@ -26,7 +26,7 @@ def test_a_dateline_with_a_clock_time_keeps_its_date(nlp) -> None:
 
 
 def test_a_weapon_specification_is_not_a_count(nlp) -> None:
-    text = "Police found a 12-gauge shotgun, a .38-caliber revolver and three live shells in his car."
+    text = "Police found a 12-gauge shotgun, a .38-caliber revolver, a .357 Magnum and three shells."
     got = [(f.text, f.measure) for f in _facts(nlp, text) if f.fact_type == "cardinal"]
     assert [t for t, _ in got] == ["three"]
 
