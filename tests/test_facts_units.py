@@ -134,3 +134,10 @@ def test_a_total_and_its_part_in_one_sentence_are_the_events(nlp) -> None:
         ("two", False),
         ("100", True),
     ]
+
+
+def test_a_currency_word_after_the_amount_is_its_currency(nlp) -> None:
+    text = "The company reported sales in Canada of 4.35 billion dlrs. Japan lent 500 million yen."
+    got = [(f.text, f.fact_type, f.unit) for f in _facts(nlp, text)]
+    assert got == [("4.35 billion dlrs", "money", "USD"), ("500 million yen", "money", "JPY")]
+    assert [f.unit for f in _facts(nlp, "He weighed 180 pounds.")] == ["pound"]  # a weight
