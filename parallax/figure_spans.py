@@ -145,13 +145,6 @@ def candidates(doc: Any) -> list[tuple[Any, str]]:
 _CURRENCY_BEFORE = re.compile(
     r"(?:US\$|U\.S\.\$|[A-Z]{1,2}\$|\$|£|€|¥|₹|\bRs\.?|\bUSD|\bEUR|\bGBP|\bINR|\bPKR)\s?$"
 )
-# a currency word after the amount the model left out ("4.35 billion dlrs", "500 million yen"); not
-# "pounds" or "marks", which also weigh and grade
-_CURRENCY_AFTER = re.compile(
-    r"^\s(?:(?:U\.?S\.?|Canadian|Australian|Hong Kong|Singapore|New Zealand)\s)?"
-    r"(?:dlrs?|dollars?|euros?|yen|yuan|stg|sterling|rupees?|francs?|riyals?|dirhams?|pesos?)\b",
-    re.I,
-)
 _SCALE_AFTER = re.compile(r"^[\s\-‐–]?(?:bn|mn|mln|bln|billion|million|trillion|tn|crore|lakh)s?\b", re.I)
 _PERCENT_AFTER = re.compile(rf"^[\s\-]?(?:%|{_PERCENT_WORDS})", re.I)
 _RANGE_AFTER = re.compile(r"^\s?(?:-|–|—|to)\s?\d[\d,.]*(?![\d:])")
@@ -177,11 +170,6 @@ def extend(body: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     m = _SCALE_AFTER.match(body[end : end + 12])
     if m and not re.search(r"[a-z]$", body[start:end], re.I):
         end += m.end()
-    m = _CURRENCY_AFTER.match(body[end : end + 24])
-    amount = re.search(r"\d|\b(?:billion|million|thousand)$", body[start:end])
-    if m and label in ("CARDINAL", "MONEY") and amount:
-        end += m.end()
-        label = "MONEY"
     m = _PERCENT_AFTER.match(body[end : end + 24])
     if m and label == "CARDINAL":
         end += m.end()

@@ -73,7 +73,7 @@ from parallax.measure_words import (
     model_name,
     surname,
 )
-from parallax.numbers import GLUED_AMOUNT, TIME_UNITS, rate_unit, singular
+from parallax.numbers import CURRENCY_WORDS, GLUED_AMOUNT, TIME_UNITS, rate_unit, singular
 
 _NOUNS = NOUN_TAGS
 _PEOPLE = PEOPLE_WORDS
@@ -316,6 +316,10 @@ def measure_of(
         counted = "people" if is_people(hyphened) else counted
         return counted, f"'{span.text}-{hyphened.text} {hyphened.head.text}' counts {hyphened.text}"
     np = _counted(span, lexicon)
+    if fact_type in ("cardinal", "money") and singular(np.lower_) in CURRENCY_WORDS and np.i >= span.end:
+        # "4.35 billion dlrs": an amount the tagger did not take for money; what it is an amount of the
+        # currency does not say (a "dlr" key would compare every such amount of a story)
+        return None, None
     mended = np is not _counted(span)  # a noun the parser took for something else
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
     elliptic = np.pos_ == "PRON" or (
