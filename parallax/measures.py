@@ -482,7 +482,15 @@ def measure_of(
         of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
         obj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
         if obj:
-            measure, evidence = f"charges:{lemma(obj[0])}", f"{evidence} of '{obj[0].text}'"
+            attempted = any(lemma(c) in ("attempt", "attempted") for c in obj[0].children if c.dep_ == "amod")
+            offence = f"attempted_{lemma(obj[0])}" if attempted else lemma(obj[0])
+            measure, evidence = f"charges:{offence}", f"{evidence} of '{obj[0].text}'"
+        verdict = _verdict(head)
+        if verdict is not None:  # "found guilty of two counts of murder": the counts of the verdict
+            measure, evidence = (
+                f"{verdict}:{measure.split(':', 1)[1]}" if ":" in measure else verdict,
+                (f"{evidence}; a verdict ('{verdict}')"),
+            )
     owner = person_described(np) if ":" in (measure or "") or measure not in table.measures else None
     if owner and not (measure or "").startswith("age:"):
         measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
@@ -518,6 +526,25 @@ def measure_of(
             measure = head
         measure, evidence = f"{measure}:other", f"{evidence}; 'other': a set besides one the text names"
     return measure, evidence
+
+
+def _verdict(counts: Any) -> str | None:
+    """'convictions' / 'acquittals' when counts are what a verdict found ("found Hiller guilty of two
+    counts of murder", "convicted on three counts", "acquitted of one count"), else None (charges)."""
+    tok = counts
+    for _ in range(4):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        word = lemma(tok)
+        negated = any(c.dep_ == "neg" for c in tok.children) or (tok.i > 0 and tok.nbor(-1).lower_ == "not")
+        if word in ("guilty", "convict", "conviction") and not negated:
+            return "convictions"  # (a plea of "not guilty" to two counts: the charges)
+        if word in ("acquit", "acquittal", "innocent"):
+            return "acquittals"
+        if tok.pos_ == "VERB" and word not in ("find", "plead", "be"):
+            break
+    return None
 
 
 def _lost_lives(noun: Any, counted: Any) -> bool:

@@ -140,3 +140,15 @@ def test_an_amount_of_a_currency_the_tagger_missed_has_no_measure(nlp) -> None:
     # "dlrs" is no counted thing: a "dlr" key compared a company's sales with a country's debt
     text = "The company reported sales in Canada of 4.35 billion dlrs. About 23 billion dlrs of debt was hit."
     assert [f.measure for f in _facts(nlp, text)] == [None, None]
+
+
+def test_counts_of_a_verdict_are_not_the_charges(nlp) -> None:
+    verdict = "A judge found Hiller guilty of two counts of murder and one count of attempted murder."
+    charged = "Hiller was charged with two counts of murder and one count of attempted murder."
+    plea = "She pleaded not guilty to two counts of murder."
+    got = [[f.measure for f in _facts(nlp, t)] for t in (verdict, charged, plea)]
+    assert got == [
+        ["convictions:murder", "convictions:attempted_murder"],
+        ["charges:murder", "charges:attempted_murder"],
+        ["charges:murder"],
+    ]
