@@ -34,15 +34,17 @@ def person_key(doc: Any, name: str) -> str:
     rivals. A quoted nickname is a given name too ('Luis Gerardo "Jerry" Ortiz' and "Jerry Ortiz"
     are one person). A bare surname stays the surname."""
     words = person_name(name)[0].split()
+    # the document's person names, each as (text, its words), read once
+    mentions = [(e.text, person_name(e.text)[0].split()) for e in doc.ents if e.label_ == "PERSON"]
     if len(words) == 1:  # a given name alone ("Jerry was 35"): the person the text names in full with it
+        given = words[0].casefold()
         full = next(
             (
-                e.text
-                for e in doc.ents
-                if e.label_ == "PERSON"
-                and len(person_name(e.text)[0].split()) > 1
-                and words[0].casefold() in _given_names(e.text, person_name(e.text)[0].split())
-                and surname(person_name(e.text)[0]).casefold() != words[0].casefold()
+                text
+                for text, mention in mentions
+                if len(mention) > 1
+                and given in _given_names(text, mention)
+                and surname(" ".join(mention)).casefold() != given
             ),
             None,
         )
@@ -50,15 +52,14 @@ def person_key(doc: Any, name: str) -> str:
             return person_key(doc, full)
     last = surname(name)
     groups: list[list[set[str]]] = []  # given names of one person's mentions, in order of first mention
-    for e in doc.ents:
-        mention = person_name(e.text)[0].split() if e.label_ == "PERSON" else []
+    for text, mention in mentions:
         if len(mention) > 1 and surname(" ".join(mention)) == last:
-            given = _given_names(e.text, mention)
-            group = next((g for g in groups if _same_person(g[0], given)), None)
+            names = _given_names(text, mention)
+            group = next((g for g in groups if _same_person(g[0], names)), None)
             if group is None:
-                groups.append([given])
+                groups.append([names])
             else:
-                group.append(given)
+                group.append(names)
     if len(groups) < 2 or len(words) < 2:
         return last
     main = max(range(len(groups)), key=lambda i: (len(groups[i]), -i))

@@ -295,11 +295,15 @@ def running_totals(facts: list[Fact], body: str) -> None:
     for group in by_measure.values():
         if len({f.normalized_value for f in group}) < 2:
             continue
-        for f in group:
-            s, e = sentence_of(f)
+        spans = [sentence_of(f) for f in group]
+        for f, (s, e) in zip(group, spans, strict=True):
             # the other value must be told elsewhere: "a total of 288 candidates ..., with 37 of the
             # candidates in the capital" is a whole and its part, both of this event
-            if not any(g.normalized_value != f.normalized_value and sentence_of(g) != (s, e) for g in group):
+            elsewhere = (
+                g.normalized_value != f.normalized_value and o != (s, e)
+                for g, o in zip(group, spans, strict=True)
+            )
+            if not any(elsewhere):
                 continue
             sentence = body[s:e].casefold()
             m = re.search(r"\b(?:so far|thus far|to date|a total of|in total|altogether)\b", sentence)

@@ -487,10 +487,9 @@ def measure_of(
             measure, evidence = f"charges:{offence}", f"{evidence} of '{obj[0].text}'"
         verdict = _verdict(head)
         if verdict is not None:  # "found guilty of two counts of murder": the counts of the verdict
-            measure, evidence = (
-                f"{verdict}:{measure.split(':', 1)[1]}" if ":" in measure else verdict,
-                (f"{evidence}; a verdict ('{verdict}')"),
-            )
+            offence = measure.partition(":")[2]
+            measure = f"{verdict}:{offence}" if offence else verdict
+            evidence = f"{evidence}; a verdict ('{verdict}')"
     owner = person_described(np) if ":" in (measure or "") or measure not in table.measures else None
     if owner and not (measure or "").startswith("age:"):
         measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
