@@ -144,6 +144,54 @@ def age_at_death(span: Any) -> Any:
     return verb if lemma(verb) in ("die", "dead") else None
 
 
+_BETWEEN_NAME_AND_AGE = (",", "both", "aged", "age", "ages", "then", "now")
+
+
+def _before_age(span: Any) -> int:
+    """Index of the token before an age and the words that join it to a name ("Smith, 45",
+    "Smith, aged 45", "both 51")."""
+    doc, j = span.doc, span.start - 1
+    while j >= span.sent.start and doc[j].lower_ in _BETWEEN_NAME_AND_AGE:
+        j -= 1
+    return j
+
+
+def name_beside(span: Any) -> Any:
+    """The name an age is set beside, or None: "Smith, 45," / "Smith, 45" / "both 51" after it (the
+    PERSON entity, else a proper noun), "a 45-year-old Tom Smith" / "51-year-old Capt. Tom Tennant"
+    right after it."""
+    doc, sent = span.doc, span.sent
+    j = _before_age(span)
+    if j >= sent.start and j < span.start - 1:
+        ent = _person_at(doc, j)
+        if ent is not None:
+            return ent
+        if doc[j].pos_ == "PROPN":
+            return doc[j : j + 1]
+        if doc[j].pos_ == "NOUN":
+            return None  # "the suspect, 38,": the noun's
+    for k in range(span.end, min(span.end + 5, sent.end)):
+        if doc[k].pos_ in ("VERB", "AUX", "SCONJ", "ADP", "PRON", "CCONJ") or doc[k].text in (",", ";", "."):
+            break  # "5 years old when Warren Jeffs ...": no longer the name the age describes
+        ent = _person_at(doc, k)
+        if ent is not None and not is_modifier_name(ent):
+            return ent
+    return None
+
+
+def age_as_written(span: Any) -> bool:
+    """Whether an age is its person's age when the document is written, whatever time its clause
+    tells: an age set beside a name ("LaCalamita, 38, had been dismissed last week", "17-year-old
+    Jeremy Ortiz, a son from a previous marriage") is how news introduces a person. Not with "then"
+    or "at the time" ("Smith, then 38,"), nor an age said of a noun ("a 14-year-old girl he married
+    years ago": her age then)."""
+    doc = span.doc
+    if name_beside(span) is None:
+        return False
+    near = " ".join(t.lower_ for t in doc[max(span.start - 3, span.sent.start) : span.end + 4])
+    return not re.search(r"\bthen\b|\bat the time\b", near)
+
+
 def age_subject(span: Any) -> tuple[str, str]:
     """(key, evidence) of whose age the figure is: 'age:<surname>', else 'age:<noun>'."""
     doc = span.doc
@@ -159,25 +207,13 @@ def age_subject(span: Any) -> tuple[str, str]:
         ent = _person_at(doc, subject.i) if subject is not None else None
         if ent is not None:
             return f"age:{person_key(doc, ent.text)}", f"age of {ent.text} at death"
-    # "Smith, 45," / "Smith, 45" / "both 51" after a name: the name just before
-    j = span.start - 1
-    while j >= sent.start and doc[j].lower_ in (",", "both", "aged", "age", "ages", "then", "now"):
-        j -= 1
-    if j >= sent.start and j < span.start - 1:
-        ent = _person_at(doc, j)
-        if ent is not None:
-            return f"age:{person_key(doc, ent.text)}", f"age of {ent.text}"
-        if doc[j].pos_ == "PROPN":
-            return f"age:{person_key(doc, doc[j].text)}", f"age of {doc[j].text}"
-        if doc[j].pos_ == "NOUN":
-            return f"age:{lemma(doc[j])}", f"age of the {doc[j].text}"
-    # "a 45-year-old Tom Smith" / "51-year-old Capt. Tom Tennant": a name right after
-    for k in range(span.end, min(span.end + 5, sent.end)):
-        if doc[k].pos_ in ("VERB", "AUX", "SCONJ", "ADP", "PRON", "CCONJ") or doc[k].text in (",", ";", "."):
-            break  # "5 years old when Warren Jeffs ...": no longer the name the age describes
-        ent = _person_at(doc, k)
-        if ent is not None and not is_modifier_name(ent):
-            return f"age:{person_key(doc, ent.text)}", f"age of {ent.text}"
+    name = name_beside(span)
+    if name is not None:
+        return f"age:{person_key(doc, name.text)}", f"age of {name.text}"
+    # "the suspect, 38," after a noun: the noun's
+    j = _before_age(span)
+    if j >= sent.start and j < span.start - 1 and doc[j].pos_ == "NOUN":
+        return f"age:{lemma(doc[j])}", f"age of the {doc[j].text}"
     # the noun the age describes ("a 66-year-old woman"), else the clause's subject
     head = span.root.head
     if head.pos_ in _NOUNS and head.i >= span.end:

@@ -22,6 +22,7 @@ from spacy.parts_of_speech import AUX, VERB
 from parallax.attributions import REPORTING_VERBS
 from parallax.dates import month_number
 from parallax.measures import lemma
+from parallax.numbers import parse_number
 
 _VERBAL = {int(VERB), int(AUX)}
 
@@ -29,7 +30,7 @@ _PAST_WORDS = {"previous", "prior", "earlier", "preceding", "past"}
 _RELATIVE_PAST = re.compile(
     r"\blast\s+(?:year|month|week|decade|season|time|summer|winter|spring|autumn|fall)\b"
 )
-_AGO = re.compile(r"\b(?:years?|decades?|months?|centuries)\s+ago\b|\ba\s+(?:year|decade)\s+ago\b")
+_AGO = re.compile(r"\b(?:(?:[\w-]+\s+)?(?:years?|decades?)|months?|centuries)\s+ago\b")
 _CUMULATIVE = re.compile(
     r"\b(?:so far|thus far|to date|in total|a total of|altogether|in all|this year|since the start of)\b"
 )
@@ -131,6 +132,33 @@ def _pluperfect(gov: Any, clause: list[Any], inside: set[int]) -> str | None:
         else:
             break
     return f"'{had.text} {gov.text}' ({date.text}): before the reported event"
+
+
+_CUE_YEAR = re.compile(r"^(?:year (\d{4})\b|'last year'|'([\w-]+) years? ago')")
+
+
+def cue_year(cue: str, ref_year: int | None) -> int | None:
+    """The year a background cue names or counts back to from the document's reference year:
+    "year 2010" -> 2010, "'last year'" -> ref_year - 1, "'two years ago'" -> ref_year - 2; None for
+    other cues (a month, "previous", a running total, a generic statement)."""
+    m = _CUE_YEAR.match(cue)
+    if m is None:
+        return None
+    if m.group(1):
+        return int(m.group(1))
+    if ref_year is None:
+        return None
+    back = 1.0 if m.group(2) is None else parse_number(m.group(2))
+    if back is None or back != int(back) or not 0 < back < 200:
+        return None
+    return ref_year - int(back)
+
+
+def long_ago(evidence: str | None, unit: str | None) -> bool:
+    """Whether an interval figure counts back from the day it was written by a month or more ("he
+    retired ten years ago"): another time, as its own words say, not a length two outlets writing
+    on different days would give alike ("married two weeks ago" is)."""
+    return "how long ago" in (evidence or "") and unit in ("month", "year", "decade", "century")
 
 
 def reference_year(text: str, published_year: int | None) -> int | None:

@@ -292,6 +292,7 @@ def annotate(
                         "upper_value": f.upper_value,
                         "value_precision": f.value_precision,
                         "is_background": f.is_background,
+                        "background_year": f.background_year,
                         "measure_evidence": f.measure_evidence,
                         "measure_class": f.measure_class,
                     }

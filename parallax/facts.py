@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from parallax.ages import age_at_death, ages_of_counted
-from parallax.background import background_cue, reference_year
+from parallax.ages import age_as_written, age_at_death, ages_of_counted
+from parallax.background import background_cue, cue_year, long_ago, reference_year
 from parallax.dates import duration_of, iso_date
 from parallax.entities import Lexicon
 from parallax.figure_context import (
@@ -106,6 +106,7 @@ class Fact:
     is_background: bool = False
     measure_evidence: str | None = None
     measure_class: str | None = None  # what a count counts (people, vessel), or duration
+    background_year: int | None = None  # the year a background cue names ("in 2010", "two years ago")
 
 
 def normalize(text: str, label: str, published: dt.date | None = None) -> tuple[float | None, str | None]:
@@ -285,10 +286,16 @@ def extract_facts(
         measure: str | None = None
         evidence: str | None = None
         background = False
+        background_year: int | None = None
         if parsed:
             try:
                 measure, evidence = measure_of(fig, table, fact_type, lexicon)
                 cue = background_cue(fig, ref_year, published) if fact_type != "date" else None
+                relative = cue is not None and not cue.startswith("year ")
+                if relative and fact_type == "age" and age_as_written(fig):
+                    cue = None  # "LaCalamita, 38, had been dismissed last week": his age now
+                if relative and (measure or "").startswith("interval:") and not long_ago(evidence, unit):
+                    cue = None  # "married two weeks before the shooting": the cue is the length itself
             except (AttributeError, IndexError, ValueError):
                 measure, evidence, cue = None, None, None
             from_table = measure is not None and (
@@ -315,6 +322,7 @@ def extract_facts(
                 )
             if cue is not None:
                 background = True
+                background_year = cue_year(cue, ref_year)
                 evidence = f"{evidence}; background: {cue}" if evidence else f"background: {cue}"
         seen.add((start, end))
         spans.append(fig)
@@ -331,6 +339,7 @@ def extract_facts(
                 upper_value=value.upper,
                 value_precision=value.precision,
                 is_background=background,
+                background_year=background_year,
                 measure_evidence=evidence,
             )
         )

@@ -2,14 +2,16 @@
 one man died" -> deaths:woman, deaths:man), the place a distance is measured from ("150 nautical
 miles off Aden" -> distance:aden), the person a figure describes and the party a deal is offered
 by, a set of others ("11 other men": `:other`), a part of a whole ("35 years of his sentence"),
-and the size of a noun of the table's `size` rows ("a march of 30,000" -> protesters). Used by
-`parallax.measures` and `parallax.facts`."""
+the size of a noun of the table's `size` rows ("a march of 30,000" -> protesters), how long someone
+worked ("a 15-year veteran" -> tenure) and how long before another time an act happened ("married
+two weeks before the shooting" -> interval:marry). Used by `parallax.measures` and `parallax.facts`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from parallax.attributions import REPORTING_VERBS
 from parallax.measure_words import KIN, NOUN_TAGS, PEOPLE_WORDS, MeasureTable, is_person_noun, lemma, surname
 from parallax.numbers import singular
 
@@ -318,4 +320,95 @@ def part_of(root: Any, nouns: tuple[str, ...]) -> bool:
         and c.lower_ == "of"
         and any(o.dep_ == "pobj" and lemma(o) in nouns for o in c.children)
         for c in root.children
+    )
+
+
+_PRISON = {"prison", "jail", "sentence", "bars", "custody"}
+_PERSONAL_PRONOUNS = {"i", "you", "he", "she", "we", "they"}
+
+
+def tenure(root: Any, table: MeasureTable) -> tuple[str, str] | None:
+    """(measure, words) of a length that says how long someone has worked or served: the noun it
+    qualifies ("a 15-year veteran", "Hiller, a 15-year employee", "15 years of service") or the verb
+    it is the length of ("had worked at the plant for 15 years", "served with the department for 15
+    years"; not "served 15 years in prison") is a `tenure` row of the table. The key names whose
+    when the text does (`tenure:hiller`), else `tenure`; None for other lengths."""
+    head = root.head
+    owner: str | None = None
+    word: Any = None
+    if head.pos_ in _NOUNS and head.i > root.i and lemma(head) in table.tenures:
+        word, owner = head, person_described(head)  # "a 15-year veteran"
+    of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((o for o in of.children if o.dep_ == "pobj"), None) if of is not None else None
+    if word is None and obj is not None and lemma(obj) in table.tenures:
+        word = obj  # "15 years of service"
+    verb = None
+    if root.dep_ == "pobj" and head.lower_ == "for":
+        verb = head.head  # "worked for 15 years"
+    elif root.dep_ == "npadvmod":
+        verb = head
+    # "has been with the department for two decades" (not "with his wife")
+    with_ = (
+        verb is not None
+        and lemma(verb) == "be"
+        and any(
+            o.dep_ == "pobj" and o.ent_type_ != "PERSON" and not is_person_noun(o)
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ == "with"
+            for o in c.children
+        )
+    )
+    if (
+        word is None
+        and verb is not None
+        and ((verb.pos_ == "VERB" and lemma(verb) in table.tenures) or with_)
+    ):
+        if any(lemma(t) in _PRISON for t in verb.subtree):
+            return None  # "served 15 years in prison": a sentence
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.tag_ == "WP" and verb.dep_ == "relcl":
+            subject = verb.head  # "Russell, who has been with the department for two decades"
+        someone = subject is None or (
+            subject.ent_type_ == "PERSON" or is_person_noun(subject) or subject.lower_ in _PERSONAL_PRONOUNS
+        )
+        if not someone:
+            return None  # "it has been with us for 20 years", "the system worked for years"
+        word = verb
+        owner = surname(subject.text) if subject is not None and subject.ent_type_ == "PERSON" else None
+    if word is None:
+        return None
+    measure = "tenure" if word is verb and with_ else table.tenures[lemma(word)]
+    if owner is not None:
+        return f"{measure}:{owner}", f"'{word.text}': how long someone worked; of {owner}"
+    return measure, f"'{word.text}': how long someone worked"
+
+
+# how long before an act ("married two weeks ago / before the shooting"); not "N hours later" or
+# "after": what follows an event by hours is mostly the event's own length ("gave up about two hours
+# later": the standoff), which a length tied to no event already meets in rpt_fact_comparison
+_RELATIONS = {"ago": "ago", "before": "before", "earlier": "before", "prior": "before"}
+LASTING_VERBS = frozenset({"last", "take", "run", "continue", "drag"})  # "the strike lasted three days"
+
+
+def interval(root: Any) -> tuple[str, str] | None:
+    """(measure, words) of a length that says how long before another time an act happened:
+    "married two weeks ago", "had married two weeks before the shooting", "who was married three
+    weeks before her husband was murdered" -> `interval:<act>` (the verb dated, lemma), one key
+    whichever way outlets anchor it; None for other lengths."""
+    rel = root if root.lower_ in _RELATIONS else root.head  # "two weeks ago": the span ends in its word
+    if rel is not root and root.dep_ != "npadvmod":
+        return None
+    verb: Any = None
+    if rel.lower_ in _RELATIONS and rel.dep_ in ("advmod", "prep"):
+        verb = rel.head  # "married two weeks ago / before the shooting", "re-entered 10 minutes later"
+    elif rel.pos_ == "VERB" and rel.dep_ == "advcl":
+        mark = next((c for c in rel.children if c.dep_ == "mark" and c.lower_ in _RELATIONS), None)
+        if mark is not None:
+            verb = rel.head  # "married three weeks before her husband was murdered"
+            rel = mark
+    if verb is None or verb.pos_ != "VERB" or lemma(verb) in REPORTING_VERBS | LASTING_VERBS:
+        return None  # "a day earlier, the company said": when it was said; "lasted two hours before"
+    return (
+        f"interval:{lemma(verb)}",
+        f"'{verb.text} ... {rel.text}': how long {_RELATIONS[rel.lower_]} '{verb.text}'",
     )

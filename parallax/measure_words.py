@@ -68,6 +68,7 @@ class MeasureTable:
     classes: dict[str, str] = field(default_factory=dict)
     subject_verbs: dict[str, str] = field(default_factory=dict)
     sizes: dict[str, str] = field(default_factory=dict)  # "a march of 30,000": what its size counts
+    tenures: dict[str, str] = field(default_factory=dict)  # "a 15-year veteran": how long someone worked
 
     def subject_measure(self, verb: Any, counted: Any) -> tuple[str, str] | None:
         """(measure, words) of a verb that measures only its subject ("a dozen people managed to
@@ -141,13 +142,15 @@ class MeasureTable:
             | set(self.adjectives.values())
             | set(self.nouns.values())
             | set(self.sizes.values())
+            | set(self.tenures.values())
         )
 
 
 @functools.lru_cache(maxsize=8)
 def load_measures(path: Path) -> MeasureTable:
     """Read the predicate -> measure table (comment lines start with '#')."""
-    tables: dict[str, dict[str, str]] = {k: {} for k in ("verb", "adj", "noun", "class", "subj", "size")}
+    kinds = ("verb", "adj", "noun", "class", "subj", "size", "tenure")
+    tables: dict[str, dict[str, str]] = {k: {} for k in kinds}
     if path.exists():
         with path.open(encoding="utf-8") as fh:
             rows = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
@@ -155,9 +158,7 @@ def load_measures(path: Path) -> MeasureTable:
                 kind, word, measure = (row.get(k, "").strip().lower() for k in ("kind", "word", "measure"))
                 if kind in tables and word and measure:
                     tables[kind][word] = measure
-    return MeasureTable(
-        tables["verb"], tables["adj"], tables["noun"], tables["class"], tables["subj"], tables["size"]
-    )
+    return MeasureTable(*(tables[k] for k in kinds))
 
 
 def default_measures() -> MeasureTable:

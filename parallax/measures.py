@@ -35,7 +35,9 @@ from typing import Any
 
 from parallax.ages import age_subject, is_modifier_name
 from parallax.measure_qualifiers import (
+    LASTING_VERBS,
     amount_owner,
+    interval,
     kin_owner,
     listed_group,
     names_a_thing,
@@ -45,6 +47,7 @@ from parallax.measure_qualifiers import (
     party,
     person_described,
     size_of,
+    tenure,
 )
 from parallax.measure_roles import (
     COUNT_MEASURES,
@@ -120,7 +123,6 @@ _UNIT_WORDS = {
     "ton", "tonne", "kilogram", "kg", "gram", "litre", "liter", "gallon", "point", "percent", "degree",
     "storey", "story", "floor", "lane", "member", "man", "person", "page", "mph", "acre", "hectare",
 }  # fmt: skip
-_LASTING_VERBS = {"last", "take", "run", "continue", "drag"}  # "the strike lasted three days"
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
@@ -383,6 +385,9 @@ def measure_of(
                     # people are arrested, not seized ("99 members seized")
                     measure, evidence = "arrested", f"{evidence}; people: arrested"
                 break
+    if measure is None and fact_type == "duration":
+        # "a 15-year veteran", "worked for 15 years"; "married two weeks before the shooting"
+        measure, evidence = tenure(root, table) or interval(root) or (None, None)
     if measure is None:
         noun = (
             named
@@ -443,7 +448,7 @@ def measure_of(
             return None, None  # "the 11-inch models ... 5 hours of battery life": one size's
         owner = amount_owner(noun, verb) if amount else kin_owner(noun, fact_type, root)
         if fact_type == "duration" and verb is not None:
-            if noun is not None and ((noun is np and np.i not in inside) or lemma(verb) in _LASTING_VERBS):
+            if noun is not None and ((noun is np and np.i not in inside) or lemma(verb) in LASTING_VERBS):
                 verb = None  # "two hours of negotiations", "the strike lasted three days": the event
             else:
                 # "after two hours a man surrendered", "police spent two hours": who did what for
@@ -491,7 +496,7 @@ def measure_of(
             measure = f"{verdict}:{offence}" if offence else verdict
             evidence = f"{evidence}; a verdict ('{verdict}')"
     owner = person_described(np) if ":" in (measure or "") or measure not in table.measures else None
-    if owner and not (measure or "").startswith("age:"):
+    if owner and not (measure or "").startswith("age:") and not (measure or "").endswith(f":{owner}"):
         measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
     if measure == "magnitude" and fact_type != "cardinal":
         measure, evidence = None, None  # a magnitude has no unit: "10 km (6.2 miles)" is not one

@@ -53,6 +53,7 @@ FACT_SCHEMA = pa.schema(
         ("upper_value", pa.float64()),
         ("value_precision", pa.float64()),
         ("is_background", pa.bool_()),
+        ("background_year", pa.int32()),
         ("measure_evidence", pa.string()),
         ("measure_class", pa.string()),
     ]

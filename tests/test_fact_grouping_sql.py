@@ -365,6 +365,7 @@ def test_a_figure_background_only_for_naming_the_storys_year_is_compared(
         c.fact(
             doc, "Hiller", "cardinal", value, None, "deaths", measure_class="people", lower_value=value,
             upper_value=value, value_precision=0.5, measure_evidence=evidence, is_background=doc == "d3",
+            background_year=2010 if doc == "d3" else None,
         )  # fmt: skip
     query = "select source, is_background, is_conflict from marts.rpt_fact_comparison"
     con.execute("update intermediate.int_document_stories set text_year = 2010")
@@ -374,3 +375,77 @@ def test_a_figure_background_only_for_naming_the_storys_year_is_compared(
     con.execute("update intermediate.int_document_stories set text_year = 2012")
     got = {r["source"]: (r["is_background"], r["is_conflict"]) for r in rows(con, query)}
     assert got["c"] == (True, False)
+
+
+def test_counts_of_a_noun_told_in_different_verbs_share_the_key_most_sources_give(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    # "288 candidates are running" (a, b), "vying" (c): one key, grouped, never compared
+    _count(story, "da", 288, "candidate:run", None)
+    _count(story, "db", 288, "candidate:run", None)
+    _count(story, "dc", 288, "candidate:vie", None)
+    _count(story, "de", 300, "candidate:reach", None)  # disagrees: keeps its own key
+    got = _by_source(con)
+    assert got == {
+        "a": ("candidate:run", False),
+        "b": ("candidate:run", False),
+        "c": ("candidate:run", False),
+        "e": ("candidate:reach", False),
+    }
+    evidence = rows(con, "select measure_evidence from marts.rpt_fact_comparison where source = 'c'")
+    assert "the key of this noun most sources of the story give" in evidence[0]["measure_evidence"]
+
+
+def test_a_figure_that_does_not_say_whose_joins_the_one_key_that_does_and_agrees(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    def tenure(doc: str, value: float, measure: str, evidence: str) -> None:
+        story.fact(
+            doc, "Raisi", "duration", value, "year", measure, lower_value=value, upper_value=value,
+            value_precision=0.5, measure_evidence=evidence,
+        )  # fmt: skip
+
+    tenure("da", 15, "tenure:hiller", "'employee': how long someone worked; of hiller")
+    tenure("db", 30, "tenure:ryan", "'worked': how long someone worked; of ryan")
+    tenure("dc", 15, "tenure", "'worked': how long someone worked")  # agrees with Hiller's only
+    tenure("de", 20, "tenure", "'veteran': how long someone worked")  # agrees with neither
+    got = _by_source(con)
+    assert got["c"] == ("tenure:hiller", False)
+    assert got["e"] == ("tenure", False)
+    assert not any(flag for _, flag in got.values())
+
+
+def test_a_few_or_several_is_shown_beside_a_number_never_against_it(
+    con: duckdb.DuckDBPyConnection, story: Corpus
+) -> None:
+    story.fact("da", "Raisi", "cardinal", 10, None, "deaths", measure_class="people", lower_value=10,
+               upper_value=10, value_precision=0.5)  # fmt: skip
+    story.fact("db", "Raisi", "cardinal", 3, None, "deaths", measure_class="people", lower_value=3,
+               upper_value=3, value_precision=0.5)  # fmt: skip
+    con.execute("update intermediate.int_facts set value_text = 'a few' where doc_id = 'db'")
+    got = _by_source(con)
+    assert got == {"a": ("deaths", False), "b": ("deaths", False)}
+
+
+def test_a_story_whose_documents_name_many_years_has_no_year_of_its_own(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # undated articles of a 2009 arrest that each name one of the sect's past years
+    c = Corpus(con)
+    for doc, source in (("d1", "a"), ("d2", "b"), ("d3", "c"), ("d4", "e")):
+        c.doc(doc, source, "Two leaders were arrested. Raisi said so.", story="S1")
+    c.fact("d1", "Two", "cardinal", 2.0, None, "arrested", measure_class="people", lower_value=2.0,
+           upper_value=2.0, value_precision=0.5)  # fmt: skip
+    c.fact("d2", "Two", "cardinal", 3.0, None, "arrested", measure_class="people", lower_value=3.0,
+           upper_value=3.0, value_precision=0.5, is_background=True, background_year=2005,
+           measure_evidence="background: 'last year'")  # fmt: skip
+    set_year = "update intermediate.int_document_stories set text_year = ? where doc_id = ?"
+    for doc, year in (("d1", 2005), ("d2", 2005), ("d3", 2003), ("d4", 2002)):
+        con.execute(set_year, [year, doc])
+    query = "select source, is_background, is_conflict from marts.rpt_fact_comparison"
+    got = {r["source"]: (r["is_background"], r["is_conflict"]) for r in rows(con, query)}
+    assert got == {"a": (False, False), "b": (True, False)}
+    # three of four documents of 2005: the story's year, and the figure is compared
+    con.execute("update intermediate.int_document_stories set text_year = 2005 where doc_id = 'd3'")
+    got = {r["source"]: (r["is_background"], r["is_conflict"]) for r in rows(con, query)}
+    assert got == {"a": (False, True), "b": (False, True)}

@@ -152,3 +152,66 @@ def test_counts_of_a_verdict_are_not_the_charges(nlp) -> None:
         ["charges:murder", "charges:attempted_murder"],
         ["charges:murder"],
     ]
+
+
+def test_an_age_beside_a_name_is_the_persons_age_now_whatever_time_its_clause_tells(nlp) -> None:
+    text = (
+        "Mr. Smith, 38, who was still listed on the firm's Web site, had been dismissed last week, "
+        "the police said. In 2004, Jones, then 41, quit the firm."
+    )
+    ages = {f.text: f.is_background for f in _facts(nlp, text) if f.fact_type == "age"}
+    assert ages.get("38") is False
+    # an age said of a noun in a clause of another time is the age then
+    girl = "He married a 14-year-old girl two years ago."
+    assert [f.is_background for f in _facts(nlp, girl) if f.fact_type == "age"] == [True]
+
+
+def test_a_background_cue_names_the_year_it_counts_back_to(nlp) -> None:
+    text = "The trial of a woman who killed two co-workers two years ago starts Monday, Sep 10, 2012."
+    deaths = [f for f in _facts(nlp, text) if f.measure == "deaths"]
+    assert [(f.is_background, f.background_year) for f in deaths] == [(True, 2010)]
+    named = "Smith is charged with the deaths of two co-workers in September 2010, police said in 2012."
+    deaths = [f for f in _facts(nlp, named) if f.measure == "deaths"]
+    assert [(f.is_background, f.background_year) for f in deaths] == [(True, 2010)]
+
+
+def test_how_long_someone_worked_is_one_measure_however_worded(nlp) -> None:
+    texts = [
+        "Investigators did not say why Hiller, a 15-year employee, was suspended.",
+        "Hiller has worked for Kraft for about 15 years, police said.",
+        "Chief Russell, who has been with the police department for two decades, was hurt.",
+        "He was a 15-year veteran of the department.",
+        "He had 20 years of service.",
+    ]
+    got = [[(f.text, f.measure) for f in _facts(nlp, t) if f.fact_type == "duration"] for t in texts]
+    assert got == [
+        [("15-year", "tenure:hiller")],
+        [("about 15 years", "tenure:hiller")],
+        [("two decades", "tenure:russell")],
+        [("15-year", "tenure")],
+        [("20 years", "tenure")],
+    ]
+    # not time in prison, not time with a person, not how long a thing has been somewhere
+    others = [
+        "Smith served 15 years in prison for the killing.",
+        "He has been with his wife for 10 years.",
+        "It has been with us for well over 20 years.",
+    ]
+    measures = [f.measure for t in others for f in _facts(nlp, t) if f.fact_type == "duration"]
+    assert not any((m or "").startswith("tenure") for m in measures)
+
+
+def test_how_long_before_an_act_is_keyed_by_the_act(nlp) -> None:
+    texts = [
+        "He had married two weeks before the shooting.",
+        "The resident was married two weeks ago to his second wife.",
+        "Chela Ortiz, who was married three weeks before her husband was murdered, sat with her family.",
+    ]
+    got = [[(f.measure, f.is_background) for f in _facts(nlp, t) if f.fact_type == "duration"] for t in texts]
+    assert got == [[("interval:marry", False)], [("interval:marry", False)], [("interval:marry", False)]]
+    # counting back years from the writing stays another time; a statement's day is not an interval
+    assert [(f.measure, f.is_background) for f in _facts(nlp, "He retired 10 years ago.")] == [
+        ("interval:retire", True)
+    ]
+    said = "A day earlier, the cruise line said it would fly its passengers home."
+    assert not any((f.measure or "").startswith("interval") for f in _facts(nlp, said))

@@ -21,7 +21,8 @@ create table if not exists intermediate.int_facts (
     value_precision double,
     is_background boolean not null default false,
     measure_evidence varchar,
-    measure_class varchar
+    measure_class varchar,
+    background_year integer
 );
 alter table intermediate.int_facts add column if not exists part varchar default 'body';
 alter table intermediate.int_facts add column if not exists lower_value double;
@@ -30,6 +31,7 @@ alter table intermediate.int_facts add column if not exists value_precision doub
 alter table intermediate.int_facts add column if not exists is_background boolean default false;
 alter table intermediate.int_facts add column if not exists measure_evidence varchar;
 alter table intermediate.int_facts add column if not exists measure_class varchar;
+alter table intermediate.int_facts add column if not exists background_year integer;
 comment on table intermediate.int_facts is 'Figures given in documents, with normalized value, unit and what they measure.';
 comment on column intermediate.int_facts.doc_id is 'Document id.';
 comment on column intermediate.int_facts.part is 'Where the figure is: title or body of stg_documents; start_char/end_char index that text.';
@@ -48,3 +50,4 @@ comment on column intermediate.int_facts.value_precision is 'Half a unit of the 
 comment on column intermediate.int_facts.is_background is 'True when the figure is about another time or event (an earlier year, "last year", "N years ago", "previous"), a running total over several events, or a generic statement; kept but never compared.';
 comment on column intermediate.int_facts.measure_evidence is 'The words that decided the measure (verb ''killed'' -> deaths), and for background figures the words that showed it.';
 comment on column intermediate.int_facts.measure_class is 'For a count, the class of what it counts: people (deaths, arrested, "26 crew"), else the counted noun''s class key (vessel for boats, skiffs, ships); duration for a length keyed by its event or by its value (duration:2). A measure equal to its class ("26 crew on board"), or a duration:<value>, is a general figure that marts.rpt_fact_comparison may file under the one measure of that class its story agrees on. Null for other figures.';
+comment on column intermediate.int_facts.background_year is 'For a background figure, the year its cue names or counts back to from the document''s year ("in September 2010" -> 2010; "two years ago" in a 2012 article -> 2010); null when the cue names none. marts.rpt_fact_comparison compares a figure whose background year is its story''s year.';

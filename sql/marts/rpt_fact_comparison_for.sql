@@ -19,7 +19,15 @@
 -- A count of a thing with no predicate ("the cache held seven AK-47 rifles": ak47) whose class has one
 -- measure in the story (ak47:seized) is filed there when some figure of it agrees, and compared; a
 -- count by a verb outside the table ("three cables went down": cable:go) joins the one measure of
--- its noun's class in the story (cable:damaged) when it agrees with every figure of it.
+-- its noun's class in the story (cable:damaged) when it agrees with every figure of it. A count of a
+-- noun no measure of the table counts goes under the key of that noun most sources of the story
+-- give when it agrees with every figure of it ("288 candidates are vying" under candidate:run, given
+-- as "running" by most): grouped, never compared. A figure that does not say whose ("the 15-year
+-- employee": tenure) goes under the one key of its measure in the story that says whose
+-- (tenure:hiller, measure_evidence "; of hiller") and agrees with every figure of it.
+-- A figure marked background only because its cue names the story's year (int_facts.background_year:
+-- "in September 2010", "two years ago" in a 2012 article) is the event's; a story's year is the one
+-- more than half of its documents with a year are of (published, else the year their text writes most).
 -- An unnamed age ("a 12-year-old girl") is the age of the one named person of the story it allows,
 -- else keyed by its value (age:unnamed:12); a value one source alone gives a noun, one year off the
 -- value at least three sources give it, is keyed by that value and so compared with it.
@@ -31,7 +39,8 @@
 -- "29" at his trial; counts of people, a toll and its update, and unnamed ages keyed by value
 -- excepted), are shown side by side but never make a conflict.
 -- Counts of other people than ones the text names ("Jeffs and 11 other men were charged": measure
--- charged:other) and vague plurals ("hundreds of victims") are shown but never make a conflict.
+-- charged:other) and vague plurals or quantities ("hundreds of victims", "a few minutes") are shown
+-- but never make a conflict.
 -- A length tied to no event that no event of its story takes in ("a three-year plan" read without its
 -- plan) is shown without a measure: lengths of one value are seldom one figure.
 -- A count of people with no predicate that no measure takes in ("10,000 members") is shown beside
@@ -81,6 +90,7 @@ facts as (
         measure_evidence,
         measure_class,
         coalesce(is_background, false) as is_background,
+        background_year,
         sentence_index,
         start_char,
         end_char
@@ -90,7 +100,10 @@ facts as (
 story_years as (
     -- per story, the year its documents are of (published, else the year their text writes most):
     -- a figure marked background only because its clause names that year ("charged with the
-    -- deaths of two co-workers in September 2010", in an article from the 2012 trial) is the event's
+    -- deaths of two co-workers in September 2010", "a rampage exactly two years ago that left two
+    -- women dead", in articles from the 2012 trial: int_facts.background_year) is the event's
+    -- when more than half of the documents with a year are of it (undated articles that name only
+    -- earlier years - a sect's past raids, a case's old trials - leave the story without one)
     select
         story_id,
         max_by(year_of, documents * 10000 + year_of) as event_year  -- ties: the later year
@@ -105,6 +118,7 @@ story_years as (
         group by all
     )
     group by story_id
+    having 2 * max(documents) > sum(documents)
 ),
 
 located as (
@@ -113,10 +127,8 @@ located as (
         d.source,
         d.published_at,
         d.is_at_trial,
-        f.* replace (
-            f.is_background and coalesce(
-                regexp_extract(f.measure_evidence, 'background: year (\d{4})', 1) <> cast(y.event_year as varchar), true
-            ) as is_background
+        f.* exclude (background_year) replace (
+            f.is_background and coalesce(f.background_year <> y.event_year, true) as is_background
         ),
         -- an age the document gives no name for ("a 61-year-old man": measure_evidence 'age of the man')
         f.fact_type = 'age' and (f.measure_evidence like 'age of the %' or f.measure_evidence like 'age of an unnamed%')
@@ -321,6 +333,8 @@ general_candidates as (
             )
         where g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
             and (g.is_general or s.class_measures = 1)
+            -- (a length tied to no event is not how long before or after an act something happened)
+            and s.measure not like 'interval:%'
             and (
                 (
                     g.lo <= s.min_hi and g.hi >= s.max_lo
@@ -355,6 +369,99 @@ general_choices as (
     having count(*) = 1
 ),
 
+noun_keys as (
+    -- per story, the keys of a noun no measure of the table counts ("288 candidates are running":
+    -- candidate:run; "125 seats", seat), each with the range every figure of it allows and its sources
+    select
+        story_id,
+        file_class,
+        measure,
+        compare_unit,
+        max(lo) as max_lo,
+        min(hi) as min_hi,
+        count(distinct source) as sources
+    from bounded as b
+    where is_compared and file_class is not null and coalesce(measure_class, file_class) not in ('people', 'duration')
+        and not suffix(measure, ':acting') and not suffix(measure, ':other')
+        and not exists (
+            select 1
+            from specific_measures as s
+            where s.story_id = b.story_id and s.measure_class = b.file_class
+        )
+    group by story_id, file_class, measure, compare_unit
+),
+
+noun_choices as (
+    -- a count of such a noun goes under the key of that noun that most sources of the story give
+    -- (two at least), when its value agrees with every figure of that key and no other agreeing key
+    -- has as many sources: outlets tell one count in different verbs ("288 candidates are running /
+    -- vying for / picking between"); it groups figures, it never makes a conflict (these keys are
+    -- shown, never compared: is_loose)
+    select
+        doc_id,
+        part,
+        start_char,
+        end_char,
+        min(measure) as measure
+    from (
+        select
+            g.doc_id,
+            g.part,
+            g.start_char,
+            g.end_char,
+            k.measure,
+            k.sources,
+            max(k.sources) over (partition by g.doc_id, g.part, g.start_char, g.end_char) as best_sources
+        from bounded as g
+        inner join noun_keys as k
+            on k.story_id = g.story_id and k.file_class = g.file_class and k.compare_unit = g.compare_unit
+        where g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
+            and k.min_hi < 'infinity'::double and k.max_lo > '-infinity'::double
+            and g.lo <= k.min_hi and g.hi >= k.max_lo
+            and coalesce(g.measure_class, g.file_class) not in ('people', 'duration')
+            and not suffix(g.measure, ':acting') and not suffix(g.measure, ':other')
+    )
+    where sources = best_sources and sources >= 2
+    group by doc_id, part, start_char, end_char
+    having count(*) = 1
+),
+
+owned_keys as (
+    -- per story, the keys that name whose figure it is ("Hiller, a 15-year employee": tenure:hiller;
+    -- measure_evidence ends "; of hiller"), with the range every figure of the key allows
+    select
+        story_id,
+        measure,
+        compare_unit,
+        left(measure, length(measure) - length(split_part(measure, ':', -1)) - 1) as base,
+        max(lo) as max_lo,
+        min(hi) as min_hi
+    from bounded
+    where is_compared and measure like '%:%' and measure not like 'age:%'
+        and measure_evidence like '%; of ' || split_part(measure, ':', -1) || '%'
+    group by story_id, measure, compare_unit
+),
+
+owner_choices as (
+    -- a figure whose text does not say whose ("the 15-year employee", "she had worked there for 15
+    -- years": tenure) goes under the one key of that measure in its story that says whose
+    -- (tenure:hiller) and agrees with its value (with every figure of the key)
+    select
+        g.doc_id,
+        g.part,
+        g.start_char,
+        g.end_char,
+        min(k.measure) as measure
+    from bounded as g
+    inner join owned_keys as k
+        on k.story_id = g.story_id and k.base = g.measure and k.compare_unit = g.compare_unit
+    where g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
+        and k.min_hi < 'infinity'::double and k.max_lo > '-infinity'::double
+        and g.lo <= k.min_hi and g.hi >= k.max_lo
+    group by g.doc_id, g.part, g.start_char, g.end_char
+    having count(*) = 1
+),
+
 keyed as (
     select
         f.* replace (
@@ -365,12 +472,18 @@ keyed as (
                 -- a general count of other people no measure took in is shown with the story's
                 -- other general counts of people ("at least a dozen other people were there")
                 when c.measure is null and f.is_general and f.measure = 'people:other' then 'people'
-                else coalesce(c.measure, f.measure)
+                else coalesce(c.measure, n.measure, o.measure, f.measure)
             end as measure,
             case
                 when c.measure is not null
                     then coalesce(f.measure_evidence || '; ', '') || 'filed under ' || c.measure
                     || ', the measure of this class most sources of the story give, agreeing with its value'
+                when n.measure is not null and n.measure <> f.measure
+                    then coalesce(f.measure_evidence || '; ', '') || 'filed under ' || n.measure
+                    || ', the key of this noun most sources of the story give, agreeing with its value'
+                when o.measure is not null
+                    then coalesce(f.measure_evidence || '; ', '') || 'filed under ' || o.measure
+                    || ', the story''s one key of this measure that says whose, agreeing with its value'
                 else f.measure_evidence
             end as measure_evidence
         ),
@@ -388,12 +501,21 @@ keyed as (
         -- or without the named, so it is shown, never a conflict ("two other rifles" can be one)
         or (suffix(f.measure, ':other') and f.measure_class = 'people')
         -- a vague plural ("hundreds of victims", "dozens", "tens of thousands"): an order of size,
-        -- often of a wider scope than the event's count (a career's victims), shown, never a conflict
-        or regexp_matches(lower(f.value_text), '^(?:tens of |hundreds of )?(?:dozens|hundreds|thousands|millions|scores)\b')
+        -- often of a wider scope than the event's count (a career's victims), shown, never a conflict;
+        -- likewise "a few", "several", "a handful" ("a few minutes after" against "ten minutes after")
+        or regexp_matches(
+            lower(f.value_text),
+            '^(?:tens of |hundreds of )?(?:dozens|hundreds|thousands|millions|scores)\b'
+            || '|^(?:just |only |about )?(?:a few|several|a handful)\b'
+        )
             as is_loose
     from bounded as f
     left join general_choices as c
         on c.doc_id = f.doc_id and c.part = f.part and c.start_char = f.start_char and c.end_char = f.end_char
+    left join noun_choices as n
+        on n.doc_id = f.doc_id and n.part = f.part and n.start_char = f.start_char and n.end_char = f.end_char
+    left join owner_choices as o
+        on o.doc_id = f.doc_id and o.part = f.part and o.start_char = f.start_char and o.end_char = f.end_char
 ),
 
 several_quantities as (
