@@ -49,6 +49,43 @@ def children_of(span: Any) -> tuple[str, str] | None:
     return kin, f"'{rel.text} {span.doc[span.start - 1].text} {span.text}': the children of one {kin}"
 
 
+_OFFSPRING = {"child", "children", "son", "daughter", "kid"}
+_PARENT_BY_PRONOUN = {"he": "father", "him": "father", "his": "father", "she": "mother", "her": "mother"}
+_FAMILY_VERBS = {"survive", "leave", "have", "raise"}  # "survived by two sons", "leaves behind two children"
+
+
+def offspring_of(span: Any) -> tuple[str, str] | None:
+    """(measure, evidence) of a count of someone's children told by a pronoun ("her 12 children",
+    "he is survived by two sons", "he leaves behind a wife and two children"): the parent's kin key
+    (mother, father), as "a mother of 12" has it; None when no pronoun says whose."""
+    noun = span.root
+    if noun.dep_ == "nummod" and not span.start <= noun.head.i < span.end:
+        noun = noun.head
+    if lemma(noun) not in _OFFSPRING or noun.tag_ != "NNS":
+        return None
+    # the noun, or the first of the nouns it is listed with ("his wife and two sons")
+    first = noun
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first is not noun and (lemma(first) in _OFFSPRING or any(c.dep_ == "nummod" for c in first.children)):
+        return None  # "three children, a son and two daughters": a part of another count
+    poss = next((c for w in (noun, first) for c in w.children if c.dep_ == "poss"), None)
+    if poss is not None and poss.lower_ in _PARENT_BY_PRONOUN:
+        parent = _PARENT_BY_PRONOUN[poss.lower_]
+        return parent, f"'{poss.text} {span.text} {noun.text}': the children of one {parent}"
+    verb = first.head.head if first.dep_ == "pobj" else first.head if first.dep_ == "dobj" else None
+    if verb is None or lemma(verb) not in _FAMILY_VERBS:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ not in _PARENT_BY_PRONOUN:
+        return None
+    parent = _PARENT_BY_PRONOUN[subject.lower_]
+    return (
+        parent,
+        f"'{subject.text} ... {verb.text} ... {span.text} {noun.text}': the children of one {parent}",
+    )
+
+
 def _relative_of(span: Any) -> Any:
     root = span.root
     if root.dep_ in ("nummod", "quantmod") and not span.start <= root.head.i < span.end:

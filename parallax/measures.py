@@ -57,6 +57,7 @@ from parallax.measure_roles import (
     children_of,
     modifiers,
     of_group,
+    offspring_of,
     predicates,
     table_word,
     undergone,
@@ -296,8 +297,8 @@ def measure_of(
     inside = set(range(span.start, span.end))
     if _one_of_many(span):
         return None, None
-    family = children_of(span) if fact_type == "cardinal" else None
-    if family is not None:  # "a mother of 12 was killed": her children, not the toll
+    family = (children_of(span) or offspring_of(span)) if fact_type == "cardinal" else None
+    if family is not None:  # "a mother of 12 was killed", "her 12 children": her children, not the toll
         return family
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]

@@ -215,3 +215,22 @@ def test_how_long_before_an_act_is_keyed_by_the_act(nlp) -> None:
     ]
     said = "A day earlier, the cruise line said it would fly its passengers home."
     assert not any((f.measure or "").startswith("interval") for f in _facts(nlp, said))
+
+
+def test_a_parents_children_told_by_a_pronoun_are_the_parents_kin_count(nlp) -> None:
+    texts = [
+        "He is also survived by two sons, ages 6 and 16.",
+        "The deputy is survived by his wife and two sons.",
+        "Horton, 34, was walking with one of her 12 children when the gunman fired.",
+        "He leaves behind a wife and three children, a 17-year-old son and two grown daughters.",
+    ]
+    got = [[(f.text, f.measure) for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
+    assert got == [
+        [("two", "father")],
+        [("two", "father")],
+        [("12", "mother")],
+        [("three", "father"), ("two", "daughter")],  # the daughters are a part of the three
+    ]
+    # children someone did something to are not anyone's family
+    shot = [(f.text, f.measure) for f in _facts(nlp, "The gunman shot two children.")]
+    assert shot == [("two", "children:shoot")]
