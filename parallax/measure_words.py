@@ -40,7 +40,8 @@ _PERSON_NOUNS = PEOPLE_WORDS | {
     "accountant", "cop", "deputy", "clerk", "nurse", "doctor", "secretary", "prosecutor",
     "detective", "cashier", "teller", "waiter", "waitress", "janitor", "tenant", "toddler", "infant",
     "teen", "retiree", "veteran", "mourner", "worshipper", "churchgoer", "youth", "tough", "gangbanger",
-    "gangster", "accomplice", "juvenile", "mobster", "thug", "sniper", "hitman",
+    "gangster", "accomplice", "juvenile", "mobster", "thug", "sniper", "hitman", "follower", "believer",
+    "adherent", "parishioner", "congregant", "devotee", "inhabitant",
 }  # fmt: skip
 PERSON_LEMMAS = frozenset(_PERSON_NOUNS)
 _PERSON_SUFFIXES = ("ist", "ists", "ian", "ians", "men", "ees", "ants", "ents")
@@ -88,6 +89,8 @@ class MeasureTable:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subjects and verb.dep_ in ("xcomp", "conj"):  # "managed to leave": the subject of managed
             subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and verb.dep_ == "acl" and verb.tag_ == "VBG":
+            subjects = [verb.head]  # "700 members living in British Columbia": who does it
         # the parts a subject lists: "12 Somali and 11 Yemeni pirates surrendered", "23 personnel (12
         # Somali and 11 Yemeni) surrendered"
         frontier = list(subjects)

@@ -234,3 +234,17 @@ def test_a_parents_children_told_by_a_pronoun_are_the_parents_kin_count(nlp) -> 
     # children someone did something to are not anyone's family
     shot = [(f.text, f.measure) for f in _facts(nlp, "The gunman shot two children.")]
     assert shot == [("two", "children:shoot")]
+
+
+def test_how_many_people_live_somewhere_is_one_measure(nlp) -> None:
+    texts = [
+        "About 800 people live in the community.",
+        "The sect is believed to have about 700 members living in British Columbia.",
+        "The community, with a population of approximately 1,000, follows the practices of the sect.",
+    ]
+    got = [[(f.text, f.measure) for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
+    assert got == [
+        [("About 800", "residents")],
+        [("about 700", "residents")],
+        [("approximately 1,000", "residents")],
+    ]
