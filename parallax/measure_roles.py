@@ -76,6 +76,8 @@ def offspring_of(span: Any) -> tuple[str, str] | None:
     verb = first.head.head if first.dep_ == "pobj" else first.head if first.dep_ == "dobj" else None
     if verb is None or lemma(verb) not in _FAMILY_VERBS:
         return None
+    if any(c.dep_ == "prep" and c.lower_ == "with" for c in (*verb.children, *noun.children)):
+        return None  # "his mistress, with whom he had three children": the children of one couple
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.lower_ not in _PARENT_BY_PRONOUN:
         return None

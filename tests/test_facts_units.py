@@ -231,9 +231,11 @@ def test_a_parents_children_told_by_a_pronoun_are_the_parents_kin_count(nlp) -> 
         [("12", "mother")],
         [("three", "father"), ("two", "daughter")],  # the daughters are a part of the three
     ]
-    # children someone did something to are not anyone's family
+    # children someone did something to are not anyone's family; children with one partner are a part
     shot = [(f.text, f.measure) for f in _facts(nlp, "The gunman shot two children.")]
     assert shot == [("two", "children:shoot")]
+    couple = "He spent his nights with his mistress, with whom he had three children."
+    assert [(f.text, f.measure) for f in _facts(nlp, couple)] == [("three", "children")]
 
 
 def test_how_many_people_live_somewhere_is_one_measure(nlp) -> None:
