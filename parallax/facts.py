@@ -184,17 +184,26 @@ def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
     if span is not None and (ages_of_counted(span) is not None or age_at_death(span) is not None):
         return Value(n, n, n, 0.5)  # "the two girls, 12 and 15, ...", "died in prison at 77"
     after = body[end : end + 2]
+    # "Andrew Lopez, 20 and Jonathan Carrasquillo, 24, ...", "Andrew Lopez, 20 was found guilty": the
+    # closing comma left out, a verb or "and" follows the age
+    unclosed = (
+        span is not None
+        and span.end < len(span.doc)
+        and span.doc[span.end].pos_ in ("AUX", "VERB", "CCONJ")
+        and re.match(r"\s+[a-z]", body[end : end + 3]) is not None  # running text, not "1 Wounded"
+    )
     if (
         span is not None
         and re.search(r",\s*(?:both\s+)?$", before)
-        and (after[:1] in (",", ".", ";", ")") or after == "" or after[:1] == "\n")
+        and (after[:1] in (",", ".", ";", ")") or after == "" or after[:1] == "\n" or unclosed)
     ):
         doc = span.doc
         k = span.start - 1
         while k >= 0 and doc[k].text in (",", "both"):
             k -= 1
+        closed = not unclosed or after[:1] in (",", ".", ";", ")")
         if k >= 0 and (
-            doc[k].ent_type_ == "PERSON" or (doc[k].pos_ == "PROPN" and span.root.dep_ == "appos")
+            doc[k].ent_type_ == "PERSON" or (closed and doc[k].pos_ == "PROPN" and span.root.dep_ == "appos")
         ):
             return Value(n, n, n, 0.5)
     return None

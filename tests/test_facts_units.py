@@ -250,3 +250,13 @@ def test_how_many_people_live_somewhere_is_one_measure(nlp) -> None:
         [("about 700", "residents")],
         [("approximately 1,000", "residents")],
     ]
+
+
+def test_an_age_after_a_name_whose_closing_comma_is_left_out_is_an_age(nlp) -> None:
+    text = "The accused Andrew Lopez, 20 and Jonathan Carrasquillo, 24, were spraying bullets."
+    assert [(f.text, f.measure) for f in _facts(nlp, text) if f.fact_type == "age"] == [
+        ("20", "age:lopez"),
+        ("24", "age:carrasquillo"),
+    ]
+    # a number after a team's name is no age
+    assert all(f.fact_type != "age" for f in _facts(nlp, "The Lakers beat Boston, 102 and then lost."))
