@@ -102,7 +102,8 @@ _LIGHT_VERBS = {
     "be", "have", "do", "say", "tell", "report", "manage", "try", "begin", "start", "continue",
     "include", "make", "get", "give", "take", "see", "show", "put", "seem", "appear", "remain",
     "leave", "bring", "become", "add", "confirm", "state", "announce", "reveal", "want", "need", "allege",
-    "believe", "think", "understand", "know", "headquarter", "base", "locate",
+    "believe", "think", "understand", "know", "headquarter", "base", "locate", "spread", "scatter",
+    "situate", "station", "employ",
 }  # fmt: skip
 _GROWTH_VERBS = {
     "increase",
