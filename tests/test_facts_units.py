@@ -260,3 +260,12 @@ def test_an_age_after_a_name_whose_closing_comma_is_left_out_is_an_age(nlp) -> N
     ]
     # a number after a team's name is no age
     assert all(f.fact_type != "age" for f in _facts(nlp, "The Lakers beat Boston, 102 and then lost."))
+
+
+def test_where_a_count_is_is_not_what_it_underwent(nlp) -> None:
+    texts = [
+        "The firm, based in New York, has 350 employees spread through 13 offices.",
+        "The firm employs 350 people in 13 offices.",
+    ]
+    got = [[(f.text, f.measure) for f in _facts(nlp, t) if f.text == "350"] for t in texts]
+    assert got == [[("350", "people")], [("350", "people")]]
