@@ -55,6 +55,10 @@ def is_person_noun(tok: Any) -> bool:
     return tok.pos_ == "NOUN" and tok.lower_.endswith(_PERSON_SUFFIXES) and len(tok.lower_) > 5
 
 
+# what a gun fires, and the verbs that fire it: "sprayed 13 bullets" counts shots, as "13 shots" does
+AMMUNITION = frozenset({"bullet", "round", "shell", "slug", "pellet"})
+FIRING_VERBS = frozenset({"fire", "spray", "shoot", "unload", "empty", "pump", "squeeze", "discharge"})
+
 # particles that make a phrasal verb of the table ("get away", "break free")
 _PARTICLES = {"away", "out", "off", "free", "up", "down", "in", "back"}
 

@@ -63,6 +63,8 @@ from parallax.measure_roles import (
     undergone,
 )
 from parallax.measure_words import (
+    AMMUNITION,
+    FIRING_VERBS,
     MEASURES_FILE,
     NOUN_TAGS,
     PEOPLE_WORDS,
@@ -464,6 +466,9 @@ def measure_of(
         if noun is not None:
             key = (model_name(noun) or singular(noun.text)) if mended and noun is np else table.noun_key(noun)
             key = table.classes.get(key, key)
+        if key in AMMUNITION and verb is not None and lemma(verb) in FIRING_VERBS:
+            # "sprayed 13 bullets", "fired a dozen rounds": shots fired
+            key, evidence_verb, verb = "shots", f" + verb '{verb.text}' -> shots", None
         if key in _PEOPLE or (
             verb is None and noun is not None and fact_type == "cardinal" and is_people(noun)
         ):

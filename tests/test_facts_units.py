@@ -269,3 +269,18 @@ def test_where_a_count_is_is_not_what_it_underwent(nlp) -> None:
     ]
     got = [[(f.text, f.measure) for f in _facts(nlp, t) if f.text == "350"] for t in texts]
     assert got == [[("350", "people")], [("350", "people")]]
+
+
+def test_bullets_or_rounds_fired_are_shots(nlp) -> None:
+    texts = [
+        "He sprayed 13 bullets from a rooftop.",
+        "The gunman fired a dozen rounds.",
+        "He fired 13 shots.",
+    ]
+    got = [[f.measure for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
+    assert got == [["shots"], ["shots"], ["shots"]]
+    # ammunition found is not shots fired
+    found = [
+        f.measure for f in _facts(nlp, "Police found 300 rounds of ammunition.") if f.fact_type == "cardinal"
+    ]
+    assert found == ["round:find"]
