@@ -11,6 +11,14 @@ def _facts(nlp, text: str):
     return extract_facts(nlp(text), text, None, lexicon_for(nlp))
 
 
+def _measures(nlp, texts: list[str], fact_type: str = "cardinal", *, with_text: bool = False) -> list[list]:
+    """Per text, the measures (with `with_text`, (text, measure) pairs) of its figures of `fact_type`."""
+    return [
+        [(f.text, f.measure) if with_text else f.measure for f in _facts(nlp, t) if f.fact_type == fact_type]
+        for t in texts
+    ]
+
+
 def test_a_time_of_day_is_not_a_figure_however_am_and_pm_are_spaced(nlp) -> None:
     text = (
         "The gunman walked in around 10 a. m. Monday and bought the gun at 3:45 p. m. on Friday; "
@@ -78,7 +86,7 @@ def test_a_third_person_is_an_ordinal_not_a_fraction(nlp) -> None:
 
 def test_shots_are_one_measure_whatever_the_verb(nlp) -> None:
     texts = ["Lopez is accused of spraying 13 shots from a rooftop.", "At least 12 shots were fired."]
-    assert [[f.measure for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts] == [
+    assert _measures(nlp, texts) == [
         ["shots"],
         ["shots"],
     ]
@@ -103,7 +111,7 @@ def test_people_accused_or_executed_are_counted_by_the_table(nlp) -> None:
         "The footage was shown at the trial of two local toughs accused of killing her.",
         "She found her foes in a break room and executed two of them.",
     ]
-    got = [[f.measure for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
+    got = _measures(nlp, texts)
     assert got == [["charged"], ["deaths"]]
 
 
@@ -183,7 +191,7 @@ def test_how_long_someone_worked_is_one_measure_however_worded(nlp) -> None:
         "He was a 15-year veteran of the department.",
         "He had 20 years of service.",
     ]
-    got = [[(f.text, f.measure) for f in _facts(nlp, t) if f.fact_type == "duration"] for t in texts]
+    got = _measures(nlp, texts, "duration", with_text=True)
     assert got == [
         [("15-year", "tenure:hiller")],
         [("about 15 years", "tenure:hiller")],
@@ -224,7 +232,7 @@ def test_a_parents_children_told_by_a_pronoun_are_the_parents_kin_count(nlp) -> 
         "Horton, 34, was walking with one of her 12 children when the gunman fired.",
         "He leaves behind a wife and three children, a 17-year-old son and two grown daughters.",
     ]
-    got = [[(f.text, f.measure) for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
+    got = _measures(nlp, texts, with_text=True)
     assert got == [
         [("two", "father")],
         [("two", "father")],
@@ -244,7 +252,7 @@ def test_how_many_people_live_somewhere_is_one_measure(nlp) -> None:
         "The sect is believed to have about 700 members living in British Columbia.",
         "The community, with a population of approximately 1,000, follows the practices of the sect.",
     ]
-    got = [[(f.text, f.measure) for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
+    got = _measures(nlp, texts, with_text=True)
     assert got == [
         [("About 800", "residents")],
         [("about 700", "residents")],
@@ -277,7 +285,7 @@ def test_bullets_or_rounds_fired_are_shots(nlp) -> None:
         "The gunman fired a dozen rounds.",
         "He fired 13 shots.",
     ]
-    got = [[f.measure for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts]
+    got = _measures(nlp, texts)
     assert got == [["shots"], ["shots"], ["shots"]]
     # ammunition found is not shots fired
     found = [

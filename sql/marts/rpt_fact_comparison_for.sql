@@ -272,7 +272,13 @@ bounded as (
             when is_general then f.measure_class
             when f.measure_class is null and f.fact_type = 'cardinal' and f.measure like '%:%'
                 then split_part(f.measure, ':', 1)
-        end as file_class
+        end as file_class,
+        -- a count keyed by its noun (alone or with a verb) that may go under another key of the same
+        -- noun (noun_choices): not people or lengths, not the things that acted, not a set besides another
+        file_class is not null
+        and coalesce(f.measure_class, file_class) not in ('people', 'duration')
+        and not suffix(f.measure, ':acting') and not suffix(f.measure, ':other')
+            as is_noun_keyed
     from resolved as f
 ),
 
@@ -381,8 +387,7 @@ noun_keys as (
         min(hi) as min_hi,
         count(distinct source) as sources
     from bounded as b
-    where is_compared and file_class is not null and coalesce(measure_class, file_class) not in ('people', 'duration')
-        and not suffix(measure, ':acting') and not suffix(measure, ':other')
+    where is_compared and is_noun_keyed
         and not exists (
             select 1
             from specific_measures as s
@@ -417,9 +422,7 @@ noun_choices as (
             on k.story_id = g.story_id and k.file_class = g.file_class and k.compare_unit = g.compare_unit
         where g.is_compared and g.hi < 'infinity'::double and g.lo > '-infinity'::double
             and k.min_hi < 'infinity'::double and k.max_lo > '-infinity'::double
-            and g.lo <= k.min_hi and g.hi >= k.max_lo
-            and coalesce(g.measure_class, g.file_class) not in ('people', 'duration')
-            and not suffix(g.measure, ':acting') and not suffix(g.measure, ':other')
+            and g.lo <= k.min_hi and g.hi >= k.max_lo and g.is_noun_keyed
     )
     where sources = best_sources and sources >= 2
     group by doc_id, part, start_char, end_char
