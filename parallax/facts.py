@@ -201,9 +201,9 @@ def _age(text: str, body: str, start: int, end: int, span: Any) -> Value | None:
         k = span.start - 1
         while k >= 0 and doc[k].text in (",", "both"):
             k -= 1
-        closed = not unclosed or after[:1] in (",", ".", ";", ")")
         if k >= 0 and (
-            doc[k].ent_type_ == "PERSON" or (closed and doc[k].pos_ == "PROPN" and span.root.dep_ == "appos")
+            doc[k].ent_type_ == "PERSON"
+            or (not unclosed and doc[k].pos_ == "PROPN" and span.root.dep_ == "appos")
         ):
             return Value(n, n, n, 0.5)
     return None

@@ -400,7 +400,7 @@ def interval(root: Any) -> tuple[str, str] | None:
         return None
     verb: Any = None
     if rel.lower_ in _RELATIONS and rel.dep_ in ("advmod", "prep"):
-        verb = rel.head  # "married two weeks ago / before the shooting", "re-entered 10 minutes later"
+        verb = rel.head  # "married two weeks ago / before the shooting"
     elif rel.pos_ == "VERB" and rel.dep_ == "advcl":
         mark = next((c for c in rel.children if c.dep_ == "mark" and c.lower_ in _RELATIONS), None)
         if mark is not None:
