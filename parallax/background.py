@@ -99,7 +99,8 @@ def _clause(span: Any) -> list[Any]:
         # "Last month the frigate sank a ship and rescued two vessels": the second verb shares the
         # first one's subject and time
         own += [doc[i] for i in range(sent.start, sent.end) if govs[i] == gov.head.i and i < gov.i]
-    return own
+    # "a recently married father", "the newly elected mayor": the adverb dates the modifier, not the clause
+    return [t for t in own if not (t.dep_ == "advmod" and t.head.dep_ == "amod" and t.head.i != gov.i)]
 
 
 def _has_subject(verb: Any) -> bool:

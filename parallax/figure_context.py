@@ -181,7 +181,7 @@ def share_places(facts: list[Fact], spans: list[Any]) -> None:
     in Saudi Arabia, 52 percent in Egypt and 82 percent in India" -> traffic:saudi arabia,
     traffic:egypt, traffic:india. A share the parse gave no measure (the list's later items) takes
     the measure of the share before it in the sentence."""
-    last: tuple[Any, str, int] | None = None  # (sentence, measure, root) of the previous share
+    last: tuple[Any, str, int, Fact] | None = None  # (sentence, measure, root, fact) of the previous share
     for f, span in zip(facts, spans, strict=True):
         if f.fact_type != "percent":
             continue
@@ -194,12 +194,28 @@ def share_places(facts: list[Fact], spans: list[Any]) -> None:
         if last is not None and place is not None and ((base is None and listed) or conjunct):
             base = last[1]
             f.measure_evidence = f"the share before it in the list: {base}"
+            if _list_bounds(f, last[3]):
+                f.measure_evidence += " (and its bound)"
         if base is None:
             continue
-        last = (span.sent.start, base, span.root.i)
+        last = (span.sent.start, base, span.root.i, f)
         if place is not None:
             f.measure = f"{base}:{place.text.lower()}"
             f.measure_evidence = f"{f.measure_evidence}; in {place.text}"
+
+
+def _list_bounds(f: Fact, first: Fact) -> bool:
+    """A list's bound is every share's: "as much as 55 percent ... in Saudi Arabia, 52 percent in
+    Egypt and 82 percent in India" -> at most 52, at most 82. Sets `f`'s bounds from `first`'s
+    when `f` is written bare; whether it did."""
+    v, fv = f.normalized_value, first.normalized_value
+    if v is None or f.lower_value != v or f.upper_value != v:
+        return False  # not written bare
+    if not fv or (first.lower_value == fv and first.upper_value == fv):
+        return False
+    f.lower_value = None if first.lower_value is None else v * first.lower_value / fv
+    f.upper_value = None if first.upper_value is None else v * first.upper_value / fv
+    return True
 
 
 def elliptic_counts(facts: list[Fact], spans: list[Any], general: Callable[[str], bool]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from parallax.ages import ages_listed
 from parallax.dates import MONTH_NAMES
-from parallax.numbers import GLUED_AMOUNT, TIME_UNITS, parse_number, singular
+from parallax.numbers import GLUED_AMOUNT, MULTIPLES, TIME_UNITS, parse_number, singular
 
 FACT_LABELS = {
     "MONEY": "money",
@@ -49,6 +49,8 @@ _RATE_AFTER = re.compile(
     r"[\s-]*(?:mph|kph|kmh|km\s?/\s?h|(?:miles?|kilomet(?:er|re)s?|km)\s+(?:an|per|a)\s+hour)\b", re.I
 )
 _RATE_TAIL = re.compile(r"\s?/\s?h\b|\s+(?:an|per|a)\s+hour\b", re.I)
+_HHMM = re.compile(r"(?:[01]?\d|2[0-3]):?[0-5]\d")
+_ZONE_AFTER = re.compile(r"\s*\(?(?:GMT|UTC|BST|CES?T|HKT|IST|JST|AES?T|AEDT|[ECMP][SD]?T)\b")
 _PHONE = re.compile(r"\d{3}[-.\s]\d{3}[-.\s]?\d{4}|\(\d{3}\)|\d{3}-\d{4}")
 _CODE_BEFORE = re.compile(
     r"(?:\b(?:No|Nos|Article|Art|Ch|Channel|Highway|Hwy|Route|Interstate|I|Building|Flight|Room|Section|"
@@ -97,6 +99,17 @@ def trim(body: str, start: int, end: int) -> tuple[int, int]:
     return (start, start + tail.start()) if tail else (start, end)
 
 
+_KILLINGS = frozenset({"murder", "homicide", "killing", "slaying"})
+
+
+def is_multiple_killing(tok: Any) -> bool:
+    """ "double" in "a double murder", "Triple Homicide": a count of the dead the crime's name gives."""
+    if tok.lower_ not in MULTIPLES:
+        return False
+    after = [t for t in tok.doc[tok.i + 1 : tok.i + 3] if t.text != "-"]  # "a double-murder trial"
+    return bool(after) and after[0].lower_.removesuffix("s") in _KILLINGS
+
+
 def candidates(doc: Any) -> list[tuple[Any, str]]:
     """(span, spaCy label) of every figure candidate: numeric entities, then number tokens outside
     any entity (spaCy leaves out many number words: 'two hours', 'five totally')."""
@@ -116,6 +129,10 @@ def candidates(doc: Any) -> list[tuple[Any, str]]:
     for tok in doc:  # "Rs500", "Dh4,275": one token the model seldom tags (money, whatever it says)
         if tok.i not in figures and GLUED_AMOUNT.fullmatch(tok.text):
             out.append((doc[tok.i : tok.i + 1], "MONEY"))
+            covered.add(tok.i)
+    for tok in doc:  # "a double murder": two dead, in the crime's name
+        if tok.i not in covered and is_multiple_killing(tok):
+            out.append((doc[tok.i : tok.i + 1], "CARDINAL"))
             covered.add(tok.i)
     i = 0
     while i < len(doc):
@@ -239,10 +256,16 @@ def not_a_figure(body: str, start: int, end: int, label: str, span: Any) -> bool
         return True  # "around 10 a. m.": the model took the number alone, the clock follows
     if clock and re.search(r"\d(?::[0-5]\d)?" + _AM_PM.pattern, text, re.I):
         return True  # "around 10 a. m." taken whole as a quantity of "m"
+    if clock and _HHMM.fullmatch(text.strip()) and _ZONE_AFTER.match(after):
+        return True  # "Updated 0947 GMT (1747 HKT)": a clock time and its zone
     if _PHONE.search(body[max(0, start - 4) : end + 9]) and label == "CARDINAL":
         return True
-    # a code ("AK-47", "Route 9") is written in digits: "the cause-three cables" is a count
-    code = text.lstrip()[:1].isdigit() and bool(_CODE_BEFORE.search(before))
+    # a code ("AK-47", "Route 9") is written in digits: "the cause-three cables" is a count; so is a
+    # headline's "NEWS-3 DEAD", which the tagger read unglued (parallax.titles)
+    read_before = span.doc.text[max(0, start - 14) : start] if span is not None else before
+    code = text.lstrip()[:1].isdigit() and bool(
+        _CODE_BEFORE.search(before) and _CODE_BEFORE.search(read_before)
+    )
     if label in ("CARDINAL", "QUANTITY") and (code or _STREET_AFTER.match(after)):
         return True
     if label == "CARDINAL" and re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):

@@ -401,6 +401,8 @@ def interval(root: Any) -> tuple[str, str] | None:
     verb: Any = None
     if rel.lower_ in _RELATIONS and rel.dep_ in ("advmod", "prep"):
         verb = rel.head  # "married two weeks ago / before the shooting"
+        if verb.dep_ == "pobj" and verb.head.dep_ == "prep" and verb.lower_ in ("time", "occasion"):
+            verb = verb.head.head  # "married for the second time two weeks ago": the parse hung it on "time"
     elif rel.pos_ == "VERB" and rel.dep_ == "advcl":
         mark = next((c for c in rel.children if c.dep_ == "mark" and c.lower_ in _RELATIONS), None)
         if mark is not None:

@@ -65,7 +65,10 @@ def offspring_of(span: Any) -> tuple[str, str] | None:
         return None
     # the noun, or the first of the nouns it is listed with ("his wife and two sons")
     first = noun
-    while first.dep_ == "conj" and first.head.i != first.i:
+    # (the parser may take a list's second item for an apposition of the first: "his wife, two sons")
+    while first.head.i != first.i and (
+        first.dep_ == "conj" or (first.dep_ == "appos" and lemma(first.head) in KIN)
+    ):
         first = first.head
     if first is not noun and (lemma(first) in _OFFSPRING or any(c.dep_ == "nummod" for c in first.children)):
         return None  # "three children, a son and two daughters": a part of another count
@@ -185,6 +188,28 @@ def undergone(np: Any, verb: Any, table: MeasureTable) -> tuple[str, str] | None
         if m is not None and m in COUNT_MEASURES:
             return m, f"'{verb.text} {c.text}' -> {m}"
     return None
+
+
+# people one loses to death besides the person nouns of parallax.measure_words ("lost two brothers")
+_MOURNED = frozenset(
+    {"friend", "brother", "sister", "sibling", "relative", "cousin", "uncle", "aunt", "nephew", "niece"}
+)
+
+
+def lost_people(named: Any, verb: Any) -> tuple[str, str] | None:
+    """(deaths, evidence) for people someone lost ("I lost two of my closest friends", "the village
+    lost five children"): the verb's object; not a loss to something ("lost two players to
+    injury"), not the people who lost ("two of the workers lost their jobs")."""
+    count = named
+    if named.dep_ == "pobj" and named.head.lower_ == "of" and named.head.head.pos_ == "NUM":
+        count = named.head.head  # "two of my closest friends": the two
+    if verb.pos_ != "VERB" or lemma(verb) != "lose" or count.dep_ != "dobj" or count.head.i != verb.i:
+        return None
+    if named.pos_ not in _NOUNS or not (is_person_noun(named) or lemma(named) in _MOURNED):
+        return None
+    if any(c.dep_ == "prep" and c.lower_ == "to" for c in (*verb.children, *count.children, *named.children)):
+        return None
+    return "deaths", f"verb '{verb.text}' (people lost) -> deaths"
 
 
 def of_group(
@@ -357,3 +382,60 @@ def modifiers(preds: list[Any], np: Any, root: Any) -> list[Any]:
 def _has_object(verb: Any) -> bool:
     """An object of its own ("killing one"), not a pronoun taking the count up again ("killing them")."""
     return any(c.dep_ == "dobj" and c.pos_ != "PRON" for c in verb.children)
+
+
+def charged(span: Any, np: Any, evidence: str | None) -> tuple[str, str | None]:
+    """`charges:<offence>` of counts or charges ("two counts of murder", "two murder charges", "one
+    attempted murder charge"), or what a verdict found of them (`convictions:<offence>`)."""
+    measure = "charges"
+    head = next((t for t in span.doc[span.end : span.end + 3] if lemma(t) in ("count", "charge")), np)
+    of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    obj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+    obj = obj or [c for c in head.children if c.dep_ == "compound"][-1:]  # "two murder charges"
+    if obj:
+        attempted = any(
+            lemma(c) in ("attempt", "attempted")
+            for c in (*obj[0].children, *head.children)
+            if c.dep_ == "amod"
+        )
+        offence = f"attempted_{lemma(obj[0])}" if attempted else lemma(obj[0])
+        measure, evidence = f"charges:{offence}", f"{evidence} of '{obj[0].text}'"
+    verdict = _verdict(head)
+    if verdict is not None:  # "found guilty of two counts of murder": the counts of the verdict
+        offence = measure.partition(":")[2]
+        measure = f"{verdict}:{offence}" if offence else verdict
+        evidence = f"{evidence}; a verdict ('{verdict}')"
+    return measure, evidence
+
+
+def _verdict(counts: Any) -> str | None:
+    """'convictions' / 'acquittals' when counts are what a verdict found ("found Hiller guilty of two
+    counts of murder", "convicted on three counts", "acquitted of one count"), else None (charges)."""
+    tok = counts
+    for _ in range(4):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        word = lemma(tok)
+        negated = any(c.dep_ == "neg" for c in tok.children) or (tok.i > 0 and tok.nbor(-1).lower_ == "not")
+        if word in ("guilty", "convict", "conviction") and not negated:
+            return "convictions"  # (a plea of "not guilty" to two counts: the charges)
+        if word in ("acquit", "acquittal", "innocent"):
+            return "acquittals"
+        if tok.pos_ == "VERB" and word not in ("find", "plead", "be"):
+            break
+    return None
+
+
+def lost_lives(noun: Any, counted: Any) -> bool:
+    """ "mourn the loss of three children": a loss of people is their deaths; not "the loss of 300
+    jobs", nor "the loss of two players to injury" (a loss to something)."""
+    return (
+        lemma(noun) == "loss"
+        and counted.pos_ in _NOUNS
+        and is_person_noun(counted)
+        and not any(
+            c.dep_ == "prep" and c.lower_ == "to"
+            for c in (*noun.children, *noun.head.children, *counted.children)
+        )
+    )

@@ -201,7 +201,9 @@ def changed_subject(root: Any) -> Any:
 
 # a model designation: a capital, up to three letters, then a number, with or without a hyphen or
 # space (AK-47, AK 47, F-16s, MiG-29, M16)
-_MODEL = re.compile(r"(?<![\w-])([A-Z][A-Za-z]{0,3})[- ]?(\d{1,4})[A-Z]?(?:s|'s)?(?=\s|$)")
+# a model's letters and number, glued, hyphened or (in capitals) spaced: "AK-47", "F-16s", "G20", "AK 47";
+# not a word before a number ("Some 288 candidates", "Only 12 boats")
+_MODEL = re.compile(r"(?<![\w-])([A-Z][A-Za-z]{0,3}-?|[A-Z]{1,4} )(\d{1,4})[A-Z]?(?:s|'s)?(?=\s|$)")
 
 
 def model_name(tok: Any) -> str | None:
@@ -212,7 +214,7 @@ def model_name(tok: Any) -> str | None:
         return None
     text = " ".join(t.text for t in tok.doc[tok.left_edge.i : tok.i + 1]).replace(" - ", "-")
     found = list(_MODEL.finditer(text))
-    return f"{found[-1].group(1)}{found[-1].group(2)}".lower() if found else None
+    return f"{found[-1].group(1).rstrip('- ')}{found[-1].group(2)}".lower() if found else None
 
 
 def lemma(tok: Any) -> str:

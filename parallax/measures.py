@@ -34,6 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from parallax.ages import age_subject, is_modifier_name
+from parallax.figure_spans import is_multiple_killing
 from parallax.measure_qualifiers import (
     LASTING_VERBS,
     amount_owner,
@@ -54,7 +55,10 @@ from parallax.measure_roles import (
     TOLLS,
     acted,
     agent_of,
+    charged,
     children_of,
+    lost_lives,
+    lost_people,
     modifiers,
     of_group,
     offspring_of,
@@ -303,6 +307,9 @@ def measure_of(
     family = (children_of(span) or offspring_of(span)) if fact_type == "cardinal" else None
     if family is not None:  # "a mother of 12 was killed", "her 12 children": her children, not the toll
         return family
+    if fact_type == "cardinal" and is_multiple_killing(doc[span.start]):
+        crime = next(t for t in doc[span.end : span.end + 2] if t.text != "-")
+        return "deaths", f"'{span.text} {crime.text}' -> deaths"
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]
     edges += [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and doc[i].sent == span.sent]
@@ -356,7 +363,7 @@ def measure_of(
         # "the slayings of two women"; not a modifier ("seven assault rifles")
         counted_by = fact_type == "cardinal" and w is not np and w.dep_ != "compound"
         hit = table_word(w, table, counted_by) if w.i not in inside or w.pos_ in _NOUNS else None
-        if hit is None and counted_by and _lost_lives(w, np):
+        if hit is None and counted_by and lost_lives(w, np):
             hit = "deaths", f"'the loss of' people ('{np.text}') -> deaths"
         hit = of_group(w, table, fact_type, hit)
         if hit and w.pos_ != "VERB":
@@ -366,6 +373,10 @@ def measure_of(
     if measure is None:
         mods = modifiers(preds, np, root)
         for p in preds + mods:
+            lost = lost_people(named, p) if fact_type == "cardinal" else None
+            if lost is not None:  # "lost two of my closest friends": deaths, whoever they were
+                measure, evidence = lost
+                break
             hit = undergone(np, p, table) or (None if agent_of(np, p) else table_word(p, table))
             if hit is None and p.pos_ == "VERB" and fact_type == "cardinal":
                 of_subject = table.subject_measure(p, named)
@@ -433,7 +444,7 @@ def measure_of(
                     hit = of_group(w, table, fact_type, (m, f"noun '{w.text}' -> {m}"))
                     if hit is None:
                         return None, None
-                    return hit
+                    return charged(span, np, hit[1]) if hit[0] == "charges" else hit
         if (
             noun is not None
             and noun.i == root.head.i
@@ -490,18 +501,7 @@ def measure_of(
     if group is not None:  # "two women and a man died": a part of the toll, not the toll
         measure, evidence = f"{measure}:{group}", f"{evidence}; a part of a list: {group}"
     if measure == "charges":  # "three counts of vehicular homicide" vs "one count of murder"
-        head = next((t for t in span.doc[span.end : span.end + 2] if lemma(t) in ("count", "charge")), np)
-        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
-        obj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
-        if obj:
-            attempted = any(lemma(c) in ("attempt", "attempted") for c in obj[0].children if c.dep_ == "amod")
-            offence = f"attempted_{lemma(obj[0])}" if attempted else lemma(obj[0])
-            measure, evidence = f"charges:{offence}", f"{evidence} of '{obj[0].text}'"
-        verdict = _verdict(head)
-        if verdict is not None:  # "found guilty of two counts of murder": the counts of the verdict
-            offence = measure.partition(":")[2]
-            measure = f"{verdict}:{offence}" if offence else verdict
-            evidence = f"{evidence}; a verdict ('{verdict}')"
+        measure, evidence = charged(span, np, evidence)
     owner = person_described(np) if ":" in (measure or "") or measure not in table.measures else None
     if owner and not (measure or "").startswith("age:") and not (measure or "").endswith(f":{owner}"):
         measure, evidence = f"{measure}:{owner}", f"{evidence}; of {owner}"
@@ -537,36 +537,3 @@ def measure_of(
             measure = head
         measure, evidence = f"{measure}:other", f"{evidence}; 'other': a set besides one the text names"
     return measure, evidence
-
-
-def _verdict(counts: Any) -> str | None:
-    """'convictions' / 'acquittals' when counts are what a verdict found ("found Hiller guilty of two
-    counts of murder", "convicted on three counts", "acquitted of one count"), else None (charges)."""
-    tok = counts
-    for _ in range(4):
-        if tok.head is tok:
-            break
-        tok = tok.head
-        word = lemma(tok)
-        negated = any(c.dep_ == "neg" for c in tok.children) or (tok.i > 0 and tok.nbor(-1).lower_ == "not")
-        if word in ("guilty", "convict", "conviction") and not negated:
-            return "convictions"  # (a plea of "not guilty" to two counts: the charges)
-        if word in ("acquit", "acquittal", "innocent"):
-            return "acquittals"
-        if tok.pos_ == "VERB" and word not in ("find", "plead", "be"):
-            break
-    return None
-
-
-def _lost_lives(noun: Any, counted: Any) -> bool:
-    """ "mourn the loss of three children": a loss of people is their deaths; not "the loss of 300
-    jobs", nor "the loss of two players to injury" (a loss to something)."""
-    return (
-        lemma(noun) == "loss"
-        and counted.pos_ in _NOUNS
-        and is_person_noun(counted)
-        and not any(
-            c.dep_ == "prep" and c.lower_ == "to"
-            for c in (*noun.children, *noun.head.children, *counted.children)
-        )
-    )

@@ -47,6 +47,8 @@ SCALES = {
     "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "millions": 1e6, "billions": 1e9,
 }  # fmt: skip
 # Vague plurals: lower bounds.
+# "a double murder", "a triple homicide": how many a crime's name counts (parallax.figure_spans)
+MULTIPLES = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "quintuple": 5.0}
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 _FRACTIONS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
@@ -293,6 +295,8 @@ def parse_number(text: str) -> float | None:
     """Number written with digits, words or both: '2', '1,200', '2.5 million', '$2 bn', 'three',
     'twenty-five', 'a dozen', 'two-thirds', 'thousands' (lower bound 1000), 'tens of thousands'."""
     t = unglue(text).casefold().replace("\u00a0", " ")
+    if t.strip() in MULTIPLES:
+        return MULTIPLES[t.strip()]
     mixed = _MIXED.search(t)
     if mixed and 0 < int(mixed.group(2)) < int(mixed.group(3)):
         return int(mixed.group(1)) + int(mixed.group(2)) / int(mixed.group(3))

@@ -10,13 +10,17 @@ stay valid, and every span is cut from the title as written):
 - a word the body writes lowercase more often, or that spaCy's word index knows, is lowercased
   ("Wins", "Quake", "Mayoral");
 - any other word (a name the body does not repeat) keeps an initial capital;
-- the first word is capitalized, as a sentence's is.
+- the first word is capitalized, as a sentence's is;
+- a hyphen typed for a dash between a kicker and the figure that starts the news is a space
+  ("BREAKING NEWS-3 DEAD", "Follow-Up-1 Dead"; not "COVID-19", "AK-47").
 
-A body's shouted prose ("THREE PEOPLE HAVE DIED IN A BLAZE that broke out ...") is read the same
-way (`model_body`): four or more words in capitals in a row, half of them words written lowercase
-elsewhere or known to the lexicon; acronyms keep their capitals.
+A title partly in capitals ("BREAKING NEWS-3 DEAD due to ...") is read the same way. A body's lines
+in headline case (a headline repeated under a dateline) are read as a title is, and its shouted
+prose ("THREE PEOPLE HAVE DIED IN A BLAZE that broke out ...") the same way (`model_body`): four or
+more words in capitals in a row, half of them words written lowercase elsewhere or known to the
+lexicon; acronyms keep their capitals.
 
-A sentence-case title is read as written. The noise filter then sees the title as written, as a
+Any other sentence-case title is read as written. The noise filter then sees the title as written, as a
 heading line (`heading_ranges`), with the body's word-case evidence and names (`title_context`),
 so a capitalized common word there needs evidence to be a name. Names of the body that the tagger
 still missed in the title are added from the body's own mentions (`body_names_in_title`).
@@ -27,7 +31,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from parallax.dates import is_calendar_word
 from parallax.entities import FUNCTION_WORDS, TITLE_WORDS, DocContext, Lexicon, Mention, heading_ranges
+from parallax.numbers import parse_number
 
 _TITLE_WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*", re.UNICODE)
 
@@ -89,19 +95,63 @@ def model_text(title: str, ctx: DocContext, lex: Lexicon) -> str:
 
     `ctx` is the body's context (`build_context`), `lex` the pipeline's lexicon.
     """
-    if not is_headline_case(title):
+    title = _unglued(title, lex)
+    if not (is_headline_case(title) or _shouts(title, lex)):
         return title
-    out = list(title)
+    return _sentence_case(title, ctx, lex)
+
+
+def _shouts(title: str, lex: Lexicon) -> bool:
+    """Part of `title` in capitals, two or more words the lexicon knows ("BREAKING NEWS-3 DEAD due
+    to Molotov cocktail at Bank"): not acronyms alone ("NATO summit opens")."""
+    caps = [w for w in _CAPS_WORD.findall(title) if len(w) >= 3 and w.isupper()]
+    return sum(1 for w in caps if lex.in_index(w.casefold())) >= 2
+
+
+# "BREAKING NEWS-3 DEAD", "Follow-Up-1 Dead, 2 Injured", "Breaking News-Three People Shot": a
+# headline's dash typed as a hyphen between a kicker and the figure that starts the news
+_GLUED_FIGURE = re.compile(r"(?<![\w])([^\W\d_]{2,})-(\d[\d,.]*|[^\W\d_]+)(?=\s+[^\W\d_])")
+
+
+def _unglued(line: str, lex: Lexicon) -> str:
+    """`line` with a hyphen read as a space where it joins a word the lexicon knows to a number
+    that a word follows ("NEWS-3 DEAD" -> "NEWS 3 DEAD"); not a name's number the lexicon does not
+    know ("COVID-19 Deaths", "MH-17", "AK-47"), not a number word's parts ("Twenty-Five")."""
+    if "-" not in line:
+        return line
+    out = list(line)
+    for m in _GLUED_FIGURE.finditer(line):
+        word, number = m.group(1), m.group(2)
+        if (
+            lex.in_index(word.casefold())
+            and not (len(word) <= 2 and word.isupper())  # "AK-47 Rifles Seized": a model's code
+            and parse_number(word) is None
+            and parse_number(number) is not None
+            and (number[0].isdigit() or number.casefold() not in ("a", "an"))
+        ):
+            out[m.end(1)] = " "
+    return "".join(out)
+
+
+def _sentence_case(line: str, ctx: DocContext, lex: Lexicon) -> str:
+    """`line` (a headline) in sentence case by the body's word-case evidence, of the same length."""
+    out = list(line)
     first = True
-    for m in _TITLE_WORD.finditer(title):
+    for m in _TITLE_WORD.finditer(line):
         word = m.group(0)
         form = _word_form(word, ctx.body, ctx, lex)
+        near = line[max(0, m.start() - 3) : m.end() + 3]
+        if is_calendar_word(word) and (word.casefold() not in ("may", "march") or re.search(r"\d", near)):
+            # "Sunday, 4 May 2025" keeps its capitals; not "Rates May Rise"
+            form = _same_length(word, word[:1] + word[1:].lower())
+        if len(word) == 1 and line[m.end() : m.end() + 1] == ".":
+            form = word  # an initial ("Regina M. Benjamin")
         if first:
             form = _same_length(form, form[:1].upper() + form[1:])
             first = False
         out[m.start() : m.end()] = form
     text = "".join(out)
-    return text if len(text) == len(title) else title
+    return text if len(text) == len(line) else line
 
 
 def _absent(form: str, title: str, folded: str, any_case: bool) -> bool:
@@ -191,22 +241,35 @@ def _shouted_runs(body: str, known: Callable[[str], bool]) -> list[list[re.Match
 
 
 def model_body(body: str, ctx: DocContext, lex: Lexicon) -> str:
-    """What the tagger reads of `body` (same length): its shouted runs in sentence case, by the
-    body's own word-case evidence (`ctx`, from `build_context`) and the lexicon; the rest as
-    written. In a run, a word the body also writes in capitals elsewhere, or a short word nothing
-    knows ("UN", "IBF"), keeps its capitals."""
+    """What the tagger reads of `body` (same length): its lines in headline case read as a title is
+    (`model_text`), its shouted runs in sentence case, by the body's own word-case evidence (`ctx`,
+    from `build_context`) and the lexicon; the rest as written. In a run, a word the body also
+    writes in capitals elsewhere, or a short word nothing knows ("UN", "IBF"), keeps its capitals."""
 
     def known(key: str) -> bool:
         return bool(ctx.lower_counts.get(key, 0) > 0 or lex.in_index(key) or key in lex.stop_words)
 
+    out = list(body)
+    # a line in headline case ("Female Employee Yvonne Hiller Kills Two In Kraft Shooting") as a
+    # title is read; a line in capitals is shouted prose or a heading, read below
+    headlines = [
+        (s, e)
+        for s, e, kind in ctx.heading_ranges
+        if kind == "headline"
+        and any(c.islower() for c in body[s:e])
+        and not body[s:e].rstrip(" \"'”’").endswith((".", "!", "?"))  # a sentence in capitalized words
+    ]
+    for s, e in headlines:
+        out[s:e] = _sentence_case(_unglued(body[s:e], lex), ctx, lex)
     runs = _shouted_runs(body, known) if re.search(r"[^\W\d_a-z]{4}", body) else []
+    runs = [run for run in runs if not any(s <= run[0].start() < e for s, e in headlines)]
     if not runs:
-        return body
+        text = "".join(out)
+        return text if len(text) == len(body) else body
     inside = {m.start() for run in runs for m in run}
     acronyms = {
         m.group(0) for m in _CAPS_WORD.finditer(body) if m.start() not in inside and m.group(0).isupper()
     }
-    out = list(body)
     for run in runs:
         for m in run:
             word = m.group(0)

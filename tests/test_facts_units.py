@@ -292,3 +292,91 @@ def test_bullets_or_rounds_fired_are_shots(nlp) -> None:
         f.measure for f in _facts(nlp, "Police found 300 rounds of ammunition.") if f.fact_type == "cardinal"
     ]
     assert found == ["round:find"]
+
+
+def test_people_someone_lost_are_deaths(nlp) -> None:
+    texts = [
+        "I lost two of my closest friends in the fire.",
+        "The village lost five children in the flood.",
+        "He lost two brothers in the war.",
+    ]
+    assert _measures(nlp, texts) == [["deaths"], ["deaths"], ["deaths"]]
+    # a loss to something, the people who lost, things lost: not deaths
+    others = [
+        "The club lost two of its players to injury.",
+        "Two of the workers lost their jobs.",
+        "The team lost three games.",
+    ]
+    assert all("deaths" not in m for m in _measures(nlp, others))
+
+
+def test_a_lists_bound_is_every_shares(nlp) -> None:
+    text = (
+        "At one point as much as 40 percent of phone traffic in Estonia, 35 percent in Latvia, "
+        "and 75 percent in Finland was out of service."
+    )
+    got = [(f.text, f.lower_value, f.upper_value) for f in _facts(nlp, text) if f.fact_type == "percent"]
+    assert got == [
+        ("as much as 40 percent", None, 40.0),
+        ("35 percent", None, 35.0),
+        ("75 percent", None, 75.0),
+    ]
+    # a list written bare stays exact
+    bare = [
+        (f.lower_value, f.upper_value)
+        for f in _facts(nlp, "Turnout was 55 percent in Estonia and 52 percent in Latvia.")
+        if f.fact_type == "percent"
+    ]
+    assert bare == [(55.0, 55.0), (52.0, 52.0)]
+
+
+def test_a_double_murder_counts_its_dead(nlp) -> None:
+    texts = [
+        "A woman was convicted of a double murder in Tartu.",
+        "He was charged in the triple homicide.",
+        "The double-murder trial opened on Monday.",
+    ]
+    got = [
+        [(f.normalized_value, f.measure) for f in _facts(nlp, t) if f.fact_type == "cardinal"] for t in texts
+    ]
+    assert got == [[(2.0, "deaths")], [(3.0, "deaths")], [(2.0, "deaths")]]
+    # doubles of anything else are no figures
+    assert [
+        f for f in _facts(nlp, "She won a double gold and a triple jump.") if f.fact_type == "cardinal"
+    ] == []
+
+
+def test_an_offence_named_before_the_charges_is_theirs(nlp) -> None:
+    texts = [
+        "She is to be arraigned on two murder charges and one attempted murder charge.",
+        "She was charged with two counts of murder and one count of attempted murder.",
+    ]
+    got = _measures(nlp, texts)
+    assert got == [["charges:murder", "charges:attempted_murder"]] * 2
+    assert _measures(nlp, ["He faces two federal charges."]) == [["charges"]]
+
+
+def test_a_word_before_a_count_is_no_model_name(nlp) -> None:
+    texts = [
+        "Some 288 candidates are running for the 125 seats.",
+        "Only 12 boats were seized by the navy.",
+        "Police seized seven AK-47 rifles and 12 AK 47 guns.",
+    ]
+    want = [["candidate:run", "seat:run"], ["vessel:seized"], ["ak47:seized", "ak47:seized"]]
+    assert _measures(nlp, texts) == want
+
+
+def test_kin_and_acts_the_parser_hung_elsewhere(nlp) -> None:
+    # "two sons" parsed as an apposition of "wife": still the father's children
+    survived = _measures(nlp, ["He is survived by his wife, two sons, and mother."])
+    assert survived == [["father"]]
+    # "recently" dates "married", not the count
+    text = "A recently married father of two sons died on Friday."
+    father = [f for f in _facts(nlp, text) if f.text == "two"]
+    assert [(f.measure, f.is_background) for f in father] == [("father", False)]
+    # "ago" hung on "time": how long ago he married
+    wed = _measures(nlp, ["He was married for the second time about two weeks ago."], "duration")
+    assert wed == [["interval:marry"]]
+    # "a year ago" after a compared figure is the period compared with, not how long ago anyone compared
+    compared = _measures(nlp, ["Truck sales totaled 16,917, compared to 18,341 a year ago."], "duration")
+    assert not any(m and m.startswith("interval:") for m in compared[0])

@@ -181,3 +181,48 @@ def test_a_shouted_sentence_gives_its_figures_as_written(nlp, settings: Settings
     ]
     body = [r for r in ann.mentions.to_pylist() if r["part"] == "body"]
     assert all(SHOUTED[r["start_char"] : r["end_char"]] == r["surface_text"] for r in body)
+
+
+DATELINE_BODY = (
+    "Sunday, 4 May 2025\n\n"
+    "Former Clerk Kills Three In Tallinn Depot Shooting\n\n"
+    "A former clerk opened fire at a Tallinn depot on Saturday, killing three co-workers, police said."
+)
+
+
+def test_a_headline_line_in_the_body_is_read_as_a_title(nlp, settings: Settings) -> None:
+    lex = lexicon_for(nlp)
+    text = model_body(DATELINE_BODY, build_context(DATELINE_BODY), lex)
+    assert len(text) == len(DATELINE_BODY)
+    assert "kills three in" in text  # the verb and the count, not a name's words
+    ann = annotate(_docs(d4=("Sunday, 4 May 2025", DATELINE_BODY)), nlp, settings)
+    line = DATELINE_BODY.index("Former")
+    facts = [(r["value_text"], r["measure"]) for r in ann.facts.to_pylist() if r["start_char"] >= line]
+    assert facts[0] == ("Three", "deaths") and ("three", "deaths") in facts
+
+
+def test_a_hyphen_between_a_kicker_and_the_figure_is_a_dash(nlp, settings: Settings) -> None:
+    body = "Three people died in a fire at a bank in Tartu on Friday, the police said."
+    cases = {
+        "BREAKING NEWS-3 DEAD after fire at bank in Tartu": ("3", "deaths"),
+        "Tartu Bank Fire Follow-Up-3 Dead, 2 Injured": ("3", "deaths"),
+        "Breaking News-Three Dead In Tartu Bank Fire": ("Three", "deaths"),
+    }
+    ann = annotate(_docs(**{f"k{i}": (t, body) for i, t in enumerate(cases)}), nlp, settings)
+    rows = [r for r in ann.facts.to_pylist() if r["part"] == "title"]
+    for i, (title, want) in enumerate(cases.items()):
+        got = [(r["value_text"], r["measure"]) for r in rows if r["doc_id"] == f"k{i}"]
+        assert want in got, (title, got)
+    lex = lexicon_for(nlp)
+    ctx = build_context(body)
+    # a name's or a model's number stays glued; so does a number word's part
+    kept = ("COVID-19 Deaths Rise In Tartu", "AK-47 Rifles Found In Tartu", "Twenty-Three Dead In Tartu")
+    for title in kept:
+        assert "-" in model_text(title, ctx, lex)[: title.index(" ")], title
+
+
+def test_a_dateline_read_as_a_headline_gives_no_clock_time_as_a_figure(nlp, settings: Settings) -> None:
+    body = "August 10, 2011 - - Updated 0947 GMT (1747 HKT)\n\nAt 1530 UTC, 12 people were hurt in Tartu."
+    ann = annotate(_docs(z1=("Bank fire in Tartu", body)), nlp, settings)
+    got = [(r["value_text"], r["measure"]) for r in ann.facts.to_pylist() if r["fact_type"] == "cardinal"]
+    assert got == [("12", "injured")]
