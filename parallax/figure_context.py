@@ -21,7 +21,7 @@ from collections.abc import Callable, Set
 from typing import TYPE_CHECKING, Any
 
 from parallax.ages import is_modifier_name
-from parallax.measure_words import changed_subject, is_people, lemma, surname
+from parallax.measure_words import OUTAGE_VERBS, changed_subject, is_people, lemma, surname
 from parallax.measures import figure_root
 
 if TYPE_CHECKING:
@@ -150,7 +150,13 @@ def _placed_in(tok: Any) -> bool:
     return prep.lower_ in ("in", "at")
 
 
-def _share_place(span: Any) -> Any:
+def _outage(measure: str | None) -> bool:
+    """A network's share an outage took, keyed by its verb ("service:disrupt", "service:lose")."""
+    head, _, verb = (measure or "").partition(":")
+    return head == "service" and verb in OUTAGE_VERBS
+
+
+def _share_place(span: Any, outage: bool = False) -> Any:
     """The place a share is of ("65% of traffic to India", "52 percent in Egypt", "traffic in India
     was down 60 percent"): a GPE after one of _PLACE_PREPS on the figure or on the noun it is a
     share or a change of."""
@@ -165,14 +171,23 @@ def _share_place(span: Any) -> Any:
         heads += [siblings[at - 1]] if at > 0 and siblings[at - 1].lower_ in _PLACE_PREPS else []
     changed = changed_subject(root)  # "traffic in India was down 60 percent"
     heads += [changed] if changed is not None else []
+    if outage:
+        # "100 percent of traffic was lost in the Maldives", "80 percent of services and call
+        # centers in Egypt": where the outage was
+        heads += [root.head] if root.dep_ in ("nsubj", "nsubjpass") else []
+        listed = [c for h in heads for c in h.children if c.dep_ == "conj"]
+        heads += [c for c in listed if not any(t.like_num for t in c.subtree)]  # (not the next share)
     for h in heads:
         preps = [h] if h.dep_ == "prep" and h.lower_ in _PLACE_PREPS and h.head.pos_ == "AUX" else []
         preps += [c for c in h.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS]
         for prep in preps:
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                if obj.ent_type_ in ("GPE", "LOC"):
-                    ent = next((e for e in span.doc.ents if e.start <= obj.i < e.end), None)
-                    return ent if ent is not None else obj
+                # (an outage's place may name the islands, the coast: "the Maldives Indian Ocean islands")
+                named = [obj] + ([c for c in obj.children if c.dep_ == "compound"] if outage else [])
+                for o in named:
+                    if o.ent_type_ in ("GPE", "LOC"):
+                        ent = next((e for e in span.doc.ents if e.start <= o.i < e.end), None)
+                        return ent if ent is not None else o
     return None
 
 
@@ -185,8 +200,13 @@ def share_places(facts: list[Fact], spans: list[Any]) -> None:
     for f, span in zip(facts, spans, strict=True):
         if f.fact_type != "percent":
             continue
-        place = _share_place(span)
         base = f.measure
+        place = _share_place(span, _outage(base))
+        if place is not None and _outage(base):
+            # "70 per cent of web services in Egypt were disrupted", "65% of traffic to India was
+            # down": one share of a place, whatever the verb
+            base = "service"
+            f.measure_evidence = f"{f.measure_evidence} (an outage's share)"
         listed = last is not None and last[0] == span.sent.start
         # a conjunct of the share before it ("70 per cent of web services in Egypt, and 60 per cent
         # in India, were disrupted") is the same share wherever the parse took its measure from

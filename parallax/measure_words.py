@@ -59,6 +59,11 @@ def is_person_noun(tok: Any) -> bool:
 AMMUNITION = frozenset({"bullet", "round", "shell", "slug", "pellet"})
 FIRING_VERBS = frozenset({"fire", "spray", "shoot", "unload", "empty", "pump", "squeeze", "discharge"})
 
+# what an outage does to a network's share ("services were disrupted / cut", "traffic was hit")
+OUTAGE_VERBS = frozenset(
+    {"disrupt", "cut", "interrupt", "affect", "sever", "knock", "lose", "hit", "hamper", "halt", "block"}
+)
+
 # particles that make a phrasal verb of the table ("get away", "break free")
 _PARTICLES = {"away", "out", "off", "free", "up", "down", "in", "back"}
 

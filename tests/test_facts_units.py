@@ -380,3 +380,19 @@ def test_kin_and_acts_the_parser_hung_elsewhere(nlp) -> None:
     # "a year ago" after a compared figure is the period compared with, not how long ago anyone compared
     compared = _measures(nlp, ["Truck sales totaled 16,917, compared to 18,341 a year ago."], "duration")
     assert not any(m and m.startswith("interval:") for m in compared[0])
+
+
+def test_an_outage_share_is_one_measure_however_worded(nlp) -> None:
+    texts = [
+        "Up to 70 per cent of web services in Estonia were disrupted on Friday.",
+        "Sixty-five per cent of traffic to Estonia was down.",
+        "At present 65% of communications with Estonia are offline.",
+        "Internet services in Estonia were down by 80 percent.",
+    ]
+    assert _measures(nlp, texts, "percent") == [["service:estonia"]] * 4
+    # a share of no place names no outage others can be compared with: its verb stays in the key
+    unplaced = ["As much as 70% of internet traffic between the continents was affected by the outage."]
+    assert _measures(nlp, unplaced, "percent") == [["service:affect"]]
+    # a restored share is another measure
+    restored = _measures(nlp, ["The operator restored 83 percent of services in Estonia."], "percent")
+    assert restored != [["service:estonia"]]

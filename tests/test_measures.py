@@ -463,7 +463,7 @@ def test_a_word_the_model_took_into_a_share_does_not_hide_what_it_is_of(nlp) -> 
     )
     doc = nlp(text)
     share = next(f for f in extract_facts(doc, text) if "65" in f.text)
-    assert share.measure == "traffic:india"
+    assert share.measure == "service:india"
 
 
 def test_a_relative_of_n_counts_a_family_not_a_toll(nlp) -> None:
