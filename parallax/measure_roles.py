@@ -439,3 +439,36 @@ def lost_lives(noun: Any, counted: Any) -> bool:
             for c in (*noun.children, *noun.head.children, *counted.children)
         )
     )
+
+
+# what one does with rounds one has not fired ("police found 300 rounds", "he still had 10 rounds")
+_HELD = frozenset(
+    {"find", "seize", "recover", "carry", "buy", "have", "own", "store", "keep", "confiscate", "sell", "load"}
+)
+
+
+def shooters_rounds(noun: Any, verb: Any) -> bool:
+    """Rounds a person's possessive gives ("his dozen rounds were intended for ...", "Lopez's 13
+    bullets"): the shots that person fired; not rounds held, found or bought."""
+    words = [noun, *(c for c in noun.children if c.dep_ in ("compound", "nummod"))]  # "his dozen rounds"
+    owner = next((c for w in words for c in w.children if c.dep_ == "poss"), None)
+    if owner is None or not (owner.lower_ in ("his", "her") or owner.ent_type_ == "PERSON"):
+        return False
+    held_by = noun.head if noun.dep_ in ("dobj", "nsubj", "nsubjpass") else None
+    verbs = [v for v in (verb, held_by) if v is not None]
+    return not any(lemma(v) in _HELD for v in verbs)  # (a light verb too: "he still had his 10 rounds")
+
+
+_TURNOUT_VERBS = frozenset({"participate", "vote", "cast", "turn", "take"})
+
+
+def turned_out(verb: Any) -> bool:
+    """Voters who "participated", "voted", "cast ballots", "turned out", "took part": the turnout;
+    not voters who voted for someone ("52 percent voted for Smith", "cast ballots for Smith")."""
+    if lemma(verb) not in _TURNOUT_VERBS:
+        return False
+    if lemma(verb) == "turn" and not any(c.lower_ == "out" for c in verb.children):
+        return False
+    if lemma(verb) == "take" and not any(c.lower_ == "part" for c in verb.children):
+        return False
+    return not any(c.dep_ == "prep" and c.lower_ in ("for", "against") for c in verb.children)

@@ -63,7 +63,9 @@ from parallax.measure_roles import (
     of_group,
     offspring_of,
     predicates,
+    shooters_rounds,
     table_word,
+    turned_out,
     undergone,
 )
 from parallax.measure_words import (
@@ -83,7 +85,7 @@ from parallax.measure_words import (
     model_name,
     surname,
 )
-from parallax.numbers import CURRENCY_WORDS, GLUED_AMOUNT, TIME_UNITS, rate_unit, singular
+from parallax.numbers import CURRENCY_WORDS, GLUED_AMOUNT, TIME_UNITS, parse_number, rate_unit, singular
 
 _NOUNS = NOUN_TAGS
 _PEOPLE = PEOPLE_WORDS
@@ -480,6 +482,21 @@ def measure_of(
         if key in AMMUNITION and verb is not None and lemma(verb) in FIRING_VERBS:
             # "sprayed 13 bullets", "fired a dozen rounds": shots fired
             key, evidence_verb, verb = "shots", f" + verb '{verb.text}' -> shots", None
+        elif key in AMMUNITION and fact_type == "cardinal" and shooters_rounds(noun, verb):
+            # "his dozen rounds were intended for a rival gang": the shooter's rounds are his shots
+            key, evidence_verb, verb = "shots", " (the shooter's own) -> shots", None
+        if key == "voter" and fact_type == "percent" and verb is not None and turned_out(verb):
+            # "90 per cent of eligible voters had participated": the turnout (not "voted for Smith")
+            key, evidence_verb, verb = "turnout", f" + verb '{verb.text}' -> turnout", None
+        written_low = noun is not None and noun.text[:1].islower()  # (not "March", the month)
+        if (
+            key in table.sizes
+            and fact_type == "cardinal"
+            and written_low
+            and (parse_number(span.text) or 0) >= 5000
+        ):
+            # "more than 50,000 - the biggest protest": a number no count of protests reaches is its size
+            key, evidence_verb, verb = table.sizes[key], f" (a size: {key}) -> {table.sizes[key]}", None
         if key in _PEOPLE or (
             verb is None and noun is not None and fact_type == "cardinal" and is_people(noun)
         ):

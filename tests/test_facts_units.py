@@ -396,3 +396,22 @@ def test_an_outage_share_is_one_measure_however_worded(nlp) -> None:
     # a restored share is another measure
     restored = _measures(nlp, ["The operator restored 83 percent of services in Estonia."], "percent")
     assert restored != [["service:estonia"]]
+
+
+def test_a_shooters_rounds_a_crowds_size_and_a_turnout(nlp) -> None:
+    # the shooter's own rounds are his shots; rounds found or held are not
+    assert _measures(nlp, ["He told police his dozen rounds were intended for a rival gang."]) == [["shots"]]
+    held = _measures(nlp, ["Police found his 300 rounds of ammunition.", "He still had his 10 rounds."])
+    assert "shots" not in held[0] + held[1]
+    # a number no count of protests reaches is a protest's size
+    assert _measures(nlp, ["Organisers put it at a 60,000 protest."]) == [["protesters"]]
+    assert _measures(nlp, ["Two protests were held on Sunday."]) != [["protesters"]]
+    month = _measures(nlp, ["Spot March will be set at 110,000 yen per lot from 90,000."])
+    assert "protesters" not in month[0]  # March, the month
+    # voters who took part are the turnout; voters for someone are not
+    texts = [
+        "Officials said 90 per cent of eligible voters had participated in the election.",
+        "About 48 percent of voters turned out.",
+        "Some 40 percent of voters voted against the plan.",
+    ]
+    assert _measures(nlp, texts, "percent") == [["turnout"], ["turnout"], ["voter:vote"]]
