@@ -307,7 +307,8 @@ def size_of(root: Any, np: Any, table: MeasureTable) -> tuple[str, str] | None:
             nouns = [c for c in head.head.children if c.dep_ == "nsubjpass"]
         for n in nouns:
             for w in [n, *(c for c in n.children if c.dep_ == "compound")]:
-                if lemma(w) in table.sizes:
+                # (a capitalized "March" is the month: "in late March of 4.5 mln shares")
+                if lemma(w) in table.sizes and (w.text.islower() or w.lower_ != "march"):
                     m = table.sizes[lemma(w)]
                     return m, f"the size of the {n.text} -> {m}"
     return None

@@ -408,6 +408,10 @@ def test_a_shooters_rounds_a_crowds_size_and_a_turnout(nlp) -> None:
     assert _measures(nlp, ["Two protests were held on Sunday."]) != [["protesters"]]
     month = _measures(nlp, ["Spot March will be set at 110,000 yen per lot from 90,000."])
     assert "protesters" not in month[0]  # March, the month
+    late = _measures(
+        nlp, ["It plans an issue in late March of 4.5 mln shares.", "A march of 30,000 people was held."]
+    )
+    assert "protesters" not in late[0] and late[1] == ["protesters"]
     # voters who took part are the turnout; voters for someone are not
     texts = [
         "Officials said 90 per cent of eligible voters had participated in the election.",
