@@ -193,16 +193,18 @@ def _share_place(span: Any, outage: bool = False) -> Any:
 
 def share_places(facts: list[Fact], spans: list[Any]) -> None:
     """Shares of one thing in several places are one measure per place: "55 percent of voice traffic
-    in Saudi Arabia, 52 percent in Egypt and 82 percent in India" -> traffic:saudi arabia,
-    traffic:egypt, traffic:india. A share the parse gave no measure (the list's later items) takes
-    the measure of the share before it in the sentence."""
+    in Saudi Arabia, 52 percent in Egypt and 82 percent in India" -> service:saudi arabia,
+    service:egypt, service:india (traffic: a network's service, seeds/measures.csv). A share the
+    parse gave no measure (the list's later items) takes the measure of the share before it in the
+    sentence, and a bare share in a list takes the bound of the one before it (`_list_bounds`)."""
     last: tuple[Any, str, int, Fact] | None = None  # (sentence, measure, root, fact) of the previous share
     for f, span in zip(facts, spans, strict=True):
         if f.fact_type != "percent":
             continue
         base = f.measure
-        place = _share_place(span, _outage(base))
-        if place is not None and _outage(base):
+        outage = _outage(base)
+        place = _share_place(span, outage)
+        if place is not None and outage:
             # "70 per cent of web services in Egypt were disrupted", "65% of traffic to India was
             # down": one share of a place, whatever the verb
             base = "service"

@@ -102,12 +102,13 @@ def trim(body: str, start: int, end: int) -> tuple[int, int]:
 _KILLINGS = frozenset({"murder", "homicide", "killing", "slaying"})
 
 
-def is_multiple_killing(tok: Any) -> bool:
-    """ "double" in "a double murder", "Triple Homicide": a count of the dead the crime's name gives."""
+def multiple_killing(tok: Any) -> Any:
+    """The crime's noun when `tok` is "double" in "a double murder", "Triple Homicide" (a count of
+    the dead the crime's name gives), else None."""
     if tok.lower_ not in MULTIPLES:
-        return False
+        return None
     after = [t for t in tok.doc[tok.i + 1 : tok.i + 3] if t.text != "-"]  # "a double-murder trial"
-    return bool(after) and after[0].lower_.removesuffix("s") in _KILLINGS
+    return after[0] if after and after[0].lower_.removesuffix("s") in _KILLINGS else None
 
 
 def candidates(doc: Any) -> list[tuple[Any, str]]:
@@ -131,7 +132,7 @@ def candidates(doc: Any) -> list[tuple[Any, str]]:
             out.append((doc[tok.i : tok.i + 1], "MONEY"))
             covered.add(tok.i)
     for tok in doc:  # "a double murder": two dead, in the crime's name
-        if tok.i not in covered and is_multiple_killing(tok):
+        if tok.i not in covered and multiple_killing(tok) is not None:
             out.append((doc[tok.i : tok.i + 1], "CARDINAL"))
             covered.add(tok.i)
     i = 0

@@ -34,7 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from parallax.ages import age_subject, is_modifier_name
-from parallax.figure_spans import is_multiple_killing
+from parallax.figure_spans import multiple_killing
 from parallax.measure_qualifiers import (
     LASTING_VERBS,
     amount_owner,
@@ -309,8 +309,8 @@ def measure_of(
     family = (children_of(span) or offspring_of(span)) if fact_type == "cardinal" else None
     if family is not None:  # "a mother of 12 was killed", "her 12 children": her children, not the toll
         return family
-    if fact_type == "cardinal" and is_multiple_killing(doc[span.start]):
-        crime = next(t for t in doc[span.end : span.end + 2] if t.text != "-")
+    crime = multiple_killing(doc[span.start]) if fact_type == "cardinal" else None
+    if crime is not None:  # "a double murder": its dead
         return "deaths", f"'{span.text} {crime.text}' -> deaths"
     # a table noun in or right next to the figure ("6.1-magnitude", "magnitude 6.1", "5 dead")
     edges = [t for t in span if not t.like_num]

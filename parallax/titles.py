@@ -140,8 +140,10 @@ def _sentence_case(line: str, ctx: DocContext, lex: Lexicon) -> str:
     for m in _TITLE_WORD.finditer(line):
         word = m.group(0)
         form = _word_form(word, ctx.body, ctx, lex)
-        near = line[max(0, m.start() - 3) : m.end() + 3]
-        if is_calendar_word(word) and (word.casefold() not in ("may", "march") or re.search(r"\d", near)):
+        if is_calendar_word(word) and (
+            word.casefold() not in ("may", "march")
+            or re.search(r"\d", line[max(0, m.start() - 3) : m.end() + 3])
+        ):
             # "Sunday, 4 May 2025" keeps its capitals; not "Rates May Rise"
             form = _same_length(word, word[:1] + word[1:].lower())
         if len(word) == 1 and line[m.end() : m.end() + 1] == ".":
