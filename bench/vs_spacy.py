@@ -14,7 +14,9 @@ In one bench invocation, on the same machine and under the same load:
 4. **no-change rerun**: the same command again over the same folder.
 
 Prints both wall times, the ratio bare / parallax (>= 1.0 means parallax is at least as fast),
-start-up and the per-step times.
+start-up, the per-step times, the time after the run (publish, the site, exit) and each side's CPU
+seconds (the process and the children it waited for: spaCy's or the pool's workers), which bound
+what overlapping steps can gain on a machine with few cores.
 
     python -m bench.vs_spacy [--n 3000] [--n-process 2] [--bare-batch-size B] [--json FILE]
 """
@@ -25,6 +27,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -75,8 +78,15 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes waited for so far, and of theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bare_spacy(jsonl: Path, n_process: int, batch_size: int) -> dict[str, Any]:
     """Wall seconds of a fresh process running the bare spaCy script, and its own split."""
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", BARE, str(jsonl), str(n_process), str(batch_size)],
@@ -89,6 +99,7 @@ def bare_spacy(jsonl: Path, n_process: int, batch_size: int) -> dict[str, Any]:
     inner = json.loads(out.stdout.strip().splitlines()[-1])
     return {
         "seconds": round(wall, 2),
+        "cpu_s": round(_children_cpu() - cpu0, 2),
         **{k: round(v, 2) if isinstance(v, float) else v for k, v in inner.items()},
     }
 
@@ -96,6 +107,7 @@ def bare_spacy(jsonl: Path, n_process: int, batch_size: int) -> dict[str, Any]:
 def parallax_run(input_dir: Path, db_path: Path) -> dict[str, Any]:
     """Wall seconds of a fresh `parallax run` process, its start-up and its step times."""
     launched = dt.datetime.now(dt.UTC)
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "parallax.cli", "run", "--input", str(input_dir), "--db", str(db_path)],
@@ -112,6 +124,7 @@ def parallax_run(input_dir: Path, db_path: Path) -> dict[str, Any]:
         tail = "\n".join(lines[-40:])
         raise RuntimeError(f"parallax run failed ({done.returncode}, stderr in {log}): {tail}")
     wall = time.perf_counter() - t0
+    cpu = _children_cpu() - cpu0
     import duckdb
 
     con = duckdb.connect(str(db_path), read_only=True)
@@ -122,10 +135,14 @@ def parallax_run(input_dir: Path, db_path: Path) -> dict[str, Any]:
         ).fetchone()  # type: ignore[misc]
     finally:
         con.close()
+    startup, run_s = (started - launched).total_seconds(), (finished - started).total_seconds()
     return {
         "seconds": round(wall, 2),
-        "startup_s": round((started - launched).total_seconds(), 2),
-        "run_s": round((finished - started).total_seconds(), 2),
+        "cpu_s": round(cpu, 2),
+        "startup_s": round(startup, 2),
+        "run_s": round(run_s, 2),
+        # publish (a copy of the working file), the site and the process's exit
+        "after_run_s": round(wall - startup - run_s, 2),
         "documents_new": docs,
         "steps": {k: round(v, 2) for k, v in dict(steps).items()},
     }
@@ -165,8 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{n} articles in one JSONL file: bare spaCy {bare['seconds']:.1f} s "
         f"(load {bare['load_s']:.1f}, pipe {bare['pipe_s']:.1f}), parallax run {run['seconds']:.1f} s "
-        f"(start-up {run['startup_s']:.1f}, run {run['run_s']:.1f}) "
-        f"-> ratio {result['ratio_bare_to_parallax']:.2f}"
+        f"(start-up {run['startup_s']:.1f}, run {run['run_s']:.1f}, after {run['after_run_s']:.1f}) "
+        f"-> ratio {result['ratio_bare_to_parallax']:.2f}; CPU seconds (the process and the children it "
+        f"waited for): bare {bare['cpu_s']:.0f}, parallax {run['cpu_s']:.0f}"
         + (f"; no-change rerun {rerun['seconds']:.1f} s" if rerun else "")
     )
     if args.json:

@@ -337,15 +337,19 @@ def _process(
         _report_deferred(ctx, ingested.deferred)
         total += len(ingested.doc_ids)
         runner.warm_session(ctx.run_id, len(ingested.doc_ids), settings)
+        # Pipelined: batch i+1 is cleaned, deduplicated and handed to the workers while they still
+        # annotate batch i, so the flow process's steps and the tail of batch i (its last slices)
+        # leave no core idle; batches are still written in order (finish i, then i+1).
+        pending: tuple[_Batch, list[str]] | None = None
         for doc_ids in chunked(ingested.doc_ids, settings.batch_docs):
-            # Batch by batch, in order. Cleaning batch i+1 while the workers annotate batch i
-            # (writing batch i after it) was measured: DuckDB 2.0.0 then failed the story
-            # snapshot query with an internal error ("dict-surviving cache") on 3,000 articles.
-            _finish_documents(ctx, summary, timed, _start_documents(ctx, summary, timed, doc_ids))
-            new_docs.extend(doc_ids)
-            done += len(doc_ids)
-            if progress:
+            started = (_start_documents(ctx, summary, timed, doc_ids), doc_ids)
+            done += _finish_pending(ctx, summary, timed, pending, new_docs)
+            pending = started
+            if progress and done:
                 progress("documents", done, total)
+        done += _finish_pending(ctx, summary, timed, pending, new_docs)
+        if progress:
+            progress("documents", done, total)
         quarantine.end(ctx.con, ctx.run_id)
     if new_docs:
         _reresolve_short_forms(ctx, timed, len(new_docs))
@@ -427,6 +431,22 @@ def _finish_documents(
             copies_task(ctx, batch.cleaned, batch.canonical)
     summary.documents_new += len(batch.cleaned)
     summary.duplicates_new += len(batch.cleaned) - len(batch.canonical)
+
+
+def _finish_pending(
+    ctx: RunContext,
+    summary: runs.RunSummary,
+    timed: StepTimer,
+    pending: tuple[_Batch, list[str]] | None,
+    new_docs: list[str],
+) -> int:
+    """Finish a started batch (if any), add its documents to `new_docs`; how many it held."""
+    if pending is None:
+        return 0
+    batch, doc_ids = pending
+    _finish_documents(ctx, summary, timed, batch)
+    new_docs.extend(doc_ids)
+    return len(doc_ids)
 
 
 def _report_deferred(ctx: RunContext, deferred: list[tuple[str, str, str, str, bool]]) -> None:

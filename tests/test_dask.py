@@ -282,9 +282,27 @@ def test_warmed_pool_over_several_batches_gives_the_same_tables_as_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
 ) -> None:
     """Batches of 2 documents on a pool warmed before the first batch (start/finish extraction per
-    batch, the near-copy mapped across batches): the tables equal an in-process run's."""
+    batch, the near-copy mapped across batches): the tables equal an in-process run's. Batches are
+    pipelined: batch i+1 is cleaned, deduplicated and handed to the workers before batch i is
+    written, and batches are written in order."""
+    import flows.nightly as nightly_mod
     from flows.nightly import nightly
 
+    events: list[tuple[str, tuple[str, ...]]] = []
+    start, finish = nightly_mod._start_documents, nightly_mod._finish_documents
+
+    def logged_start(ctx: Any, summary: Any, timed: Any, doc_ids: list[str]) -> Any:
+        batch = start(ctx, summary, timed, doc_ids)
+        events.append(("start", tuple(batch.cleaned)))
+        return batch
+
+    def logged_finish(ctx: Any, summary: Any, timed: Any, batch: Any) -> None:
+        if batch is not None:
+            events.append(("finish", tuple(batch.cleaned)))
+        finish(ctx, summary, timed, batch)
+
+    monkeypatch.setattr(nightly_mod, "_start_documents", logged_start)
+    monkeypatch.setattr(nightly_mod, "_finish_documents", logged_finish)
     inp = write_input(tmp_path / "input")
     monkeypatch.setenv("PARALLAX_BATCH_DOCS", "2")
     monkeypatch.setenv("PARALLAX_NLP_BATCH_SIZE", "1")  # small batches still go to the pool
@@ -298,6 +316,18 @@ def test_warmed_pool_over_several_batches_gives_the_same_tables_as_in_process(
             get_settings.cache_clear()
     assert results["pool"]["status"] == results["local"]["status"] == "success"
     assert results["pool"]["documents_new"] == 6
+    pool_events = events[: len(events) // 2]  # the pool run's, then the local run's
+    batches = [b for kind, b in pool_events if kind == "start"]
+    assert len(batches) == 3
+    # start 1, start 2, finish 1, start 3, finish 2, finish 3
+    assert pool_events == [
+        ("start", batches[0]),
+        ("start", batches[1]),
+        ("finish", batches[0]),
+        ("start", batches[2]),
+        ("finish", batches[1]),
+        ("finish", batches[2]),
+    ]
     assert results["pool"]["duplicates_new"] == results["local"]["duplicates_new"] == 1
     a = content_digest(tmp_path / "pool" / "p.duckdb")
     b = content_digest(tmp_path / "local" / "p.duckdb")
