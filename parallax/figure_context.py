@@ -21,8 +21,8 @@ from collections.abc import Callable, Set
 from typing import TYPE_CHECKING, Any
 
 from parallax.ages import is_modifier_name
+from parallax.measure_nouns import figure_root
 from parallax.measure_words import OUTAGE_VERBS, changed_subject, is_people, lemma, surname
-from parallax.measures import figure_root
 
 if TYPE_CHECKING:
     from parallax.facts import Fact

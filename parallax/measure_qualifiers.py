@@ -12,7 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 from parallax.attributions import REPORTING_VERBS
-from parallax.measure_words import KIN, NOUN_TAGS, PEOPLE_WORDS, MeasureTable, is_person_noun, lemma, surname
+from parallax.measure_words import (
+    KIN,
+    NOUN_TAGS,
+    PEOPLE_WORDS,
+    MeasureTable,
+    is_person_noun,
+    lemma,
+    month_named,
+    surname,
+)
 from parallax.numbers import singular
 
 _NOUNS = NOUN_TAGS
@@ -307,8 +316,7 @@ def size_of(root: Any, np: Any, table: MeasureTable) -> tuple[str, str] | None:
             nouns = [c for c in head.head.children if c.dep_ == "nsubjpass"]
         for n in nouns:
             for w in [n, *(c for c in n.children if c.dep_ == "compound")]:
-                # (a capitalized "March" is the month: "in late March of 4.5 mln shares")
-                if lemma(w) in table.sizes and (w.text.islower() or w.lower_ != "march"):
+                if lemma(w) in table.sizes and not month_named(w):
                     m = table.sizes[lemma(w)]
                     return m, f"the size of the {n.text} -> {m}"
     return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parallax.dates import is_calendar_word
 from parallax.numbers import VES_PLURALS
 
 MEASURES_FILE = "measures.csv"
@@ -227,6 +228,12 @@ def lemma(tok: Any) -> str:
     if tok.pos_ == "NOUN" and tok.lower_ in VES_PLURALS:
         return VES_PLURALS[tok.lower_]  # "wives": the lemmatizer may give "wive"
     return str(tok.lemma_ or tok.text).lower()
+
+
+def month_named(tok: Any) -> bool:
+    """A capitalized month or weekday name: the date, never the noun it spells ("in late March of
+    4.5 mln shares" is no march's size; "a march of 30,000" is one)."""
+    return not tok.text.islower() and is_calendar_word(tok.text)
 
 
 # kin: "two children" of one victim and "three children" of another are different counts

@@ -35,6 +35,14 @@ from typing import Any
 
 from parallax.ages import age_subject, is_modifier_name
 from parallax.figure_spans import multiple_killing
+from parallax.measure_nouns import (
+    argument_noun,
+    counted_before,
+    counted_noun,
+    figure_root,
+    hyphen_noun,
+    one_of_many,
+)
 from parallax.measure_qualifiers import (
     LASTING_VERBS,
     amount_owner,
@@ -83,9 +91,10 @@ from parallax.measure_words import (
     load_measures,
     measure_class,
     model_name,
+    month_named,
     surname,
 )
-from parallax.numbers import CURRENCY_WORDS, GLUED_AMOUNT, TIME_UNITS, parse_number, rate_unit, singular
+from parallax.numbers import CURRENCY_WORDS, GLUED_AMOUNT, parse_number, rate_unit, singular
 
 _NOUNS = NOUN_TAGS
 _PEOPLE = PEOPLE_WORDS
@@ -126,154 +135,12 @@ _GROWTH_VERBS = {
     "lift",
     "push",
 }
-# units and group sizes a hyphened count measures rather than counts ("a 10-mile walk", "a
-# five-member panel")
-_UNIT_WORDS = {
-    "mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "inch", "yard", "pound",
-    "ton", "tonne", "kilogram", "kg", "gram", "litre", "liter", "gallon", "point", "percent", "degree",
-    "storey", "story", "floor", "lane", "member", "man", "person", "page", "mph", "acre", "hectare",
-}  # fmt: skip
 _TARGET_NOUNS = {"target", "goal", "aim", "ambition", "objective"}
 _PARTY_MEASURES = {"deal"}
 # Generic keys keep noun and verb ("boat:approach"); the noun alone measured worse on bench.figures
 # (grouping precision 0.89 instead of 0.93, conflict precision 0.61 instead of 0.86).
 NOUN_AND_VERB = True
 _TARGET_WORDS = {"target", "goal", "aim", "ambition", "objective", "plan", "seek", "hope", "want", "envisage"}
-
-
-def _phrase_head(tok: Any, lexicon: Any) -> Any:
-    """The noun a name-like modifier belongs to when the parser cut the phrase short: "thousands of
-    Pakistani Shia pilgrims" parsed with "Shia" as the object: a lowercase common noun right after
-    a proper-noun object is the head."""
-    doc = tok.doc
-    if tok.pos_ != "PROPN" or tok.i + 1 >= len(doc) or lexicon is None:
-        return tok
-    nxt = doc[tok.i + 1]
-    word = nxt.text
-    if (
-        word.isalpha()
-        and word.islower()
-        and not word.endswith(("ing", "ed"))
-        and ("noun" in lexicon.in_index(word) or lexicon.is_plural_common_noun(word))
-    ):
-        return nxt
-    return tok
-
-
-def figure_root(span: Any) -> Any:
-    """The span's root, or its number when a determiner or adjective was taken for the root ("An
-    estimated 100,000 people": every word of the figure hangs on "people"; "At present 65% of
-    traffic": the model took "present" into the figure, and "%" holds the number)."""
-    root = span.root
-    if root.like_num or root.pos_ not in ("DET", "ADJ"):
-        return root
-    outside = [t for t in span if not span.start <= t.head.i < span.end]
-    nums = [
-        t
-        for t in outside
-        if t.like_num or any(c.like_num and c.i in range(span.start, span.end) for c in t.children)
-    ]
-    return nums[-1] if nums else root
-
-
-def _counted(span: Any, lexicon: Any = None) -> Any:
-    """The noun phrase head the figure counts: the modified noun, the object of 'of', or the figure."""
-    root = figure_root(span)
-    inside = {t.i for t in span}
-    for child in root.children:
-        if child.dep_ == "prep" and child.lower_ == "of" and child.i >= span.end - 1:
-            objs = [c for c in child.children if c.dep_ == "pobj"]
-            if objs:
-                return _phrase_head(objs[0], lexicon)
-    if root.dep_ == "conj" and root.head.like_num and root.head.dep_ == "nummod":
-        return root.head.head  # "5,000 dead and more than 20,000 injured people"
-    head = root.head
-    while head.pos_ in ("NUM", "PROPN") and head.dep_ in ("nummod", "compound") and head.head.i > head.i:
-        head = head.head  # "six AK-47 rifles": through the model name to the rifles
-    modifier = root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
-    if modifier and head.i not in inside and (head.pos_ in _NOUNS or head.pos_ == "PRON"):
-        while head.dep_ == "compound" and head.head.pos_ in _NOUNS and head.head.i > head.i:
-            head = head.head  # "six AK-47 rifles": the rifles, not the model name
-        return _hyphened_tail(head)
-    return root
-
-
-def _hyphened_tail(tok: Any) -> Any:
-    """The last noun of a hyphened compound the tokenizer split ("two co-workers" read as "co", "-",
-    "workers", each an object of the verb): the workers are counted, not "co"."""
-    doc = tok.doc
-    while (
-        tok.i + 2 < len(doc)
-        and not tok.whitespace_
-        and doc[tok.i + 1].text in ("-", "–")
-        and not doc[tok.i + 1].whitespace_
-        and doc[tok.i + 2].pos_ in _NOUNS
-        and doc[tok.i + 2].is_alpha
-    ):
-        tok = doc[tok.i + 2]
-    return tok
-
-
-def _one_of_many(span: Any) -> bool:
-    """ "one of 99 members seized": a member of a set the next figure counts, not a count itself."""
-    root = span.root
-    if span.text.lower() != "one":
-        return False
-    for prep in (c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"):
-        for obj in (c for c in prep.children if c.dep_ == "pobj"):
-            if obj.like_num or any(g.like_num for g in obj.children if g.dep_ in ("nummod", "quantmod")):
-                return True
-    return False
-
-
-def _hyphen_noun(span: Any) -> Any:
-    """The noun a count is hyphened to in a compound modifier ("a five-boat attack", "on a two-party
-    basis"): what the figure counts; None for units and times ("a 10-mile walk", "a two-day strike")."""
-    doc = span.doc
-    last = doc[span.end - 1]
-    if span.end + 1 >= len(doc) or last.whitespace_ or doc[span.end].text not in ("-", "–"):
-        return None
-    noun = doc[span.end + 1]
-    if doc[span.end].whitespace_ or noun.pos_ != "NOUN" or noun.dep_ not in ("compound", "amod", "nmod"):
-        return None
-    if not noun.text.replace("-", "").isalpha():
-        return None  # "29-of-34 passes": a ratio, no noun
-    if noun.head.i <= noun.i or noun.head.pos_ not in _NOUNS:
-        return None
-    word = lemma(noun)
-    if word in TIME_UNITS or singular(noun.lower_) in TIME_UNITS or word in _UNIT_WORDS:
-        return None
-    return noun
-
-
-def _counted_before(span: Any) -> Any:
-    """The plural noun last counted before the figure, in its sentence or the three before
-    ("five boats approached ... two of them escaped" -> boats)."""
-    doc = span.doc
-    first = span.sent.start
-    for _ in range(3):
-        if first > 0:
-            first = doc[first - 1].sent.start
-    for t in reversed(doc[first : span.start]):
-        tail = _hyphened_tail(t)  # "three co-workers": "co" carries the count
-        if (t.tag_ == "NNS" or tail is not t) and any(c.dep_ == "nummod" for c in t.children):
-            return tail
-    return None
-
-
-_FIGURE_ENTS = {"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}
-
-
-def _argument_noun(verb: Any, skip: set[int]) -> Any:
-    """The object (else subject) noun of a verb: what a figure under it measures ("increase trade
-    from $2 billion", "the standoff lasted two hours")."""
-    for dep in ("dobj", "nsubjpass", "nsubj"):
-        for c in verb.children:
-            if c.dep_ == dep and c.i not in skip and c.pos_ in _NOUNS and not c.like_num:
-                # another figure's unit ("70 per cent of web services ..., and 60 per cent in
-                # India, were disrupted": not a count of cents) measures nothing itself
-                return None if c.ent_type_ in _FIGURE_ENTS else c
-    return None
 
 
 def _is_target(span: Any, np: Any) -> bool:
@@ -304,7 +171,7 @@ def measure_of(
         return None, None
     doc = span.doc
     inside = set(range(span.start, span.end))
-    if _one_of_many(span):
+    if one_of_many(span):
         return None, None
     family = (children_of(span) or offspring_of(span)) if fact_type == "cardinal" else None
     if family is not None:  # "a mother of 12 was killed", "her 12 children": her children, not the toll
@@ -323,24 +190,24 @@ def measure_of(
                 m = table.nouns.get(lemma(w))
                 if m is not None and (fact_type == "cardinal" or m not in COUNT_MEASURES):
                     return m, f"'{s.text} {before.head.text} {before.text}' -> {m}"
-    hyphened = _hyphen_noun(span) if fact_type == "cardinal" else None
+    hyphened = hyphen_noun(span) if fact_type == "cardinal" else None
     if hyphened is not None and lemma(hyphened) not in table.nouns:
         # "a five-boat attack", "a two-party vote": a count of boats, of parties, with no predicate
         # of its own (the view files it under the agreeing measure of its class)
         counted = table.noun_key(hyphened)
         counted = "people" if is_people(hyphened) else counted
         return counted, f"'{span.text}-{hyphened.text} {hyphened.head.text}' counts {hyphened.text}"
-    np = _counted(span, lexicon)
+    np = counted_noun(span, lexicon)
     if fact_type in ("cardinal", "money") and singular(np.lower_) in CURRENCY_WORDS and np.i >= span.end:
         # "4.35 billion dlrs": an amount the tagger did not take for money; what it is an amount of the
         # currency does not say (a "dlr" key would compare every such amount of a story)
         return None, None
-    mended = np is not _counted(span)  # a noun the parser took for something else
+    mended = np is not counted_noun(span)  # a noun the parser took for something else
     # what the noun phrase names: "two of them" names the set counted before ("five boats")
     elliptic = np.pos_ == "PRON" or (
         np.i in inside and np.like_num and np.dep_ in ("nsubj", "nsubjpass", "dobj")
     )
-    named = (_counted_before(span) or np) if elliptic else np  # "the remaining three", "two of them"
+    named = (counted_before(span) or np) if elliptic else np  # "the remaining three", "two of them"
     root = figure_root(span)
     measure: str | None = None
     evidence: str | None = None
@@ -420,7 +287,7 @@ def measure_of(
             # (not whoever the clause's verb names: "chased Mr. X" / "deputies chased him")
             noun, verb = root.head.head, None
         if noun is None and verb is not None:
-            noun = _argument_noun(verb, inside)  # "increase trade from $2 billion": trade
+            noun = argument_noun(verb, inside)  # "increase trade from $2 billion": trade
             if noun is not None and (lemma(verb) in _GROWTH_VERBS or fact_type in ("money", "percent")):
                 verb = None
         if noun is None and root.dep_ in ("attr", "acomp") and lemma(root.head) == "be":
@@ -488,11 +355,11 @@ def measure_of(
         if key == "voter" and fact_type == "percent" and verb is not None and turned_out(verb):
             # "90 per cent of eligible voters had participated": the turnout (not "voted for Smith")
             key, evidence_verb, verb = "turnout", f" + verb '{verb.text}' -> turnout", None
-        written_low = noun is not None and noun.text[:1].islower()  # (not "March", the month)
         if (
             key in table.sizes
             and fact_type == "cardinal"
-            and written_low
+            and noun is not None
+            and not month_named(noun)
             and (parse_number(span.text) or 0) >= 5000
         ):
             # "more than 50,000 - the biggest protest": a number no count of protests reaches is its size
