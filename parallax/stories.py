@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -211,6 +211,14 @@ def _in_window(published: datetime | None, story: StoryProfile, window: timedelt
     return story.first - window <= published <= story.last + window
 
 
+def _holding(terms: frozenset[str], by_term: Mapping[str, set[str]]) -> set[str]:
+    """The stories holding one of `terms` (`by_term`: term -> the stories holding it)."""
+    found: set[str] = set()
+    for t in terms:
+        found.update(by_term.get(t, ()))
+    return found
+
+
 def _gate_terms(
     vec: dict[str, float],
     title: str | None,
@@ -326,16 +334,22 @@ def _assign_batch(
         cands = set().union(*(by_term.get(t, set()) for t in top)) if top else set()
         rare, rare_terms, head = gate[d]
         totals: list[int | None] = [None] * len(rare)  # seen counts do not change during this look
+        # the stories holding a gate term or a headline name (`by_term` lists every story holding a
+        # term), found once rather than by a set intersection per candidate
+        gated = _holding(rare_terms, by_term)
+        headed = _holding(head, by_term)
         best: tuple[float, str] | None = None
         for sid in sorted(cands):
             if sid == exclude or not _in_window(published[d], stories[sid], window):
                 continue
             st = stories[sid]
             # the name gate
-            if rare and not story_names.holds_own(rare, rare_terms, st.holders, seen, totals):
+            if rare and (
+                sid not in gated or not story_names.holds_own(rare, rare_terms, st.holders, seen, totals)
+            ):
                 continue
             sim = story_cosine(vec, st)
-            if sim < HEAD_SIM and head and not story_names.held(head, st.holders):
+            if sim < HEAD_SIM and head and sid not in headed:
                 continue
             if best is None or sim > best[0]:
                 best = (sim, sid)

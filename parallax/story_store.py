@@ -334,9 +334,14 @@ def member_vectors(
         )
     finally:
         con.unregister("_member_sid")
-    cols = ("story_id", "doc_id", "text_year", "term", "weight", "published_at")
-    for sid, d, y, t, w, p in zip(*(rows.column(c).to_pylist() for c in cols), strict=True):
+    for d, t, w in zip(*(rows.column(c).to_pylist() for c in ("doc_id", "term", "weight")), strict=True):
         vectors[d][t] = w
+    # a document's story, year and time once per document, not per term (timestamps are slow to convert)
+    per_doc = rows.group_by("doc_id").aggregate(
+        [("story_id", "min"), ("text_year", "min"), ("published_at", "max")]
+    )
+    cols = ("doc_id", "story_id_min", "text_year_min", "published_at_max")
+    for d, sid, y, p in zip(*(per_doc.column(c).to_pylist() for c in cols), strict=True):
         members[sid].add(d)
         years[d] = y
         published[d] = p
