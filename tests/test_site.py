@@ -305,6 +305,54 @@ def test_a_night_that_read_nothing_new_rewrites_only_the_top_pages(published: Pa
     assert refresh_site(published, out, workers=1).full  # built by other code: rebuilt
 
 
+def test_a_night_that_read_nothing_new_writes_the_index_around_its_cached_story_rows(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index's story rows, outlets and coverage chart are kept with the stamp they were made from; a
+    night that read nothing new rewrites the index around them without reading every story (it grew
+    with the archive), and the page equals one rendered from the stories read again."""
+    from parallax.site import build as build_mod
+
+    out = tmp_path / "site"
+    monkeypatch.setattr(build_mod, "now_label", lambda: "fixed")
+    assert refresh_site(published, out, workers=1).full
+
+    def no_change_run(run_id: str) -> None:
+        con = db.connect(published)
+        con.execute(
+            "insert into audit.runs (run_id, started_at, status, files_new, documents_new) "
+            "values (?, now(), 'success', 0, 0)",
+            [run_id],
+        )
+        con.execute("checkpoint")
+        con.close()
+
+    no_change_run("r2")
+    assert refresh_site(published, out, workers=1).mode == "top"  # reads the stories, keeps the parts
+    cache = out / build_mod.INDEX_CACHE
+    assert cache.is_file()
+    no_change_run("r3")
+
+    def unread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("every story read again on a night that read nothing new")
+
+    with monkeypatch.context() as m:
+        m.setattr(queries, "story_index", unread)
+        assert refresh_site(published, out, workers=1).pages == {"index": 1, "lists": 1}
+    kept_index = text(out / "index.html")
+    assert "<code>r3</code>" in text(out / "runs.html")
+    cache.unlink()  # the same night again with the stories read: the same page
+    assert refresh_site(published, out, workers=1).mode == "top"
+    assert text(out / "index.html") == kept_index
+    assert 'href="stories/' in kept_index
+    # parts made from other data, code or views are not used
+    cache.write_text(cache.read_text(encoding="utf-8").replace('"stamp": {', '"stamp": {"older": 1, ', 1))
+    with monkeypatch.context() as m:
+        m.setattr(queries, "story_index", unread)
+        with pytest.raises(AssertionError, match="read again"):
+            refresh_site(published, out, workers=1)
+
+
 def test_story_pages_are_built_in_chunks_bounded_by_documents() -> None:
     from parallax.site.chunks import CHUNK_MAX, STORY_CHUNK_DOCS, story_chunks
 

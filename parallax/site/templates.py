@@ -50,7 +50,7 @@ th.asc:after{content:" ↑"} th.desc:after{content:" ↓"} td.src{font-size:12px
 {% endblock %}
 {% block body %}
 <h1>Stories</h1>
-<p class="meta">{{ stories|length }} stories from {{ outlet_count }} outlets; newest first. Conflicts: figures
+<p class="meta">{{ story_count }} stories from {{ outlet_count }} outlets; newest first. Conflicts: figures
 or claims where outlets cannot all be right. Unique entities: named by one outlet only, in a story others
 cover.</p>
 <div class="charts">{% for c in charts %}{{ c }}{% endfor %}</div>
@@ -59,7 +59,7 @@ cover.</p>
 <label>source<select id="source"><option value="">any source</option>
 {% for o in outlets %}<option value="{{ o }}">{{ o }}</option>{% endfor %}</select></label>
 <label>last seen from<input id="from" type="date"></label><label>to<input id="to" type="date"></label>
-<span class="note"><span id="shown">{{ stories|length }}</span> shown</span>
+<span class="note"><span id="shown">{{ story_count }}</span> shown</span>
 </form>
 <table id="stories"><thead><tr><th data-sort="text">title</th><th>sources</th>
 <th data-sort="num">documents</th><th data-sort="num">outlets</th><th data-sort="text">first seen</th>
