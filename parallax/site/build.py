@@ -184,7 +184,7 @@ def refresh_site(
             summary = SiteSummary(out_dir, mode="top" if stamp == current else "pages")
             if stamp == current:
                 if not _refresh_from_cache(con, out_dir, data_docs, summary, current):
-                    _rewrite_top_pages(con, out_dir, data_docs, summary)
+                    _rewrite_top_pages(con, out_dir, data_docs, summary, current)
             else:
                 old = (old_pages or {}, changes.State.from_json(_read_json(out_dir / STATE)), stamp, current)
                 _update(con, db_path, out_dir, data_docs, workers, summary, memory_limit, old)
@@ -202,16 +202,19 @@ def _rewrite_top_pages(
     out_dir: Path,
     data_docs: Path,
     summary: SiteSummary,
+    stamp: dict[str, Any],
     only: frozenset[str] | None = REFRESHED_PAGES,
     site: _Pages | None = None,
 ) -> None:
+    """Rewrite the top pages (`only` those, when given) and keep the index's parts with `stamp` (the
+    site's stamp now) for the next night that reads nothing new."""
     site = site or _Pages.read(con)
     kept: list[IndexParts] = []
     top = _top_pages(con, site, Links(0, site.paged), out_dir, data_docs, only, kept)
     for rel, html in top:
         summary.add("index" if rel == "index.html" else "lists", 1, write_page(out_dir / rel, html))
     if kept:
-        cache = {"stamp": _stamp(con), **dataclasses.asdict(kept[0])}
+        cache = {"stamp": stamp, **dataclasses.asdict(kept[0])}
         write_page(out_dir / INDEX_CACHE, json.dumps(cache, default=str))
 
 
@@ -322,7 +325,7 @@ def _update(
         for path in gone:
             path.unlink(missing_ok=True)
         summary.removed = len(gone)
-        _rewrite_top_pages(con, out_dir, data_docs, summary, None, site)
+        _rewrite_top_pages(con, out_dir, data_docs, summary, current, None, site)
         for f in futures:
             summary.add(*f.result())
     write_page(out_dir / MANIFEST, json.dumps(pages))
