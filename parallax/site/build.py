@@ -143,9 +143,12 @@ def build_site(
         shutil.rmtree(side, ignore_errors=True)
         for kind in ("stories", "docs", "entities", "outlets", "assets"):
             (side / kind).mkdir(parents=True)
-        pages, counts = _build(con, db_path, side, out_dir, data_docs, workers, summary, memory_limit)
+        kept: list[IndexParts] = []
+        pages, counts = _build(con, db_path, side, out_dir, data_docs, workers, summary, kept, memory_limit)
         summary.bytes += charts.write_asset(side).stat().st_size
         stamp = _stamp(con)
+        if kept:
+            (side / INDEX_CACHE).write_text(_index_cache(stamp, kept[0]), encoding="utf-8")
         (side / MANIFEST).write_text(json.dumps(pages), encoding="utf-8")
         state = changes.State(stamp["data"], changes.hashes(con), changes.relations(con), changes.runs(con))
         state.counts = counts
@@ -214,8 +217,12 @@ def _rewrite_top_pages(
     for rel, html in top:
         summary.add("index" if rel == "index.html" else "lists", 1, write_page(out_dir / rel, html))
     if kept:
-        cache = {"stamp": stamp, **dataclasses.asdict(kept[0])}
-        write_page(out_dir / INDEX_CACHE, json.dumps(cache, default=str))
+        write_page(out_dir / INDEX_CACHE, _index_cache(stamp, kept[0]))
+
+
+def _index_cache(stamp: dict[str, Any], parts: IndexParts) -> str:
+    """`INDEX_CACHE`'s text: the index's parts with the stamp of the site they were made for."""
+    return json.dumps({"stamp": stamp, **dataclasses.asdict(parts)}, default=str)
 
 
 def _refresh_from_cache(
@@ -442,14 +449,16 @@ def _build(
     data_docs: Path,
     workers: int,
     summary: SiteSummary,
+    kept: list[IndexParts],
     memory_limit: str | None = None,
 ) -> tuple[dict[str, dict[str, str]], dict[str, list[int]]]:
-    """Write every page under `side`; returns every page's fingerprint and the stories' index counts."""
+    """Write every page under `side`; returns every page's fingerprint and the stories' index counts (the
+    index's parts are appended to `kept`)."""
     generated = now_label()
     site = _Pages.read(con)
     with _executor(workers) as pool:
         futures = _submit(pool, site.chunks(site.ids), side, db_path, site, generated, memory_limit)
-        for rel, html in _top_pages(con, site, Links(0, site.paged), out_dir, data_docs):
+        for rel, html in _top_pages(con, site, Links(0, site.paged), out_dir, data_docs, None, kept):
             summary.add("index" if rel == "index.html" else "lists", 1, _write(side / rel, html))
         for rel, html in outlet_pages(con, site.outlets, site.days, Links(1, site.paged), generated):
             summary.add("outlets", 1, _write(side / rel, html))
