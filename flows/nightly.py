@@ -340,9 +340,9 @@ def _process(
         # Pipelined: batch i+1 is cleaned, deduplicated and handed to the workers while they still
         # annotate batch i, so the flow process's steps and the tail of batch i (its last slices)
         # leave no core idle; batches are still written in order (finish i, then i+1).
-        pending: tuple[_Batch, list[str]] | None = None
+        pending: _Batch | None = None
         for doc_ids in chunked(ingested.doc_ids, settings.batch_docs):
-            started = (_start_documents(ctx, summary, timed, doc_ids), doc_ids)
+            started = _start_documents(ctx, summary, timed, doc_ids)
             done += _finish_pending(ctx, summary, timed, pending, new_docs)
             pending = started
             if progress and done:
@@ -384,6 +384,7 @@ def _reresolve_short_forms(ctx: RunContext, timed: StepTimer, new_docs: int) -> 
 class _Batch:
     """A batch of new documents cleaned and deduplicated, its canonicals' extraction under way."""
 
+    doc_ids: list[str]  # the batch as read
     cleaned: list[str]
     canonical: list[str]
     extraction: runner.PendingExtraction | None
@@ -410,7 +411,7 @@ def _start_documents(
                     summary.model, summary.model_version = runner.pipeline_identity(settings)
         with timed("extract"):
             job = extract_start_task(ctx, canonical.doc_ids)
-    return _Batch(list(cleaned.doc_ids), list(canonical.doc_ids), job)
+    return _Batch(doc_ids, list(cleaned.doc_ids), list(canonical.doc_ids), job)
 
 
 def _finish_documents(
@@ -437,16 +438,15 @@ def _finish_pending(
     ctx: RunContext,
     summary: runs.RunSummary,
     timed: StepTimer,
-    pending: tuple[_Batch, list[str]] | None,
+    batch: _Batch | None,
     new_docs: list[str],
 ) -> int:
     """Finish a started batch (if any), add its documents to `new_docs`; how many it held."""
-    if pending is None:
+    if batch is None:
         return 0
-    batch, doc_ids = pending
     _finish_documents(ctx, summary, timed, batch)
-    new_docs.extend(doc_ids)
-    return len(doc_ids)
+    new_docs.extend(batch.doc_ids)
+    return len(batch.doc_ids)
 
 
 def _report_deferred(ctx: RunContext, deferred: list[tuple[str, str, str, str, bool]]) -> None:

@@ -46,9 +46,9 @@ SCALES = {
     "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12, "lakh": 1e5,
     "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "millions": 1e6, "billions": 1e9,
 }  # fmt: skip
-# Vague plurals: lower bounds.
 # "a double murder", "a triple homicide": how many a crime's name counts (parallax.figure_spans)
 MULTIPLES = {"double": 2.0, "triple": 3.0, "quadruple": 4.0, "quintuple": 5.0}
+# Vague plurals: lower bounds.
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 _FRACTIONS = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,

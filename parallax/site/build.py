@@ -222,7 +222,7 @@ def _rewrite_top_pages(
 
 def _index_cache(stamp: dict[str, Any], parts: IndexParts) -> str:
     """`INDEX_CACHE`'s text: the index's parts with the stamp of the site they were made for."""
-    return json.dumps({"stamp": stamp, **dataclasses.asdict(parts)}, default=str)
+    return json.dumps({"stamp": stamp, **dataclasses.asdict(parts)})
 
 
 def _refresh_from_cache(
@@ -232,9 +232,7 @@ def _refresh_from_cache(
     outlets and coverage chart taken from `INDEX_CACHE`. False (nothing written) when the cache is
     missing or was made from other data, code or views (`stamp`: the site's stamp now)."""
     cache = _read_json(out_dir / INDEX_CACHE)
-    if not isinstance(cache, dict) or json.dumps(cache.get("stamp"), default=str) != json.dumps(
-        stamp, default=str
-    ):
+    if not isinstance(cache, dict) or cache.get("stamp") != stamp:  # (the stamp is plain JSON, as STAMP's)
         return False
     try:
         parts = IndexParts(
