@@ -36,6 +36,7 @@ approximate where entities, mojibake or joined lines changed the text):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -473,6 +474,9 @@ def finish(prep: Prepared) -> Cleaned:
     sentences: list[tuple[int, int, int]] = []
     pos = 0
     for p_index, (text, hint, _start) in enumerate(paras):
+        # lines are NFC one by one; removing markup or a rule's span, or joining lines, can put a
+        # letter next to a combining mark ("htm<...>l\u0323"): the paragraph is composed again
+        text = unicodedata.normalize("NFC", text)
         if body_parts:
             pos += 2
         paragraphs.append((pos, pos + len(text), is_heading(text, hint)))

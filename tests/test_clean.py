@@ -404,3 +404,20 @@ def test_learned_tail_sentence_glued_to_the_last_paragraph(con, settings, tmp_pa
     rules = con.execute("select distinct method, rule from audit.removed_boilerplate").fetchall()
     assert rules == [("learned", tail)]
     assert_offsets_consistent(con)
+
+
+def test_a_body_stays_nfc_where_removed_markup_put_a_letter_before_a_combining_mark() -> None:
+    """Lines are NFC one by one; removing markdown emphasis between "a" and U+0323 (found by the
+    fuzzer) must still give a composed body."""
+    import unicodedata
+
+    row = {
+        "doc_id": "d",
+        "source": "s",
+        "path": "p",
+        "format": "markdown",
+        "title": None,
+        "text": "The new library is in Ha**\u0323**noi and opened today with a large crowd.",
+    }
+    (c,) = clean_texts([row], load_ruleset(Settings()))
+    assert unicodedata.is_normalized("NFC", c.body) and "H\u1ea1noi" in c.body
