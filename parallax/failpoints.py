@@ -4,8 +4,8 @@
 step; `extract#2` the second time (e.g. the second batch); `read:feed.jsonl` when ingest opens that
 input file (a file that kills every run). A mode after a colon changes what happens to a step:
 `models:raise` raises `FailpointError` (an ordinary failed run, rolled back by the flow),
-`models:hang` sleeps until something (the run timeout) interrupts it. Unset (the default), `hit`
-does nothing.
+`models:hang` sleeps until something (the run timeout) interrupts it. `validate-chunk` is each chunk
+of rows validation reads while its query streams. Unset (the default), `hit` does nothing.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from parallax import db
+from parallax import db, failpoints
 from parallax.settings import Settings
 from parallax.validate_gx import (
     GxValidator,
@@ -140,13 +140,16 @@ def _chunks(
 ) -> Iterator[pa.RecordBatch]:
     """The query's rows as record batches (at least one, possibly empty, so columns are known)."""
     reader = con.sql(query, params=params or None).to_arrow_reader(rows)
-    emitted = False
-    for batch in reader:
-        if batch.num_rows or not emitted:
-            emitted = True
-            yield batch
-    if not emitted:
-        yield pa.RecordBatch.from_pylist([], schema=reader.schema)
+    try:
+        emitted = False
+        for batch in reader:
+            if batch.num_rows or not emitted:
+                emitted = True
+                yield batch
+        if not emitted:
+            yield pa.RecordBatch.from_pylist([], schema=reader.schema)
+    finally:
+        reader.close()  # the connection's result, also when the caller stops early or fails
 
 
 def _register_scope(con: duckdb.DuckDBPyConnection, run_id: str | None) -> int:
@@ -197,6 +200,30 @@ def _merge(acc: ExpectationOutcome | None, new: ExpectationOutcome) -> Expectati
     return acc
 
 
+def _frames(
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    settings: Settings,
+    run_id: str | None,
+    batch_name: str,
+    metrics: pd.DataFrame,
+) -> Generator[pd.DataFrame, None, None]:
+    """The rows of one of `suite`'s batches, in chunks of `suite.chunk_rows` (the query streams: close
+    the generator to release the connection's result)."""
+    if batch_name == "run_metrics":
+        yield metrics
+        return
+    path = settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql"
+    if batch_name == "rows":
+        query = _rows_query(con, suite, settings, run_id)
+    elif path.exists():
+        query = path.read_text(encoding="utf-8")
+    else:
+        raise ValueError(f"suite {suite.name}: unknown batch {batch_name!r}")
+    for batch in _chunks(con, query, db.bind_used(query, {"run_id": run_id}), suite.chunk_rows):
+        yield batch.to_pandas()
+
+
 def _run_suite(
     con: duckdb.DuckDBPyConnection,
     gx: GxValidator,
@@ -224,67 +251,57 @@ def _run_suite(
     rows = 0
     for batch_name in suite.batch_names():
         group = [(i, e) for i, e in exps if (e.get("meta") or {}).get("batch", "rows") == batch_name]
-        if batch_name == "run_metrics":
-            frames: Iterator[pd.DataFrame] = iter([metrics])
-        elif batch_name == "rows":
-            query = _rows_query(con, suite, settings, run_id)
-            batches = _chunks(con, query, db.bind_used(query, {"run_id": run_id}), suite.chunk_rows)
-            frames = (b.to_pandas() for b in batches)
-        elif (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").exists():
-            query = (settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql").read_text(
-                encoding="utf-8"
-            )
-            batches = _chunks(con, query, db.bind_used(query, {"run_id": run_id}), suite.chunk_rows)
-            frames = (b.to_pandas() for b in batches)
-        else:
-            raise ValueError(f"suite {suite.name}: unknown batch {batch_name!r}")
-        for df in frames:
-            if batch_name == "rows":
-                rows += len(df)
-                for name, fn in derived.items():
-                    df[name] = fn(df) if len(df) else pd.Series([], dtype=bool)
-            empty = empty_batch_outcomes(group, df, params) if len(df) == 0 else None
-            if empty is not None:
+        # closed on any exception too: a streamed batch left open keeps the connection's result open,
+        # and the failed run's rollback could not run on it
+        with contextlib.closing(_frames(con, suite, settings, run_id, batch_name, metrics)) as frames:
+            for df in frames:
+                failpoints.hit("validate-chunk", settings.failpoint)
+                if batch_name == "rows":
+                    rows += len(df)
+                    for name, fn in derived.items():
+                        df[name] = fn(df) if len(df) else pd.Series([], dtype=bool)
+                empty = empty_batch_outcomes(group, df, params) if len(df) == 0 else None
+                if empty is not None:
+                    for i, exp in group:
+                        ok, observed = empty[i]
+                        out = ExpectationOutcome(
+                            suite.name,
+                            table,
+                            i,
+                            exp["type"],
+                            resolve_params(exp.get("kwargs", {}), params),
+                            ok,
+                            observed=observed,
+                            unexpected_count=0,
+                            element_count=0,
+                        )
+                        out.severity = severity_of(exp)
+                        merged[i] = _merge(merged.get(i), out)
+                    continue
+                results = gx.validate(suite.name, group, df, params)
                 for i, exp in group:
-                    ok, observed = empty[i]
+                    r = results[i]
+                    res = r.result or {}
+                    observed = res.get("observed_value")
+                    partial = res.get("partial_unexpected_list")
+                    if observed is None and partial:
+                        observed = {"partial_unexpected_list": list(partial)[:5]}
+                    error = exception_message(r.exception_info)
+                    if error is not None:
+                        observed = {"exception": error}
                     out = ExpectationOutcome(
-                        suite.name,
-                        table,
-                        i,
-                        exp["type"],
-                        resolve_params(exp.get("kwargs", {}), params),
-                        ok,
-                        observed=observed,
-                        unexpected_count=0,
-                        element_count=0,
+                        suite=suite.name,
+                        table_name=table,
+                        index=i,
+                        expectation_type=exp["type"],
+                        kwargs=resolve_params(exp.get("kwargs", {}), params),
+                        success=bool(r.success),
+                        observed=jsonable(observed),
+                        unexpected_count=res.get("unexpected_count"),
+                        element_count=res.get("element_count", len(df)),
+                        severity=severity_of(exp),
                     )
-                    out.severity = severity_of(exp)
                     merged[i] = _merge(merged.get(i), out)
-                continue
-            results = gx.validate(suite.name, group, df, params)
-            for i, exp in group:
-                r = results[i]
-                res = r.result or {}
-                observed = res.get("observed_value")
-                partial = res.get("partial_unexpected_list")
-                if observed is None and partial:
-                    observed = {"partial_unexpected_list": list(partial)[:5]}
-                error = exception_message(r.exception_info)
-                if error is not None:
-                    observed = {"exception": error}
-                out = ExpectationOutcome(
-                    suite=suite.name,
-                    table_name=table,
-                    index=i,
-                    expectation_type=exp["type"],
-                    kwargs=resolve_params(exp.get("kwargs", {}), params),
-                    success=bool(r.success),
-                    observed=jsonable(observed),
-                    unexpected_count=res.get("unexpected_count"),
-                    element_count=res.get("element_count", len(df)),
-                    severity=severity_of(exp),
-                )
-                merged[i] = _merge(merged.get(i), out)
     results_list = [merged[i] for i in sorted(merged)]
     failures = [r.label for r in results_list if r.blocking]
     stats = SuiteStats(suite.name, table, not failures, rows, len(results_list), len(failures), failures)

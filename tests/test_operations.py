@@ -110,6 +110,37 @@ def test_failed_run_that_changed_earlier_rows_leaves_run_one_state_exactly(
     assert validate_published(env["db"], get_settings()).success
 
 
+def test_failure_while_validation_streams_rows_rolls_back(
+    env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while a validation query is still streaming its rows (a GX error, the run timeout) is
+    rolled back and reported as itself: the open result must not keep the rollback from running."""
+    from parallax.failpoints import FailpointError
+
+    write(env["input"], RUN1)
+    run_flow(env)
+    run1 = tables(env["work"])
+
+    write(env["input"], RUN2)
+    monkeypatch.setenv("PARALLAX_FAILPOINT", "validate-chunk#2:raise")
+    get_settings.cache_clear()
+    with pytest.raises(FailpointError):
+        run_flow(env)
+    assert tables(env["work"]) == run1
+    con = db.connect(env["work"], read_only=True)
+    try:
+        status, error = con.execute(
+            "select status, error from audit.runs order by started_at desc"
+        ).fetchone()
+    finally:
+        con.close()
+    assert (status, error) == ("failed", "FailpointError: failpoint validate-chunk#2:raise")
+
+    monkeypatch.delenv("PARALLAX_FAILPOINT")
+    get_settings.cache_clear()
+    assert run_flow(env)["documents_new"] == 2
+
+
 def test_hung_step_times_out_fails_the_run_and_rolls_back(
     env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
