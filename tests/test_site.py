@@ -75,6 +75,45 @@ def test_index_lists_stories_newest_first_with_conflict_and_unique_counts(site: 
     assert '<option value="x">x</option>' in html
 
 
+def test_story_counts_read_only_stories_of_several_sources_and_equal_counting_every_story(
+    published: Path, tmp_path: Path
+) -> None:
+    """A conflict or an entity one outlet alone names needs a second source: the index counts read only
+    such stories, and equal the counts read for every story."""
+
+    def change(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        # one outlet's story with two figures that would conflict if another outlet gave them
+        night.doc("dq", "q", "A ferry carried 200 people.", story="S7")
+        night.doc("dr", "q", "The ferry carried 350 people.", story="S7")
+
+    _publish_night(published, change)
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        rows = queries.story_index(con, counts=False)
+        assert {r["story_id"]: r["source_count"] for r in rows if r["story_id"] in ("S1", "S7")} == {
+            "S1": 5,
+            "S7": 1,
+        }
+        every = {
+            str(k): [int(c), int(u)]
+            for k, c, u in con.execute(queries.STORY_COUNTS_SQL, {"ids": None}).fetchall()
+        }
+        read: list[object] = []
+        original = con.execute
+
+        class Spy:
+            def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
+                read.append(params)
+                return original(sql, params)
+
+        queries.story_counts(Spy(), rows)  # type: ignore[arg-type]
+    finally:
+        con.close()
+    assert {r["story_id"]: [r["conflicts"], r["unique_entities"]] for r in rows} == every
+    assert every["S1"] == [2, 1]
+    assert read == [{"ids": [r["story_id"] for r in rows if r["source_count"] > 1]}]
+
+
 def test_story_page_is_the_report_with_links_to_documents_entities_and_outlets(site: Path) -> None:
     html = text(site / "stories" / "S1.html")
     assert 'id="heatmap"' in html and "Raisi in Pakistan" in html

@@ -116,9 +116,7 @@ def outlet_pages(
     """Every outlet's page (`outlets`: `queries.outlets`, `days`: `queries.outlet_days`), or those of the
     outlets in `only` (their queries read only their stories)."""
     tmpl = env().get_template("outlet.html")
-    stories = queries.outlet_stories(con, only)
-    unique = queries.outlet_unique_entities(con, only)
-    conflicts = queries.outlet_disagreements(con, only)
+    lists = queries.outlet_lists(con, only)
     wanted = None if only is None else set(only)
     for o in outlets:
         s = o["source"]
@@ -126,9 +124,9 @@ def outlet_pages(
             continue
         chart = charts.outlet_coverage(days, only=s)
         yield page("outlets", s), tmpl.render(
-            links=links, generated=generated, page_title=s, o=o, stories=stories.get(s, []),
-            unique=unique.get(s, []), conflicts=conflicts.get(s, []), charts=[chart] if chart else [],
-            chart_scripts=charts.scripts("../"),
+            links=links, generated=generated, page_title=s, o=o, stories=lists.stories.get(s, []),
+            unique=lists.unique.get(s, []), conflicts=lists.conflicts.get(s, []),
+            charts=[chart] if chart else [], chart_scripts=charts.scripts("../"),
         )  # fmt: skip
 
 

@@ -27,10 +27,8 @@ from parallax.site import queries
 # day, and the fingerprints of the story pages of the stories it lists (its story list, the entities
 # it alone names and its disagreeing figures are rows of those stories' pages).
 KINDS = ("stories", "docs", "entities", "outlets")
-# (the stories its page lists: `queries.outlet_stories`)
-_OUTLET_STORIES = (
-    f"with {queries.RECENT_CTE.format(where=queries.ALL_OUTLETS)} select source, story_id from recent"
-)
+# (the stories its page lists: `queries.outlet_lists`)
+_OUTLET_STORIES = f"select source, story_id from ({queries.RECENT_SQL.format(where=queries.ALL_OUTLETS)})"
 # the entities with a page (`queries.paged_entities`), bound as a list
 _HAS_PAGE = "select unnest(?::varchar[])"
 # story page queries whose rows link an entity (`report.story_queries` names)
