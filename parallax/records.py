@@ -114,7 +114,7 @@ def parse_datetime(value: Any) -> datetime | None:
         if dt is None:
             try:
                 dt = email.utils.parsedate_to_datetime(s)
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, OverflowError):  # fields past a C int: no date
                 dt = None
         if dt is None:
             for fmt in _DATE_FORMATS:
