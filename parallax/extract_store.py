@@ -40,6 +40,7 @@ from parallax.entities import (
 from parallax.entities.propagate import METHOD as PROPAGATED
 from parallax.entities.propagate import propagate_names
 from parallax.entity_archive import (
+    BatchNames,
     archive_aliases,
     archive_evidence,
     known_entities,
@@ -200,10 +201,9 @@ def write_annotations(
             )
         )
 
-    words = {w for g in groups for w in g.key.split()}
     short = [g for g in groups if is_short_form(g)]
     short_keys = {g.key for g in short}
-    known = known_entities(con, doc_ids, words, {g.key for g in short if g.acronym})
+    known = known_entities(con, doc_ids, BatchNames.of(groups, {g.key for g in short if g.acronym}))
     aliases = archive_aliases(con, known, short_keys)
     load_cooccurrence(con, known, sorted(short_candidate_ids(short, known.values(), aliases)), doc_ids)
     evidence = archive_evidence(con, known, doc_ids, aliases, overrides, min_score)

@@ -321,3 +321,57 @@ def test_a_night_re_reads_archived_documents_in_proportion_to_what_it_read() -> 
     assert reresolve_limit(200, 2.0, 1000) == 200
     assert reresolve_limit(200, 0.5, 3) == 2
     assert reresolve_limit(0, 2.0, 30) == 0 and reresolve_limit(200, 2.0, 0) == 0
+
+
+def test_the_archive_read_keeps_every_entity_the_resolver_could_match_and_only_those(mem_con) -> None:  # type: ignore[no-untyped-def]
+    """`known_entities` narrows the archive to what `resolve_entities` can use (same key or a variant
+    of it, first or last word, initials, a link made before, a renamed entity holding a new name's id)
+    and resolves the batch exactly as the whole archive does."""
+    from parallax.entities import DocGroup, KnownEntity, key_for, label_class, new_entity_id, resolve_entities
+    from parallax.entity_archive import BatchNames, known_entities
+
+    renamed = new_entity_id("acme harbour", "ORG")  # created as "Acme Harbour", renamed since
+    archive = [
+        ("e_saints", "New Orleans Saints", "ORG"),
+        ("e_boeing", "The Boeing Co.", "ORG"),
+        ("e_benjamin", "Regina M. Benjamin", "PERSON"),
+        ("e_ibm", "International Business Machines", "ORG"),
+        ("e_gorbachev", "Mikhail Gorbachev", "PERSON"),
+        ("e_chicago", "First National Bank of Chicago", "ORG"),  # "national" only inside its name
+        ("e_tmobile", "T-Mobile", "ORG"),
+        (renamed, "Port of Acme", "ORG"),
+    ]
+    mem_con.executemany(
+        "insert into intermediate.int_entities (entity_id, canonical_name, label, run_id) "
+        "values (?, ?, ?, 'r1')",
+        archive,
+    )
+    mem_con.execute(
+        "insert into intermediate.int_entity_aliases (alias, entity_id, method, confidence, run_id) "
+        "values ('Gorby', 'e_gorbachev', 'short_form', 0.8, 'r1')"
+    )
+
+    def group(name: str, label: str, acronym: bool = False) -> DocGroup:
+        return DocGroup("d1", key_for(name, label), name, label, {label_class(label)}, False, 1, acronym)
+
+    groups = [
+        group("Saints", "ORG"),
+        group("Boeing", "ORG"),
+        group("Regina Benjamin", "PERSON"),
+        group("IBM", "ORG", acronym=True),
+        group("Gorby", "PERSON"),
+        group("National Guard", "ORG"),
+        group("T-Mobile USA", "ORG"),
+        group("Acme Harbour", "ORG"),
+    ]
+    names = BatchNames.of(groups, {"ibm"})
+    known = known_entities(mem_con, ["d1"], names)
+    assert set(known) == {e[0] for e in archive} - {"e_chicago"}
+
+    every = [KnownEntity(i, n, lab, key_for(n, lab), {label_class(lab)}, set()) for i, n, lab in archive]
+    narrowed, _ = resolve_entities(groups, list(known.values()))
+    whole, _ = resolve_entities(groups, every)
+    assert narrowed == whole
+    assert narrowed[("d1", "boeing")].entity_id == "e_boeing"
+    assert narrowed[("d1", "t mobile usa")].entity_id == "e_tmobile"
+    assert narrowed[("d1", "acme harbour")].entity_id != renamed  # the renamed entity keeps its id
