@@ -68,6 +68,17 @@ def run_flow(env: dict[str, Path]) -> dict[str, object]:
     return nightly(input_dir=str(env["input"]), db_path=str(env["db"]))
 
 
+def last_run(path: Path) -> tuple[str, str | None]:
+    """The latest run's status and error in the database at `path`."""
+    con = db.connect(path, read_only=True)
+    try:
+        row = con.execute("select status, error from audit.runs order by started_at desc").fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return row[0], row[1]
+
+
 def changed_earlier_rows(before: dict[str, list[str]], after: dict[str, list[str]]) -> set[str]:
     """Tables where a row present before is gone or different after (an in-place change)."""
     return {n for n, rows in before.items() if set(rows) - set(after.get(n, []))}
@@ -127,13 +138,7 @@ def test_failure_while_validation_streams_rows_rolls_back(
     with pytest.raises(FailpointError):
         run_flow(env)
     assert tables(env["work"]) == run1
-    con = db.connect(env["work"], read_only=True)
-    try:
-        status, error = con.execute(
-            "select status, error from audit.runs order by started_at desc"
-        ).fetchone()
-    finally:
-        con.close()
+    status, error = last_run(env["work"])
     assert (status, error) == ("failed", "FailpointError: failpoint validate-chunk#2:raise")
 
     monkeypatch.delenv("PARALLAX_FAILPOINT")
@@ -161,13 +166,7 @@ def test_hung_step_times_out_fails_the_run_and_rolls_back(
     assert time.monotonic() - started < 120
     assert tables(env["work"]) == run1
     assert hashlib.sha256(env["db"].read_bytes()).hexdigest() == published
-    con = db.connect(env["work"], read_only=True)
-    try:
-        status, error = con.execute(
-            "select status, error from audit.runs order by started_at desc"
-        ).fetchone()
-    finally:
-        con.close()
+    status, error = last_run(env["work"])
     assert status == "failed" and "timeout of 20 s" in error
 
     monkeypatch.delenv("PARALLAX_FAILPOINT")
