@@ -4,5 +4,5 @@ select
     term,
     weight,
     doc_count
-from intermediate.int_story_profiles
-where story_id in (select story_id from validation_scope_stories)
+-- the stories' rows only (the macro reads their documents' terms; an empty scope reads none)
+from intermediate.int_story_profiles_for(coalesce((select list(story_id) from validation_scope_stories), []))

@@ -1,19 +1,10 @@
 -- intermediate.int_story_profiles: the term profile of each story (derived from its documents' terms).
 -- grain: (story, term); key: (story_id, term)
+-- Computed by intermediate.int_story_profiles_for (sql/intermediate/int_story_profiles_for.sql), which also
+-- reads only some stories.
 create or replace view intermediate.int_story_profiles as
-with members as (
-    select doc_id, story_id from intermediate.int_document_stories
-),
-terms as (
-    select doc_id, term, weight from intermediate.int_story_doc_terms
-),
-final as (
-    select m.story_id, t.term, sum(t.weight) as weight, count(*) as doc_count
-    from terms t
-    join members m on m.doc_id = t.doc_id
-    group by m.story_id, t.term
-)
-select * from final;
+select * from intermediate.int_story_profiles_for(null);
+
 comment on view intermediate.int_story_profiles is 'Story profiles: summed TF-IDF weights of the story''s canonical documents per term (the centroid new documents are compared with).';
 comment on column intermediate.int_story_profiles.story_id is 'Story id.';
 comment on column intermediate.int_story_profiles.term is 'Word or e:<entity_id>.';
