@@ -68,6 +68,17 @@ def run_flow(env: dict[str, Path]) -> dict[str, object]:
     return nightly(input_dir=str(env["input"]), db_path=str(env["db"]))
 
 
+def fail_run_two(env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, failpoint: str) -> None:
+    """Run 2's files with `failpoint` (a `:raise` one) set: the run fails with FailpointError."""
+    from parallax.failpoints import FailpointError
+
+    write(env["input"], RUN2)
+    monkeypatch.setenv("PARALLAX_FAILPOINT", failpoint)
+    get_settings.cache_clear()
+    with pytest.raises(FailpointError):
+        run_flow(env)
+
+
 def last_run(path: Path) -> tuple[str, str | None]:
     """The latest run's status and error in the database at `path`."""
     con = db.connect(path, read_only=True)
@@ -94,13 +105,7 @@ def test_failed_run_that_changed_earlier_rows_leaves_run_one_state_exactly(
     shutil.copyfile(env["work"], pristine)
 
     # run 2 updates run 1's entities, aliases, mention labels or stories, then fails
-    write(env["input"], RUN2)
-    from parallax.failpoints import FailpointError
-
-    monkeypatch.setenv("PARALLAX_FAILPOINT", "models:raise")
-    get_settings.cache_clear()
-    with pytest.raises(FailpointError):
-        run_flow(env)
+    fail_run_two(env, monkeypatch, "models:raise")
     assert tables(env["work"]) == run1
 
     # the same run succeeding does change run 1's rows: the rollback above had something to undo
@@ -126,17 +131,11 @@ def test_failure_while_validation_streams_rows_rolls_back(
 ) -> None:
     """A failure while a validation query is still streaming its rows (a GX error, the run timeout) is
     rolled back and reported as itself: the open result must not keep the rollback from running."""
-    from parallax.failpoints import FailpointError
-
     write(env["input"], RUN1)
     run_flow(env)
     run1 = tables(env["work"])
 
-    write(env["input"], RUN2)
-    monkeypatch.setenv("PARALLAX_FAILPOINT", "validate-chunk#2:raise")
-    get_settings.cache_clear()
-    with pytest.raises(FailpointError):
-        run_flow(env)
+    fail_run_two(env, monkeypatch, "validate-chunk#2:raise")
     assert tables(env["work"]) == run1
     status, error = last_run(env["work"])
     assert (status, error) == ("failed", "FailpointError: failpoint validate-chunk#2:raise")
