@@ -21,6 +21,15 @@ from parallax.report import Row
 MAX_ROWS = 100
 # Entities with at least this many documents get their own page (others are listed without one).
 ENTITY_PAGE_MIN_DOCS = 2
+# A comparison needs a second source: an entity only one outlet names, a figure another outlet
+# contradicts. Stories of fewer sources have no comparison rows and are not read (714 of the 10,248
+# stories of 20,000 Reuters articles have two or more).
+MIN_COMPARED_SOURCES = 2
+
+
+def compared(source_count: int | None) -> bool:
+    """Whether a story of `source_count` sources can have comparison rows."""
+    return (source_count or 0) >= MIN_COMPARED_SOURCES
 
 
 def records(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -55,7 +64,7 @@ order by coalesce(s.last_published_at, s.last_seen_at) desc nulls last, s.story_
 """
 # Per story of a list (null: every story), its conflicts (figures and claims) and the entities one of its
 # sources alone names; the comparisons read through their macros.
-STORY_COUNTS_SQL = """
+STORY_COUNTS_SQL = f"""
 with fact_conflicts as (
     select story_id, count(distinct coalesce(measure, '') || '|' || coalesce(unit, '')) as n
     from marts.rpt_fact_comparison_for($ids) where is_conflict group by story_id
@@ -66,7 +75,7 @@ claim_conflicts as (
 ),
 unique_entities as (
     select story_id, count(*) as n from marts.rpt_entity_divergence_for($ids)
-    where coverage = 'unique' and story_source_count > 1 group by story_id
+    where coverage = 'unique' and story_source_count >= {MIN_COMPARED_SOURCES} group by story_id
 )
 select s.story_id, coalesce(f.n, 0) + coalesce(c.n, 0) as conflicts, coalesce(u.n, 0) as unique_entities
 from marts.dim_stories s
@@ -94,7 +103,7 @@ def story_counts(
     than one source: 7% of the 10,248 stories of 20,000 Reuters articles)."""
     known = known or {}
     # both counts compare sources: a story of one source has none, and is not read
-    missing = [r["story_id"] for r in rows if r["story_id"] not in known and (r["source_count"] or 0) > 1]
+    missing = [r["story_id"] for r in rows if r["story_id"] not in known and compared(r["source_count"])]
     if missing:
         ids = None if len(missing) == len(rows) else missing
         found = con.execute(STORY_COUNTS_SQL, {"ids": ids}).fetchall()
@@ -371,12 +380,11 @@ OUTLET_STORIES_SQL = f"""
         order by source, last_at desc, story_id
         """
 
-# Those of the stories another source covers too, as the argument of a comparison view's `_for` macro:
-# the lists below read only those stories' rows. (An entity only one outlet names and a figure another
-# outlet contradicts both need a second source in the story: 714 of the 10,248 stories of 20,000 Reuters
-# articles have one.)
+# Those of the stories another source covers too (`compared`), as the argument of a comparison view's
+# `_for` macro: the lists below read only those stories' rows.
 _RECENT_STORY_IDS = (
-    f"coalesce((select list(distinct story_id) from {RECENT_TABLE} where source_count > 1), [])"
+    f"coalesce((select list(distinct story_id) from {RECENT_TABLE} "
+    f"where source_count >= {MIN_COMPARED_SOURCES}), [])"
 )
 
 OUTLET_UNIQUE_ENTITIES_SQL = f"""
@@ -384,7 +392,8 @@ OUTLET_UNIQUE_ENTITIES_SQL = f"""
             v.mention_count, v.story_source_count
         from marts.rpt_entity_divergence_for({_RECENT_STORY_IDS}) v
         join {RECENT_TABLE} r on r.source = v.sources_with[1] and r.story_id = v.story_id
-        where v.coverage = 'unique' and len(v.sources_with) = 1 and v.story_source_count > 1
+        where v.coverage = 'unique' and len(v.sources_with) = 1
+            and v.story_source_count >= {MIN_COMPARED_SOURCES}
         qualify row_number() over (partition by v.sources_with[1] order by v.mention_count desc, v.story_id,
             v.entity_id) <= ?
         order by source, v.mention_count desc, v.story_id, v.entity_id
