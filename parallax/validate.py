@@ -224,6 +224,64 @@ def _frames(
         yield batch.to_pandas()
 
 
+def _chunk_outcomes(
+    gx: GxValidator,
+    suite: Suite,
+    group: list[tuple[int, dict[str, Any]]],
+    df: pd.DataFrame,
+    params: dict[str, Any],
+) -> list[ExpectationOutcome]:
+    """The outcome of each expectation of `group` (index, spec) on one chunk of a batch: GX's result, or
+    for an empty chunk the outcome an empty batch gets (GX has no rows to judge some expectations on)."""
+    table = suite.object_name
+    empty = empty_batch_outcomes(group, df, params) if len(df) == 0 else None
+    outs: list[ExpectationOutcome] = []
+    if empty is not None:
+        for i, exp in group:
+            ok, observed = empty[i]
+            outs.append(
+                ExpectationOutcome(
+                    suite.name,
+                    table,
+                    i,
+                    exp["type"],
+                    resolve_params(exp.get("kwargs", {}), params),
+                    ok,
+                    observed=observed,
+                    unexpected_count=0,
+                    element_count=0,
+                    severity=severity_of(exp),
+                )
+            )
+        return outs
+    results = gx.validate(suite.name, group, df, params)
+    for i, exp in group:
+        r = results[i]
+        res = r.result or {}
+        observed = res.get("observed_value")
+        partial = res.get("partial_unexpected_list")
+        if observed is None and partial:
+            observed = {"partial_unexpected_list": list(partial)[:5]}
+        error = exception_message(r.exception_info)
+        if error is not None:
+            observed = {"exception": error}
+        outs.append(
+            ExpectationOutcome(
+                suite=suite.name,
+                table_name=table,
+                index=i,
+                expectation_type=exp["type"],
+                kwargs=resolve_params(exp.get("kwargs", {}), params),
+                success=bool(r.success),
+                observed=jsonable(observed),
+                unexpected_count=res.get("unexpected_count"),
+                element_count=res.get("element_count", len(df)),
+                severity=severity_of(exp),
+            )
+        )
+    return outs
+
+
 def _run_suite(
     con: duckdb.DuckDBPyConnection,
     gx: GxValidator,
@@ -260,48 +318,8 @@ def _run_suite(
                     rows += len(df)
                     for name, fn in derived.items():
                         df[name] = fn(df) if len(df) else pd.Series([], dtype=bool)
-                empty = empty_batch_outcomes(group, df, params) if len(df) == 0 else None
-                if empty is not None:
-                    for i, exp in group:
-                        ok, observed = empty[i]
-                        out = ExpectationOutcome(
-                            suite.name,
-                            table,
-                            i,
-                            exp["type"],
-                            resolve_params(exp.get("kwargs", {}), params),
-                            ok,
-                            observed=observed,
-                            unexpected_count=0,
-                            element_count=0,
-                        )
-                        out.severity = severity_of(exp)
-                        merged[i] = _merge(merged.get(i), out)
-                    continue
-                results = gx.validate(suite.name, group, df, params)
-                for i, exp in group:
-                    r = results[i]
-                    res = r.result or {}
-                    observed = res.get("observed_value")
-                    partial = res.get("partial_unexpected_list")
-                    if observed is None and partial:
-                        observed = {"partial_unexpected_list": list(partial)[:5]}
-                    error = exception_message(r.exception_info)
-                    if error is not None:
-                        observed = {"exception": error}
-                    out = ExpectationOutcome(
-                        suite=suite.name,
-                        table_name=table,
-                        index=i,
-                        expectation_type=exp["type"],
-                        kwargs=resolve_params(exp.get("kwargs", {}), params),
-                        success=bool(r.success),
-                        observed=jsonable(observed),
-                        unexpected_count=res.get("unexpected_count"),
-                        element_count=res.get("element_count", len(df)),
-                        severity=severity_of(exp),
-                    )
-                    merged[i] = _merge(merged.get(i), out)
+                for out in _chunk_outcomes(gx, suite, group, df, params):
+                    merged[out.index] = _merge(merged.get(out.index), out)
     results_list = [merged[i] for i in sorted(merged)]
     failures = [r.label for r in results_list if r.blocking]
     stats = SuiteStats(suite.name, table, not failures, rows, len(results_list), len(failures), failures)
