@@ -82,6 +82,8 @@ DATA_DOCS_DIR = "data_docs"
 
 SCOPE_DOCS = "validation_scope_docs"
 SCOPE_STORIES = "validation_scope_stories"
+# A suite with `share_rows` computes its rows batch once into this table, which its batches read.
+SUITE_ROWS = "validation_suite_rows"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
 
 
@@ -207,6 +209,7 @@ def _frames(
     run_id: str | None,
     batch_name: str,
     metrics: pd.DataFrame,
+    rows_query: str,
 ) -> Generator[pd.DataFrame, None, None]:
     """The rows of one of `suite`'s batches, in chunks of `suite.chunk_rows` (the query streams: close
     the generator to release the connection's result)."""
@@ -215,7 +218,7 @@ def _frames(
         return
     path = settings.expectations / "batches" / f"{suite.name}.{batch_name}.sql"
     if batch_name == "rows":
-        query = _rows_query(con, suite, settings, run_id)
+        query = rows_query
     elif path.exists():
         query = path.read_text(encoding="utf-8")
     else:
@@ -307,19 +310,32 @@ def _run_suite(
     derived = {name: DERIVED[name](settings) for name in suite.derive}
     merged: dict[int, ExpectationOutcome] = {}
     rows = 0
-    for batch_name in suite.batch_names():
-        group = [(i, e) for i, e in exps if (e.get("meta") or {}).get("batch", "rows") == batch_name]
-        # closed on any exception too: a streamed batch left open keeps the connection's result open,
-        # and the failed run's rollback could not run on it
-        with contextlib.closing(_frames(con, suite, settings, run_id, batch_name, metrics)) as frames:
-            for df in frames:
-                failpoints.hit("validate-chunk", settings.failpoint)
-                if batch_name == "rows":
-                    rows += len(df)
-                    for name, fn in derived.items():
-                        df[name] = fn(df) if len(df) else pd.Series([], dtype=bool)
-                for out in _chunk_outcomes(gx, suite, group, df, params):
-                    merged[out.index] = _merge(merged.get(out.index), out)
+    rows_query = _rows_query(con, suite, settings, run_id)
+    if suite.shares_rows:
+        con.execute(
+            f"create or replace temp table {SUITE_ROWS} as {rows_query}",
+            db.bind_used(rows_query, {"run_id": run_id}) or None,
+        )
+        rows_query = f"select * from {SUITE_ROWS}"
+    try:
+        for batch_name in suite.batch_names():
+            group = [(i, e) for i, e in exps if (e.get("meta") or {}).get("batch", "rows") == batch_name]
+            # closed on any exception too: a streamed batch left open keeps the connection's result open,
+            # and the failed run's rollback could not run on it
+            frames = _frames(con, suite, settings, run_id, batch_name, metrics, rows_query)
+            with contextlib.closing(frames):
+                for df in frames:
+                    failpoints.hit("validate-chunk", settings.failpoint)
+                    if batch_name == "rows":
+                        rows += len(df)
+                        for name, fn in derived.items():
+                            df[name] = fn(df) if len(df) else pd.Series([], dtype=bool)
+                    for out in _chunk_outcomes(gx, suite, group, df, params):
+                        merged[out.index] = _merge(merged.get(out.index), out)
+    finally:
+        if suite.shares_rows:
+            with contextlib.suppress(duckdb.Error):  # (a failed run's error is the one to report)
+                con.execute(f"drop table if exists {SUITE_ROWS}")
     results_list = [merged[i] for i in sorted(merged)]
     failures = [r.label for r in results_list if r.blocking]
     stats = SuiteStats(suite.name, table, not failures, rows, len(results_list), len(failures), failures)

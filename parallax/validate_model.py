@@ -109,6 +109,12 @@ class Suite:
         return int(self.spec.get("meta", {}).get("chunk_rows") or ROWS_PER_CHUNK)
 
     @property
+    def shares_rows(self) -> bool:
+        """Whether the suite's rows batch is computed once into a temporary table its other batches read
+        (meta `share_rows`: for a view that is costly to compute)."""
+        return bool(self.spec.get("meta", {}).get("share_rows"))
+
+    @property
     def derive(self) -> list[str]:
         return list(self.spec.get("meta", {}).get("derive", []))
 

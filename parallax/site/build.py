@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from typing import Any
 import duckdb
 
 from parallax import report
-from parallax.site import changes, charts, fingerprints, lists, queries
+from parallax.site import changes, charts, fingerprints, queries
 from parallax.site.chunks import (
     CHUNK_MAX,
     Chunk,
@@ -51,7 +50,7 @@ from parallax.site.chunks import (
     write_page,
 )
 from parallax.site.names import Links, page
-from parallax.site.toppages import IndexParts, render_index, render_runs
+from parallax.site.toppages import IndexParts, Lists, render_index, render_runs, top_pages
 
 # Written into a fully built site: the data version it was built from (`queries.data_version`), a hash
 # of the code that renders it and one of the file's views (`changes.definitions`). `refresh_site`
@@ -64,7 +63,6 @@ MANIFEST = ".parallax-site-pages.json"
 STATE = ".parallax-site-rows.json"
 # Fewer pages to rewrite than this are rendered in this process (starting workers costs ~2 s).
 INLINE_PAGES = 300
-TOP_PAGES = ("index.html", "outlets.html", "entities.html", "runs.html")
 # What a night that read nothing new changes: the run history, and the index's nightly chart.
 REFRESHED_PAGES = frozenset({"index.html", "runs.html"})
 # What the index shows that only new data changes (its story rows, outlets, coverage chart), with the
@@ -213,7 +211,7 @@ def _rewrite_top_pages(
     site's stamp now) for the next night that reads nothing new."""
     site = site or _Pages.read(con)
     kept: list[IndexParts] = []
-    top = _top_pages(con, site, Links(0, site.paged), out_dir, data_docs, only, kept)
+    top = top_pages(con, site, Links(0, site.paged), now_label(), out_dir, data_docs, only, kept)
     for rel, html in top:
         summary.add("index" if rel == "index.html" else "lists", 1, write_page(out_dir / rel, html))
     if kept:
@@ -249,14 +247,10 @@ def _refresh_from_cache(
 
 
 @dataclass
-class _Pages:
+class _Pages(Lists):
     """What every build reads first: the stories (index rows), entities, outlets and their documents per
     day (the top and outlet pages both show them), and the keys of every page."""
 
-    index: list[dict[str, Any]]
-    entities: list[dict[str, Any]]
-    outlets: list[dict[str, Any]]
-    days: list[dict[str, Any]]  # queries.outlet_days
     paged: frozenset[str]  # entities with a page
     ids: dict[str, list[str]]  # page keys per kind (stories, docs, entities, outlets)
 
@@ -456,7 +450,8 @@ def _build(
     site = _Pages.read(con)
     with _executor(workers) as pool:
         futures = _submit(pool, site.chunks(site.ids), side, db_path, site, generated, memory_limit)
-        for rel, html in _top_pages(con, site, Links(0, site.paged), out_dir, data_docs, None, kept):
+        top = top_pages(con, site, Links(0, site.paged), generated, out_dir, data_docs, None, kept)
+        for rel, html in top:
             summary.add("index" if rel == "index.html" else "lists", 1, _write(side / rel, html))
         for rel, html in outlet_pages(con, site.outlets, site.days, Links(1, site.paged), generated):
             summary.add("outlets", 1, _write(side / rel, html))
@@ -470,47 +465,3 @@ def _write(path: Path, html: str) -> int:
     data = html.encode("utf-8")
     path.write_bytes(data)
     return len(data)
-
-
-def _top_pages(
-    con: duckdb.DuckDBPyConnection,
-    site: _Pages,
-    links: Links,
-    out_dir: Path,
-    data_docs: Path,
-    only: frozenset[str] | None = None,
-    kept: list[IndexParts] | None = None,
-) -> Iterator[tuple[str, str]]:
-    """index.html, outlets.html, entities.html and runs.html (those named in `only`, when given); the
-    index's data-only parts are appended to `kept` when given."""
-    e = env()
-    common = {"links": links, "generated": now_label()}
-    index, entities, outlets = site.index, site.entities, site.outlets
-    for s in index:
-        s["first_seen"] = s["first_published_at"] or s["first_seen_at"]
-        s["last_seen"] = s["last_published_at"] or s["last_seen_at"]
-        s["sources"] = list(s["sources"] or [])
-    coverage = charts.outlet_coverage(site.days)
-    want = only or frozenset(TOP_PAGES)
-    if "index.html" in want:
-        parts = IndexParts(
-            str(lists.story_rows(index, links)),
-            len(index),
-            [o["source"] for o in outlets],
-            str(coverage) if coverage else None,
-        )
-        if kept is not None:
-            kept.append(parts)
-        yield "index.html", render_index(con, e, common, parts)
-    if "outlets.html" in want:
-        yield "outlets.html", e.get_template("outlets.html").render(
-            **common, page_title="outlets", outlets=outlets, charts=[coverage] if coverage else [],
-            chart_scripts=charts.scripts(""),
-        )  # fmt: skip
-    if "entities.html" in want:
-        yield "entities.html", e.get_template("entities.html").render(
-            **common, page_title="entities", entities=entities, paged=len(links.entities),
-            min_docs=queries.ENTITY_PAGE_MIN_DOCS, rows=lists.entity_rows(entities, links), chart_scripts="",
-        )  # fmt: skip
-    if "runs.html" in want:
-        yield "runs.html", render_runs(con, e, common, out_dir, data_docs)

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from parallax import db
 from parallax.report import format_number, format_time, html_link, render_story, stories_data
-from parallax.site import charts, queries
+from parallax.site import charts, outlet_queries, queries
 from parallax.site.highlight import highlight
 from parallax.site.names import Links, page
 from parallax.site.templates import CSS, NAV, NAV_CSS, TEMPLATES
@@ -116,7 +116,7 @@ def outlet_pages(
     """Every outlet's page (`outlets`: `queries.outlets`, `days`: `queries.outlet_days`), or those of the
     outlets in `only` (their queries read only their stories)."""
     tmpl = env().get_template("outlet.html")
-    lists = queries.outlet_lists(con, only)
+    lists = outlet_queries.outlet_lists(con, only)
     wanted = None if only is None else set(only)
     for o in outlets:
         s = o["source"]

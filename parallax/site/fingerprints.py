@@ -21,14 +21,16 @@ from typing import Any
 import duckdb
 
 from parallax.report import story_queries
-from parallax.site import queries
+from parallax.site import outlet_queries, queries
 
 # Outlet pages are fingerprinted from what they show (`outlets`): the outlet's own row and documents per
 # day, and the fingerprints of the story pages of the stories it lists (its story list, the entities
 # it alone names and its disagreeing figures are rows of those stories' pages).
 KINDS = ("stories", "docs", "entities", "outlets")
-# (the stories its page lists: `queries.outlet_lists`)
-_OUTLET_STORIES = f"select source, story_id from ({queries.RECENT_SQL.format(where=queries.ALL_OUTLETS)})"
+# (the stories its page lists: `outlet_queries.outlet_lists`)
+_OUTLET_STORIES = (
+    f"select source, story_id from ({outlet_queries.RECENT_SQL.format(where=outlet_queries.ALL_OUTLETS)})"
+)
 # the entities with a page (`queries.paged_entities`), bound as a list
 _HAS_PAGE = "select unnest(?::varchar[])"
 # story page queries whose rows link an entity (`report.story_queries` names)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,9 @@ from typing import Any
 import duckdb
 from markupsafe import Markup
 
-from parallax.site import charts, queries
+from parallax.site import charts, lists, queries
+from parallax.site.chunks import env
+from parallax.site.names import Links
 
 
 @dataclass
@@ -58,3 +61,62 @@ def render_runs(
             chart_scripts="",
         )
     )
+
+
+@dataclass
+class Lists:
+    """The rows the top pages list: every story (`queries.story_index`), entity and outlet, and the
+    outlets' documents per day (`queries.outlet_days`)."""
+
+    index: list[dict[str, Any]]
+    entities: list[dict[str, Any]]
+    outlets: list[dict[str, Any]]
+    days: list[dict[str, Any]]
+
+
+TOP_PAGES = ("index.html", "outlets.html", "entities.html", "runs.html")
+
+
+def top_pages(
+    con: duckdb.DuckDBPyConnection,
+    site: Lists,
+    links: Links,
+    generated: str,
+    out_dir: Path,
+    data_docs: Path,
+    only: frozenset[str] | None = None,
+    kept: list[IndexParts] | None = None,
+) -> Iterator[tuple[str, str]]:
+    """index.html, outlets.html, entities.html and runs.html (those named in `only`, when given); the
+    index's data-only parts are appended to `kept` when given (`generated`: the build's time label)."""
+    e = env()
+    common = {"links": links, "generated": generated}
+    index, entities, outlets = site.index, site.entities, site.outlets
+    for s in index:
+        s["first_seen"] = s["first_published_at"] or s["first_seen_at"]
+        s["last_seen"] = s["last_published_at"] or s["last_seen_at"]
+        s["sources"] = list(s["sources"] or [])
+    coverage = charts.outlet_coverage(site.days)
+    want = only or frozenset(TOP_PAGES)
+    if "index.html" in want:
+        parts = IndexParts(
+            str(lists.story_rows(index, links)),
+            len(index),
+            [o["source"] for o in outlets],
+            str(coverage) if coverage else None,
+        )
+        if kept is not None:
+            kept.append(parts)
+        yield "index.html", render_index(con, e, common, parts)
+    if "outlets.html" in want:
+        yield "outlets.html", e.get_template("outlets.html").render(
+            **common, page_title="outlets", outlets=outlets, charts=[coverage] if coverage else [],
+            chart_scripts=charts.scripts(""),
+        )  # fmt: skip
+    if "entities.html" in want:
+        yield "entities.html", e.get_template("entities.html").render(
+            **common, page_title="entities", entities=entities, paged=len(links.entities),
+            min_docs=queries.ENTITY_PAGE_MIN_DOCS, rows=lists.entity_rows(entities, links), chart_scripts="",
+        )  # fmt: skip
+    if "runs.html" in want:
+        yield "runs.html", render_runs(con, e, common, out_dir, data_docs)
