@@ -75,7 +75,9 @@ def _heatmap(coverage: list[dict[str, Any]], divergence: list[dict[str, Any]], s
                 "share": c["first_appearance_share"],
                 "sentence": c["first_sentence_index"],
             }
-    ordered = sorted(by_entity.values(), key=lambda r: (-r["n_sources"], -r["total"], r["name"].lower()))
+    ordered = sorted(
+        by_entity.values(), key=lambda r: (-r["n_sources"], -r["total"], r["name"].lower(), r["entity_id"])
+    )
     shown = ordered[:MAX_HEATMAP_ENTITIES]
     max_count = max((cell["count"] for r in shown for cell in r["cells"].values()), default=1)
     for r in shown:
@@ -127,14 +129,22 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
         v: f"marts.{v} where true" if story_ids is None else f"marts.{v}_for(?::varchar[]) where true"
         for v in STORY_MACROS
     }
-    fact_order = "is_conflict desc, is_background, measure nulls last, fact_type, source, start_char"
+    # Each order is total (a page's bytes must not depend on the query plan) and its columns are selected
+    # (the site fingerprints a page by its rows: an order that changes must change them).
+    fact_order = (
+        "is_conflict desc, is_background, measure nulls last, fact_type, source, start_char, doc_id, part, "
+        "end_char"
+    )
     # one row per measure given by two sources or more: each source's figures side by side
     measure_order = (
-        "case status when 'conflict' then 0 when 'update' then 1 else 2 end, source_count desc, measure"
+        "case status when 'conflict' then 0 when 'update' then 1 else 2 end, source_count desc, measure, "
+        "unit nulls first"
     )
-    attribution_order = "is_conflict desc, topic nulls last, predicate, polarity, source, attribution_index"
+    attribution_order = (
+        "is_conflict desc, topic nulls last, predicate, polarity, source, attribution_index, doc_id"
+    )
     similarity_order = "text_similarity desc nulls last, doc_a, doc_b"
-    change_order = "item_kind, change, item_label"
+    change_order = "item_kind, change, item_label, source, old_value, new_value, change_type"
     ranked = [*ids, MAX_TABLE_ROWS]
     queries = {
         "stories": ("select * from marts.dim_stories where {where}", ids),
@@ -148,22 +158,21 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
         "divergence": (
             "select * from {rpt_entity_divergence} "
             "order by story_id, case coverage when 'consensus' then 0 when 'majority' then 1 "
-            "when 'minority' then 2 else 3 end, mention_count desc, canonical_name",
+            "when 'minority' then 2 else 3 end, mention_count desc, canonical_name, entity_id",
             ids,
         ),
         "facts": (
             "select story_id, source, fact_type, measure, measure_evidence, value_text, normalized_value, "
             "lower_value, upper_value, unit, sentence, is_background, is_update, is_conflict, "
-            "sources_agreeing, sources_reporting_measure from {rpt_fact_comparison} "
-            + _ranked(fact_order)
-            + f" order by story_id, {fact_order}",
+            "sources_agreeing, sources_reporting_measure, start_char, doc_id, part, end_char "
+            "from {rpt_fact_comparison} " + _ranked(fact_order) + f" order by story_id, {fact_order}",
             ranked,
         ),
         "measures": (
             "select story_id, measure, unit, "
             "case when bool_or(is_conflict) then 'conflict' when bool_or(is_update) then 'update' "
             "else 'agree' end as status, count(distinct source) as source_count, "
-            "list(source || ': ' || value_text order by source, start_char) as figures "
+            "list(source || ': ' || value_text order by source, start_char, value_text) as figures "
             "from {rpt_fact_comparison} and sources_reporting_measure > 1 "
             "group by story_id, measure, unit "
             + _ranked(measure_order)
@@ -172,7 +181,7 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
         ),
         "attributions": (
             "select story_id, predicate, topic, polarity, source, actor_name, actor_entity_id, kind, cue, "
-            "quote, sentence, is_conflict from {rpt_attribution_comparison} "
+            "quote, sentence, is_conflict, attribution_index, doc_id from {rpt_attribution_comparison} "
             + _ranked(attribution_order)
             + f" order by story_id, {attribution_order}",
             ranked,

@@ -525,6 +525,37 @@ def test_an_outlet_page_shows_its_newest_stories_and_takes_entities_and_figures_
     assert _site_files(out) == _site_files(tmp_path / "full")
 
 
+def test_an_entity_page_is_rewritten_when_only_the_order_of_its_stories_changes(
+    published: Path, tmp_path: Path
+) -> None:
+    """An entity page lists its stories newest first. A night that adds to an older story a document
+    not naming the entity changes none of the entity's rows but their order: the page is rewritten."""
+
+    def newer_story(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        night.doc("df", "a", "Raisi flew home.", story="S2", minutes=600)
+        night.mentions("df", ("Raisi", "E_raisi"))
+
+    def older_story_grows(con: duckdb.DuckDBPyConnection, night: Corpus) -> None:
+        night.doc("dg", "c", "The talks went on.", story="S1", minutes=900)  # c names Raisi in S1 already
+
+    _publish_night(published, newer_story)
+    out = tmp_path / "site"
+    assert refresh_site(published, out, workers=1).full
+
+    def listed(site: Path) -> list[str]:
+        page_text = text(site / "entities" / "E_raisi.html")
+        table = re.search(r'<table id="entity-stories">.*?</table>', page_text, re.S)
+        assert table is not None
+        return re.findall(r"stories/(S\d)\.html", table.group(0))
+
+    assert listed(out) == ["S2", "S1"]
+    _publish_night(published, older_story_grows, run_id="r3")
+    assert refresh_site(published, out, workers=1).mode == "pages"
+    assert listed(out) == ["S1", "S2"]
+    build_site(published, tmp_path / "full", workers=1)
+    assert _site_files(out) == _site_files(tmp_path / "full")
+
+
 def test_nights_that_move_a_document_re_resolve_and_rename_entities_update_every_page_showing_them(
     published: Path, tmp_path: Path
 ) -> None:

@@ -210,7 +210,8 @@ DOC_MARKS_SQL = """
         left join marts.rpt_attribution_comparison_for((select ids from stories)) r
             using (doc_id, attribution_index)
         where a.doc_id in (select doc_id from docs)
-        order by doc_id, start_char, end_char desc
+        -- marks of one span in a fixed order (a page's bytes must not depend on the plan)
+        order by doc_id, start_char, end_char desc, part, kind, note, ref
         """
 
 
@@ -286,21 +287,24 @@ ENTITY_STORIES_SQL = f"""
         with wanted as ({_PAGED_ENTITIES} as entity_id),
         firsts as (
             select m.entity_id, m.story_id,
-                arg_min(m.source, coalesce(d.published_at, d.ingested_at)) as first_source
+                -- (sources of equal times by name: a page's bytes must not depend on the plan)
+                first(m.source order by coalesce(d.published_at, d.ingested_at), m.source) as first_source
             from marts.fct_mentions m join marts.dim_documents d using (doc_id)
             where m.entity_id in (select entity_id from wanted) and m.story_id is not null group by all
         ),
         stories as (select coalesce(list(distinct story_id), []) as ids from firsts)
+        -- the story's rank on the page is a column: a page's fingerprint changes with its order
         select c.entity_id, c.story_id, s.title, s.source_count as story_sources,
             list(c.source order by c.source) as sources, sum(c.mention_count) as mentions,
-            any_value(f.first_source) as first_source
+            any_value(f.first_source) as first_source,
+            row_number() over (partition by c.entity_id order by s.last_seen_at desc, c.story_id) as rank
         from marts.rpt_entity_coverage_for((select ids from stories)) c
         join marts.dim_stories s using (story_id)
         left join firsts f on f.entity_id = c.entity_id and f.story_id = c.story_id
         where c.entity_id in (select entity_id from wanted)
         group by c.entity_id, c.story_id, s.title, s.source_count, s.last_seen_at
-        qualify row_number() over (partition by c.entity_id order by s.last_seen_at desc, c.story_id) <= ?
-        order by c.entity_id, s.last_seen_at desc, c.story_id
+        qualify rank <= ?
+        order by c.entity_id, rank
         """
 
 
