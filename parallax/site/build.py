@@ -278,13 +278,52 @@ class _Pages(Lists):
         return {s["story_id"]: s["title"] for s in self.index}
 
     def chunks(self, ids: dict[str, list[str]]) -> dict[str, list[list[str]]]:
-        """Page keys of `ids` in the chunks workers render."""
+        """Page keys of `ids` in the chunks workers render (stories, documents and entities: the kinds of
+        `ids` among those)."""
         docs_in = {s["story_id"]: int(s["doc_count"] or 0) for s in self.index}
-        return {
-            "stories": story_chunks(ids["stories"], docs_in),
-            "docs": list(chunked(ids["docs"], CHUNK_MAX["docs"])),
-            "entities": list(chunked(ids["entities"], CHUNK_MAX["entities"])),
-        }
+        out = {"stories": story_chunks(ids["stories"], docs_in)} if "stories" in ids else {}
+        for kind in ("docs", "entities"):
+            if kind in ids:
+                out[kind] = list(chunked(ids[kind], CHUNK_MAX[kind]))
+        return out
+
+
+class _Renderer:
+    """Renders the changed pages of each kind as soon as the kind's fingerprints are known
+    (`fingerprints.Ready`), so that workers render story pages while documents and entities are still
+    fingerprinted; the workers start with the first kind that has pages to write."""
+
+    def __init__(
+        self,
+        old_pages: dict[str, dict[str, str]],
+        site: _Pages,
+        root: Path,
+        db_path: Path,
+        workers: int,
+        memory_limit: str | None,
+    ) -> None:
+        self.old_pages, self.site, self.root, self.db_path = old_pages, site, root, db_path
+        self.workers, self.memory_limit = workers, memory_limit
+        self.generated = now_label()
+        self.delete: dict[str, list[str]] = {}
+        self.futures: list[Future[tuple[str, int, int, float]]] = []
+        self.pool: Executor | None = None
+
+    def __call__(self, kind: str, pages: dict[str, str], checked: int) -> None:
+        write, self.delete[kind] = fingerprints.changed(self.old_pages.get(kind, {}), pages)
+        if not write:
+            return
+        if self.pool is None:  # starting workers costs ~2 s: not for a few pages
+            self.pool = _executor(self.workers if checked >= INLINE_PAGES else 1)
+        chunks = {kind: [write]} if kind == "outlets" else self.site.chunks({kind: write})
+        self.futures += _submit(
+            self.pool, chunks, self.root, self.db_path, self.site, self.generated, self.memory_limit
+        )
+
+    def close(self) -> None:
+        """Wait for the workers and stop them."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
 
 def _update(
@@ -305,28 +344,26 @@ def _update(
     (out_dir / STAMP).unlink(missing_ok=True)
     (out_dir / STATE).unlink(missing_ok=True)
     site = _Pages.read(con, counts=False)
-    pages, state, summary.fingerprinted, known = _fingerprints(con, site, old_pages, state, stamp, current)
-    queries.story_counts(con, site.index, known)  # the stories the night changed read again
-    state.counts = site.counts
-    write, delete = fingerprints.changed(old_pages, pages)
-    generated = now_label()
-    # outlet pages first (their queries read every story of the outlet: the longest chunk); the top pages
-    # are rewritten while the workers render
-    chunks = {"outlets": [write["outlets"]] if write["outlets"] else [], **site.chunks(write)}
-    with _executor(workers if sum(len(v) for v in write.values()) >= INLINE_PAGES else 1) as pool:
-        futures = _submit(pool, chunks, out_dir, db_path, site, generated, memory_limit)
+    renderer = _Renderer(old_pages, site, out_dir, db_path, workers, memory_limit)
+    try:
+        fingerprinted = _fingerprints(con, site, old_pages, state, stamp, current, renderer)
+        pages, state, summary.fingerprinted, known = fingerprinted
+        queries.story_counts(con, site.index, known)  # the stories the night changed read again
+        state.counts = site.counts
         # outlets gone: by the folder (a manifest written before outlets were fingerprinted has none)
         outlets = {page("outlets", key) for key in site.ids["outlets"]}
         gone = [p for p in (out_dir / "outlets").glob("*.html") if f"outlets/{p.name}" not in outlets]
-        for kind, keys in delete.items():
+        for kind, keys in renderer.delete.items():
             if kind != "outlets":
                 gone.extend(out_dir / page(kind, key) for key in keys)
         for path in gone:
             path.unlink(missing_ok=True)
         summary.removed = len(gone)
         _rewrite_top_pages(con, out_dir, data_docs, summary, current, None, site)
-        for f in futures:
+        for f in renderer.futures:
             summary.add(*f.result())
+    finally:
+        renderer.close()
     write_page(out_dir / MANIFEST, json.dumps(pages))
     write_page(out_dir / STATE, json.dumps(state.to_json()))
 
@@ -338,6 +375,7 @@ def _fingerprints(
     state: changes.State | None,
     stamp: Any,
     current: dict[str, Any],
+    ready: fingerprints.Ready | None = None,
 ) -> tuple[dict[str, dict[str, str]], changes.State, int | None, dict[str, list[int]]]:
     """`changes.page_fingerprints` with two DuckDB threads (this connection otherwise uses one)."""
     con.execute("set threads = 2")
@@ -346,7 +384,7 @@ def _fingerprints(
             state = None  # other SQL: any page may have changed
         data = (stamp or {}).get("data")
         pages = (site.ids, site.outlets, site.days)
-        return changes.page_fingerprints(con, pages, old_pages, state, data, current["data"])
+        return changes.page_fingerprints(con, pages, old_pages, state, data, current["data"], ready)
     finally:
         con.execute("set threads = 1")
 

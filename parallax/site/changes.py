@@ -342,19 +342,20 @@ def page_fingerprints(
     old: State | None,
     stamp_data: Any,
     data: list[Any],
+    ready: fingerprints.Ready | None = None,
 ) -> tuple[dict[str, dict[str, str]], State, int | None, dict[str, list[int]]]:
     """Every page's fingerprint after a night (`site`: page keys per kind, outlets and their days, as
     `fingerprints.fingerprints` takes them), the state to keep (its index counts left to fill), how many
     pages were fingerprinted: those of the change set (`change_set`; the others keep their fingerprint in
     `old_pages`), or every page (None) when the change set cannot be known; and the index counts of the
-    stories outside the change set, still valid."""
+    stories outside the change set, still valid. `ready` is given each kind's fingerprints when known."""
     ids, outlets, days = site
     now, now_runs = hashes(con), runs(con)
     paged = (set(old_pages.get("entities", {})), set(ids["entities"]))
     found = change_set(con, old, stamp_data, now, now_runs, paged)
     if old is None or found is None:
-        every = fingerprints.fingerprints(con, ids, outlets, days)
+        every = fingerprints.fingerprints(con, ids, outlets, days, ready)
         return every, State(data, now, relations(con), now_runs), None, {}
-    pages, count = fingerprints.refingerprint(con, ids, old_pages, found.keys, outlets, days)
+    pages, count = fingerprints.refingerprint(con, ids, old_pages, found.keys, outlets, days, ready)
     known = {k: v for k, v in old.counts.items() if k not in found.keys["stories"]}
     return pages, next_state(old, found, data, now, now_runs), count, known

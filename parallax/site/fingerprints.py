@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,18 +108,24 @@ def _hashes(con: duckdb.DuckDBPyConnection, source: Source, paged: list[str]) ->
     return {str(k): f"{h}:{n}" for k, h, n in con.execute(sql, params).fetchall() if k is not None}
 
 
+# Called with each page kind's fingerprints as soon as they are known (stories, outlets, documents,
+# entities, in that order), and the number of pages being fingerprinted: the site renders a kind's
+# changed pages while the next kinds are fingerprinted.
+Ready = Callable[[str, dict[str, str], int], None]
+ORDER = ("stories", "outlets", "docs", "entities")
+
+
 def fingerprints(
     con: duckdb.DuckDBPyConnection,
     ids: dict[str, list[str]],
     outlets: Sequence[dict[str, Any]] = (),
     days: Sequence[dict[str, Any]] = (),
+    ready: Ready | None = None,
 ) -> dict[str, dict[str, str]]:
     """Per page kind (KINDS), per page key of `ids` (entities: those with a page), a fingerprint.
 
     Outlet pages: one per row of `outlets` (`queries.outlets`), from `days` (`queries.outlet_days`)."""
-    out = _pages(con, ids, ids["entities"], restrict=False)
-    out["outlets"] = outlet_fingerprints(con, out["stories"], outlets, days)
-    return out
+    return _pages(con, ids, ids, {}, outlets, days, ready, restrict=False)
 
 
 def refingerprint(
@@ -129,6 +135,7 @@ def refingerprint(
     keys: dict[str, set[str]],
     outlets: Sequence[dict[str, Any]] = (),
     days: Sequence[dict[str, Any]] = (),
+    ready: Ready | None = None,
 ) -> tuple[dict[str, dict[str, str]], int]:
     """`fingerprints`, computed only for the pages in `keys` (and the pages `old` has no fingerprint for),
     the other pages of `ids` keeping their fingerprint in `old`; also the number of pages fingerprinted."""
@@ -136,24 +143,36 @@ def refingerprint(
         kind: [k for k in ids[kind] if k in keys.get(kind, ()) or k not in old.get(kind, {})]
         for kind in ("stories", "docs", "entities")
     }
-    fresh = _pages(con, some, ids["entities"], restrict=True)
-    out = {kind: {k: fresh[kind].get(k) or old[kind][k] for k in ids[kind]} for kind in some}
-    out["outlets"] = outlet_fingerprints(con, out["stories"], outlets, days)
+    out = _pages(con, some, ids, old, outlets, days, ready, restrict=True)
     return out, sum(len(v) for v in some.values())
 
 
 def _pages(
-    con: duckdb.DuckDBPyConnection, ids: dict[str, list[str]], paged: list[str], restrict: bool
+    con: duckdb.DuckDBPyConnection,
+    some: dict[str, list[str]],
+    ids: dict[str, list[str]],
+    old: dict[str, dict[str, str]],
+    outlets: Sequence[dict[str, Any]],
+    days: Sequence[dict[str, Any]],
+    ready: Ready | None,
+    restrict: bool,
 ) -> dict[str, dict[str, str]]:
-    """Story, document and entity pages' fingerprints (`paged`: every entity with a page; `restrict`: see
-    `sources`)."""
+    """Every page's fingerprint, in ORDER: those of `some` computed, the other pages of `ids` keeping
+    theirs in `old` (`restrict`: see `sources`); outlet pages always computed (from the story pages')."""
+    kind_sources = sources(con, some, restrict)
+    checked = sum(len(v) for v in some.values())
     out: dict[str, dict[str, str]] = {}
-    for kind, kind_sources in sources(con, ids, restrict).items():
-        if not ids[kind]:
-            out[kind] = {}
-            continue
-        parts = [_hashes(con, s, paged) for s in kind_sources]
-        out[kind] = {key: _digest(key, [p.get(key, "") for p in parts]) for key in ids[kind]}
+    for kind in ORDER:
+        if kind == "outlets":
+            out[kind] = outlet_fingerprints(con, out["stories"], outlets, days)
+        else:
+            fresh: dict[str, str] = {}
+            if some[kind]:
+                parts = [_hashes(con, s, ids["entities"]) for s in kind_sources[kind]]
+                fresh = {key: _digest(key, [p.get(key, "") for p in parts]) for key in some[kind]}
+            out[kind] = {k: fresh.get(k) or old[kind][k] for k in ids[kind]}
+        if ready is not None:
+            ready(kind, out[kind], checked)
     return out
 
 
@@ -182,12 +201,7 @@ def _digest(key: str, parts: Sequence[str]) -> str:
     return hashlib.blake2b("\x1f".join([key, *parts]).encode("utf-8"), digest_size=10).hexdigest()
 
 
-def changed(
-    old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]
-) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(pages to write, pages to delete) per kind: new or changed fingerprints; keys no longer there."""
-    write = {
-        k: sorted(key for key, fp in new.get(k, {}).items() if old.get(k, {}).get(key) != fp) for k in KINDS
-    }
-    delete = {k: sorted(set(old.get(k, {})) - set(new.get(k, {}))) for k in KINDS}
-    return write, delete
+def changed(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Of one kind's pages, (those to write, those to delete): new or changed fingerprints; keys no longer
+    there."""
+    return sorted(key for key, fp in new.items() if old.get(key) != fp), sorted(set(old) - set(new))
