@@ -61,7 +61,8 @@ STAMP = ".parallax-site.json"
 MANIFEST = ".parallax-site-pages.json"
 # What the pages were built from (`changes.State`), written with the stamp: finds the pages a night changed.
 STATE = ".parallax-site-rows.json"
-# Fewer pages to rewrite than this are rendered in this process (starting workers costs ~2 s).
+# A night that fingerprints fewer pages than this renders the changed ones in this process (starting
+# workers costs ~2 s).
 INLINE_PAGES = 300
 # What a night that read nothing new changes: the run history, and the index's nightly chart.
 REFRESHED_PAGES = frozenset({"index.html", "runs.html"})
