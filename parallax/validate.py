@@ -310,8 +310,9 @@ def _run_suite(
     derived = {name: DERIVED[name](settings) for name in suite.derive}
     merged: dict[int, ExpectationOutcome] = {}
     rows = 0
-    rows_query = _rows_query(con, suite, settings, run_id)
-    if suite.shares_rows:
+    # (its object's columns are read to build it: only for suites that have a rows batch)
+    rows_query = _rows_query(con, suite, settings, run_id) if "rows" in suite.batch_names() else ""
+    if suite.shares_rows and rows_query:
         con.execute(
             f"create or replace temp table {SUITE_ROWS} as {rows_query}",
             db.bind_used(rows_query, {"run_id": run_id}) or None,
@@ -333,7 +334,7 @@ def _run_suite(
                     for out in _chunk_outcomes(gx, suite, group, df, params):
                         merged[out.index] = _merge(merged.get(out.index), out)
     finally:
-        if suite.shares_rows:
+        if suite.shares_rows and rows_query:
             with contextlib.suppress(duckdb.Error):  # (a failed run's error is the one to report)
                 con.execute(f"drop table if exists {SUITE_ROWS}")
     results_list = [merged[i] for i in sorted(merged)]

@@ -278,11 +278,15 @@ class _Pages(Lists):
     def titles(self) -> dict[str, str | None]:
         return {s["story_id"]: s["title"] for s in self.index}
 
+    @functools.cached_property
+    def docs_in(self) -> dict[str, int]:
+        """Per story, its documents (chunks of story pages are sized by them; read once per build)."""
+        return {s["story_id"]: int(s["doc_count"] or 0) for s in self.index}
+
     def chunks(self, ids: dict[str, list[str]]) -> dict[str, list[list[str]]]:
         """Page keys of `ids` in the chunks workers render (stories, documents and entities: the kinds of
         `ids` among those)."""
-        docs_in = {s["story_id"]: int(s["doc_count"] or 0) for s in self.index}
-        out = {"stories": story_chunks(ids["stories"], docs_in)} if "stories" in ids else {}
+        out = {"stories": story_chunks(ids["stories"], self.docs_in)} if "stories" in ids else {}
         for kind in ("docs", "entities"):
             if kind in ids:
                 out[kind] = list(chunked(ids[kind], CHUNK_MAX[kind]))
