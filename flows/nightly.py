@@ -32,6 +32,7 @@ from prefect.states import Failed, State
 from parallax import compact, db, failpoints, history, ingest, publish, quarantine, runner, runs
 from parallax.deadline import RunTimeoutError, deadline
 from parallax.entity_archive import reresolve_limit, stale_short_forms
+from parallax.heap import older_objects_frozen
 from parallax.lock import WriterLock
 from parallax.nlp import load_model, model_identity
 from parallax.settings import Settings, get_settings
@@ -99,7 +100,8 @@ def _settings(input_dir: str | None, db_path: str | None, work_db_path: str | No
 
 
 class StepTimer:
-    """Adds each step's wall-clock seconds to the summary; honours the test failpoint."""
+    """Adds each step's wall-clock seconds to the summary; honours the test failpoint; the garbage
+    collector skips what existed before the step (`heap.older_objects_frozen`)."""
 
     def __init__(self, summary: runs.RunSummary, failpoint: str | None) -> None:
         self.summary, self.failpoint = summary, failpoint
@@ -110,7 +112,8 @@ class StepTimer:
         failpoints.hit(step, self.failpoint)
         t0 = time.perf_counter()
         try:
-            yield
+            with older_objects_frozen():  # the collector looks at what the step makes only
+                yield
         finally:
             seconds = self.summary.step_seconds
             seconds[step] = round(seconds.get(step, 0.0) + time.perf_counter() - t0, 3)

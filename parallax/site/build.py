@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 
 from parallax import report
+from parallax.heap import older_objects_frozen
 from parallax.site import changes, charts, fingerprints, queries
 from parallax.site.chunks import (
     CHUNK_MAX,
@@ -119,6 +120,7 @@ class _Inline(Executor):
         return f
 
 
+@older_objects_frozen()  # (the collector skips the caller's objects: `parallax.heap`)
 def build_site(
     db_path: Path,
     out_dir: Path,
@@ -164,6 +166,7 @@ def build_site(
     return summary
 
 
+@older_objects_frozen()  # (the collector skips the caller's objects: `parallax.heap`)
 def refresh_site(
     db_path: Path,
     out_dir: Path,
