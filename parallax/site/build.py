@@ -22,13 +22,11 @@ import dataclasses
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,19 +37,15 @@ from parallax import report
 from parallax.heap import older_objects_frozen
 from parallax.site import changes, charts, fingerprints, queries
 from parallax.site.chunks import (
-    CHUNK_MAX,
-    Chunk,
-    chunked,
     env,
     now_label,
     open_read_only,
     outlet_pages,
-    run_chunk,
-    story_chunks,
     write_page,
 )
 from parallax.site.names import Links, page
-from parallax.site.toppages import IndexParts, Lists, render_index, render_runs, top_pages
+from parallax.site.render import Renderer, SitePages, executor, submit_chunks
+from parallax.site.toppages import IndexParts, render_index, render_runs, top_pages
 
 # Written into a fully built site: the data version it was built from (`queries.data_version`), a hash
 # of the code that renders it and one of the file's views (`changes.definitions`). `refresh_site`
@@ -62,9 +56,6 @@ STAMP = ".parallax-site.json"
 MANIFEST = ".parallax-site-pages.json"
 # What the pages were built from (`changes.State`), written with the stamp: finds the pages a night changed.
 STATE = ".parallax-site-rows.json"
-# A night that fingerprints fewer pages than this renders the changed ones in this process (starting
-# workers costs ~2 s).
-INLINE_PAGES = 300
 # What a night that read nothing new changes: the run history, and the index's nightly chart.
 REFRESHED_PAGES = frozenset({"index.html", "runs.html"})
 # What the index shows that only new data changes (its story rows, outlets, coverage chart), with the
@@ -106,18 +97,6 @@ class SiteSummary:
             f"{'all' if self.fingerprinted is None else self.fingerprinted} fingerprinted): ",
         }[self.mode]
         return f"{what}{total} pages ({kinds}), {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s"
-
-
-class _Inline(Executor):
-    """Runs chunks in this process (workers <= 1)."""
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        f: Future[Any] = Future()
-        try:
-            f.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            f.set_exception(exc)
-        return f
 
 
 @older_objects_frozen()  # (the collector skips the caller's objects: `parallax.heap`)
@@ -209,11 +188,11 @@ def _rewrite_top_pages(
     summary: SiteSummary,
     stamp: dict[str, Any],
     only: frozenset[str] | None = REFRESHED_PAGES,
-    site: _Pages | None = None,
+    site: SitePages | None = None,
 ) -> None:
     """Rewrite the top pages (`only` those, when given) and keep the index's parts with `stamp` (the
     site's stamp now) for the next night that reads nothing new."""
-    site = site or _Pages.read(con)
+    site = site or SitePages.read(con)
     kept: list[IndexParts] = []
     top = top_pages(con, site, Links(0, site.paged), now_label(), out_dir, data_docs, only, kept)
     for rel, html in top:
@@ -250,90 +229,6 @@ def _refresh_from_cache(
     return True
 
 
-@dataclass
-class _Pages(Lists):
-    """What every build reads first: the stories (index rows), entities, outlets and their documents per
-    day (the top and outlet pages both show them), and the keys of every page."""
-
-    paged: frozenset[str]  # entities with a page
-    ids: dict[str, list[str]]  # page keys per kind (stories, docs, entities, outlets)
-
-    @classmethod
-    def read(cls, con: duckdb.DuckDBPyConnection, counts: bool = True) -> _Pages:
-        """The lists (`counts`: the stories' conflict counts too, else `queries.story_counts` adds them)."""
-        index, entities = queries.story_index(con, counts), queries.entities(con)
-        outlets = queries.outlets(con)
-        paged = queries.paged_entities(entities)
-        ids = {
-            "stories": sorted(s["story_id"] for s in index),
-            "docs": queries.doc_ids(con),
-            "entities": paged,
-            "outlets": [o["source"] for o in outlets],
-        }
-        return cls(index, entities, outlets, queries.outlet_days(con), frozenset(paged), ids)
-
-    @property
-    def counts(self) -> dict[str, list[int]]:
-        """Per story, its index counts ([conflicts, unique_entities])."""
-        return {s["story_id"]: [s["conflicts"], s["unique_entities"]] for s in self.index}
-
-    @property
-    def titles(self) -> dict[str, str | None]:
-        return {s["story_id"]: s["title"] for s in self.index}
-
-    @functools.cached_property
-    def docs_in(self) -> dict[str, int]:
-        """Per story, its documents (chunks of story pages are sized by them; read once per build)."""
-        return {s["story_id"]: int(s["doc_count"] or 0) for s in self.index}
-
-    def chunks(self, ids: dict[str, list[str]]) -> dict[str, list[list[str]]]:
-        """Page keys of `ids` in the chunks workers render (stories, documents and entities: the kinds of
-        `ids` among those)."""
-        out = {"stories": story_chunks(ids["stories"], self.docs_in)} if "stories" in ids else {}
-        for kind in ("docs", "entities"):
-            if kind in ids:
-                out[kind] = list(chunked(ids[kind], CHUNK_MAX[kind]))
-        return out
-
-
-class _Renderer:
-    """Renders the changed pages of each kind as soon as the kind's fingerprints are known
-    (`fingerprints.Ready`), so that workers render story pages while documents and entities are still
-    fingerprinted; the workers start with the first kind that has pages to write."""
-
-    def __init__(
-        self,
-        old_pages: dict[str, dict[str, str]],
-        site: _Pages,
-        root: Path,
-        db_path: Path,
-        workers: int,
-        memory_limit: str | None,
-    ) -> None:
-        self.old_pages, self.site, self.root, self.db_path = old_pages, site, root, db_path
-        self.workers, self.memory_limit = workers, memory_limit
-        self.generated = now_label()
-        self.delete: dict[str, list[str]] = {}
-        self.futures: list[Future[tuple[str, int, int, float]]] = []
-        self.pool: Executor | None = None
-
-    def __call__(self, kind: str, pages: dict[str, str], checked: int) -> None:
-        write, self.delete[kind] = fingerprints.changed(self.old_pages.get(kind, {}), pages)
-        if not write:
-            return
-        if self.pool is None:  # starting workers costs ~2 s: not for a few pages
-            self.pool = _executor(self.workers if checked >= INLINE_PAGES else 1)
-        chunks = {kind: [write]} if kind == "outlets" else self.site.chunks({kind: write})
-        self.futures += _submit(
-            self.pool, chunks, self.root, self.db_path, self.site, self.generated, self.memory_limit
-        )
-
-    def close(self) -> None:
-        """Wait for the workers and stop them."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-
-
 def _update(
     con: duckdb.DuckDBPyConnection,
     db_path: Path,
@@ -351,8 +246,8 @@ def _update(
     old_pages, state, stamp, current = old
     (out_dir / STAMP).unlink(missing_ok=True)
     (out_dir / STATE).unlink(missing_ok=True)
-    site = _Pages.read(con, counts=False)
-    renderer = _Renderer(old_pages, site, out_dir, db_path, workers, memory_limit)
+    site = SitePages.read(con, counts=False)
+    renderer = Renderer(old_pages, site, out_dir, db_path, workers, memory_limit)
     try:
         fingerprinted = _fingerprints(con, site, old_pages, state, stamp, current, renderer)
         pages, state, summary.fingerprinted, known = fingerprinted
@@ -378,7 +273,7 @@ def _update(
 
 def _fingerprints(
     con: duckdb.DuckDBPyConnection,
-    site: _Pages,
+    site: SitePages,
     old_pages: dict[str, dict[str, str]],
     state: changes.State | None,
     stamp: Any,
@@ -395,35 +290,6 @@ def _fingerprints(
         return changes.page_fingerprints(con, pages, old_pages, state, data, current["data"], ready)
     finally:
         con.execute("set threads = 1")
-
-
-def _submit(
-    pool: Executor,
-    chunks: dict[str, list[list[str]]],
-    root: Path,
-    db_path: Path,
-    site: _Pages,
-    generated: str,
-    memory_limit: str | None,
-) -> list[Future[tuple[str, int, int, float]]]:
-    titles = site.titles
-    return [
-        pool.submit(
-            run_chunk,
-            Chunk(
-                kind,
-                chunk,
-                root,
-                db_path,
-                site.paged,
-                titles if kind == "docs" else {},
-                generated,
-                memory_limit,
-            ),
-        )
-        for kind, kind_chunks in chunks.items()
-        for chunk in kind_chunks
-    ]
 
 
 def _stamp(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -472,13 +338,6 @@ def _swap(side: Path, out_dir: Path) -> None:
 _REMOVE = "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)"
 
 
-def _executor(workers: int) -> Executor:
-    if workers <= 1:
-        return _Inline()
-    # spawn: a forked child would inherit this process's DuckDB threads and locks
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-
-
 def _build(
     con: duckdb.DuckDBPyConnection,
     db_path: Path,
@@ -493,9 +352,9 @@ def _build(
     """Write every page under `side`; returns every page's fingerprint and the stories' index counts (the
     index's parts are appended to `kept`)."""
     generated = now_label()
-    site = _Pages.read(con)
-    with _executor(workers) as pool:
-        futures = _submit(pool, site.chunks(site.ids), side, db_path, site, generated, memory_limit)
+    site = SitePages.read(con)
+    with executor(workers) as pool:
+        futures = submit_chunks(pool, site.chunks(site.ids), side, db_path, site, generated, memory_limit)
         top = top_pages(con, site, Links(0, site.paged), generated, out_dir, data_docs, None, kept)
         for rel, html in top:
             summary.add("index" if rel == "index.html" else "lists", 1, _write(side / rel, html))
