@@ -115,6 +115,7 @@ STORY_MACROS = (
     "rpt_entity_divergence",
     "rpt_fact_comparison",
     "rpt_attribution_comparison",
+    "rpt_story_changes",
 )
 
 
@@ -195,7 +196,7 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
         ),
         "changes": (
             "select story_id, run_id, change_type, item_label, source, old_value, new_value "
-            "from marts.rpt_story_changes where {where} and is_latest and previous_run_id is not null "
+            "from {rpt_story_changes} and is_latest and previous_run_id is not null "
             + _ranked(change_order)
             + f" order by story_id, {change_order}",
             ranked,

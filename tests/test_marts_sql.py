@@ -501,6 +501,14 @@ def test_rpt_story_changes(con: duckdb.DuckDBPyConnection, story: Corpus) -> Non
     assert changes[("entity_changed", "E_raisi")] == ("consensus", "majority")
     assert ("entity_changed", "E_iran") not in changes  # 3 of 5 sources, then 4 of 6: majority
     assert all(r["previous_run_id"] == "r1" and r["run_id"] == "r2" for r in latest)
+    # the macro reads only the stories asked for, and gives the view's rows for them
+    some = "select * from marts.rpt_story_changes_for(?::varchar[]) order by all"
+    view = "select * from marts.rpt_story_changes where story_id = any(?::varchar[]) order by all"
+    assert rows(con, some, [["S1"]]) == rows(con, view, [["S1"]]) != []
+    assert rows(con, some, [[]]) == []
+    assert rows(con, "select * from marts.rpt_story_changes_for(null) order by all") == rows(
+        con, "select * from marts.rpt_story_changes order by all"
+    )
     assert "Sdx" not in {
         r[0] for r in con.execute("select story_id from audit.story_snapshots where run_id = 'r2'").fetchall()
     }, "untouched story"

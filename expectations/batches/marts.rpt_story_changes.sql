@@ -10,5 +10,5 @@ select
     item_key,
     old_value,
     new_value
-from marts.rpt_story_changes
-where story_id in (select story_id from validation_scope_stories)
+-- the stories' rows only (the macro reads their snapshots; an empty scope reads none)
+from marts.rpt_story_changes_for(coalesce((select list(story_id) from validation_scope_stories), []))
