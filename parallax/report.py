@@ -109,8 +109,9 @@ def _ranked(order: str) -> str:
     return f"qualify row_number() over (partition by story_id order by {order}) <= ?"
 
 
-# Comparison views that have a `<view>_for(story_ids)` table macro (sql/marts/<view>_for.sql).
+# Story views that have a `<view>_for(story_ids)` table macro (sql/marts/<view>_for.sql).
 STORY_MACROS = (
+    "dim_stories",
     "rpt_entity_coverage",
     "rpt_entity_divergence",
     "rpt_fact_comparison",
@@ -124,7 +125,7 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
     stories `story_ids`, or all). The site fingerprints a story's page by the same queries."""
     where = "true" if story_ids is None else "story_id in (select unnest(?::varchar[]))"
     ids: list[Any] = [] if story_ids is None else [list(story_ids)]
-    # the comparison views of some stories: their macro, which reads only those stories' documents
+    # the story views of some stories: their macro, which reads only those stories' documents
     # (same parameter, in the same place as `where`'s)
     rows = {
         v: f"marts.{v} where true" if story_ids is None else f"marts.{v}_for(?::varchar[]) where true"
@@ -148,7 +149,7 @@ def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str
     change_order = "item_kind, change, item_label, source, old_value, new_value, change_type"
     ranked = [*ids, MAX_TABLE_ROWS]
     queries = {
-        "stories": ("select * from marts.dim_stories where {where}", ids),
+        "stories": ("select * from {dim_stories}", ids),
         "documents": (
             "select story_id, doc_id, source, title, word_count, published_at, ingested_at, duplicate_of, "
             "is_canonical, path from marts.dim_documents where {where} "

@@ -141,17 +141,16 @@ def nightly_totals(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return records(
         con,
         """
-        with firsts as (
-            select story_id, min(cast(first_seen_at as date)) as night from marts.dim_stories group by all
-        ),
-        docs as (
-            select cast(ingested_at as date) as night, count(*) as docs from marts.dim_documents group by all
-        ),
+        -- (a story's first night from its documents: marts.dim_stories.first_seen_at is their first
+        -- ingestion, and the view would count every story's entities too)
+        with docs as (select story_id, cast(ingested_at as date) as night from marts.dim_documents),
+        firsts as (select story_id, min(night) as night from docs group by all),
+        per_night as (select night, count(*) as docs from docs group by all),
         stories as (select night, count(*) as stories from firsts group by all)
         select coalesce(d.night, s.night) as night, coalesce(d.docs, 0) as docs,
             coalesce(s.stories, 0) as new_stories,
             sum(coalesce(s.stories, 0)) over (order by coalesce(d.night, s.night)) as stories
-        from docs d full join stories s using (night) order by night
+        from per_night d full join stories s using (night) order by night
         """,
     )
 
@@ -299,7 +298,7 @@ ENTITY_STORIES_SQL = f"""
             any_value(f.first_source) as first_source,
             row_number() over (partition by c.entity_id order by s.last_seen_at desc, c.story_id) as rank
         from marts.rpt_entity_coverage_for((select ids from stories)) c
-        join marts.dim_stories s using (story_id)
+        join marts.dim_stories_for((select ids from stories)) s using (story_id)
         left join firsts f on f.entity_id = c.entity_id and f.story_id = c.story_id
         where c.entity_id in (select entity_id from wanted)
         group by c.entity_id, c.story_id, s.title, s.source_count, s.last_seen_at

@@ -1,64 +1,8 @@
 -- marts.dim_stories: one row per story (a set of articles about one event, from any number of sources).
 -- grain: story; key: story_id
+-- Computed by marts.dim_stories_for (sql/marts/dim_stories_for.sql), which also reads only some stories.
 create or replace view marts.dim_stories as
-with
-
-documents as (
-    select
-        doc_id,
-        story_id,
-        source,
-        title,
-        is_canonical,
-        published_at,
-        ingested_at
-    from marts.dim_documents
-),
-
-entity_counts as (
-    select
-        story_id,
-        count(distinct entity_id) as entity_count
-    from marts.fct_mentions
-    group by story_id
-),
-
-per_story as (
-    select
-        story_id,
-        -- title of the earliest canonical document (by publication, then ingestion time)
-        first(title order by is_canonical desc, coalesce(published_at, ingested_at), doc_id)
-            filter (where title is not null) as title,
-        count(*) as doc_count,
-        count(*) filter (where is_canonical) as canonical_doc_count,
-        count(distinct source) as source_count,
-        list_sort(list_distinct(list(source))) as sources,
-        min(ingested_at) as first_seen_at,
-        max(ingested_at) as last_seen_at,
-        min(published_at) as first_published_at,
-        max(published_at) as last_published_at
-    from documents
-    group by story_id
-),
-
-final as (
-    select
-        s.story_id,
-        s.title,
-        s.doc_count,
-        s.canonical_doc_count,
-        s.source_count,
-        s.sources,
-        coalesce(e.entity_count, 0) as entity_count,
-        s.first_seen_at,
-        s.last_seen_at,
-        s.first_published_at,
-        s.last_published_at
-    from per_story as s
-    left join entity_counts as e on e.story_id = s.story_id
-)
-
-select * from final;
+select * from marts.dim_stories_for(null);
 
 comment on view marts.dim_stories is 'Stories: articles about one event from any number of sources. Before stories are assigned, each canonical document is its own story (story_id ''S'' || doc_id).';
 comment on column marts.dim_stories.story_id is 'Story id (stable across runs).';
