@@ -59,6 +59,11 @@ def sources(
     doc_ids = [ids["docs"]] if restrict else []
     only_docs = "d.doc_id in (select unnest(?::varchar[]))" if restrict else "true"
     only_copies = "d.duplicate_of in (select unnest(?::varchar[]))" if restrict else "true"
+    docs_stories = (
+        f"(select coalesce(list(distinct d.story_id), []) from marts.dim_documents d where {only_docs})"
+        if restrict
+        else "null"
+    )
     stories = [
         Source(sql, params, "story_id", _STORY_LINKS.get(name))
         for name, (sql, params) in story_queries(story_ids).items()
@@ -67,10 +72,10 @@ def sources(
         stories.append(Source(queries.STORY_GROWTH_SQL, [ids["stories"]]))
     docs = [
         Source(queries.DOCUMENTS_SQL.format(where=only_docs.removeprefix("d.")), doc_ids, key="doc_id"),
-        Source(
+        Source(  # (the story's title: only the documents' stories read)
             "select d.doc_id, s.title from marts.dim_documents d "
-            f"left join marts.dim_stories s using (story_id) where {only_docs}",
-            doc_ids,
+            f"left join marts.dim_stories_for({docs_stories}) s using (story_id) where {only_docs}",
+            doc_ids * 2,
             key="doc_id",
         ),
         Source(queries.DOC_MARKS_SQL, [ids["docs"]], "doc_id", "ref"),
