@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,15 +120,24 @@ STORY_MACROS = (
 )
 
 
-def story_queries(story_ids: Sequence[str] | None = None) -> dict[str, tuple[str, list[Any]]]:
+def story_queries(
+    story_ids: Sequence[str] | None = None, computed: Mapping[str, str] | None = None
+) -> dict[str, tuple[str, list[Any]]]:
     """Every query a story page reads, by name: (SQL, parameters), rows keyed by `story_id` (for the
-    stories `story_ids`, or all). The site fingerprints a story's page by the same queries."""
+    stories `story_ids`, or all). The site fingerprints a story's page by the same queries.
+
+    `computed`: per view of STORY_MACROS, a table holding its rows for (at least) `story_ids`, read
+    instead of the view's macro (the site computes them once for the pages it fingerprints)."""
     where = "true" if story_ids is None else "story_id in (select unnest(?::varchar[]))"
     ids: list[Any] = [] if story_ids is None else [list(story_ids)]
-    # the story views of some stories: their macro, which reads only those stories' documents
-    # (same parameter, in the same place as `where`'s)
+    # the story views of some stories: their macro, which reads only those stories' documents, or the
+    # table computed from it (same parameter, in the same place as `where`'s)
     rows = {
-        v: f"marts.{v} where true" if story_ids is None else f"marts.{v}_for(?::varchar[]) where true"
+        v: f"marts.{v} where true"
+        if story_ids is None
+        else f"{computed[v]} where {where}"
+        if computed and v in computed
+        else f"marts.{v}_for(?::varchar[]) where true"
         for v in STORY_MACROS
     }
     # Each order is total (a page's bytes must not depend on the query plan) and its columns are selected

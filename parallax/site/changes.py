@@ -347,8 +347,9 @@ def page_fingerprints(
     """Every page's fingerprint after a night (`site`: page keys per kind, outlets and their days, as
     `fingerprints.fingerprints` takes them), the state to keep (its index counts left to fill), how many
     pages were fingerprinted: those of the change set (`change_set`; the others keep their fingerprint in
-    `old_pages`), or every page (None) when the change set cannot be known; and the index counts of the
-    stories outside the change set, still valid. `ready` is given each kind's fingerprints when known."""
+    `old_pages`), or every page (None) when the change set cannot be known; and the index counts known: those
+    of the stories outside the change set, still valid, and those of the stories fingerprinted, read
+    with them. `ready` is given each kind's fingerprints when known."""
     ids, outlets, days = site
     now, now_runs = hashes(con), runs(con)
     paged = (set(old_pages.get("entities", {})), set(ids["entities"]))
@@ -356,6 +357,6 @@ def page_fingerprints(
     if old is None or found is None:
         every = fingerprints.fingerprints(con, ids, outlets, days, ready)
         return every, State(data, now, relations(con), now_runs), None, {}
-    pages, count = fingerprints.refingerprint(con, ids, old_pages, found.keys, outlets, days, ready)
+    pages, count, counts = fingerprints.refingerprint(con, ids, old_pages, found.keys, outlets, days, ready)
     known = {k: v for k, v in old.counts.items() if k not in found.keys["stories"]}
-    return pages, next_state(old, found, data, now, now_runs), count, known
+    return pages, next_state(old, found, data, now, now_runs), count, {**known, **counts}

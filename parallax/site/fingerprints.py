@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
-from parallax.report import story_queries
+from parallax.report import STORY_MACROS, story_queries
 from parallax.site import outlet_queries, queries
 
 # Outlet pages are fingerprinted from what they show (`outlets`): the outlet's own row and documents per
@@ -48,13 +49,38 @@ class Source:
     ref: str | None = None
 
 
+@contextmanager
+def computed_story_views(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[str]
+) -> Iterator[dict[str, str]]:
+    """Each story view with a macro (`report.STORY_MACROS`) computed once for `story_ids` into a temporary
+    table (dropped at the end): per view, the table's name. The pages' queries and the index counts then
+    read them (`report.story_queries`, `queries.counts_of`) instead of computing a view several times
+    (the figure comparison: the story page's figures and measures, and the index's conflicts)."""
+    tables = {v: f"parallax_site_{v}" for v in STORY_MACROS} if story_ids else {}
+    try:
+        for view, table in tables.items():  # (names are this module's constants, never data)
+            con.execute(
+                f"create or replace temp table {table} as select * from marts.{view}_for(?::varchar[])",
+                [list(story_ids)],
+            )
+        yield tables
+    finally:
+        for table in tables.values():
+            con.execute(f"drop table if exists {table}")
+
+
 def sources(
-    con: duckdb.DuckDBPyConnection, ids: dict[str, list[str]], restrict: bool = False
+    con: duckdb.DuckDBPyConnection,
+    ids: dict[str, list[str]],
+    restrict: bool = False,
+    computed: Mapping[str, str] | None = None,
 ) -> dict[str, list[Source]]:
     """Per page kind (KINDS), the queries its pages are rendered from, for every page in `ids`.
 
-    `restrict`: the queries read only the pages of `ids` (the comparison views through their macros)
-    rather than every row; a page's rows, hence its fingerprint, are the same either way."""
+    `restrict`: the queries read only the pages of `ids` (the comparison views through their macros, or
+    from `computed`: `computed_story_views` of those stories) rather than every row; a page's rows, hence
+    its fingerprint, are the same either way."""
     story_ids = ids["stories"] if restrict else None
     doc_ids = [ids["docs"]] if restrict else []
     only_docs = "d.doc_id in (select unnest(?::varchar[]))" if restrict else "true"
@@ -66,7 +92,7 @@ def sources(
     )
     stories = [
         Source(sql, params, "story_id", _STORY_LINKS.get(name))
-        for name, (sql, params) in story_queries(story_ids).items()
+        for name, (sql, params) in story_queries(story_ids, computed if restrict else None).items()
     ]
     if queries.has_table(con, "audit", "runs"):
         stories.append(Source(queries.STORY_GROWTH_SQL, [ids["stories"]]))
@@ -141,15 +167,18 @@ def refingerprint(
     outlets: Sequence[dict[str, Any]] = (),
     days: Sequence[dict[str, Any]] = (),
     ready: Ready | None = None,
-) -> tuple[dict[str, dict[str, str]], int]:
+) -> tuple[dict[str, dict[str, str]], int, dict[str, list[int]]]:
     """`fingerprints`, computed only for the pages in `keys` (and the pages `old` has no fingerprint for),
-    the other pages of `ids` keeping their fingerprint in `old`; also the number of pages fingerprinted."""
+    the other pages of `ids` keeping their fingerprint in `old`; also the number of pages fingerprinted,
+    and the index counts of the stories fingerprinted (`queries.counts_of`)."""
     some = {
         kind: [k for k in ids[kind] if k in keys.get(kind, ()) or k not in old.get(kind, {})]
         for kind in ("stories", "docs", "entities")
     }
-    out = _pages(con, some, ids, old, outlets, days, ready, restrict=True)
-    return out, sum(len(v) for v in some.values())
+    with computed_story_views(con, some["stories"]) as computed:
+        out = _pages(con, some, ids, old, outlets, days, ready, restrict=True, computed=computed)
+        counts = queries.counts_of(con, some["stories"], computed) if some["stories"] else {}
+    return out, sum(len(v) for v in some.values()), counts
 
 
 def _pages(
@@ -161,10 +190,11 @@ def _pages(
     days: Sequence[dict[str, Any]],
     ready: Ready | None,
     restrict: bool,
+    computed: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, str]]:
     """Every page's fingerprint, in ORDER: those of `some` computed, the other pages of `ids` keeping
     theirs in `old` (`restrict`: see `sources`); outlet pages always computed (from the story pages')."""
-    kind_sources = sources(con, some, restrict)
+    kind_sources = sources(con, some, restrict, computed)
     checked = sum(len(v) for v in some.values())
     out: dict[str, dict[str, str]] = {}
     for kind in ORDER:

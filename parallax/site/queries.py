@@ -6,7 +6,7 @@ Row caps (`MAX_ROWS`) keep a page readable and the site's size linear in the dat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -61,28 +61,44 @@ select s.story_id, s.title, s.sources, s.source_count, s.doc_count, s.canonical_
 from marts.dim_stories s
 order by coalesce(s.last_published_at, s.last_seen_at) desc nulls last, s.story_id
 """
-# Per story of a list (null: every story), its conflicts (figures and claims) and the entities one of its
-# sources alone names; the comparisons read through their macros.
-STORY_COUNTS_SQL = f"""
+
+
+def story_counts_sql(computed: Mapping[str, str] | None = None) -> str:
+    """Per story of the list `$ids` (null: every story), its conflicts (figures and claims), the entities
+    one of its sources alone names, and its sources: the comparisons read through their macros, or from
+    `computed` (per story view, a table of its rows for the stories `$ids`: see `report.story_queries`)."""
+    views = ("rpt_fact_comparison", "rpt_attribution_comparison", "rpt_entity_divergence", "dim_stories")
+    rel = {v: (computed or {}).get(v) or f"marts.{v}_for($ids)" for v in views}
+    return f"""
 with fact_conflicts as (
     select story_id, count(distinct coalesce(measure, '') || '|' || coalesce(unit, '')) as n
-    from marts.rpt_fact_comparison_for($ids) where is_conflict group by story_id
+    from {rel["rpt_fact_comparison"]} where is_conflict group by story_id
 ),
 claim_conflicts as (
     select story_id, count(distinct predicate || '|' || coalesce(topic, '') || '|' || polarity) as n
-    from marts.rpt_attribution_comparison_for($ids) where is_conflict group by story_id
+    from {rel["rpt_attribution_comparison"]} where is_conflict group by story_id
 ),
 unique_entities as (
-    select story_id, count(*) as n from marts.rpt_entity_divergence_for($ids)
+    select story_id, count(*) as n from {rel["rpt_entity_divergence"]}
     where coverage = 'unique' and story_source_count >= {MIN_COMPARED_SOURCES} group by story_id
 )
-select s.story_id, coalesce(f.n, 0) + coalesce(c.n, 0) as conflicts, coalesce(u.n, 0) as unique_entities
-from marts.dim_stories s
+select s.story_id, coalesce(f.n, 0) + coalesce(c.n, 0) as conflicts, coalesce(u.n, 0) as unique_entities,
+    s.source_count
+from {rel["dim_stories"]} s
 left join fact_conflicts f using (story_id)
 left join claim_conflicts c using (story_id)
 left join unique_entities u using (story_id)
 where $ids is null or s.story_id in (select unnest($ids))
 """
+
+
+def counts_of(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[str], computed: Mapping[str, str] | None = None
+) -> dict[str, list[int]]:
+    """Per story of `story_ids`, its index counts ([conflicts, unique_entities]; a story of one source has
+    none: both counts compare sources), read as `story_counts_sql(computed)` reads them."""
+    found = con.execute(story_counts_sql(computed), {"ids": list(story_ids)}).fetchall()
+    return {str(k): [int(c), int(u)] if compared(n) else [0, 0] for k, c, u, n in found}
 
 
 def story_index(con: duckdb.DuckDBPyConnection, counts: bool = True) -> list[dict[str, Any]]:
@@ -105,8 +121,8 @@ def story_counts(
     missing = [r["story_id"] for r in rows if r["story_id"] not in known and compared(r["source_count"])]
     if missing:
         ids = None if len(missing) == len(rows) else missing
-        found = con.execute(STORY_COUNTS_SQL, {"ids": ids}).fetchall()
-        known = {**known, **{str(k): [int(c), int(u)] for k, c, u in found}}
+        found = con.execute(story_counts_sql(), {"ids": ids}).fetchall()
+        known = {**known, **{str(k): [int(c), int(u)] for k, c, u, _ in found}}
     for r in rows:
         r["conflicts"], r["unique_entities"] = known.get(r["story_id"], [0, 0])
 
