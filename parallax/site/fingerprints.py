@@ -79,32 +79,36 @@ def sources(
     """Per page kind (KINDS), the queries its pages are rendered from, for every page in `ids`.
 
     `restrict`: the queries read only the pages of `ids` (the comparison views through their macros, or
-    from `computed`: `computed_story_views` of those stories) rather than every row; a page's rows, hence
-    its fingerprint, are the same either way."""
+    from `computed`: `computed_story_views` of those stories and of the documents' stories) rather than
+    every row; a page's rows, hence its fingerprint, are the same either way."""
     story_ids = ids["stories"] if restrict else None
     doc_ids = [ids["docs"]] if restrict else []
     only_docs = "d.doc_id in (select unnest(?::varchar[]))" if restrict else "true"
     only_copies = "d.duplicate_of in (select unnest(?::varchar[]))" if restrict else "true"
+    # the documents' stories: their titles, and the figures and claims their pages mark (read from
+    # `computed` when given: it holds them, `refingerprint`)
+    computed = computed if restrict else None
     docs_stories = (
         f"(select coalesce(list(distinct d.story_id), []) from marts.dim_documents d where {only_docs})"
         if restrict
         else "null"
     )
+    titles = (computed or {}).get("dim_stories") or f"marts.dim_stories_for({docs_stories})"
     stories = [
         Source(sql, params, "story_id", _STORY_LINKS.get(name))
-        for name, (sql, params) in story_queries(story_ids, computed if restrict else None).items()
+        for name, (sql, params) in story_queries(story_ids, computed).items()
     ]
     if queries.has_table(con, "audit", "runs"):
         stories.append(Source(queries.STORY_GROWTH_SQL, [ids["stories"]]))
     docs = [
         Source(queries.DOCUMENTS_SQL.format(where=only_docs.removeprefix("d.")), doc_ids, key="doc_id"),
         Source(  # (the story's title: only the documents' stories read)
-            "select d.doc_id, s.title from marts.dim_documents d "
-            f"left join marts.dim_stories_for({docs_stories}) s using (story_id) where {only_docs}",
-            doc_ids * 2,
+            f"select d.doc_id, s.title from marts.dim_documents d left join {titles} s using (story_id) "
+            f"where {only_docs}",
+            doc_ids * (1 if computed and "dim_stories" in computed else 2),
             key="doc_id",
         ),
-        Source(queries.DOC_MARKS_SQL, [ids["docs"]], "doc_id", "ref"),
+        Source(queries.doc_marks_sql(computed), [ids["docs"]], "doc_id", "ref"),
         Source(queries.DOC_COPIES_SQL, [ids["docs"]], "canonical"),
         Source(queries.DOC_DIFFS_SQL, [ids["docs"]], "doc_id"),
         # a document's page shows its copies' changes too
@@ -175,7 +179,10 @@ def refingerprint(
         kind: [k for k in ids[kind] if k in keys.get(kind, ()) or k not in old.get(kind, {})]
         for kind in ("stories", "docs", "entities")
     }
-    with computed_story_views(con, some["stories"]) as computed:
+    # the documents' pages show their stories' titles, figures and claims: those stories computed too (the
+    # change set names them, `changes.change_set`; a page new to `old` may not be in it)
+    computed_for = sorted(set(some["stories"]) | queries.stories_of(con, some["docs"]))
+    with computed_story_views(con, computed_for) as computed:
         out = _pages(con, some, ids, old, outlets, days, ready, restrict=True, computed=computed)
         counts = queries.counts_of(con, some["stories"], computed) if some["stories"] else {}
     return out, sum(len(v) for v in some.values()), counts

@@ -7,11 +7,13 @@ Row caps (`MAX_ROWS`) keep a page readable and the site's size linear in the dat
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from parallax.report import Row
+from parallax.site import lists
 
 # Rows shown per list on one entity or outlet page: the newest (the index lists every story, filterable
 # by outlet; the marts views hold every row). A common entity's or a large outlet's page is rewritten
@@ -55,9 +57,9 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     return bool(row and row[0])
 
 
-STORY_INDEX_SQL = """
-select s.story_id, s.title, s.sources, s.source_count, s.doc_count, s.canonical_doc_count, s.entity_count,
-    s.first_seen_at, s.last_seen_at, s.first_published_at, s.last_published_at
+# (`row_head`: the story's index row up to its counts, `lists.story_rows`)
+STORY_INDEX_SQL = f"""
+select s.story_id, s.title, s.source_count, s.doc_count, {lists.STORY_ROW_HEAD} as row_head
 from marts.dim_stories s
 order by coalesce(s.last_published_at, s.last_seen_at) desc nulls last, s.story_id
 """
@@ -202,7 +204,15 @@ def doc_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 # The comparisons are read through their macros for the documents' stories only (a document's rows
 # are those of its story's comparison).
-DOC_MARKS_SQL = """
+def doc_marks_sql(computed: Mapping[str, str] | None = None) -> str:
+    """Spans to highlight in the documents of the list `?`: mentions, figures (with whether they conflict in
+    their story) and claims. `computed`: per story view, a table holding its rows for (at least) the
+    documents' stories, read instead of the view's macro (`report.story_queries`)."""
+    facts, claims = (
+        (computed or {}).get(v) or f"marts.{v}_for((select ids from stories))"
+        for v in ("rpt_fact_comparison", "rpt_attribution_comparison")
+    )
+    return f"""
         with docs as (select unnest(?::varchar[]) as doc_id),
         stories as (
             select coalesce(list(distinct story_id), []) as ids from marts.dim_documents
@@ -214,7 +224,7 @@ DOC_MARKS_SQL = """
         union all
         select doc_id, 'f', part, start_char, end_char, null,
             fact_type || coalesce(' / ' || measure, '') || coalesce(' ' || unit, ''), is_conflict
-        from marts.rpt_fact_comparison_for((select ids from stories))
+        from {facts}
         where doc_id in (select doc_id from docs)
         union all
         select a.doc_id, 'c', a.part, a.start_char, a.end_char, a.actor_entity_id,
@@ -222,19 +232,29 @@ DOC_MARKS_SQL = """
             then 'not ' else '' end || a.predicate || coalesce(' ' || a.topic, ''),
             coalesce(r.is_conflict, false)
         from intermediate.int_attributions a
-        left join marts.rpt_attribution_comparison_for((select ids from stories)) r
-            using (doc_id, attribution_index)
+        left join {claims} r using (doc_id, attribution_index)
         where a.doc_id in (select doc_id from docs)
         -- marks of one span in a fixed order (a page's bytes must not depend on the plan)
         order by doc_id, start_char, end_char desc, part, kind, note, ref
         """
 
 
+_DOC_STORIES_SQL = (
+    "select distinct story_id from marts.dim_documents "
+    "where doc_id in (select unnest(?::varchar[])) and story_id is not null"
+)
+
+
+def stories_of(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> set[str]:
+    """The stories of the documents `doc_ids`."""
+    return {str(r[0]) for r in con.execute(_DOC_STORIES_SQL, [list(doc_ids)]).fetchall()}
+
+
 def doc_marks(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     """Spans to highlight per document: mentions (m), figures (f) and claims (c), with offsets by part."""
     return grouped(
         con,
-        DOC_MARKS_SQL,
+        doc_marks_sql(),
         "doc_id",
         [list(ids)],
     )
@@ -265,22 +285,42 @@ def doc_diffs(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, l
     return grouped(con, DOC_DIFFS_SQL, "doc_id", [list(ids)])
 
 
-def paged_entities(entities: list[dict[str, Any]]) -> list[str]:
-    """Ids of the entities that get a page: named in ENTITY_PAGE_MIN_DOCS documents or more."""
-    return [e["entity_id"] for e in entities if (e["doc_count"] or 0) >= ENTITY_PAGE_MIN_DOCS]
-
-
+_ENTITY_ORDER = "doc_count desc, canonical_name, entity_id"
 ENTITIES_SQL = (
     "select entity_id, canonical_name, label, aliases, doc_count, source_count, story_count, "
-    "mention_count from marts.dim_entities where {where} "
-    "order by doc_count desc, canonical_name, entity_id"
+    f"mention_count from marts.dim_entities where {{where}} order by {_ENTITY_ORDER}"
 )
 
 
-def entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Every canonical entity (or those of `ids`), most documents first."""
-    where = "true" if ids is None else "entity_id in (select unnest(?::varchar[]))"
-    return records(con, ENTITIES_SQL.format(where=where), [] if ids is None else [list(ids)])
+def entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The canonical entities `ids`, most documents first."""
+    return records(con, ENTITIES_SQL.format(where="entity_id in (select unnest(?::varchar[]))"), [list(ids)])
+
+
+@dataclass(frozen=True)
+class EntityList:
+    """The entity list (`entities.html`): how many entities, the ids of those with a page (named in
+    ENTITY_PAGE_MIN_DOCS documents or more), most documents first, and the list's rows (HTML)."""
+
+    count: int
+    paged: list[str]
+    rows: str
+
+
+_PAGED = "e.doc_count >= $min_docs"
+ENTITY_LIST_SQL = f"""
+select count(*),
+    coalesce(list(e.entity_id order by {_ENTITY_ORDER}) filter (where {_PAGED}), []),
+    coalesce(string_agg({lists.entity_row_sql("e", _PAGED)}, '' order by {_ENTITY_ORDER}), '')
+from marts.dim_entities e
+"""
+
+
+def entity_list(con: duckdb.DuckDBPyConnection) -> EntityList:
+    """Every canonical entity, as the entity list shows it (`EntityList`)."""
+    row = con.execute(ENTITY_LIST_SQL, {"min_docs": ENTITY_PAGE_MIN_DOCS}).fetchone()
+    count, paged, rows = row if row else (0, [], "")
+    return EntityList(int(count), [str(k) for k in paged], str(rows))
 
 
 _PAGED_ENTITIES = "select unnest(?::varchar[])"

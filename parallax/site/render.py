@@ -53,16 +53,15 @@ class SitePages(Lists):
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, counts: bool = True) -> SitePages:
         """The lists (`counts`: the stories' conflict counts too, else `queries.story_counts` adds them)."""
-        index, entities = queries.story_index(con, counts), queries.entities(con)
+        index, entities = queries.story_index(con, counts), queries.entity_list(con)
         outlets = queries.outlets(con)
-        paged = queries.paged_entities(entities)
         ids = {
             "stories": sorted(s["story_id"] for s in index),
             "docs": queries.doc_ids(con),
-            "entities": paged,
+            "entities": entities.paged,
             "outlets": [o["source"] for o in outlets],
         }
-        return cls(index, entities, outlets, queries.outlet_days(con), frozenset(paged), ids)
+        return cls(index, entities, outlets, queries.outlet_days(con), frozenset(entities.paged), ids)
 
     @property
     def counts(self) -> dict[str, list[int]]:

@@ -225,7 +225,7 @@ f.unit %}
 ENTITIES = """{% extends "base.html" %}
 {% block body %}
 <h1>Entities</h1>
-<p class="meta">{{ entities|length }} entities; {{ paged }} named in {{ min_docs }} documents or more have
+<p class="meta">{{ entity_count }} entities; {{ paged }} named in {{ min_docs }} documents or more have
 a page.</p>
 <table id="entities"><thead><tr><th>entity</th><th>label</th><th>documents</th><th>outlets</th>
 <th>stories</th>

@@ -68,8 +68,8 @@ class Lists:
     """The rows the top pages list: every story (`queries.story_index`), entity and outlet, and the
     outlets' documents per day (`queries.outlet_days`)."""
 
-    index: list[dict[str, Any]]
-    entities: list[dict[str, Any]]
+    index: list[dict[str, Any]]  # with each story's index row up to its counts (`lists.story_rows`)
+    entities: queries.EntityList
     outlets: list[dict[str, Any]]
     days: list[dict[str, Any]]
 
@@ -92,15 +92,11 @@ def top_pages(
     e = env()
     common = {"links": links, "generated": generated}
     index, entities, outlets = site.index, site.entities, site.outlets
-    for s in index:
-        s["first_seen"] = s["first_published_at"] or s["first_seen_at"]
-        s["last_seen"] = s["last_published_at"] or s["last_seen_at"]
-        s["sources"] = list(s["sources"] or [])
     coverage = charts.outlet_coverage(site.days)
     want = only or frozenset(TOP_PAGES)
     if "index.html" in want:
         parts = IndexParts(
-            str(lists.story_rows(index, links)),
+            str(lists.story_rows(index)),
             len(index),
             [o["source"] for o in outlets],
             str(coverage) if coverage else None,
@@ -115,8 +111,8 @@ def top_pages(
         )  # fmt: skip
     if "entities.html" in want:
         yield "entities.html", e.get_template("entities.html").render(
-            **common, page_title="entities", entities=entities, paged=len(links.entities),
-            min_docs=queries.ENTITY_PAGE_MIN_DOCS, rows=lists.entity_rows(entities, links), chart_scripts="",
+            **common, page_title="entities", entity_count=entities.count, paged=len(entities.paged),
+            min_docs=queries.ENTITY_PAGE_MIN_DOCS, rows=Markup(entities.rows), chart_scripts="",
         )  # fmt: skip
     if "runs.html" in want:
         yield "runs.html", render_runs(con, e, common, out_dir, data_docs)
