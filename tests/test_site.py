@@ -384,7 +384,7 @@ def test_a_night_that_read_nothing_new_writes_the_index_around_its_cached_story_
     assert text(out / "index.html") == kept_index and cache.is_file()
     assert 'href="stories/' in kept_index
     # parts made from other data, code or views are not used
-    cache.write_text(cache.read_text(encoding="utf-8").replace('"stamp": {', '"stamp": {"older": 1, ', 1))
+    cache.write_text(cache.read_text(encoding="utf-8").replace('"stamp":{', '"stamp":{"older":1,', 1))
     with monkeypatch.context() as m:
         m.setattr(queries, "story_index", unread)
         with pytest.raises(AssertionError, match="read again"):

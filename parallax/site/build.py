@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 
 from parallax import report
 from parallax.heap import older_objects_frozen
@@ -129,11 +129,11 @@ def build_site(
         stamp = _stamp(con)
         if kept:
             (side / INDEX_CACHE).write_text(_index_cache(stamp, kept[0]), encoding="utf-8")
-        (side / MANIFEST).write_text(json.dumps(pages), encoding="utf-8")
+        (side / MANIFEST).write_text(_dumps(pages), encoding="utf-8")
         state = changes.State(stamp["data"], changes.hashes(con), changes.relations(con), changes.runs(con))
         state.counts = counts
-        (side / STATE).write_text(json.dumps(state.to_json()), encoding="utf-8")
-        (side / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
+        (side / STATE).write_text(_dumps(state.to_json()), encoding="utf-8")
+        (side / STAMP).write_text(_dumps(stamp), encoding="utf-8")
     except BaseException:
         shutil.rmtree(side, ignore_errors=True)
         raise
@@ -172,7 +172,7 @@ def refresh_site(
             else:
                 old = (old_pages or {}, changes.State.from_json(_read_json(out_dir / STATE)), stamp, current)
                 _update(con, db_path, out_dir, data_docs, workers, summary, memory_limit, old)
-                write_page(out_dir / STAMP, json.dumps(current))
+                write_page(out_dir / STAMP, _dumps(current))
             summary.seconds = round(time.perf_counter() - t0, 2)
             summary.cpu_seconds["this process"] = round(time.process_time() - cpu0, 2)
             return summary
@@ -203,7 +203,7 @@ def _rewrite_top_pages(
 
 def _index_cache(stamp: dict[str, Any], parts: IndexParts) -> str:
     """`INDEX_CACHE`'s text: the index's parts with the stamp of the site they were made for."""
-    return json.dumps({"stamp": stamp, **dataclasses.asdict(parts)})
+    return _dumps({"stamp": stamp, **dataclasses.asdict(parts)})
 
 
 def _refresh_from_cache(
@@ -267,8 +267,8 @@ def _update(
             summary.add(*f.result())
     finally:
         renderer.close()
-    write_page(out_dir / MANIFEST, json.dumps(pages))
-    write_page(out_dir / STATE, json.dumps(state.to_json()))
+    write_page(out_dir / MANIFEST, _dumps(pages))
+    write_page(out_dir / STATE, _dumps(state.to_json()))
 
 
 def _fingerprints(
@@ -302,9 +302,16 @@ def _read_stamp(out_dir: Path) -> dict[str, Any] | None:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return orjson.loads(path.read_bytes())
+    except (OSError, ValueError):  # (orjson.JSONDecodeError is a ValueError)
         return None
+
+
+def _dumps(value: Any) -> str:
+    """The site's state files' JSON. They grow with the archive (20,000 articles: the rows' hashes and
+    relations 9.5 MB, the index's parts 6.4 MB, the fingerprints 1.9 MB) and are written every night:
+    orjson writes and reads them several times faster than the standard library."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 @functools.lru_cache(maxsize=1)
