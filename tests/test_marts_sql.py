@@ -539,3 +539,14 @@ def test_every_marts_view_and_column_is_commented(con: duckdb.DuckDBPyConnection
         "where schema_name in ('marts', 'audit') and (comment is null or comment = '')",
     )
     assert missing == []
+
+
+def test_dim_entities_for(con: duckdb.DuckDBPyConnection, story: Corpus) -> None:
+    """The macro reads only the entities asked for and gives the view's rows for them."""
+    every = rows(con, "select * from marts.dim_entities order by all")
+    ids = sorted({r["entity_id"] for r in every})[:2]
+    assert len(ids) == 2 and any(r["doc_count"] for r in every if r["entity_id"] in ids)
+    some = "select * from marts.dim_entities_for(?::varchar[]) order by all"
+    assert rows(con, some, [ids]) == [r for r in every if r["entity_id"] in ids]
+    assert rows(con, some, [[]]) == []
+    assert rows(con, "select * from marts.dim_entities_for(null) order by all") == every

@@ -9,7 +9,8 @@ select
     source_count,
     story_count,
     source_count <= doc_count and doc_count <= mention_count as counts_consistent
-from marts.dim_entities
-where entity_id in (
-    select entity_id from intermediate.int_mentions where doc_id in (select doc_id from validation_scope_docs)
-)
+-- the entities' rows only (the macro reads their mentions; an empty scope reads none)
+from marts.dim_entities_for(coalesce((
+    select list(distinct entity_id) from intermediate.int_mentions
+    where doc_id in (select doc_id from validation_scope_docs)
+), []))

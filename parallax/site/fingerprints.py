@@ -122,11 +122,7 @@ def sources(
     ]
     entity_ids = [ids["entities"]]
     entities = [
-        Source(
-            queries.ENTITIES_SQL.format(where="entity_id in (select unnest(?::varchar[]))"),
-            entity_ids,
-            "entity_id",
-        ),
+        Source(queries.ENTITIES_SQL, entity_ids, "entity_id"),
         Source(queries.ENTITY_ALIASES_SQL, entity_ids, "entity_id"),
         Source(queries.ENTITY_STORIES_SQL, [ids["entities"], queries.MAX_ROWS], "entity_id"),
         Source(queries.ENTITY_OUTLETS_SQL, entity_ids, "entity_id"),

@@ -286,15 +286,16 @@ def doc_diffs(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, l
 
 
 _ENTITY_ORDER = "doc_count desc, canonical_name, entity_id"
+# (the entities of the list `?` only: their macro reads only their mentions)
 ENTITIES_SQL = (
     "select entity_id, canonical_name, label, aliases, doc_count, source_count, story_count, "
-    f"mention_count from marts.dim_entities where {{where}} order by {_ENTITY_ORDER}"
+    f"mention_count from marts.dim_entities_for(?::varchar[]) order by {_ENTITY_ORDER}"
 )
 
 
 def entities(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[dict[str, Any]]:
     """The canonical entities `ids`, most documents first."""
-    return records(con, ENTITIES_SQL.format(where="entity_id in (select unnest(?::varchar[]))"), [list(ids)])
+    return records(con, ENTITIES_SQL, [list(ids)])
 
 
 @dataclass(frozen=True)
