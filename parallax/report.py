@@ -120,6 +120,23 @@ STORY_MACROS = (
 )
 
 
+def story_view(view: str, ids: str, computed: Mapping[str, str] | None = None) -> str:
+    """The relation holding the rows of story view `view` (one of STORY_MACROS) for the stories of the SQL
+    list expression `ids`: the table `computed` names for it (rows for at least those stories: the
+    site's `fingerprints.computed_story_views`), else the view's macro."""
+    return (computed or {}).get(view) or f"marts.{view}_for({ids})"
+
+
+def _story_rows(view: str, story_ids: Sequence[str] | None, computed: Mapping[str, str] | None) -> str:
+    """`story_queries`' source of view `view`'s rows (with a where clause): every row, or those of the
+    stories in the query's first parameter (the macro takes it, a computed table is filtered by it)."""
+    if story_ids is None:
+        return f"marts.{view} where true"
+    if computed and view in computed:
+        return f"{computed[view]} where story_id in (select unnest(?::varchar[]))"
+    return f"marts.{view}_for(?::varchar[]) where true"
+
+
 def story_queries(
     story_ids: Sequence[str] | None = None, computed: Mapping[str, str] | None = None
 ) -> dict[str, tuple[str, list[Any]]]:
@@ -132,14 +149,7 @@ def story_queries(
     ids: list[Any] = [] if story_ids is None else [list(story_ids)]
     # the story views of some stories: their macro, which reads only those stories' documents, or the
     # table computed from it (same parameter, in the same place as `where`'s)
-    rows = {
-        v: f"marts.{v} where true"
-        if story_ids is None
-        else f"{computed[v]} where {where}"
-        if computed and v in computed
-        else f"marts.{v}_for(?::varchar[]) where true"
-        for v in STORY_MACROS
-    }
+    rows = {v: _story_rows(v, story_ids, computed) for v in STORY_MACROS}
     # Each order is total (a page's bytes must not depend on the query plan) and its columns are selected
     # (the site fingerprints a page by its rows: an order that changes must change them).
     fact_order = (

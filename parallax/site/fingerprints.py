@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from parallax.report import STORY_MACROS, story_queries
+from parallax.report import STORY_MACROS, story_queries, story_view
 from parallax.site import outlet_queries, queries
 
 # Outlet pages are fingerprinted from what they show (`outlets`): the outlet's own row and documents per
@@ -93,7 +93,7 @@ def sources(
         if restrict
         else "null"
     )
-    titles = (computed or {}).get("dim_stories") or f"marts.dim_stories_for({docs_stories})"
+    titles = story_view("dim_stories", docs_stories, computed)
     stories = [
         Source(sql, params, "story_id", _STORY_LINKS.get(name))
         for name, (sql, params) in story_queries(story_ids, computed).items()

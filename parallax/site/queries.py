@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from parallax.report import Row
+from parallax.report import Row, story_view
 from parallax.site import lists
 
 # Rows shown per list on one entity or outlet page: the newest (the index lists every story, filterable
@@ -70,7 +70,7 @@ def story_counts_sql(computed: Mapping[str, str] | None = None) -> str:
     one of its sources alone names, and its sources: the comparisons read through their macros, or from
     `computed` (per story view, a table of its rows for the stories `$ids`: see `report.story_queries`)."""
     views = ("rpt_fact_comparison", "rpt_attribution_comparison", "rpt_entity_divergence", "dim_stories")
-    rel = {v: (computed or {}).get(v) or f"marts.{v}_for($ids)" for v in views}
+    rel = {v: story_view(v, "$ids", computed) for v in views}
     return f"""
 with fact_conflicts as (
     select story_id, count(distinct coalesce(measure, '') || '|' || coalesce(unit, '')) as n
@@ -209,7 +209,7 @@ def doc_marks_sql(computed: Mapping[str, str] | None = None) -> str:
     their story) and claims. `computed`: per story view, a table holding its rows for (at least) the
     documents' stories, read instead of the view's macro (`report.story_queries`)."""
     facts, claims = (
-        (computed or {}).get(v) or f"marts.{v}_for((select ids from stories))"
+        story_view(v, "(select ids from stories)", computed)
         for v in ("rpt_fact_comparison", "rpt_attribution_comparison")
     )
     return f"""
