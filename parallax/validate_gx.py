@@ -6,6 +6,7 @@ that turn GX results and suite JSON into plain values (no GX import at module lo
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import os
@@ -47,7 +48,73 @@ def _build_gx_context() -> tuple[Any, Any, Any]:
     except Exception:  # pragma: no cover - older/newer GX without the knob
         pass
     asset = context.data_sources.add_pandas("parallax").add_dataframe_asset("batch")
+    reuse_configuration_per_lookup()
     return ExpectationSuite, context, asset.add_batch_definition_whole_dataframe("whole")
+
+
+# The methods of GX's Expectation that read their keyword arguments one key at a time, each read
+# building the whole `configuration` again (a pydantic `dict()` of the expectation and a new
+# ExpectationConfiguration: GX 1.24 `_get_domain_kwargs` and `_get_success_kwargs` do it once per
+# key, `_get_runtime_kwargs` twice per runtime key). Inside one call of these methods the
+# expectation does not change, so one configuration per call answers every key.
+_PER_KEY_READERS = (
+    "_get_domain_kwargs",
+    "_get_success_kwargs",
+    "_get_success_kwarg",
+    "_get_runtime_kwargs",
+    "_get_result_format",
+)
+_LOOKUP = threading.local()
+
+
+def reuse_configuration_per_lookup() -> bool:
+    """Build an Expectation's configuration once per kwargs lookup instead of once per key.
+
+    Measured on a night's validation (`parallax.validate.run_suites` on the post-night copies of
+    `bench.archive_growth`, 364 expectation outcomes): 9.3 -> 7.1 s at 3,000 articles and
+    10.0 -> 8.5 s at 20,000, every outcome identical. Outside these methods `configuration` is
+    built on every access as before (callers may change what it returns). Idempotent; returns
+    False, changing nothing, when this GX version lacks one of the methods.
+    """
+    from great_expectations.expectations.expectation import Expectation
+
+    if getattr(Expectation, "_parallax_lookup_scoped", False):
+        return True
+    prop = Expectation.__dict__.get("configuration")
+    if not isinstance(prop, property) or prop.fget is None:
+        return False
+    readers = {name: Expectation.__dict__.get(name) for name in _PER_KEY_READERS}
+    if not all(callable(fn) for fn in readers.values()):
+        return False
+    build = prop.fget
+
+    def configuration(self: Any) -> Any:
+        built: dict[int, tuple[Any, Any]] | None = getattr(_LOOKUP, "built", None)
+        if built is None:
+            return build(self)
+        held = built.get(id(self))
+        if held is None or held[0] is not self:  # (the expectation itself is held: an id is not reused)
+            held = built[id(self)] = (self, build(self))
+        return held[1]
+
+    def scoped(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def lookup(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if getattr(_LOOKUP, "built", None) is not None:  # an outer lookup holds the configurations
+                return fn(self, *args, **kwargs)
+            _LOOKUP.built = {}
+            try:
+                return fn(self, *args, **kwargs)
+            finally:
+                _LOOKUP.built = None
+
+        return lookup
+
+    Expectation.configuration = property(configuration, doc=prop.__doc__)  # type: ignore[method-assign,assignment]
+    for name, fn in readers.items():
+        setattr(Expectation, name, scoped(fn))
+    Expectation._parallax_lookup_scoped = True  # type: ignore[attr-defined]
+    return True
 
 
 def prepare_validation() -> None:
