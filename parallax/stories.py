@@ -93,7 +93,7 @@ from parallax.settings import Settings
 from parallax.stage import StageResult, chunked, stable_id
 from parallax.story_terms import StoryProfile, story_cosine, text_terms, text_year, tfidf_vector
 from parallax.storymerge import merge_stories
-from parallax.storysplit import split_members
+from parallax.storysplit import split_as_configured
 
 # An entity mention counts this many times a word occurrence.
 ENTITY_WEIGHT = 2.0
@@ -456,6 +456,14 @@ def _assign_batch(
 # merging stories that hold one event, splitting stories that hold two
 
 
+def split_years(con: duckdb.DuckDBPyConnection, years: Mapping[str, int | None]) -> dict[str, int | None]:
+    """Documents' text years as a split reads them: None where unknown or common in the archive."""
+    common = (
+        store.common_text_years(con, YEAR_MAX_SHARE) if any(v is not None for v in years.values()) else set()
+    )
+    return {d: None if y in common else y for d, y in years.items()}
+
+
 def _split_stories(
     con: duckdb.DuckDBPyConnection, run_id: str, story_ids: Sequence[str], settings: Settings
 ) -> dict[str, tuple[str, float]]:
@@ -475,20 +483,10 @@ def _split_stories(
     vectors, members, years, _ = store.member_vectors(
         con, story_ids, 2 * settings.story_split_min_docs, settings.story_split_max_docs
     )
-    common = (
-        store.common_text_years(con, YEAR_MAX_SHARE) if any(v is not None for v in years.values()) else set()
-    )
-    years = {d: None if y in common else y for d, y in years.items()}
+    years = split_years(con, years)
     moved: dict[str, tuple[str, float]] = {}
     for sid in sorted(members):
-        parts = split_members(
-            sorted(members[sid]),
-            vectors,
-            settings.story_split_ncut,
-            settings.story_split_min_docs,
-            years,
-            settings.story_split_same_year_ncut,
-        )
+        parts = split_as_configured(members[sid], vectors, years, settings)
         if len(parts) < 2:
             continue
         founders = [i for i, part in enumerate(parts) if any(stable_id(d, prefix="S") == sid for d in part)]

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
+
+from parallax.settings import Settings
 
 # the share of each part's members that must write a figure for it to hold the parts together
 SHARED_FIGURE_SHARE = 0.8
@@ -177,3 +179,20 @@ def split_members(
         return split(a) + split(b)
 
     return [[members[i] for i in part] for part in split(np.arange(len(members)))]
+
+
+def split_as_configured(
+    members: Iterable[str],
+    vectors: Mapping[str, Mapping[str, float]],
+    years: Mapping[str, int | None],
+    settings: Settings,
+) -> list[list[str]]:
+    """`split_members` of a story's members (sorted) with the story settings the flow runs with."""
+    return split_members(
+        sorted(members),
+        vectors,
+        settings.story_split_ncut,
+        settings.story_split_min_docs,
+        years,
+        settings.story_split_same_year_ncut,
+    )

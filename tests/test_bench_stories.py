@@ -33,3 +33,35 @@ def test_score_of_a_perfect_clustering() -> None:
     story = {r["doc"]: r["subtopic"] for r in recs}
     s = score(0, recs, story, 1.0, None)
     assert s.ari == pytest.approx(1.0) and s.events_split == 0 and s.stories_merged == 0
+
+
+def test_split_alone_hands_each_event_to_the_shipped_splitter(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import duckdb
+
+    from bench.stories import split_alone
+    from tests.test_storysplit import FIGHT_A, FIGHT_B, vectors
+
+    # "1_ecb" holds two occasions of one kind of event (the splitter cuts it), "2_ecb" one event
+    # (kept whole), "3_ecb" is too small to count
+    texts = {f"1_{i}ecb": t for i, t in enumerate(FIGHT_A + FIGHT_B)}
+    texts |= {f"2_{i}ecb": t for i, t in enumerate(FIGHT_B + FIGHT_B[:1])}
+    texts |= {f"3_{i}ecb": t for i, t in enumerate(FIGHT_A[:2] + FIGHT_B[:1])}
+    vecs = vectors(texts)
+    recs = [rec(f"{name}.xml", f"{name[0]}_ecb") for name in texts]
+    db = tmp_path / "run.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema raw; create schema intermediate")
+    con.execute("create table raw.documents (doc_id varchar, path varchar)")
+    con.execute("create table intermediate.int_story_doc_terms (doc_id varchar, term varchar, weight double)")
+    con.execute("create table intermediate.int_document_stories (doc_id varchar, text_year integer)")
+    for name, vec in vecs.items():
+        con.execute("insert into raw.documents values (?, ?)", [f"d-{name}", f"{name}.json"])
+        con.execute("insert into intermediate.int_document_stories values (?, null)", [f"d-{name}"])
+        con.executemany(
+            "insert into intermediate.int_story_doc_terms values (?, ?, ?)",
+            [[f"d-{name}", t, w] for t, w in vec.items()],
+        )
+    con.close()
+    assert split_alone(db, recs) == ["1_ecb"]
+    s = score(0, recs, {r["doc"]: "S" for r in recs}, 1.0, None, split_alone(db, recs))
+    assert s.alone_split == ["1_ecb"] and s.events == 2
