@@ -71,10 +71,11 @@ def reuse_configuration_per_lookup() -> bool:
     """Build an Expectation's configuration once per kwargs lookup instead of once per key.
 
     Measured on a night's validation (`parallax.validate.run_suites` on the post-night copies of
-    `bench.archive_growth`, 364 expectation outcomes): 9.3 -> 7.1 s at 3,000 articles and
-    10.0 -> 8.5 s at 20,000, every outcome identical. Outside these methods `configuration` is
-    built on every access as before (callers may change what it returns). Idempotent; returns
-    False, changing nothing, when this GX version lacks one of the methods.
+    `bench.archive_growth`, 364 expectation outcomes): 8.6 -> 7.3 s at 3,000 articles and
+    11.0 -> 8.4 s at 20,000, every outcome identical (docs/PERFORMANCE.md, 2026-12-02 12:30).
+    Outside these methods `configuration` is built on every access as before (callers may change
+    what it returns). Idempotent; returns False, changing nothing, when this GX version lacks one
+    of the methods.
     """
     from great_expectations.expectations.expectation import Expectation
 
