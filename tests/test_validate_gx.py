@@ -95,3 +95,41 @@ def test_validation_results_unchanged(gxe: Any) -> None:
     assert out[1].result["unexpected_count"] == 1
     assert out[2].result["partial_unexpected_list"] == ["c"]
     assert out[3].result["observed_value"] == 4
+
+
+def test_metric_ids_are_gx_ids(gxe: Any) -> None:
+    import enum
+
+    import numpy as np
+    from great_expectations.core.id_dict import IDDict
+
+    from parallax.validate_gx import plain_metric_ids
+
+    assert plain_metric_ids()  # installed with the context; a second call changes nothing
+    gx_to_id = IDDict._parallax_gx_to_id  # type: ignore[attr-defined]
+
+    class Kind(enum.StrEnum):
+        A = "a"
+
+    kwargs = [
+        {
+            "column": "x",
+            "batch_id": "b1",
+            "result_format": {"result_format": "BASIC", "partial_unexpected_count": 20},
+        },
+        {"a": 1, "b": 2.5, "c": None, "d": [1, "2", None], "e": True, "f": (1, 2), "g": ""},
+        {"value_set": ["a", "b"], "mostly": 0.95, "column": "y"},
+        {"x": {"y": [1.0, {"z": None}]}, "w": -0.0},
+        {"a": float("nan"), "b": 1},  # GX writes NaN as null
+        {"a": {1, 2}, "b": 1},  # a set: GX's own
+        {"a": {1: "x", 2.5: "y"}, "b": 1},  # keys that are not str: GX's own
+        {"a": np.int64(3), "b": np.float64(0.1)},  # numpy values: GX's own
+        {"a": Kind.A, "b": 2},  # a str enum: GX's own
+        {"only": "one key"},
+        {},
+    ]
+    for kw in kwargs:
+        d = IDDict(kw)
+        assert d.to_id() == gx_to_id(d), kw
+        assert d.to_id(id_ignore_keys={"b"}) == gx_to_id(d, None, {"b"}), kw
+    assert IDDict({"a": 1, "b": 2}).to_id() != IDDict({"a": 1, "b": 3}).to_id()
