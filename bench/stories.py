@@ -313,10 +313,11 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(report(s, args.largest, args.report)))
     aris = [s.ari for s in results]
     shares = [s.events_split / s.events if s.events else 0.0 for s in results]
-    alone = [len(s.alone_split) / s.events if s.events else 0.0 for s in results]
+    alone_shares = [len(s.alone_split) / s.events if s.events else 0.0 for s in results]
     print(
         f"  over {len(results)} order(s): ARI mean={statistics.fmean(aris):.4f} worst={min(aris):.4f}; "
-        f"single events split mean={statistics.fmean(alone):.3f} worst={max(alone):.3f} (target <= 0.03); "
+        f"single events split mean={statistics.fmean(alone_shares):.3f} worst={max(alone_shares):.3f} "
+        "(target <= 0.03); "
         f"split events mean={statistics.fmean(shares):.3f} worst={max(shares):.3f}"
     )
     return 0

@@ -20,8 +20,8 @@ pirates caught). Sister events (another shooting, another hijacking) seldom repe
 figures, while outlets' wordings of one event can differ enough to cut (ECB+, three orders through
 the flow: split events 33 -> 27 of 255, ARI 0.922 -> 0.926).
 
-Pure functions over cosine-similarity matrices; `parallax.stories` decides which stories to
-examine and writes the result.
+Pure functions over cosine-similarity matrices (`split_as_configured` passes the flow's settings);
+`parallax.stories` decides which stories to examine and writes the result.
 """
 
 from __future__ import annotations

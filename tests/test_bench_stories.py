@@ -62,6 +62,7 @@ def test_split_alone_hands_each_event_to_the_shipped_splitter(tmp_path) -> None:
             [[f"d-{name}", t, w] for t, w in vec.items()],
         )
     con.close()
-    assert split_alone(db, recs) == ["1_ecb"]
-    s = score(0, recs, {r["doc"]: "S" for r in recs}, 1.0, None, split_alone(db, recs))
+    cut = split_alone(db, recs)
+    assert cut == ["1_ecb"]
+    s = score(0, recs, {r["doc"]: "S" for r in recs}, 1.0, None, cut)
     assert s.alone_split == ["1_ecb"] and s.events == 2
