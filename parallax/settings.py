@@ -113,6 +113,19 @@ class Settings(BaseSettings):
         default=2000, ge=2, description="Larger stories are not re-examined (cost ~ members squared)."
     )
     story_window_days: int = Field(default=14, description="Articles further apart are other stories.")
+    story_half_life_days: float = Field(
+        default=2.0,
+        ge=0,
+        description="A dated document's similarity to a story halves for every this many days it lies "
+        "beyond story_decay_grace_days from the story's dates (0: no decay; undated documents are "
+        "never weighted).",
+    )
+    story_decay_grace_days: float = Field(
+        default=1.0,
+        ge=0,
+        description="Days around a story's first and last documents within which a dated document's "
+        "similarity is not decayed (one event's coverage by many outlets).",
+    )
 
     # --- NLP --------------------------------------------------------------------------------
     spacy_model: str = Field(default="en_core_web_sm", description="First model name tried.")

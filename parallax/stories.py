@@ -34,9 +34,14 @@ HEAD_SIM similarity. Which mentions look like names, and which names are variant
 ("Kraft" / "Kraft Foods"), is `parallax.story_names`.
 
 When both dates are known, a document only joins a story whose documents were published within
-`settings.story_window_days` of it; a batch of dated documents therefore looks up candidate
-stories only through documents published since its earliest date less the window (or undated),
-which keeps the lookup on the recent end of `int_story_doc_terms` as the archive grows.
+`settings.story_window_days` of it, and its similarity to a story decays with time
+(`story_terms.time_decay`): unweighted within `settings.story_decay_grace_days` of the story's
+dates, then halving every `settings.story_half_life_days`, so a story whose last article is days old
+takes a new one only when it is clearly the same event (a kind of event that recurs, contract awards,
+ratings actions, one company's news, otherwise chains into one story over the window). A batch of
+dated documents therefore looks up candidate stories only through documents published since its
+earliest date less the window (or undated), which keeps the lookup on the recent end of
+`int_story_doc_terms` as the archive grows.
 Documents are assigned in order (published_at, unknown last, then arrival order), each one seeing
 the stories created by the documents before it. At the end
 of a batch, a document still alone in the story it founded in that batch gets a second look
@@ -91,7 +96,7 @@ from parallax import db, story_names
 from parallax import story_store as store
 from parallax.settings import Settings
 from parallax.stage import StageResult, chunked, stable_id
-from parallax.story_terms import StoryProfile, story_cosine, text_terms, text_year, tfidf_vector
+from parallax.story_terms import StoryProfile, story_cosine, text_terms, text_year, tfidf_vector, time_decay
 from parallax.storymerge import merge_stories
 from parallax.storysplit import split_as_configured
 
@@ -324,6 +329,10 @@ def _assign_batch(
     # undated documents only: a dated one's time is its publication date (the window)
     year = {d: None if published[d] else text_year(docs[d]["title"], docs[d]["body"]) for d in ids}
 
+    def similarity(d: str, st: StoryProfile) -> float:
+        decay = time_decay(published[d], st, settings.story_decay_grace_days, settings.story_half_life_days)
+        return story_cosine(vectors[d], st) * decay
+
     def best_story(d: str, exclude: str | None = None) -> tuple[float, str] | None:
         vec = vectors[d]
         # Candidates share one of the document's heaviest terms: a story sharing only light,
@@ -348,7 +357,7 @@ def _assign_batch(
                 sid not in gated or not story_names.holds_own(rare, rare_terms, st.holders, seen, totals)
             ):
                 continue
-            sim = story_cosine(vec, st)
+            sim = similarity(d, st)
             if sim < HEAD_SIM and head and sid not in headed:
                 continue
             if best is None or sim > best[0]:
@@ -402,7 +411,7 @@ def _assign_batch(
         if (
             alt is not None
             and alt[0] >= settings.story_threshold * MERGE_THRESHOLD_SHARE
-            and alt[0] >= MERGE_CLOSENESS * story_cosine(vectors[d], stories[own])
+            and alt[0] >= MERGE_CLOSENESS * similarity(d, stories[own])
         ):
             key = (min(own, alt[1]), max(own, alt[1]))
             pairs[key] = max(pairs.get(key, 0.0), alt[0])

@@ -111,6 +111,24 @@ def tfidf_vector(counts: Counter[str], df: dict[str, int], n_docs: int) -> dict[
     return {t: w / norm for t, w in top}
 
 
+def time_decay(
+    published: datetime | None, story: StoryProfile, grace_days: float, half_life_days: float
+) -> float:
+    """Weight of a dated document's similarity to a story: 1 up to `grace_days` from the story's
+    dates (its first to its last document), then halving every `half_life_days` (0: no decay).
+
+    An event's coverage by many outlets comes within a day or two, and a story that keeps
+    receiving articles stays open; a story whose last article is days old takes a later one only
+    when it is clearly the same event (time-decayed similarity, as in on-line event detection).
+    Undated documents and stories without dates are not weighted.
+    """
+    if half_life_days <= 0 or published is None or story.first is None or story.last is None:
+        return 1.0
+    gap = max((published - story.last).total_seconds(), (story.first - published).total_seconds(), 0.0)
+    late = gap / 86400.0 - grace_days
+    return 0.5 ** (late / half_life_days) if late > 0 else 1.0
+
+
 def story_cosine(vec: dict[str, float], story: StoryProfile) -> float:
     if not story.norm:
         return 0.0
