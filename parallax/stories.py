@@ -125,7 +125,7 @@ CANDIDATE_TERMS = 12
 # template items, where every story holds the template's words, it would make every story a
 # candidate: cost ~ batch x stories). It still counts in the cosine of the candidates found.
 CANDIDATE_MAX_STORIES = 100
-# The name gate (`_gate_terms`). A document with a rare name (an entity term in at most
+# The name gate (`story_names.gate_terms`). A document with a rare name (an entity term in at most
 # max(NAME_DF_FLOOR, NAME_DF_SHARE * documents) documents, archive + batch) only joins a story that
 # holds one of its names (rare or not) as its own, or a name variant of one
 # (`story_names.variant_index`: "Kraft" / "Kraft Foods"); a document without uses its rare title
@@ -224,36 +224,6 @@ def _holding(terms: Iterable[str], by_term: Mapping[str, set[str]]) -> set[str]:
     return found
 
 
-def _gate_terms(
-    vec: dict[str, float],
-    title: str | None,
-    heads: Counter[str],
-    df: dict[str, int],
-    name_df: float,
-    lower: Counter[str],
-    upper: Counter[str],
-) -> tuple[list[str], list[str]]:
-    """The document's terms for the name gate: (names, rare headline names).
-
-    Names: when it has a rare name (an entity term in at most `name_df` documents), all its entity
-    terms, else its rare title terms; a candidate story must hold one of them as its own (a
-    document with neither passes). Rare headline names: its headline's name mentions
-    (`heads`) in at most `name_df` documents, else its rare headline words that look like names
-    (`story_names.name_words`); a story holding none of them needs HEAD_SIM.
-    """
-    rare = [t for t in vec if t.startswith("e:") and df.get(t, 0) <= name_df]
-    if rare:  # with a rare name the gate applies, and any of its names may pass it
-        rare += [t for t in vec if t.startswith("e:") and df.get(t, 0) > name_df]
-    else:
-        rare = [t for t in text_terms(title, None) if t in vec and df.get(t, 0) <= name_df]
-    head = [t for t in heads if df.get(t, 0) <= name_df]
-    if not head:
-        head = [
-            t for t in story_names.name_words(title, lower, upper) if t in vec and df.get(t, 0) <= name_df
-        ]
-    return rare, head
-
-
 def _variant_index(
     con: duckdb.DuckDBPyConnection,
     vectors: dict[str, dict[str, float]],
@@ -320,7 +290,7 @@ def _assign_batch(
     # documents does: `holders` counts are >= 1), expanded once rather than per candidate story
     gate: dict[str, tuple[list[frozenset[str]], frozenset[str], frozenset[str]]] = {}
     for d in ids:
-        rare, head = _gate_terms(
+        rare, head = story_names.gate_terms(
             vectors[d], docs[d]["title"], heads.get(d, Counter()), df, name_df, lower, upper
         )
         groups = [frozenset(related(t)) for t in rare]

@@ -29,7 +29,7 @@ from typing import Any
 
 from parallax.dates import is_calendar_word
 from parallax.stopwords import ENGLISH_STOP_WORDS
-from parallax.story_terms import stem
+from parallax.story_terms import stem, text_terms
 
 # Entity labels that can name a rare participant or place of an event (others, DATE, MONEY,
 # PRODUCT..., never count as names for the gate). With this set and the other defaults of
@@ -207,6 +207,34 @@ def name_words(title: str | None, lower: Counter[str], upper: Counter[str]) -> l
             continue
         out.append(stem(w))
     return out
+
+
+def gate_terms(
+    vec: dict[str, float],
+    title: str | None,
+    heads: Counter[str],
+    df: dict[str, int],
+    name_df: float,
+    lower: Counter[str],
+    upper: Counter[str],
+) -> tuple[list[str], list[str]]:
+    """The document's terms for the name gate: (names, rare headline names).
+
+    Names: when it has a rare name (an entity term in at most `name_df` documents), all its entity
+    terms, else its rare title terms; a candidate story must hold one of them as its own (a
+    document with neither passes). Rare headline names: its headline's name mentions
+    (`heads`) in at most `name_df` documents, else its rare headline words that look like names
+    (`name_words`); a story holding none of them needs `stories.HEAD_SIM`.
+    """
+    rare = [t for t in vec if t.startswith("e:") and df.get(t, 0) <= name_df]
+    if rare:  # with a rare name the gate applies, and any of its names may pass it
+        rare += [t for t in vec if t.startswith("e:") and df.get(t, 0) > name_df]
+    else:
+        rare = [t for t in text_terms(title, None) if t in vec and df.get(t, 0) <= name_df]
+    head = [t for t in heads if df.get(t, 0) <= name_df]
+    if not head:
+        head = [t for t in name_words(title, lower, upper) if t in vec and df.get(t, 0) <= name_df]
+    return rare, head
 
 
 def held(terms: frozenset[str], holders: Mapping[str, int]) -> set[str]:
