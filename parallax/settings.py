@@ -110,7 +110,11 @@ class Settings(BaseSettings):
     )
     story_split_min_docs: int = Field(default=2, ge=1, description="Smallest part a story split may leave.")
     story_split_max_docs: int = Field(
-        default=2000, ge=2, description="Larger stories are not re-examined (cost ~ members squared)."
+        default=10000,
+        ge=2,
+        description="Larger stories are not re-examined. Cost ~ members (above "
+        "storysplit.DENSE_MAX_DOCS the cut is found through the term matrix); memory ~ 15 KB per "
+        "member for its term vector.",
     )
     story_window_days: int = Field(default=14, description="Articles further apart are other stories.")
     story_half_life_days: float = Field(

@@ -32,11 +32,17 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse import linalg as splinalg
 
 from parallax.settings import Settings
 
 # the share of each part's members that must write a figure for it to hold the parts together
 SHARED_FIGURE_SHARE = 0.8
+# A story of up to this many members is bisected on its dense similarity matrix (exact `eigh`, cost ~
+# members cubed: ~0.1 s at 400); a larger one, or a part of one, through its term matrix
+# (`term_bisection`, cost ~ members), so that no story is too large to examine.
+DENSE_MAX_DOCS = 400
+_SWEEP_BLOCK = 256
 _YEAR_TERM = re.compile(r"#(?:1[89]|20)\d\d(?:\.0+)?")
 
 
@@ -51,8 +57,8 @@ def shared_figures(part_a: Sequence[Mapping[str, float]], part_b: Sequence[Mappi
     return common(part_a) & common(part_b) if part_a and part_b else set()
 
 
-def similarity_matrix(vectors: Sequence[Mapping[str, float]]) -> np.ndarray:
-    """Dense cosine-similarity matrix of L2-normalized sparse term vectors (diagonal zeroed)."""
+def term_matrix(vectors: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
+    """Members x terms matrix of sparse term vectors (one row per vector, in order)."""
     index: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -62,10 +68,18 @@ def similarity_matrix(vectors: Sequence[Mapping[str, float]]) -> np.ndarray:
             rows.append(i)
             cols.append(index.setdefault(term, len(index)))
             vals.append(weight)
-    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(vectors), max(len(index), 1)))
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(vectors), max(len(index), 1)), dtype=np.float64)
+
+
+def _dense_similarity(x: sparse.csr_matrix) -> np.ndarray:
     sim = np.asarray((x @ x.T).todense(), dtype=np.float64)
     np.fill_diagonal(sim, 0.0)
     return np.clip(sim, 0.0, None)
+
+
+def similarity_matrix(vectors: Sequence[Mapping[str, float]]) -> np.ndarray:
+    """Dense cosine-similarity matrix of L2-normalized sparse term vectors (diagonal zeroed)."""
+    return _dense_similarity(term_matrix(vectors))
 
 
 def normalized_cut_bisection(sim: np.ndarray, min_size: int) -> tuple[np.ndarray, float] | None:
@@ -105,6 +119,73 @@ def normalized_cut_bisection(sim: np.ndarray, min_size: int) -> tuple[np.ndarray
     mask = np.zeros(n, dtype=bool)
     mask[order[: best[1] + 1]] = True
     return mask, best[0]
+
+
+def term_bisection(x: sparse.csr_matrix, min_size: int) -> tuple[np.ndarray, float] | None:
+    """`normalized_cut_bisection` of the similarity graph W = X X^T (diagonal zeroed) of a
+    members x terms matrix of non-negative weights, without forming W: cost ~ the nonzeros of X
+    (linear in the number of members) instead of members squared to cubed.
+
+    Degrees are X (X^T 1) less each member's own |x|^2; the Fiedler vector comes from ARPACK
+    (`scipy.sparse.linalg.eigsh`, the two largest eigenpairs of D^-1/2 W D^-1/2 through products with
+    X and X^T, from a fixed start vector); the sweep reads the cut of each prefix of the order as
+    vol(prefix) - 2 * (similarity inside the prefix), the latter accumulated block by block.
+    On the same graph it finds the partition the dense function finds, with the same value, up to
+    ties between near-equal eigenvalues (one event with no second group: both stay near 1).
+    """
+    n = x.shape[0]
+    min_size = max(1, min_size)
+    if n < 2 * min_size:
+        return None
+    own = np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    deg = np.asarray(x @ (x.T @ np.ones(n))).ravel() - own
+    deg[np.abs(deg) < 1e-12 * max(1.0, float(np.abs(deg).max(initial=0.0)))] = 0.0
+    if not np.all(deg > 0):  # an isolated member: it is its own part, cut 0
+        mask = deg <= 0
+        return (mask, 0.0) if min_size <= mask.sum() <= n - min_size else None
+    inv_sqrt = 1.0 / np.sqrt(deg)
+
+    def matvec(v: np.ndarray) -> np.ndarray:
+        u = inv_sqrt * np.ravel(v)
+        return np.asarray(inv_sqrt * (x @ (x.T @ u) - own * u)).ravel()
+
+    op = splinalg.LinearOperator((n, n), matvec=matvec, dtype=np.float64)
+    start = np.sqrt(deg) + np.linspace(0.0, 1e-3, n) * float(np.sqrt(deg).mean())
+    try:
+        vals, vecs = splinalg.eigsh(op, k=2, which="LA", v0=start, tol=1e-10, maxiter=max(1000, 20 * n))
+    except splinalg.ArpackNoConvergence as err:  # the best vectors found so far still order the members
+        vals, vecs = err.eigenvalues, err.eigenvectors
+        if vecs.shape[1] < 2:
+            return None
+    fiedler = vecs[:, int(np.argsort(vals)[0])]  # the second largest of the two (the largest is D^1/2 1)
+    order = np.argsort(inv_sqrt * fiedler, kind="stable")
+    xo = x[order]
+    vol_x = np.cumsum(deg[order])
+    inside = np.zeros(n)  # similarity of member i of the order to the members before it
+    before = np.zeros(x.shape[1])
+    for lo in range(0, n, _SWEEP_BLOCK):
+        block = xo[lo : lo + _SWEEP_BLOCK]
+        within = np.asarray((block @ block.T).todense())
+        inside[lo : lo + block.shape[0]] = np.asarray(block @ before).ravel() + np.tril(within, k=-1).sum(
+            axis=1
+        )
+        before += np.asarray(block.sum(axis=0)).ravel()
+    cut = vol_x - 2.0 * np.cumsum(inside)
+    total = deg.sum()
+    i = np.arange(min_size - 1, n - min_size)
+    vx, vy = vol_x[i], total - vol_x[i]
+    ok = (vx > 0) & (vy > 0)
+    if not ok.any():
+        return None
+    values = np.where(
+        ok,
+        np.maximum(cut[i], 0.0) / np.where(ok, vx, 1.0) + np.maximum(cut[i], 0.0) / np.where(ok, vy, 1.0),
+        np.inf,
+    )
+    best = int(np.argmin(values))
+    mask = np.zeros(n, dtype=bool)
+    mask[order[: i[best] + 1]] = True
+    return mask, float(values[best])
 
 
 def signature(vector: Mapping[str, float]) -> dict[str, float]:
@@ -154,13 +235,24 @@ def split_members(
     `same_year_ncut`: one event cut in two and two occasions of it in one year look alike to the
     cut, and the year tells most apart. Parts that share an event figure (`shared_figures`) are
     never split.
-    Returns one list per part (one part = no split), members in their given order. The similarity
-    matrix is built once; each bisection works on the rows and columns of its part.
+    Returns one list per part (one part = no split), members in their given order. Up to
+    DENSE_MAX_DOCS members the similarity matrix is built once and each bisection works on the rows
+    and columns of its part; above, a part is bisected through its rows of the term matrix
+    (`term_bisection`), so the cost stays about linear in the story's size.
     """
     members = list(members)
     if max_ncut <= 0 or len(members) < 2 * min_size:
         return [members]
-    sim = similarity_matrix([vectors[m] for m in members])
+    x = term_matrix([vectors[m] for m in members])
+    # a story of up to DENSE_MAX_DOCS: one dense matrix, each bisection on its rows and columns
+    sim = _dense_similarity(x) if len(members) <= DENSE_MAX_DOCS else None
+
+    def bisect(idx: np.ndarray) -> tuple[np.ndarray, float] | None:
+        if sim is not None:
+            return normalized_cut_bisection(sim[np.ix_(idx, idx)], min_size)
+        if len(idx) <= DENSE_MAX_DOCS:
+            return normalized_cut_bisection(_dense_similarity(x[idx]), min_size)
+        return term_bisection(x[idx], min_size)
 
     of = [None if years is None else years.get(m) for m in members]
 
@@ -168,7 +260,7 @@ def split_members(
         return bool(part_years([of[i] for i in a]) & part_years([of[i] for i in b]))
 
     def split(idx: np.ndarray) -> list[np.ndarray]:
-        found = normalized_cut_bisection(sim[np.ix_(idx, idx)], min_size)
+        found = bisect(idx)
         if found is None or found[1] >= max_ncut:
             return [idx]
         a, b = idx[found[0]], idx[~found[0]]
