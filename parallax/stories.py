@@ -30,8 +30,10 @@ topic piles of unrelated companies. "Its own": of the documents assigned so far 
 agency every filing names, a table heading the model took for a person) joins none of them
 (`story_names.holds_own`), while a name many documents give but one story holds ("Indian Navy" in 20
 articles on one rescue) does. A headline's names count for more: a story holding none of them needs
-HEAD_SIM similarity. Which mentions look like names, and which names are variants of one another
-("Kraft" / "Kraft Foods"), is `parallax.story_names`.
+HEAD_SIM similarity, and cannot take the document at all when it is a pile of template items, three
+or more articles whose headlines share no name (`story_names.headlines_recur`). Which mentions
+look like names, and which names are variants of one another ("Kraft" / "Kraft Foods"), is
+`parallax.story_names`.
 
 When both dates are known, a document only joins a story whose documents were published within
 `settings.story_window_days` of it, and its similarity to a story decays with time
@@ -296,6 +298,8 @@ def _assign_batch(
         groups = [frozenset(related(t)) for t in rare]
         gate[d] = (groups, frozenset().union(*groups), frozenset(e for t in head for e in related(t)))
     assigned: dict[str, tuple[str, float | None, str]] = {}
+    # candidate stories' articles and their headline names (`story_names.headlines_recur`)
+    headlines = store.story_headlines(con, sorted(stories), story_names.NAME_LABELS)
     # undated documents only: a dated one's time is its publication date (the window)
     year = {d: None if published[d] else text_year(docs[d]["title"], docs[d]["body"]) for d in ids}
 
@@ -328,14 +332,21 @@ def _assign_batch(
             ):
                 continue
             sim = similarity(d, st)
-            if sim < HEAD_SIM and head and sid not in headed:
-                continue
+            if head and sid not in headed:
+                if sim < HEAD_SIM:
+                    continue
+                size, names = headlines.get(sid, (0, Counter()))
+                if not story_names.headlines_recur(size, names, related):
+                    continue  # a pile of template items, each headed by its own name
             if best is None or sim > best[0]:
                 best = (sim, sid)
         return best
 
     def join(d: str, sid: str) -> None:
         stories[sid].add(vectors[d], published[d])
+        size, names = headlines.setdefault(sid, (0, Counter()))
+        names.update(heads.get(d, Counter()).keys())
+        headlines[sid] = (size + 1, names)
         for t in vectors[d]:
             by_term[t].add(sid)
             seen[t] += 1
@@ -364,6 +375,7 @@ def _assign_batch(
         if best is None or best[0] < rescue:
             continue
         del stories[sid]
+        headlines.pop(sid, None)
         for t in vectors[d]:
             by_term[t].discard(sid)
             seen[t] -= 1  # join() counts it again

@@ -386,6 +386,41 @@ def mention_rows(con: duckdb.DuckDBPyConnection, ids: Sequence[str], part: str) 
         return []
 
 
+def story_headlines(
+    con: duckdb.DuckDBPyConnection, story_ids: Sequence[str], labels: Sequence[str]
+) -> dict[str, tuple[int, Counter[str]]]:
+    """Per story: its articles (copies left out) and, for each entity (`e:<entity_id>`) that headlines
+    of those articles name with one of `labels`, how many of the headlines name it."""
+    if not story_ids:
+        return {}
+    rows = with_ids(
+        con,
+        story_ids,
+        f"""
+        with members as (
+            select s.story_id, s.doc_id from {STORIES} s join _stories_sids i on i.doc_id = s.story_id
+            where s.method <> 'duplicate'
+        )
+        select story_id, null as entity_id, count(*) as n from members group by all
+        union all
+        select b.story_id, m.entity_id, count(distinct m.doc_id) as n
+        from members b join {MENTIONS} m on m.doc_id = b.doc_id
+        where m.part = 'title' and m.label in (select unnest(?::varchar[])) and m.entity_id is not null
+        group by all
+        """,
+        "_stories_sids",
+        [list(labels)],
+    ).to_pylist()
+    out: dict[str, tuple[int, Counter[str]]] = {}
+    for r in rows:
+        if r["entity_id"] is None:
+            out[r["story_id"]] = (int(r["n"]), out.get(r["story_id"], (0, Counter()))[1])
+    for r in rows:
+        if r["entity_id"] is not None and r["story_id"] in out:
+            out[r["story_id"]][1][f"e:{r['entity_id']}"] = int(r["n"])
+    return out
+
+
 def entity_names(con: duckdb.DuckDBPyConnection, entity_ids: Sequence[str]) -> dict[str, str]:
     """Canonical name of each entity id that has one (empty when int_entities does not exist)."""
     con.register("_stories_eids", pa.table({"entity_id": pa.array(sorted(set(entity_ids)), pa.string())}))
