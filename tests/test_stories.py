@@ -154,6 +154,15 @@ def test_text_terms_weights_names_and_figures() -> None:
     assert "it" not in counts and "on" not in counts
 
 
+def test_text_terms_a_figure_glued_to_letters_is_a_word() -> None:
+    """A name, an ordinal, a decade ("76ers", "11th", "1990s"), never the figures 76, 11 or 1990 (as
+    figures, every 76ers story would share an event figure, `storysplit.shared_figures`)."""
+    counts = text_terms(None, "The 76ers fired their coach in the 1990s and the 11th hour. 76 fans came.")
+    assert counts["76er"] == 1 and counts["11th"] == 1 and counts["1990"] == 1
+    assert counts["#76"] == 2  # the figure written alone
+    assert "#11" not in counts and "#1990" not in counts
+
+
 def test_ecbplus_subtopics_of_one_topic_are_separated(con, settings: Settings) -> None:
     """ECB+ topics 1-10 (20 subtopics: two occasions of the same kind of event per topic), in two runs."""
     path = corpus("ecbplus", "ecbplus_docs.jsonl")
