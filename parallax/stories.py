@@ -53,7 +53,9 @@ event are merged (`parallax.storymerge`): a pair is examined when an article of 
 least `story_threshold` similar to the story it did not join, and at least MERGE_CLOSENESS of its
 similarity to its own story; the two stories merge when their union passes the split test below.
 The story that held documents before the batch keeps its id; moved documents of earlier runs are
-logged like a split's (method `merge`).
+logged like a split's (method `merge`). A part the split test then cuts off a story is looked at
+the same way (the pairs its documents of the batch find), since it may be the event of a story
+the batch did not join.
 
 The threshold is low on purpose (0.20): joining is permissive, and every story the batch added
 to is then re-examined as a whole (`parallax.storysplit`). Single-pass assignment cannot undo its
@@ -386,17 +388,22 @@ def _assign_batch(
 
     # story pairs this batch may have cut one event into: an article whose next-best story would have
     # taken it too (`storymerge.merge_stories` examines each pair as a whole)
-    pairs: dict[tuple[str, str], float] = {}
-    for d in ids:
-        own = assigned[d][0]
-        alt = best_story(d, exclude=own)
-        if (
-            alt is not None
-            and alt[0] >= settings.story_threshold * MERGE_THRESHOLD_SHARE
-            and alt[0] >= MERGE_CLOSENESS * similarity(d, stories[own])
-        ):
-            key = (min(own, alt[1]), max(own, alt[1]))
-            pairs[key] = max(pairs.get(key, 0.0), alt[0])
+    def merge_pairs(docs: Mapping[str, tuple[str, float, str]]) -> dict[tuple[str, str], float]:
+        # docs: document -> (its story, its similarity to it, a story to leave out of the look)
+        pairs: dict[tuple[str, str], float] = {}
+        for d, (own, own_sim, exclude) in docs.items():
+            alt = best_story(d, exclude=exclude)
+            if (
+                alt is not None
+                and alt[1] != own
+                and alt[0] >= settings.story_threshold * MERGE_THRESHOLD_SHARE
+                and alt[0] >= MERGE_CLOSENESS * own_sim
+            ):
+                key = (min(own, alt[1]), max(own, alt[1]))
+                pairs[key] = max(pairs.get(key, 0.0), alt[0])
+        return pairs
+
+    pairs = merge_pairs({d: (s, similarity(d, stories[s]), s) for d, (s, _, _) in assigned.items()})
 
     batch_id = stable_id(run_id, ids[0], len(ids), prefix="B")
     df_tbl = pa.table(
@@ -437,9 +444,17 @@ def _assign_batch(
         if d in assigned:
             assigned[d] = (sid, sim, "merge")
     touched = sorted({sid for sid, _, _ in assigned.values()})
-    for d, (sid, sim) in _split_stories(con, run_id, touched, settings).items():
+    split = _split_stories(con, run_id, touched, settings)
+    # a part split off may be another story's event: the pairs its documents of this batch find (their
+    # story before the split, whose profile still holds them, left out; no closeness bar: a document's
+    # similarity to a part made of it and a few others is no measure of how well it fits there)
+    again = merge_pairs({d: (part, 0.0, assigned[d][0]) for d, (part, _) in split.items() if d in assigned})
+    for d, (sid, sim) in split.items():
         if d in assigned:
             assigned[d] = (sid, sim, "split")
+    for d, (sid, sim) in merge_stories(con, run_id, again, existing, settings).items():
+        if d in assigned:
+            assigned[d] = (sid, sim, "merge")
     return assigned
 
 

@@ -401,3 +401,31 @@ def test_one_event_in_two_stories_is_merged_and_a_rollback_puts_them_back(con, s
     db.rollback_run(con, "r2")
     assert story_rows(con) == before
     assert con.execute("select count(*) from intermediate.int_story_moves").fetchone() == (0,)
+
+
+def test_a_part_split_off_joins_the_story_of_its_event(con, settings: Settings) -> None:
+    """A rematch article joins the fight's story (run 1), a later rematch article founds its own story
+    (run 2, a strict threshold), and the third, nearer the fight's story than the rematch story three
+    days older, joins the fight's story (run 3): the split cuts the two rematch articles off, and the
+    part they form is the rematch story's event, so they move there. A rerun changes nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    from parallax.stage import stable_id
+
+    day = datetime(2024, 5, 6, 9, tzinfo=UTC)
+    loose = settings.model_copy(update={"story_threshold": 0.05})
+    a = [{"doc_id": f"a{i}", "body": t, "published_at": day} for i, t in enumerate(FIGHT_A)]
+    b = [{"doc_id": f"b{i}", "body": t, "published_at": day} for i, t in enumerate(FIGHT_B)]
+    b[2]["published_at"] = day - timedelta(days=3)
+    run(con, "r1", [*a, b[0]], loose)
+    run(con, "r2", [b[2]], settings.model_copy(update={"story_threshold": 0.99}))
+    fight, rematch = stable_id("a0", prefix="S"), stable_id("b2", prefix="S")
+    assert {s for s, _ in stories(con).values()} == {fight, rematch}
+    run(con, "r3", [b[1]], loose)
+    after = stories(con)
+    assert {d: s for d, (s, _) in after.items()} == {"a0": fight, "a1": fight, "a2": fight} | {
+        f"b{i}": rematch for i in range(3)
+    }
+    assert after["b0"][1] == "merge" and after["b1"][1] == "merge"
+    assign_stories(con, "r3", ["b1"], loose)
+    assert stories(con) == after
