@@ -285,6 +285,14 @@ def move_documents(
             """,
             [run_id, run_id, run_id],
         )
+        # a document this run moved before (split off, then merged): its one move row ends where it
+        # ends now, and goes when that is where it came from
+        con.execute(
+            f"update {MOVES} v set to_story_id = r.story_id from _split_rows r "
+            "where v.doc_id = r.doc_id and v.run_id = ?",
+            [run_id],
+        )
+        con.execute(f"delete from {MOVES} where run_id = ? and from_story_id = to_story_id", [run_id])
         con.execute(
             f"""
             update {STORIES} x

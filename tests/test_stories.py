@@ -427,5 +427,12 @@ def test_a_part_split_off_joins_the_story_of_its_event(con, settings: Settings) 
         f"b{i}": rematch for i in range(3)
     }
     assert after["b0"][1] == "merge" and after["b1"][1] == "merge"
+    # the run's one move of run 1's article says where it ended, not the part it passed through
+    moves = con.execute("select doc_id, run_id, from_story_id, to_story_id from intermediate.int_story_moves")
+    assert moves.fetchall() == [("b0", "r3", fight, rematch)]
     assign_stories(con, "r3", ["b1"], loose)
     assert stories(con) == after
+    # rolling run 3 back puts run 1's article back in the fight's story
+    db.rollback_run(con, "r3")
+    assert stories(con)["b0"] == (fight, "similarity") and "b1" not in stories(con)
+    assert con.execute("select count(*) from intermediate.int_story_moves").fetchone() == (0,)
